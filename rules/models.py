@@ -1,0 +1,146 @@
+"""The contract of the rules core: what a plan is asked with and what it answers.
+
+Field names are a public contract (the `besponsa-bot plan` JSON command, the dialog and the
+bot all use them): add fields freely, never rename or remove one.
+
+Quantities are `Decimal`, never float, so that "1.8" stays exactly 1.8 from the clinician's
+keyboard to the printed dose; in JSON output they are written as plain numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+JsonDecimal = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: float(value), return_type=float, when_used="json"),
+]
+
+
+def _quantity(low: str, high: str) -> Any:
+    """A finite decimal within the bounds that are physically possible (not merely usual)."""
+    return Field(default=None, ge=Decimal(low), le=Decimal(high), allow_inf_nan=False)
+
+
+Response = Literal["CR", "CRi", "none"]
+Severity = Literal["info", "caution", "stop"]
+Decision = Literal["give", "hold", "discontinue"]
+
+#: Hard limits: outside them a value is impossible or certainly in another unit, and the
+#: request is refused with the field named. Unusual-but-possible values get a caution instead.
+LIMITS: dict[str, tuple[str, str]] = {
+    "bsa_m2": ("0.2", "3.5"),
+    "height_cm": ("30", "250"),
+    "weight_kg": ("2", "350"),
+    "anc": ("0", "100"),
+    "platelets": ("0", "2000"),
+    "anc_baseline": ("0", "100"),
+    "platelets_baseline": ("0", "2000"),
+    "blasts_per_mm3": ("0", "1000000"),
+    "bilirubin_uln": ("0", "50"),
+    "ast_uln": ("0", "200"),
+    "alt_uln": ("0", "200"),
+    "crcl_ml_min": ("0", "300"),
+    "age_years": ("0", "120"),
+}
+
+
+class PlanRequest(BaseModel):
+    """One question to the rules core: the patient's situation at the start of a dose."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bsa_m2: JsonDecimal | None = _quantity(*LIMITS["bsa_m2"])
+    height_cm: JsonDecimal | None = _quantity(*LIMITS["height_cm"])
+    weight_kg: JsonDecimal | None = _quantity(*LIMITS["weight_kg"])
+    bsa_formula: Literal["mosteller", "dubois"] = "mosteller"
+    cycle: int = Field(ge=1, le=99, strict=True)
+    response: Response | None = None
+    hsct_planned: bool = Field(default=False, strict=True)
+    mrd_negative: bool | None = Field(default=None, strict=True)
+    anc: JsonDecimal | None = _quantity(*LIMITS["anc"])
+    platelets: JsonDecimal | None = _quantity(*LIMITS["platelets"])
+    anc_baseline: JsonDecimal | None = _quantity(*LIMITS["anc_baseline"])
+    platelets_baseline: JsonDecimal | None = _quantity(*LIMITS["platelets_baseline"])
+    blasts_per_mm3: JsonDecimal | None = _quantity(*LIMITS["blasts_per_mm3"])
+    bilirubin_uln: JsonDecimal | None = _quantity(*LIMITS["bilirubin_uln"])
+    ast_uln: JsonDecimal | None = _quantity(*LIMITS["ast_uln"])
+    alt_uln: JsonDecimal | None = _quantity(*LIMITS["alt_uln"])
+    gilbert_or_hemolysis: bool = Field(default=False, strict=True)
+    crcl_ml_min: JsonDecimal | None = _quantity(*LIMITS["crcl_ml_min"])
+    vod: bool = Field(default=False, strict=True)
+    infusion_reaction: Literal["none", "mild", "severe"] = "none"
+    nonheme_grade: int = Field(default=0, ge=0, le=4, strict=True)
+    interruption_days: int | None = Field(default=None, ge=0, le=365, strict=True)
+    cytopenia_days: int | None = Field(default=None, ge=0, le=365, strict=True)
+    dose_level: int = Field(default=0, ge=0, le=2, strict=True)
+    start_date: dt.date | None = None
+    last_dose_date: dt.date | None = None
+    sex: Literal["female", "male"] | None = None
+    pregnant: bool | None = Field(default=None, strict=True)
+    breastfeeding: bool | None = Field(default=None, strict=True)
+    age_years: JsonDecimal | None = _quantity(*LIMITS["age_years"])
+    locale: str = Field(default="en", min_length=2, max_length=10, pattern=r"^[A-Za-z_-]+$")
+
+    @model_validator(mode="after")
+    def _complete(self) -> PlanRequest:
+        if self.bsa_m2 is None and (self.height_cm is None or self.weight_kg is None):
+            missing = "height_cm" if self.height_cm is None else "weight_kg"
+            if self.height_cm is None and self.weight_kg is None:
+                missing = "bsa_m2"
+            raise ValueError(f"{missing}: give bsa_m2, or both height_cm and weight_kg")
+        if self.cycle >= 2 and self.response is None:
+            raise ValueError("response: required from cycle 2 (CR, CRi or none)")
+        return self
+
+
+class Dose(BaseModel):
+    """One infusion of the cycle, in every unit the nurse and the pharmacist need."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: int
+    mg_per_m2: JsonDecimal
+    mg: JsonDecimal
+    ml: JsonDecimal
+    vials: int
+    date: dt.date | None = None
+
+
+class PlanWarning(BaseModel):
+    """A safety message. `key` and `params` let a transport render it in any language;
+    `message` is the English rendering (or the request's locale, from the plan command)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    source: str
+    key: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Plan(BaseModel):
+    """The answer of the rules core. A plan to hold or to stop is still a plan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decision: Decision
+    cycle: int
+    cycle_length_days: int
+    cycle_length_max_days: int
+    doses: list[Dose]
+    total_mg_per_m2: JsonDecimal
+    total_mg: JsonDecimal
+    dose_split_specified: bool = True
+    bsa_m2: JsonDecimal
+    bsa_method: Literal["given", "mosteller", "dubois"]
+    max_cycles: int
+    warnings: list[PlanWarning]
+    rules: list[str]
+    ruleset_version: str
