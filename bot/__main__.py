@@ -1,5 +1,41 @@
-"""Entry point placeholder until the command-line module lands."""
+"""`besponsa-bot`: one entry point for the Telegram bot, the console chat and the JSON `plan` command.
+
+With no sub-command it runs the Telegram bot when `TELEGRAM_BOT_TOKEN` is set and the console
+chat otherwise, so that a new user sees the dialog without any set-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
 
 
-def main() -> None:
-    raise SystemExit("not yet")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="besponsa-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("plan", help="read one JSON request on stdin, write one JSON plan on stdout")
+    chat = commands.add_parser("chat", help="the guided dialog in this terminal")
+    chat.add_argument("--lang", default=None, help="language code, e.g. en, de, fr, ar")
+    commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    command = args.command or ("telegram" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat")
+    if command == "plan":
+        from bot.plan_command import run_plan_command
+
+        raise SystemExit(run_plan_command(sys.stdin, sys.stdout))
+    if command == "chat":
+        from bot.console import run_console
+
+        raise SystemExit(run_console(sys.stdin, sys.stdout, lang=getattr(args, "lang", None)))
+    from bot.app import run_telegram
+
+    raise SystemExit(run_telegram())
+
+
+if __name__ == "__main__":
+    main()
