@@ -1,0 +1,128 @@
+"""Building and running the python-telegram-bot `Application`: polling or webhook.
+
+`build_application` is what the end-to-end tests start against the local Bot API emulator, so
+the code under test is the code that runs on the ward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.handlers import BotService, register_commands
+from bot.logsetup import configure_logging
+from bot.store import SessionStore
+from rules import RULESET_VERSION
+
+logger = logging.getLogger(__name__)
+
+PURGE_INTERVAL_SECONDS = 600.0
+
+
+def app_version() -> str:
+    try:
+        return package_version("besponsa-bot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def build_application(
+    settings: Settings,
+    store: SessionStore,
+    *,
+    purge_interval: float = PURGE_INTERVAL_SECONDS,
+    retry_delay: float = 0.5,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot as it runs in production, wired to `store`; the caller owns the store."""
+    assert settings.telegram_bot_token is not None
+    service = BotService(
+        store,
+        allowed_users=settings.bot_allowed_users,
+        ttl_hours=settings.bot_state_ttl_hours,
+        version=app_version(),
+        ruleset=RULESET_VERSION,
+        retry_delay=retry_delay,
+    )
+    purge_task: dict[str, asyncio.Task[None]] = {}
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        store.purge_expired()
+        await register_commands(application.bot)
+        purge_task["task"] = asyncio.create_task(_purge_periodically(store, purge_interval))
+
+    async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        task = purge_task.pop("task", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .connect_timeout(10)
+        .read_timeout(15)
+        .write_timeout(15)
+        .get_updates_read_timeout(40)
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .build()
+    )
+    service.register(application)
+    return application
+
+
+async def _purge_periodically(store: SessionStore, interval: float) -> None:
+    """Erase clinical values older than the TTL, also while the chat is silent."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            purged = store.purge_expired()
+        except Exception as error:  # never let the purge loop die silently
+            logger.error("purge failed: %s", type(error).__name__)
+        else:
+            if purged:
+                logger.info("purged %d expired sessions", purged)
+
+
+def run_telegram() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    if settings.telegram_bot_token is None:
+        print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store)
+    logger.info("starting in %s mode", settings.bot_mode)
+    try:
+        if settings.bot_mode == "webhook":
+            assert settings.webhook_url is not None and settings.webhook_secret is not None
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,324 @@
+"""The Telegram side of the dialog: gate → load → dialog → save → send.
+
+No ConversationHandler: the state machine is the dialog, and one router serves commands, text
+and buttons alike. The session is saved before anything is sent, so a crash while sending
+loses nothing the clinician typed; Telegram I/O happens only after the dialog step returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import keyboards, texts
+from bot.logsetup import log_update
+from bot.store import SessionStore, StoreUnavailable
+from dialogs.dialog import current, handle_choice, handle_text, start
+from dialogs.machine import Conversation
+from dialogs.render import Renderer
+from dialogs.replies import Reply
+from locales import LANGUAGES, closest_language
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096
+SEND_ATTEMPTS = 4
+BOT_COMMANDS = {"/language", "/about", "/forget"}
+
+
+class BotService:
+    """Everything the handlers share: the store, the allowlist and the clock."""
+
+    def __init__(
+        self,
+        store: SessionStore,
+        allowed_users: frozenset[int] = frozenset(),
+        ttl_hours: int = 12,
+        version: str = "",
+        ruleset: str = "",
+        today: Callable[[], dt.date] = dt.date.today,
+        retry_delay: float = 0.5,
+    ) -> None:
+        self.store = store
+        self.allowed_users = allowed_users
+        self.ttl_hours = ttl_hours
+        self.version = version
+        self.ruleset = ruleset
+        self.today = today
+        self.retry_delay = retry_delay
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(Update, self.gate), group=-1)
+        application.add_handler(
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0
+        )
+        application.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text), group=0
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button), group=0)
+        application.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self.on_other), group=0
+        )
+        application.add_error_handler(self.on_error)
+
+    # Gate ------------------------------------------------------------------------------
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Refuse, before anything is stored, whatever this bot must not process."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            raise ApplicationHandlerStop
+        lang = closest_language(user.language_code)
+        if self.allowed_users and user.id not in self.allowed_users:
+            log_update(logger, update.update_id, "refused", None, 0.0)
+            await self._refuse(update, texts.NOT_ALLOWED, lang)
+            raise ApplicationHandlerStop
+        if chat.type != ChatType.PRIVATE or chat.id != user.id:
+            if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+                await self._refuse(update, texts.GROUP_POINTER, lang)
+            raise ApplicationHandlerStop
+        try:
+            if not self.store.mark_update_seen(update.update_id):
+                raise ApplicationHandlerStop
+        except StoreUnavailable:
+            await self._refuse(update, texts.UNAVAILABLE, lang)
+            raise ApplicationHandlerStop from None
+
+    async def _refuse(self, update: Update, key: str, lang: str) -> None:
+        text = Renderer(lang, html=True).text(key)
+        if update.callback_query is not None:
+            await self._answer(update.callback_query, text[:190])
+        elif update.effective_message is not None and update.effective_chat is not None:
+            await self._send(update.effective_chat.id, text, None, context_bot(update))
+
+    # Handlers --------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None and update.effective_user
+        text = message.text
+        command = text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text else ""
+        started = time.perf_counter()
+        if command in BOT_COMMANDS:
+            await self._bot_command(update, command)
+        else:
+            await self._dialog(update, lambda conversation: _dialog_text(self, conversation, text))
+        elapsed = (time.perf_counter() - started) * 1000
+        log_update(logger, update.update_id, "text", command or None, elapsed)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        started = time.perf_counter()
+        decoded = keyboards.decode(query.data or "")
+        if decoded is None:
+            await self._answer(query, None)
+            log_update(logger, update.update_id, "button-invalid", None, 0.0)
+            return
+        head, value = decoded
+        if head == keyboards.LANGUAGE_PREFIX:
+            await self._set_language(update, query, value)
+        else:
+            await self._answer(query, None)
+            await _remove_keyboard(query)
+            token = int(head)
+            await self._dialog(
+                update, lambda conversation: handle_choice(conversation, token, value, self.today())
+            )
+        elapsed = (time.perf_counter() - started) * 1000
+        log_update(logger, update.update_id, "button", None, elapsed)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._notice(update, texts.TEXT_ONLY)
+        log_update(logger, update.update_id, "non-text", None, 0.0)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._notice(update, texts.EDITS_IGNORED)
+        log_update(logger, update.update_id, "edited", None, 0.0)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # The exception text may quote an update; log only its type.
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("update %s failed: %s", update_id, type(error).__name__)
+
+    # Dialog ----------------------------------------------------------------------------
+
+    async def _dialog(self, update: Update, step: Callable[[Conversation], list[Reply]]) -> None:
+        chat = update.effective_chat
+        assert chat is not None and update.effective_user is not None
+        async with self._locks.setdefault(chat.id, asyncio.Lock()):
+            try:
+                conversation = self._load(chat.id, update.effective_user.language_code)
+                replies = step(conversation)
+                self.store.save(chat.id, conversation.to_dict())
+            except StoreUnavailable:
+                lang = closest_language(update.effective_user.language_code)
+                await self._send(
+                    chat.id,
+                    Renderer(lang, html=True).text(texts.UNAVAILABLE),
+                    None,
+                    context_bot(update),
+                )
+                return
+        await self._send_replies(update, conversation.lang, replies)
+
+    def _load(self, chat_id: int, language_code: str | None) -> Conversation:
+        lang = self.store.language(chat_id)
+        if lang is None:
+            lang = closest_language(language_code)
+            self.store.set_language(chat_id, lang)
+        data = self.store.load(chat_id)
+        conversation = Conversation.from_dict(data) if data else Conversation(lang)
+        conversation.lang = lang
+        return conversation
+
+    async def _bot_command(self, update: Update, command: str) -> None:
+        chat = update.effective_chat
+        assert chat is not None and update.effective_user is not None
+        bot = context_bot(update)
+        lang = self.store.language(chat.id) or closest_language(update.effective_user.language_code)
+        renderer = Renderer(lang, html=True)
+        if command == "/forget":
+            self.store.forget(chat.id)
+            await self._send(chat.id, renderer.text(texts.FORGOTTEN), None, bot)
+        elif command == "/about":
+            values = {"version": self.version, "ruleset": self.ruleset, "hours": self.ttl_hours}
+            await self._send(chat.id, renderer.text(texts.ABOUT, values), None, bot)
+        else:
+            await self._send(
+                chat.id, renderer.text(texts.CHOOSE_LANGUAGE), keyboards.language_keyboard(), bot
+            )
+
+    async def _set_language(self, update: Update, query: CallbackQuery, lang: str) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        await self._answer(query, None)
+        await _remove_keyboard(query)
+        self.store.set_language(chat.id, lang)
+        data = self.store.load(chat.id)
+        conversation = Conversation.from_dict(data) if data else Conversation(lang)
+        conversation.lang = lang
+        replies = [Reply("notice", texts.LANGUAGE_SET), *current(conversation)]
+        self.store.save(chat.id, conversation.to_dict())
+        await self._send_replies(update, lang, replies)
+
+    async def _notice(self, update: Update, key: str) -> None:
+        chat = update.effective_chat
+        assert chat is not None and update.effective_user is not None
+        lang = self.store.language(chat.id) or closest_language(update.effective_user.language_code)
+        await self._send(chat.id, Renderer(lang, html=True).text(key), None, context_bot(update))
+
+    # Sending ---------------------------------------------------------------------------
+
+    async def _send_replies(self, update: Update, lang: str, replies: list[Reply]) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        renderer = Renderer(lang, html=True)
+        bot = context_bot(update)
+        for reply in replies:
+            markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            parts = split_message(renderer.reply(reply))
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                await self._send(chat.id, part, markup if last else None, bot)
+
+    async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
+        """Send, retrying network failures and 5xx answers (429 is the rate limiter's job)."""
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                return await bot.send_message(  # type: ignore[no-any-return]
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
+                )
+            except (BadRequest, Forbidden):
+                logger.warning("message to a chat refused by Telegram")
+                return None
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+            except NetworkError as error:
+                logger.warning("send failed (%s), attempt %d", type(error).__name__, attempt + 1)
+                await asyncio.sleep(self.retry_delay * 2**attempt)
+        logger.error("send abandoned after %d attempts", SEND_ATTEMPTS)
+        return None
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        try:
+            await query.answer(text)
+        except (BadRequest, NetworkError):
+            logger.info("callback answer failed")
+
+
+def _dialog_text(service: BotService, conversation: Conversation, text: str) -> list[Reply]:
+    if text.split(maxsplit=1)[0].split("@", 1)[0].lower() == "/start":
+        return start(conversation)
+    return handle_text(conversation, text, service.today())
+
+
+def context_bot(update: Update) -> Any:
+    return update.get_bot()
+
+
+async def _remove_keyboard(query: CallbackQuery) -> None:
+    """Buttons of an answered question disappear, so they cannot be pressed twice."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except (BadRequest, NetworkError):
+        pass
+
+
+def _seconds(value: int | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split at line ends so that no part exceeds Telegram's limit or cuts an HTML tag."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) + 1 > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts
+
+
+def command_menu(lang: str) -> list[BotCommand]:
+    renderer = Renderer(lang)
+    return [BotCommand(name, renderer.text(key)) for name, key in texts.COMMANDS.items()]
+
+
+async def register_commands(bot: Any) -> None:
+    """The command menu in every language, so Telegram shows each user their own."""
+    await bot.set_my_commands(command_menu("en"))
+    for lang in LANGUAGES:
+        await bot.set_my_commands(command_menu(lang), language_code=lang)

@@ -1,0 +1,57 @@
+"""Inline keyboards and their callback data (Telegram limits it to 64 bytes).
+
+Data is `<step token>|<value>`: the token ties a button to the question it was offered for,
+so a press on an older message is recognised as stale instead of answering a newer question.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from dialogs.render import Renderer
+from dialogs.replies import Choice
+from locales import LANGUAGES
+
+MAX_CALLBACK_BYTES = 64
+LANGUAGE_PREFIX = "lang"
+SEPARATOR = "|"
+
+
+def encode(token: int, value: str) -> str:
+    data = f"{token}{SEPARATOR}{value}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {value[:20]}")
+    return data
+
+
+def decode(data: str) -> tuple[str, str] | None:
+    """(token or "lang", value), or None for data this bot never made (forged or foreign)."""
+    head, separator, value = data.partition(SEPARATOR)
+    if not separator or not value:
+        return None
+    if head == LANGUAGE_PREFIX:
+        return (head, value) if value in LANGUAGES else None
+    return (head, value) if head.isdigit() and len(head) <= 9 else None
+
+
+def choices_keyboard(
+    choices: tuple[Choice, ...], token: int, renderer: Renderer, per_row: int = 3
+) -> InlineKeyboardMarkup | None:
+    if not choices:
+        return None
+    buttons = [
+        InlineKeyboardButton(renderer.choice(choice), callback_data=encode(token, choice.value))
+        for choice in choices
+    ]
+    longest = max(len(button.text) for button in buttons)
+    width = 1 if longest > 24 else 2 if longest > 12 else per_row
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    return InlineKeyboardMarkup(rows)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(name, callback_data=f"{LANGUAGE_PREFIX}{SEPARATOR}{code}")
+        for code, name in LANGUAGES.items()
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])

@@ -1,0 +1,249 @@
+"""What happens to one message: command, quick form or answer → machine → replies as data.
+
+Every input gets a reply and leaves the conversation in one of the machine's states; bad input
+keeps the dialog on the same step with every earlier answer intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from dialogs import messages as m
+from dialogs.draft import to_request
+from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire, go_back
+from dialogs.parsing import Problem, parse_quick_form
+from dialogs.replies import Choice, Reply
+from dialogs.steps import (
+    EDIT_NAMES,
+    NORMAL_COMMAND,
+    SKIP_COMMAND,
+    STEP_BY_NAME,
+    Context,
+    Step,
+)
+from dialogs.summary import summary_lines, unchecked_items
+from rules import make_plan
+
+MAX_TEXT = 1000
+ACCEPT_COMMAND = "/accept"
+BACK = Choice(m.BACK, "/back")
+_COMMAND_WORDS = {"back", "help", "cancel", "restart", "new", "skip", "plan", "normal"}
+
+
+def start(conversation: Conversation) -> list[Reply]:
+    """The greeting, then wherever the conversation stands (a fresh one: the first question)."""
+    if conversation.state == IDLE:
+        fire(conversation, "restart")
+    return [Reply("notice", m.WELCOME), *current(conversation)]
+
+
+def handle_choice(
+    conversation: Conversation, token: int, value: str, today: dt.date
+) -> list[Reply]:
+    """A button press: acts only if it belongs to the question now on screen."""
+    if token != conversation.token:
+        return [Reply("notice", m.STALE_BUTTON), *current(conversation)]
+    return handle_text(conversation, value, today)
+
+
+def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[Reply]:
+    text = text.strip()
+    if not text:
+        return [Reply("problem", m.EMPTY), *current(conversation)]
+    if len(text) > MAX_TEXT:
+        values = {"length": len(text), "limit": MAX_TEXT}
+        return [Reply("problem", m.TOO_LONG, values), *current(conversation)]
+    word = text.lower()
+    if text.startswith("/") or word in _COMMAND_WORDS:
+        return _command(conversation, text if text.startswith("/") else "/" + word, today)
+    if conversation.pending and word in {"yes", "y", "ok"}:
+        return _accept(conversation)
+    conversation.pending = None
+    context = Context(today=today, locale=conversation.lang)
+    form = parse_quick_form(text, today, conversation.lang)
+    if form.is_quick_form:
+        return _quick_form(conversation, form.values, form.problems, form.unknown)
+    if conversation.state == IDLE:
+        return [Reply("notice", m.IDLE)]
+    if conversation.state == SUMMARY:
+        return [Reply("notice", m.PICK_OR_TYPE), *current(conversation)]
+    if conversation.state == PLAN:
+        return [Reply("notice", m.PLAN_FOLLOW_UP)]
+    step = STEP_BY_NAME[conversation.state]
+    answer = step.read(text, context)
+    if isinstance(answer, Problem):
+        return _problem(conversation, answer)
+    _apply(conversation, step, answer)
+    return _advance(conversation)
+
+
+def current(conversation: Conversation) -> list[Reply]:
+    """The message that shows the conversation's present state."""
+    state = conversation.state
+    if state == IDLE:
+        return [Reply("notice", m.IDLE, choices=(Choice(m.RESTARTED, "/new"),))]
+    if state == SUMMARY:
+        return [_summary(conversation)]
+    if state == PLAN:
+        return [_plan(conversation)]
+    step = STEP_BY_NAME[state]
+    choices = step.choices + ((BACK,) if conversation.history else ())
+    return [
+        Reply(
+            "prompt", step.prompt, choices=choices, token=conversation.token, numeric=step.numeric
+        )
+    ]
+
+
+# Commands ------------------------------------------------------------------------------
+
+
+def _command(conversation: Conversation, text: str, today: dt.date) -> list[Reply]:
+    command, _, argument = text.partition(" ")
+    command = command.split("@", 1)[0].lower()
+    if command == "/start":
+        return start(conversation)
+    if command in {"/new", "/restart"}:
+        fire(conversation, "restart")
+        return [Reply("notice", m.RESTARTED), *current(conversation)]
+    if command == "/cancel":
+        fire(conversation, "cancel")
+        return [Reply("notice", m.CANCELLED)]
+    if command == "/help":
+        return [Reply("notice", m.HELP), *current(conversation)]
+    if command == "/back":
+        if not go_back(conversation):
+            return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
+        return current(conversation)
+    if command == ACCEPT_COMMAND and conversation.pending:
+        return _accept(conversation)
+    if command == "/plan":
+        if conversation.state == SUMMARY and fire(conversation, "confirm"):
+            return current(conversation)
+        return _advance(conversation, remember=False)
+    if command == "/summary":
+        fire(conversation, "review")
+        return current(conversation)
+    if command == "/edit":
+        return _edit(conversation, argument.strip().lower())
+    if command in {SKIP_COMMAND, NORMAL_COMMAND} and conversation.state in STEP_BY_NAME:
+        step = STEP_BY_NAME[conversation.state]
+        if command == NORMAL_COMMAND:
+            return handle_text(conversation, "normal", today)
+        if step.skippable:
+            conversation.skipped.add(step.name)
+            return _advance(conversation)
+    return [Reply("problem", m.UNKNOWN_COMMAND, {"command": command}), *current(conversation)]
+
+
+def _edit(conversation: Conversation, name: str) -> list[Reply]:
+    state = EDIT_NAMES.get(name, name)
+    if state not in STEP_BY_NAME or not fire(conversation, f"edit_{state}"):
+        return [
+            Reply("problem", m.UNKNOWN_COMMAND, {"command": f"/edit {name}"}),
+            *current(conversation),
+        ]
+    conversation.history.append(SUMMARY)
+    conversation.skipped.discard(state)
+    return current(conversation)
+
+
+# Answers -------------------------------------------------------------------------------
+
+
+def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]) -> None:
+    for field, value in values.items():
+        setattr(conversation.draft, field, value)
+    if step is not None:
+        conversation.skipped.discard(step.name)
+
+
+def _advance(conversation: Conversation, remember: bool = True) -> list[Reply]:
+    before = conversation.state
+    fire(conversation, "advance")
+    if remember and conversation.state != before and before not in (IDLE, PLAN):
+        conversation.history.append(before)
+    return current(conversation)
+
+
+def _problem(conversation: Conversation, problem: Problem) -> list[Reply]:
+    choices: tuple[Choice, ...] = ()
+    if problem.suggestion is not None and problem.field:
+        conversation.pending = {"field": problem.field, "value": str(problem.suggestion)}
+        choices = (
+            Choice(m.DID_YOU_MEAN_ACCEPT, ACCEPT_COMMAND, {"suggestion": problem.suggestion}),
+        )
+    reply = Reply(
+        "problem", problem.key, dict(problem.values), choices, conversation.token, numeric=True
+    )
+    return [reply, *current(conversation)]
+
+
+def _accept(conversation: Conversation) -> list[Reply]:
+    pending, conversation.pending = conversation.pending, None
+    if not pending:
+        return current(conversation)
+    try:
+        value = Decimal(pending["value"])
+    except (InvalidOperation, KeyError):
+        return current(conversation)
+    _apply(conversation, STEP_BY_NAME.get(conversation.state), {pending["field"]: value})
+    return _advance(conversation)
+
+
+def _quick_form(
+    conversation: Conversation,
+    values: dict[str, Any],
+    problems: list[Problem],
+    unknown: list[str],
+) -> list[Reply]:
+    """Take every readable value at once; ask only for what is still missing."""
+    replies: list[Reply] = []
+    if conversation.state == IDLE:
+        fire(conversation, "restart")
+    if not conversation.state.startswith("opt_"):
+        conversation.quick = True
+    _apply(conversation, None, values)
+    for problem in problems:
+        replies.append(Reply("problem", problem.key, dict(problem.values)))
+    if unknown:
+        replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
+    if problems and conversation.state in STEP_BY_NAME:
+        return [*replies, *current(conversation)]
+    return [*replies, *_advance(conversation)]
+
+
+# Summary and plan ----------------------------------------------------------------------
+
+
+def _summary(conversation: Conversation) -> Reply:
+    lines = summary_lines(conversation)
+    choices = (
+        Choice(m.PLAN, "/plan"),
+        *(Choice(line.label, f"/edit {line.step.split('_', 1)[1]}") for line in lines),
+    )
+    return Reply("summary", m.SUMMARY, lines=lines, choices=choices, token=conversation.token)
+
+
+def _plan(conversation: Conversation) -> Reply:
+    request = to_request(conversation.draft, conversation.lang)
+    if isinstance(request, ValidationError):
+        error = request.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "request"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return Reply("problem", m.NOT_A_PLAN, {"field": field, "message": message})
+    conversation.quick = True
+    plan = make_plan(request)
+    choices = (Choice(m.PLAN_CHANGE, "/summary"), Choice(m.PLAN_NEW, "/new"))
+    return Reply(
+        "plan",
+        m.PLAN_FOLLOW_UP,
+        plan=plan,
+        choices=choices,
+        token=conversation.token,
+        unchecked=unchecked_items(conversation),
+    )

@@ -1,0 +1,141 @@
+"""English source text of everything the dialog says; each is a gettext msgid.
+
+Kept together so that a translator or a clinician can review the whole conversation in one
+place. `N_` only marks a string for extraction by Babel; translation happens when rendering.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+WELCOME = N_(
+    "Besponsa (inotuzumab ozogamicin) dosing assistant. I ask a few questions and reply with "
+    "the dosing plan and its safety warnings. It supports, and does not replace, clinical "
+    "judgement. Do not enter names, record numbers or birth dates.\n"
+    "Fast way: everything in one message, e.g. bsa=1.8 cycle=2 response=CR anc=1.5 plt=80"
+)
+HELP = N_(
+    "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
+    "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
+    "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
+    "bili, ast, alt, crcl, start. Example: h=180 w=75 cycle=1 hsct=no anc=2.1 plt=150\n"
+    "After a plan, send one change such as plt 40 to get the new plan."
+)
+
+ASK_BODY = N_("Body surface area in m² (e.g. 1.8), or height and weight (e.g. 180 cm 75 kg).")
+ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
+ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
+ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
+ASK_MRD = N_("Was MRD negativity reached after 2 cycles?")
+ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. 1.5 (1500/µL is understood too).")
+ASK_ANC_BASELINE = N_(
+    "ANC is below 1 ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
+)
+ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
+ASK_PLATELETS_BASELINE = N_(
+    "Platelets are below 50 ×10⁹/L. What was the count before the previous cycle "
+    "(baseline, ×10⁹/L)?"
+)
+ASK_BLASTS = N_(
+    "Circulating blasts in peripheral blood, per mm³ (= per µL), before the first dose?"
+)
+ASK_LIVER = N_(
+    "Liver tests as multiples of the upper limit of normal (×ULN): total bilirubin, AST, ALT. "
+    "E.g. 1.2 0.8 0.9, or bili 1.2 ast 0.8 alt 0.9."
+)
+ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
+ASK_CRCL = N_("Creatinine clearance, mL/min?")
+ASK_TOXICITY = N_("Any toxicity now?")
+ASK_INTERRUPTION = N_("Days of the current dosing interruption for toxicity?")
+ASK_CYTOPENIA = N_("Days that a drug-related severe cytopenia has lasted?")
+ASK_DOSE_LEVEL = N_("Dose level after earlier toxicity?")
+ASK_START = N_("Day 1 of this cycle: a date such as 2026-11-25, or tap Today.")
+ASK_SEX = N_("Sex, for the contraception and pregnancy advice?")
+ASK_LAST_DOSE = N_("Date of the last dose (for the end of contraception and of no breastfeeding)?")
+ASK_AGE = N_("Age in years?")
+ASK_FORMULA = N_("BSA formula for height and weight?")
+
+SUMMARY = N_("Check the answers, then tap Plan. Tap an item to change or add it.")
+SUMMARY_INCOMPLETE = N_("Some answers are missing; I will ask for them.")
+PLAN_FOLLOW_UP = N_("Send a change such as plt 40 for a new plan, or /new for another patient.")
+CANCELLED = N_("Stopped, and the answers are erased. Send /new to start again.")
+RESTARTED = N_("New patient: the previous answers are erased.")
+NOTHING_BACK = N_("This is the first question; there is nothing to go back to.")
+STALE_BUTTON = N_("That button belongs to an earlier question. Here is the current one.")
+PICK_OR_TYPE = N_("Please tap one of the options, or type the answer.")
+EMPTY = N_("I received an empty message.")
+TOO_LONG = N_("That message is too long ({length} characters; at most {limit}).")
+UNKNOWN_COMMAND = N_("Unknown command {command}. Send /help for the list.")
+UNKNOWN_KEYS = N_("Not understood and ignored: {keys}.")
+CHANGED = N_("Updated: {fields}.")
+NOT_A_PLAN = N_("The answers do not make a valid request: {field}: {message}")
+DID_YOU_MEAN_ACCEPT = N_("Yes, use {suggestion}")
+IDLE = N_("Send /new to start a dosing plan.")
+
+# Button labels
+YES = N_("Yes")
+NO = N_("No")
+SKIP = N_("Skip")
+UNKNOWN = N_("Unknown")
+NORMAL = N_("Normal")
+TODAY = N_("Today")
+TOMORROW = N_("Tomorrow")
+NONE = N_("None")
+PLAN = N_("✅ Plan")
+PLAN_CHANGE = N_("✏️ Change answers")
+PLAN_NEW = N_("🆕 New patient")
+BACK = N_("⬅ Back")
+FEMALE = N_("Female")
+FEMALE_PREGNANT = N_("Female, pregnant")
+FEMALE_BREASTFEEDING = N_("Female, breastfeeding")
+MALE = N_("Male")
+NO_BLASTS = N_("None circulating")
+TOX_NONHEME = N_("Non-haematological grade {grade}")
+TOX_IRR_MILD = N_("Infusion reaction, mild")
+TOX_IRR_SEVERE = N_("Infusion reaction, severe")
+TOX_VOD = N_("VOD/SOS")
+LEVEL_FULL = N_("Full dose")
+LEVEL_REDUCED = N_("Total −25 %")
+LEVEL_TWO_DOSES = N_("−25 % and 2 doses per cycle")
+FORMULA_MOSTELLER = N_("Mosteller")
+FORMULA_DUBOIS = N_("DuBois")
+
+# Summary labels (also the edit buttons)
+LABEL_BODY = N_("Body")
+LABEL_CYCLE = N_("Cycle")
+LABEL_RESPONSE = N_("Response")
+LABEL_HSCT = N_("HSCT planned")
+LABEL_MRD = N_("MRD negative")
+LABEL_ANC = N_("ANC")
+LABEL_ANC_BASELINE = N_("ANC baseline")
+LABEL_PLATELETS = N_("Platelets")
+LABEL_PLATELETS_BASELINE = N_("Platelets baseline")
+LABEL_BLASTS = N_("Blasts")
+LABEL_LIVER = N_("Liver tests")
+LABEL_GILBERT = N_("Gilbert's/haemolysis")
+LABEL_CRCL = N_("CrCl")
+LABEL_TOXICITY = N_("Toxicity")
+LABEL_INTERRUPTION = N_("Interruption")
+LABEL_CYTOPENIA = N_("Cytopenia duration")
+LABEL_DOSE_LEVEL = N_("Dose level")
+LABEL_START = N_("Day 1")
+LABEL_SEX = N_("Sex")
+LABEL_LAST_DOSE = N_("Last dose")
+LABEL_AGE = N_("Age")
+LABEL_FORMULA = N_("BSA formula")
+NOT_GIVEN = N_("not given")
+SKIPPED = N_("skipped")
+NOT_CHECKED = N_("Not entered, so not checked: {items}.")
+
+# Values shown in the summary
+VALUE_BSA = N_("{bsa} m²")
+VALUE_HEIGHT_WEIGHT = N_("{height} cm, {weight} kg")
+VALUE_COUNT = N_("{value} ×10⁹/L")
+VALUE_BLASTS = N_("{value}/mm³")
+VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
+VALUE_CRCL = N_("{value} mL/min")
+VALUE_DAYS = N_("{value} days")
+VALUE_YEARS = N_("{value} years")

@@ -1,0 +1,182 @@
+"""Replies as text in the chat's language: plain for the console, HTML for Telegram.
+
+Every value is formatted by Babel for the locale and, in HTML, escaped; the layout of the plan
+puts the decision first so that it is read before anything else on a phone screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from decimal import Decimal
+from typing import Any
+
+from dialogs import messages as m
+from dialogs.replies import Choice, Reply, Text
+from locales import format_date, format_decimal, translation
+from rules.models import Plan, PlanWarning
+
+N_ = m.N_
+
+DECISION = {
+    "give": N_("✅ GIVE: cycle {cycle}"),
+    "hold": N_("⏸ HOLD: do not give Besponsa now (cycle {cycle})"),
+    "discontinue": N_("⛔ DISCONTINUE Besponsa"),
+}
+BSA_LINE = {
+    "given": N_("BSA {bsa} m² (as entered)"),
+    "mosteller": N_("BSA {bsa} m² (Mosteller, from height and weight)"),
+    "dubois": N_("BSA {bsa} m² (DuBois, from height and weight)"),
+}
+DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
+DOSE_DATE = N_("{line} · {date}")
+VIALS = (N_("{count} vial"), N_("{count} vials"))
+DAYS = (N_("{count} day"), N_("{count} days"))
+TOTAL_LINE = N_("Total {total_mg_per_m2} mg/m² = {total_mg} mg · cycle length {length}")
+CYCLE_EXTENDABLE = N_("(may be extended to {days})")
+REDUCED_TOTAL = N_(
+    "Reduced total for this cycle: {total_mg_per_m2} mg/m² = {total_mg} mg. The label does not "
+    "say how to split it across the days: decide the split."
+)
+MAX_CYCLES_LINE = N_("Cycles at most: {count}")
+WARNINGS_HEADER = N_("Warnings")
+SOURCE = N_("Source: {source}")
+FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
+ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Raw(str):
+    """Text already formatted (and escaped) by this renderer: inserted as it is."""
+
+
+class Renderer:
+    """Formats replies for one language; `html=True` escapes values and marks up for Telegram."""
+
+    def __init__(self, lang: str, html: bool = False) -> None:
+        self.lang = lang
+        self.html = html
+        self._catalog = translation(lang)
+
+    # Pieces ------------------------------------------------------------------------------
+
+    def gettext(self, key: str) -> str:
+        return self._catalog.gettext(key) if key else ""
+
+    def plural(self, forms: tuple[str, str], count: int) -> str:
+        text = self._catalog.ngettext(forms[0], forms[1], count)
+        return text.format(count=self.value(count))
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, _Raw):
+            return str(value)
+        if isinstance(value, bool):
+            return self.gettext(m.YES if value else m.NO)
+        if isinstance(value, Decimal | int):
+            return format_decimal(value, self.lang)
+        if isinstance(value, dt.date):
+            return format_date(value, self.lang)
+        if isinstance(value, Text):
+            return self.text(value.key, value.values)
+        if isinstance(value, float):
+            return format_decimal(Decimal(str(value)), self.lang)
+        text = str(value)
+        if _ISO_DATE.match(text):
+            try:
+                return format_date(dt.date.fromisoformat(text), self.lang)
+            except ValueError:
+                pass
+        return self._escape(text)
+
+    def text(self, key: str, values: dict[str, Any] | None = None) -> str:
+        template = self.gettext(key)
+        if not values:
+            return template if not self.html else self._escape_template(template)
+        formatted = {name: self.value(value) for name, value in values.items()}
+        try:
+            return self._escape_template(template).format(**formatted)
+        except (KeyError, IndexError, ValueError):
+            # A faulty translation must never hide the message: fall back to the English text.
+            return self._escape_template(key).format(**formatted)
+
+    def choice(self, choice: Choice) -> str:
+        return self.text(choice.label, choice.values)
+
+    def _escape(self, text: str) -> str:
+        return html_lib.escape(text, quote=False) if self.html else text
+
+    def _escape_template(self, template: str) -> str:
+        return self._escape(template)
+
+    def _bold(self, text: str) -> str:
+        return f"<b>{text}</b>" if self.html else text
+
+    # Replies -----------------------------------------------------------------------------
+
+    def reply(self, reply: Reply) -> str:
+        if reply.kind == "plan" and reply.plan is not None:
+            return self.plan(reply.plan, reply.unchecked)
+        if reply.kind == "summary":
+            return self.summary(reply)
+        text = self.text(reply.key, reply.values)
+        if reply.kind == "problem":
+            return "❗ " + text
+        return text
+
+    def summary(self, reply: Reply) -> str:
+        lines = [self.text(reply.key)]
+        for line in reply.lines:
+            shown = self.value(line.value) if line.value else self.gettext(m.NOT_GIVEN)
+            lines.append(f"• {self.gettext(line.label)}: {shown}")
+        return "\n".join(lines)
+
+    def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
+        lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
+        lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
+        if plan.decision == "give":
+            lines.extend(self.dose(dose) for dose in plan.doses)
+            totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
+            if not plan.dose_split_specified:
+                lines.append(self._bold(self.text(REDUCED_TOTAL, totals)))
+            length = self.plural(DAYS, plan.cycle_length_days)
+            if plan.cycle_length_max_days > plan.cycle_length_days:
+                extended = self.plural(DAYS, plan.cycle_length_max_days)
+                length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
+            lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
+            lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
+        warnings = [self.warning(warning) for warning in plan.warnings]
+        if unchecked:
+            items = ", ".join(self.gettext(label) for label in unchecked)
+            warnings.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
+        if warnings:
+            lines.append("")
+            lines.append(self._bold(self.gettext(WARNINGS_HEADER)))
+            lines.extend(warnings)
+        lines.append("")
+        lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        return "\n".join(lines)
+
+    def dose(self, dose: Any) -> str:
+        values = {
+            "day": dose.day,
+            "mg_per_m2": dose.mg_per_m2,
+            "mg": dose.mg,
+            "ml": dose.ml,
+            "vials": _Raw(self.plural(VIALS, dose.vials)),
+        }
+        line = self.text(DOSE_LINE, values)
+        if dose.date is not None:
+            line = self.text(DOSE_DATE, {"line": _Raw(line), "date": dose.date})
+        return line
+
+    def warning(self, warning: PlanWarning) -> str:
+        message = self.text(warning.key, warning.params) if warning.key else warning.message
+        source = self.text(SOURCE, {"source": warning.source})
+        if self.html:
+            source = f"<i>{source}</i>"
+        return f"{ICON.get(warning.severity, '•')} {message} {source}"
+
+
+def render(reply: Reply, lang: str, html: bool = False) -> str:
+    return Renderer(lang, html).reply(reply)
