@@ -1,0 +1,285 @@
+"""The real Application, dialog, rules and SQLite store against the local Bot API emulator."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.store import SessionStore
+from tests.botapi_emulator import BotApiEmulator
+
+Started = tuple[Any, SessionStore]
+CHAT = 4242
+
+
+async def start_bot(
+    emulator: BotApiEmulator, db: Path, allowed: str = "", webhook_port: int | None = None
+) -> Started:
+    env = {
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "BOT_DB_PATH": str(db),
+        "BOT_ALLOWED_USERS": allowed,
+    }
+    settings = load_settings(env)
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, retry_delay=0.01)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    if webhook_port is None:
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+    else:
+        await application.updater.start_webhook(
+            listen="127.0.0.1",
+            port=webhook_port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{webhook_port}/hook",
+            secret_token="s3cret-token",
+        )
+    return application, store
+
+
+async def stop_bot(started: Started) -> None:
+    application, store = started
+    if application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+    await application.shutdown()
+    store.close()
+
+
+@pytest.fixture
+async def bot(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[Callable[..., Awaitable[Started]]]:
+    running: list[Started] = []
+
+    async def launch(**options: Any) -> Started:
+        started = await start_bot(emulator, tmp_path / "state.sqlite3", **options)
+        running.append(started)
+        return started
+
+    yield launch
+    for started in running:
+        await stop_bot(started)
+
+
+async def say(emulator: BotApiEmulator, text: str, chat: int = CHAT, **options: Any) -> dict:
+    before = len(emulator.sent(chat))
+    await emulator.send_text(chat, text, **options)
+    return (await emulator.wait_for_messages(chat, before + 1))[-1]
+
+
+async def settle(emulator: BotApiEmulator, chat: int = CHAT) -> list[dict]:
+    await emulator.wait_idle(0.3)
+    return emulator.sent(chat)
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [
+        (button["text"], button["callback_data"])
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    ]
+
+
+def button_data(message: dict, value: str) -> str:
+    for _, data in buttons(message):
+        if data.split("|", 1)[1] == value:
+            return data
+    raise AssertionError(f"no button {value!r} in {buttons(message)}")
+
+
+async def press(emulator: BotApiEmulator, message: dict, value: str, chat: int = CHAT) -> dict:
+    before = len(emulator.sent(chat))
+    await emulator.press_button(chat, message["message_id"], button_data(message, value))
+    return (await emulator.wait_for_messages(chat, before + 1))[-1]
+
+
+def last_with_buttons(emulator: BotApiEmulator, chat: int = CHAT) -> dict:
+    return next(m for m in reversed(emulator.sent(chat)) if m.get("reply_markup"))
+
+
+async def test_guided_dialog_with_buttons_reaches_the_plan(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    await say(emulator, "/start")
+    await say(emulator, "1.8")
+    await settle(emulator)
+    await press(emulator, last_with_buttons(emulator), "1")
+    await settle(emulator)
+    await press(emulator, last_with_buttons(emulator), "no")
+    await say(emulator, "2.1")
+    await say(emulator, "150")
+    await settle(emulator)
+    await press(emulator, last_with_buttons(emulator), "0")
+    await settle(emulator)
+    await press(emulator, last_with_buttons(emulator), "/plan")
+    messages = await settle(emulator)
+    plan = next(m for m in reversed(messages) if "GIVE" in m["text"])
+    assert plan["parse_mode"] == "HTML"
+    assert "1.44 mg" in plan["text"] and "0.9 mg" in plan["text"]
+    assert "0.8 mg/m²" in plan["text"]
+
+
+async def test_quick_form_gives_the_plan_in_one_turn(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    await emulator.send_text(CHAT, "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80")
+    messages = await settle(emulator)
+    assert any("GIVE" in m["text"] and "2.7 mg" in m["text"] for m in messages)
+
+
+async def test_stale_button_gets_a_notice_and_does_not_act(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    await settle(emulator)
+    cycle_question = last_with_buttons(emulator)
+    stale = button_data(cycle_question, "3")
+    await say(emulator, "2")  # answered by typing instead
+    await settle(emulator)
+    await emulator.press_button(CHAT, cycle_question["message_id"], stale)
+    messages = await settle(emulator)
+    assert any("earlier question" in m["text"] for m in messages)
+    assert store.load(CHAT)["draft"]["cycle"] == 2
+
+
+async def test_restart_mid_dialog_resumes_at_the_same_step(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "state.sqlite3"
+    first = await start_bot(emulator, db)
+    try:
+        await say(emulator, "1.8")
+        await say(emulator, "2")
+        await say(emulator, "CR")
+    finally:
+        await stop_bot(first)
+    second = await start_bot(emulator, db)
+    try:
+        reply = await say(emulator, "no")  # the HSCT question, asked before the restart
+        assert "ANC" in reply["text"]
+    finally:
+        await stop_bot(second)
+
+
+async def test_allowlist_refuses_and_stores_nothing(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot(allowed="111,222")
+    reply = await say(emulator, "bsa=1.8 cycle=1", chat=999)
+    assert "limited" in reply["text"]
+    assert store.load(999) is None and store.language(999) is None
+    allowed = await say(emulator, "/start", chat=111)
+    assert "Besponsa" in allowed["text"]
+
+
+async def test_group_chat_gets_a_pointer_to_a_private_chat(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await emulator.send_text(-1001, "/start", user_id=77, chat_type="group")
+    messages = await settle(emulator, -1001)
+    assert len(messages) == 1 and "private chat" in messages[0]["text"]
+    assert store.load(-1001) is None and store.load(77) is None
+
+
+async def test_non_text_and_edits_do_not_move_the_dialog(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    state = store.load(CHAT)["state"]
+    await emulator.send_sticker(CHAT)
+    await emulator.send_photo(CHAT)
+    await emulator.send_voice(CHAT)
+    await emulator.edit_text(CHAT, 1, "2.0")
+    messages = await settle(emulator)
+    assert sum("only read text" in m["text"] for m in messages) == 3
+    assert any("Edited messages" in m["text"] for m in messages)
+    assert store.load(CHAT)["state"] == state
+
+
+async def test_long_text_is_refused_clearly(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    reply = await say(emulator, "9" * 3000)
+    await settle(emulator)
+    assert any("too long" in m["text"] for m in emulator.sent(CHAT)), reply
+
+
+async def test_commands_are_registered_for_every_language(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    assert {None, "en", "de", "ar", "zh"} <= set(emulator.commands)
+    names = {command["command"] for command in emulator.commands[None]}
+    assert {"start", "new", "back", "cancel", "help", "language", "about", "forget"} <= names
+
+
+async def test_forget_erases_the_chat(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    assert store.load(CHAT) is not None
+    await say(emulator, "/forget")
+    assert store.load(CHAT) is None and store.language(CHAT) is None
+
+
+async def test_about_states_the_disclaimer(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    reply = await say(emulator, "/about")
+    assert "does not replace" in reply["text"]
+
+
+async def test_language_button_changes_the_stored_language(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    menu = await say(emulator, "/language")
+    await press(emulator, menu, "de")
+    assert store.language(CHAT) == "de"
+
+
+async def test_forged_callback_data_is_ignored(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    await settle(emulator)
+    question = last_with_buttons(emulator)
+    before = store.load(CHAT)
+    for data in ["garbage", "99999|/new", "lang|xx", "|", "1|" + "x" * 60]:
+        await emulator.press_button(CHAT, question["message_id"], data)
+    await settle(emulator)
+    after = store.load(CHAT)
+    assert after["draft"] == before["draft"] and after["state"] == before["state"]
+
+
+async def test_429_500_and_slow_answers_lose_no_reply(emulator: BotApiEmulator, bot) -> None:
+    await bot()
+    emulator.fail_next("sendMessage", status=429, retry_after=1)
+    await say(emulator, "1.8")
+    emulator.fail_next("sendMessage", status=500, times=2)
+    await say(emulator, "2")
+    emulator.delay_next("sendMessage", 1.0)
+    await say(emulator, "CR")
+    messages = await settle(emulator)
+    prompts = [m["text"] for m in messages]
+    assert sum("cycle" in text.lower() for text in prompts) == 1
+    assert sum("Response so far" in text for text in prompts) == 1
+    assert sum("transplant" in text for text in prompts) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_accepts_the_secret_and_rejects_others(
+    emulator: BotApiEmulator, bot
+) -> None:
+    await bot(webhook_port=free_port())
+    reply = await say(emulator, "/start")
+    assert "Besponsa" in reply["text"]
+    update = {"message": {"message_id": 90, "date": 0, "text": "/start",
+                          "chat": {"id": CHAT, "type": "private"},
+                          "from": {"id": CHAT, "is_bot": False, "first_name": "X"}}}
+    assert await emulator.post_to_webhook(update, secret="wrong") == 403

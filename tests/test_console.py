@@ -1,0 +1,58 @@
+"""The console chat, run as a new user runs it: the installed `besponsa-bot` command."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.console import run_console
+
+COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or "besponsa-bot"
+
+
+def chat(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    return subprocess.run(
+        [COMMAND, *args], input=text, capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_piped_quick_form_prints_the_plan_and_exits() -> None:
+    result = chat("bsa=1.8 cycle=2 response=CR\n", "chat")
+    assert result.returncode == 0, result.stderr
+    assert "GIVE" in result.stdout
+    assert "0.9 mg" in result.stdout and "2.7 mg" in result.stdout
+    assert result.stderr == ""
+
+
+def test_no_token_and_no_command_runs_the_console_chat() -> None:
+    result = chat("1.8\n")
+    assert result.returncode == 0, result.stderr
+    assert "cycle" in result.stdout.lower()
+
+
+def test_guided_answers_line_by_line_with_option_numbers() -> None:
+    out = io.StringIO()
+    # 1.8 m²; option 1 = cycle 1; option 2 = "No" (HSCT); ANC; platelets; option a = no blasts;
+    # option 1 = Plan.
+    script = "1.8\n1\n2\n2.1\n150\na\n1\n"
+    assert run_console(io.StringIO(script), out) == 0
+    text = out.getvalue()
+    assert "GIVE" in text and "1.44 mg" in text, text
+
+
+def test_bad_input_is_explained_and_the_question_repeated() -> None:
+    out = io.StringIO()
+    run_console(io.StringIO("abc\n"), out)
+    text = out.getvalue()
+    assert "❗" in text and "m²" in text
+
+
+def test_language_option_formats_numbers_for_the_locale() -> None:
+    result = chat("bsa=1,8 cycle=2 response=CR\n", "chat", "--lang", "de")
+    assert result.returncode == 0, result.stderr
+    assert "0,9 mg" in result.stdout
