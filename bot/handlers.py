@@ -8,6 +8,7 @@ loses nothing the clinician typed; Telegram I/O happens only after the dialog st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -282,10 +283,8 @@ def context_bot(update: Update) -> Any:
 
 async def _remove_keyboard(query: CallbackQuery) -> None:
     """Buttons of an answered question disappear, so they cannot be pressed twice."""
-    try:
+    with contextlib.suppress(BadRequest, NetworkError):
         await query.edit_message_reply_markup(reply_markup=None)
-    except (BadRequest, NetworkError):
-        pass
 
 
 def _seconds(value: int | dt.timedelta) -> float:

@@ -11,6 +11,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction; rendered with ngettext and a count."""
+    return (singular, plural)
+
+
 WELCOME = N_(
     "Besponsa (inotuzumab ozogamicin) dosing assistant. I ask a few questions and reply with "
     "the dosing plan and its safety warnings. It supports, and does not replace, clinical "
@@ -137,5 +142,5 @@ VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
-VALUE_DAYS = N_("{value} days")
-VALUE_YEARS = N_("{value} years")
+VALUE_DAYS = NP_("{value} day", "{value} days")
+VALUE_YEARS = NP_("{value} year", "{value} years")

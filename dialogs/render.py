@@ -18,6 +18,7 @@ from locales import format_date, format_decimal, translation
 from rules.models import Plan, PlanWarning
 
 N_ = m.N_
+NP_ = m.NP_
 
 DECISION = {
     "give": N_("✅ GIVE: cycle {cycle}"),
@@ -31,8 +32,8 @@ BSA_LINE = {
 }
 DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 DOSE_DATE = N_("{line} · {date}")
-VIALS = (N_("{count} vial"), N_("{count} vials"))
-DAYS = (N_("{count} day"), N_("{count} days"))
+VIALS = NP_("{count} vial", "{count} vials")
+DAYS = NP_("{count} day", "{count} days")
 TOTAL_LINE = N_("Total {total_mg_per_m2} mg/m² = {total_mg} mg · cycle length {length}")
 CYCLE_EXTENDABLE = N_("(may be extended to {days})")
 REDUCED_TOTAL = N_(
@@ -78,6 +79,10 @@ class Renderer:
         if isinstance(value, dt.date):
             return format_date(value, self.lang)
         if isinstance(value, Text):
+            if value.plural is not None:
+                count = int(value.values[value.count])
+                return self._format(self._catalog.ngettext(value.key, value.plural, count),
+                                    value.key, value.values)
             return self.text(value.key, value.values)
         if isinstance(value, float):
             return format_decimal(Decimal(str(value)), self.lang)
@@ -90,24 +95,23 @@ class Renderer:
         return self._escape(text)
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
-        template = self.gettext(key)
+        return self._format(self.gettext(key), key, values or {})
+
+    def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:
-            return template if not self.html else self._escape_template(template)
+            return self._escape(template)
         formatted = {name: self.value(value) for name, value in values.items()}
         try:
-            return self._escape_template(template).format(**formatted)
+            return self._escape(template).format(**formatted)
         except (KeyError, IndexError, ValueError):
             # A faulty translation must never hide the message: fall back to the English text.
-            return self._escape_template(key).format(**formatted)
+            return self._escape(source).format(**formatted)
 
     def choice(self, choice: Choice) -> str:
         return self.text(choice.label, choice.values)
 
     def _escape(self, text: str) -> str:
         return html_lib.escape(text, quote=False) if self.html else text
-
-    def _escape_template(self, template: str) -> str:
-        return self._escape(template)
 
     def _bold(self, text: str) -> str:
         return f"<b>{text}</b>" if self.html else text

@@ -29,6 +29,9 @@ class Text:
 
     key: str
     values: dict[str, Any] = field(default_factory=dict)
+    #: For a plural pair: the plural msgid; the count is `values[count]`.
+    plural: str | None = None
+    count: str = "value"
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,14 @@ def _plain(field: str) -> Show:
     return show
 
 
-def _unit(field: str, template: str) -> Show:
+def _unit(field: str, template: str | tuple[str, str]) -> Show:
     def show(draft: BaseModel) -> Text | None:
         value = getattr(draft, field)
-        return None if value is None else Text(template, {"value": value})
+        if value is None:
+            return None
+        if isinstance(template, tuple):
+            return Text(template[0], {"value": value}, plural=template[1])
+        return Text(template, {"value": value})
 
     return show
 
