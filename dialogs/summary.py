@@ -77,8 +77,8 @@ def _toxicity(draft: BaseModel) -> Text | None:
         parts.append(Text(m.TOX_VOD))
     if parts:
         return Text(
-            ", ".join("{%d}" % i for i in range(len(parts))),
-            {str(i): part for i, part in enumerate(parts)},
+            ", ".join(f"{{part{i}}}" for i in range(len(parts))),
+            {f"part{i}": part for i, part in enumerate(parts)},
         )
     if grade == 0 or reaction == "none" or draft.vod is False:  # type: ignore[attr-defined]
         return Text(m.NONE)
