@@ -31,7 +31,7 @@ from rules import make_plan
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"
 BACK = Choice(m.BACK, "/back")
-_COMMAND_WORDS = {"back", "help", "cancel", "restart", "new", "skip", "plan", "normal"}
+_COMMAND_WORDS = {"back", "help", "cancel", "restart", "new", "skip", "plan"}
 
 
 def start(conversation: Conversation) -> list[Reply]:
@@ -63,7 +63,6 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     if conversation.pending and word in {"yes", "y", "ok"}:
         return _accept(conversation)
     conversation.pending = None
-    context = Context(today=today, locale=conversation.lang)
     form = parse_quick_form(text, today, conversation.lang)
     if form.is_quick_form:
         return _quick_form(conversation, form.values, form.problems, form.unknown)
@@ -73,12 +72,7 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
         return [Reply("notice", m.PICK_OR_TYPE), *current(conversation)]
     if conversation.state == PLAN:
         return [Reply("notice", m.PLAN_FOLLOW_UP)]
-    step = STEP_BY_NAME[conversation.state]
-    answer = step.read(text, context)
-    if isinstance(answer, Problem):
-        return _problem(conversation, answer)
-    _apply(conversation, step, answer)
-    return _advance(conversation)
+    return _answer(conversation, STEP_BY_NAME[conversation.state], text, today)
 
 
 def current(conversation: Conversation) -> list[Reply]:
@@ -133,7 +127,7 @@ def _command(conversation: Conversation, text: str, today: dt.date) -> list[Repl
     if command in {SKIP_COMMAND, NORMAL_COMMAND} and conversation.state in STEP_BY_NAME:
         step = STEP_BY_NAME[conversation.state]
         if command == NORMAL_COMMAND:
-            return handle_text(conversation, "normal", today)
+            return _answer(conversation, step, command, today)
         if step.skippable:
             conversation.skipped.add(step.name)
             return _advance(conversation)
@@ -153,6 +147,14 @@ def _edit(conversation: Conversation, name: str) -> list[Reply]:
 
 
 # Answers -------------------------------------------------------------------------------
+
+
+def _answer(conversation: Conversation, step: Step, text: str, today: dt.date) -> list[Reply]:
+    answer = step.read(text, Context(today=today, locale=conversation.lang))
+    if isinstance(answer, Problem):
+        return _problem(conversation, answer)
+    _apply(conversation, step, answer)
+    return _advance(conversation)
 
 
 def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]) -> None:

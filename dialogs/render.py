@@ -81,8 +81,9 @@ class Renderer:
         if isinstance(value, Text):
             if value.plural is not None:
                 count = int(value.values[value.count])
-                return self._format(self._catalog.ngettext(value.key, value.plural, count),
-                                    value.key, value.values)
+                return self._format(
+                    self._catalog.ngettext(value.key, value.plural, count), value.key, value.values
+                )
             return self.text(value.key, value.values)
         if isinstance(value, float):
             return format_decimal(Decimal(str(value)), self.lang)

@@ -93,6 +93,16 @@ class PlanRequest(BaseModel):
             if self.height_cm is None and self.weight_kg is None:
                 missing = "bsa_m2"
             raise ValueError(f"{missing}: give bsa_m2, or both height_cm and weight_kg")
+        if self.bsa_m2 is None:
+            from rules.bsa import body_surface_area
+
+            assert self.height_cm is not None and self.weight_kg is not None
+            bsa = body_surface_area(self.height_cm, self.weight_kg, self.bsa_formula)
+            low, high = (Decimal(limit) for limit in LIMITS["bsa_m2"])
+            if not low <= bsa <= high:
+                raise ValueError(
+                    f"weight_kg: height and weight give a BSA of {bsa} m², outside {low}-{high} m²"
+                )
         if self.cycle >= 2 and self.response is None:
             raise ValueError("response: required from cycle 2 (CR, CRi or none)")
         return self

@@ -1,0 +1,73 @@
+"""`besponsa-bot plan`: one JSON request on stdin, one JSON plan on stdout.
+
+The stable machine interface for other frontends and for our own checks. Exit 0 with a plan
+(holding or stopping is still a plan); exit 2 with {"error": {"field", "message"}} otherwise.
+Warning messages come in the request's `locale`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from dialogs.render import Renderer
+from locales import closest_language
+from rules import PlanRequest, make_plan
+
+MAX_INPUT = 100_000
+
+
+class _InvalidInput(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _reject_constant(name: str) -> Any:
+    raise _InvalidInput("request", f"{name} is not a number")
+
+
+def _read(text: str) -> PlanRequest:
+    if len(text) > MAX_INPUT:
+        raise _InvalidInput("request", f"input longer than {MAX_INPUT} characters")
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise _InvalidInput("request", f"not valid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise _InvalidInput("request", "expected one JSON object")
+    try:
+        return PlanRequest.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not field and ": " in message:
+            field, message = message.split(": ", 1)
+        raise _InvalidInput(field or "request", message) from None
+
+
+def plan_json(text: str) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON document for one request text."""
+    try:
+        request = _read(text)
+    except _InvalidInput as error:
+        return 2, {"error": {"field": error.field, "message": error.message}}
+    plan = make_plan(request)
+    document = plan.model_dump(mode="json")
+    lang = closest_language(request.locale)
+    if lang != "en":
+        renderer = Renderer(lang)
+        for warning, shown in zip(plan.warnings, document["warnings"], strict=True):
+            shown["message"] = renderer.text(warning.key, warning.params)
+    return 0, document
+
+
+def run_plan_command(stdin: TextIO, stdout: TextIO) -> int:
+    code, document = plan_json(stdin.read())
+    stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    return code

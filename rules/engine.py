@@ -1,0 +1,517 @@
+"""The rules core: one request in, one plan out; pure, deterministic, every step sourced.
+
+The evaluation walks the rule families in a fixed order and collects warnings; the decision is
+the most severe any rule asks for (discontinue > hold > give). Doses are listed only when the
+decision is to give, and only when the label says how to split them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from rules import messages as msg
+from rules.bsa import body_surface_area
+from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, Severity
+from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
+from rules.ruleset import RULE_BY_ID, RULESET_VERSION
+
+D = Decimal
+#: Regimens of USPI Table 1 / seed l.8, l.11, l.12: (day, mg/m²).
+REGIMENS: dict[str, tuple[tuple[int, Decimal], ...]] = {
+    "cycle1_regimen": ((1, D("0.8")), (8, D("0.5")), (15, D("0.5"))),
+    "later_cycle_response": ((1, D("0.5")), (8, D("0.5")), (15, D("0.5"))),
+    "later_cycle_no_response": ((1, D("0.8")), (8, D("0.5")), (15, D("0.5"))),
+}
+CYCLE1_DAYS, LATER_DAYS, EXTENDED_DAYS = 21, 28, 28
+MAX_CYCLES_HSCT, MAX_CYCLES_NO_HSCT = 2, 6
+REDUCED_FRACTION = D("0.75")
+MG_PER_ML = D("0.25")
+VIAL_MG = D("0.9")
+ANC_MIN, PLATELETS_MIN = D(1), D(50)
+BLASTS_MAX = D(10000)
+BILIRUBIN_MAX, TRANSAMINASE_MAX = D("1.5"), D("2.5")
+BSA_USUAL_LOW, BSA_USUAL_HIGH = D("1.0"), D("2.5")
+ESRD_CRCL, NORMAL_CRCL = D(15), D(90)
+RESPONDED = ("CR", "CRi")
+_RANK: dict[str, int] = {"give": 0, "hold": 1, "discontinue": 2}
+_SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
+_DASH = "–"
+
+
+class _Evaluation:
+    """The plan being built: the decision so far, the warnings and the rules that fired."""
+
+    def __init__(self, request: PlanRequest) -> None:
+        self.request = request
+        self.decision: Decision = "give"
+        self.warnings: list[PlanWarning] = []
+        self.fired: list[str] = []
+
+    def fire(
+        self,
+        rule_id: str,
+        code: str | None = None,
+        severity: Severity = "info",
+        template: str | None = None,
+        decision: Decision | None = None,
+        **params: Any,
+    ) -> None:
+        if rule_id not in self.fired:
+            self.fired.append(rule_id)
+        if decision is not None and _RANK[decision] > _RANK[self.decision]:
+            self.decision = decision
+        if template is None:
+            return
+        self.warnings.append(
+            PlanWarning.model_construct(
+                code=code or rule_id,
+                severity=severity,
+                message=_english(template, params),
+                source=RULE_BY_ID[rule_id].source,
+                key=template,
+                params=params,
+            )
+        )
+
+
+def _english(template: str, params: dict[str, Any]) -> str:
+    shown = {
+        name: format_decimal_plain(value) if isinstance(value, Decimal | int) else value
+        for name, value in params.items()
+    }
+    return template.format(**shown)
+
+
+def make_plan(request: PlanRequest) -> Plan:
+    """The dosing plan for one request. Same request, same plan: no clock, no I/O."""
+    evaluation = _Evaluation(request)
+    bsa, method = _bsa(request, evaluation)
+    regimen = _regimen(request)
+    evaluation.fire(regimen)
+    max_cycles = MAX_CYCLES_HSCT if request.hsct_planned else MAX_CYCLES_NO_HSCT
+    for family in _FAMILIES:
+        family(evaluation)
+    doses: list[Dose] = []
+    total_per_m2 = total_mg = D(0)
+    split = request.dose_level == 0
+    if evaluation.decision == "give":
+        if split:
+            doses = _doses(regimen, bsa, request.start_date)
+            total_per_m2 = sum((dose.mg_per_m2 for dose in doses), D(0))
+            total_mg = sum((dose.mg for dose in doses), D(0))
+            evaluation.fire("rounding_convention", template=msg.ROUNDING)
+            evaluation.fire("schedule_window", template=msg.SCHEDULE_WINDOW)
+        else:
+            total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION
+            total_mg = round_half_up(total_per_m2 * bsa)
+            template = msg.DOSE_REDUCED if request.dose_level == 1 else msg.DOSE_REDUCED_TWO
+            evaluation.fire(
+                "dose_reduction",
+                "dose_reduced",
+                "caution",
+                template,
+                level=request.dose_level,
+                total_mg_per_m2=total_per_m2,
+            )
+    warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
+    return Plan.model_construct(
+        decision=evaluation.decision,
+        cycle=request.cycle,
+        cycle_length_days=CYCLE1_DAYS if request.cycle == 1 else LATER_DAYS,
+        cycle_length_max_days=EXTENDED_DAYS,
+        doses=doses,
+        total_mg_per_m2=total_per_m2,
+        total_mg=total_mg,
+        dose_split_specified=split,
+        bsa_m2=bsa,
+        bsa_method=method,
+        max_cycles=max_cycles,
+        warnings=warnings,
+        rules=evaluation.fired,
+        ruleset_version=RULESET_VERSION,
+    )
+
+
+# Dose arithmetic -----------------------------------------------------------------------
+
+
+def _bsa(request: PlanRequest, evaluation: _Evaluation) -> tuple[Decimal, Any]:
+    if request.bsa_m2 is not None:
+        bsa, method = round_half_up(request.bsa_m2), "given"
+    else:
+        assert request.height_cm is not None and request.weight_kg is not None
+        bsa = body_surface_area(request.height_cm, request.weight_kg, request.bsa_formula)
+        method = request.bsa_formula
+        evaluation.fire("bsa_formula")
+    if not BSA_USUAL_LOW <= bsa <= BSA_USUAL_HIGH:
+        evaluation.fire("bsa_unusual", "bsa_unusual", "caution", msg.BSA_UNUSUAL, bsa=bsa)
+    return bsa, method
+
+
+def _regimen(request: PlanRequest) -> str:
+    if request.cycle == 1:
+        return "cycle1_regimen"
+    if request.response in RESPONDED:
+        return "later_cycle_response"
+    return "later_cycle_no_response"
+
+
+def _doses(regimen: str, bsa: Decimal, start: dt.date | None) -> list[Dose]:
+    doses = []
+    for day, per_m2 in REGIMENS[regimen]:
+        mg = round_half_up(per_m2 * bsa)
+        doses.append(
+            Dose.model_construct(
+                day=day,
+                mg_per_m2=per_m2,
+                mg=mg,
+                ml=round_half_up(mg / MG_PER_ML),
+                vials=ceil_whole(mg / VIAL_MG),
+                date=None if start is None else start + dt.timedelta(days=day - 1),
+            )
+        )
+    return doses
+
+
+# Rule families, in evaluation order ----------------------------------------------------
+
+
+def _duration(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    cycle = request.cycle
+    if request.hsct_planned:
+        evaluation.fire("max_cycles_hsct")
+        if cycle > 3:
+            evaluation.fire(
+                "max_cycles_hsct",
+                "max_cycles",
+                "stop",
+                msg.MAX_CYCLES_HSCT_LIMIT,
+                "discontinue",
+                cycle=cycle,
+            )
+        elif cycle == 3:
+            if request.response in RESPONDED and request.mrd_negative is True:
+                evaluation.fire(
+                    "max_cycles_hsct", "max_cycles", "stop", msg.HSCT_PROCEED, "discontinue"
+                )
+            elif request.mrd_negative is None:
+                evaluation.fire(
+                    "max_cycles_hsct",
+                    "hsct_third_cycle",
+                    "caution",
+                    msg.HSCT_THIRD_CYCLE_MRD_UNKNOWN,
+                )
+            else:
+                evaluation.fire(
+                    "max_cycles_hsct", "hsct_third_cycle", "caution", msg.HSCT_THIRD_CYCLE
+                )
+        elif cycle == MAX_CYCLES_HSCT:
+            evaluation.fire(
+                "max_cycles_hsct",
+                "max_cycles",
+                "info",
+                msg.MAX_CYCLES_LAST,
+                max_cycles=MAX_CYCLES_HSCT,
+            )
+    else:
+        evaluation.fire("max_cycles_no_hsct")
+        if cycle > MAX_CYCLES_NO_HSCT:
+            evaluation.fire(
+                "max_cycles_no_hsct",
+                "max_cycles",
+                "stop",
+                msg.MAX_CYCLES_EXCEEDED,
+                "discontinue",
+                cycle=cycle,
+                max_cycles=MAX_CYCLES_NO_HSCT,
+            )
+        elif cycle == MAX_CYCLES_NO_HSCT:
+            evaluation.fire(
+                "max_cycles_no_hsct",
+                "max_cycles",
+                "info",
+                msg.MAX_CYCLES_LAST,
+                max_cycles=MAX_CYCLES_NO_HSCT,
+            )
+    if request.response == "none" and cycle >= 2:
+        if cycle >= 4:
+            evaluation.fire(
+                "no_response_3_cycles", "no_response", "stop", msg.NO_RESPONSE_STOP, "discontinue"
+            )
+        else:
+            evaluation.fire("no_response_3_cycles", "no_response", "caution", msg.NO_RESPONSE_WATCH)
+    if cycle == 1:
+        evaluation.fire("cycle1_extension", "cycle1_extension", "info", msg.CYCLE1_EXTENSION)
+
+
+def _before_each_dose(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    evaluation.fire("premedication", "premedication", "info", msg.PREMEDICATION)
+    evaluation.fire("monitoring", "monitoring", "info", msg.MONITORING)
+    if request.cycle == 1:
+        blasts = request.blasts_per_mm3
+        if blasts is None:
+            evaluation.fire("cytoreduction", "cytoreduction", "info", msg.CYTOREDUCTION_CHECK)
+        elif blasts > BLASTS_MAX:
+            evaluation.fire(
+                "cytoreduction",
+                "cytoreduction",
+                "stop",
+                msg.CYTOREDUCTION_HOLD,
+                "hold",
+                blasts=blasts,
+            )
+
+
+def _counts(evaluation: _Evaluation) -> None:
+    """USPI Table 2 applies at the start of a cycle; cycle 1 has no prior cycle to compare."""
+    request = evaluation.request
+    anc, platelets = request.anc, request.platelets
+    anc_low = anc is not None and anc < ANC_MIN
+    platelets_low = platelets is not None and platelets < PLATELETS_MIN
+    if not (anc_low or platelets_low):
+        return
+    if request.cycle == 1:
+        evaluation.fire(
+            "counts_within_cycle", "counts_within_cycle", "info", msg.COUNTS_WITHIN_CYCLE
+        )
+        return
+    anc_base, platelets_base = request.anc_baseline, request.platelets_baseline
+    low_baseline = (anc_base is not None and anc_base < ANC_MIN) or (
+        platelets_base is not None and platelets_base < PLATELETS_MIN
+    )
+    if low_baseline:
+        fell = (anc is not None and anc_base is not None and anc < anc_base) or (
+            platelets is not None and platelets_base is not None and platelets < platelets_base
+        )
+        unknown = (anc_low and anc_base is None) or (platelets_low and platelets_base is None)
+        if fell or unknown:
+            evaluation.fire(
+                "hold_counts_low_baseline", "hold_counts", "stop", msg.HOLD_LOW_BASELINE, "hold"
+            )
+        return
+    if anc_low:
+        if anc_base is None:
+            evaluation.fire(
+                "counts_baseline_unknown",
+                "hold_anc",
+                "stop",
+                msg.BASELINE_UNKNOWN,
+                "hold",
+                count_name="ANC",
+            )
+        else:
+            evaluation.fire("hold_anc", "hold_anc", "stop", msg.HOLD_ANC, "hold", anc=anc)
+    if platelets_low:
+        if platelets_base is None:
+            evaluation.fire(
+                "counts_baseline_unknown",
+                "hold_platelets",
+                "stop",
+                msg.BASELINE_UNKNOWN,
+                "hold",
+                count_name="Platelets",
+            )
+        else:
+            evaluation.fire(
+                "hold_platelets",
+                "hold_platelets",
+                "stop",
+                msg.HOLD_PLATELETS,
+                "hold",
+                platelets=platelets,
+            )
+
+
+def _cytopenia(evaluation: _Evaluation) -> None:
+    days = evaluation.request.cytopenia_days
+    if days is not None and days > 28:
+        evaluation.fire(
+            "discontinue_cytopenia",
+            "discontinue_cytopenia",
+            "stop",
+            msg.DISCONTINUE_CYTOPENIA,
+            "discontinue",
+            days=days,
+        )
+
+
+def _non_haematological(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    if request.vod:
+        evaluation.fire(
+            "discontinue_vod", "discontinue_vod", "stop", msg.DISCONTINUE_VOD, "discontinue"
+        )
+    if request.infusion_reaction == "severe":
+        evaluation.fire(
+            "infusion_reaction", "infusion_reaction", "stop", msg.INFUSION_SEVERE, "discontinue"
+        )
+    elif request.infusion_reaction == "mild":
+        evaluation.fire("infusion_reaction", "infusion_reaction", "caution", msg.INFUSION_MILD)
+    _liver(evaluation)
+    if request.nonheme_grade >= 2:
+        evaluation.fire(
+            "hold_nonheme",
+            "hold_nonheme",
+            "stop",
+            msg.HOLD_NONHEME,
+            "hold",
+            grade=request.nonheme_grade,
+        )
+
+
+def _liver(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    bilirubin, ast, alt = request.bilirubin_uln, request.ast_uln, request.alt_uln
+    if bilirubin is None and ast is None and alt is None:
+        return
+    shown = {
+        "bili": _DASH if bilirubin is None else bilirubin,
+        "ast": _DASH if ast is None else ast,
+        "alt": _DASH if alt is None else alt,
+    }
+    bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX
+    exempt = bilirubin_raised and request.gilbert_or_hemolysis
+    transaminase_raised = any(v is not None and v > TRANSAMINASE_MAX for v in (ast, alt))
+    bilirubin_counts = bilirubin_raised and not exempt
+    if exempt:
+        evaluation.fire(
+            "gilbert_exception", "gilbert_exception", "caution", msg.GILBERT, bili=bilirubin
+        )
+    if bilirubin_counts and transaminase_raised:
+        evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER, "hold", **shown)
+    elif bilirubin_counts or transaminase_raised:
+        evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown)
+    if bilirubin_counts or transaminase_raised:
+        evaluation.fire("hepatic_impairment", "hepatic_impairment", "caution", msg.HEPATIC_LIMITED)
+    elif any(v is not None and v > 1 for v in (bilirubin, ast, alt)):
+        evaluation.fire("hepatic_impairment", "hepatic_impairment", "info", msg.HEPATIC_MILD)
+
+
+def _interruption(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    days = request.interruption_days
+    if not days:
+        return
+    if days > 28:
+        evaluation.fire(
+            "interruption_table", "interruption", "stop", msg.INTERRUPTION_STOP, "hold", days=days
+        )
+    elif days >= 14:
+        evaluation.fire(
+            "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
+        )
+        if request.dose_level == 0:
+            evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
+        elif request.dose_level == 2:
+            evaluation.fire(
+                "dose_reduction",
+                "dose_reduced",
+                "stop",
+                msg.DISCONTINUE_AFTER_REDUCTION,
+                "discontinue",
+            )
+    elif days >= 7:
+        evaluation.fire(
+            "interruption_table", "interruption", "caution", msg.INTERRUPTION_OMIT, days=days
+        )
+    else:
+        evaluation.fire(
+            "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
+        )
+
+
+def _renal(evaluation: _Evaluation) -> None:
+    crcl = evaluation.request.crcl_ml_min
+    if crcl is None or crcl >= NORMAL_CRCL:
+        return
+    if crcl < ESRD_CRCL:
+        evaluation.fire("renal_impairment", "renal_esrd", "caution", msg.RENAL_ESRD, crcl=crcl)
+    else:
+        evaluation.fire(
+            "renal_impairment", "renal_no_adjustment", "info", msg.RENAL_NO_ADJUSTMENT, crcl=crcl
+        )
+
+
+def _reproduction(evaluation: _Evaluation) -> None:
+    request = evaluation.request
+    last = request.last_dose_date
+    if request.pregnant:
+        evaluation.fire("pregnancy", "pregnancy", "stop", msg.PREGNANCY, "hold")
+    if request.sex == "female":
+        if last is None:
+            evaluation.fire("contraception", "contraception", "info", msg.CONTRACEPTION_FEMALE)
+        else:
+            evaluation.fire(
+                "contraception",
+                "contraception",
+                "info",
+                msg.CONTRACEPTION_FEMALE_UNTIL,
+                until=_plus_months(last, 8),
+            )
+    elif request.sex == "male":
+        if last is None:
+            evaluation.fire("contraception", "contraception", "info", msg.CONTRACEPTION_MALE)
+        else:
+            evaluation.fire(
+                "contraception",
+                "contraception",
+                "info",
+                msg.CONTRACEPTION_MALE_UNTIL,
+                until=_plus_months(last, 5),
+            )
+    if request.sex == "female" or request.breastfeeding:
+        severity: Severity = "caution" if request.breastfeeding else "info"
+        if last is None:
+            evaluation.fire("lactation", "lactation", severity, msg.LACTATION)
+        else:
+            evaluation.fire(
+                "lactation", "lactation", severity, msg.LACTATION_UNTIL, until=_plus_months(last, 2)
+            )
+
+
+def _age(evaluation: _Evaluation) -> None:
+    age = evaluation.request.age_years
+    if age is None:
+        return
+    if age < 1:
+        evaluation.fire("pediatric", "pediatric", "stop", msg.INFANT, "hold")
+    elif age < 18:
+        evaluation.fire("pediatric", "pediatric", "info", msg.PEDIATRIC)
+
+
+def _boxed_and_class_warnings(evaluation: _Evaluation) -> None:
+    evaluation.fire(
+        "boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod", "caution", msg.BOXED_VOD
+    )
+    if evaluation.request.hsct_planned:
+        evaluation.fire(
+            "boxed_post_hsct_mortality", "boxed_post_hsct_mortality", "caution", msg.BOXED_HSCT
+        )
+    evaluation.fire("qt_prolongation", "qt_prolongation", "info", msg.QT)
+
+
+def _plus_months(day: dt.date, months: int) -> str:
+    """The same day `months` calendar months later (clamped to the month's end), ISO text."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last_day)).isoformat()
+
+
+_FAMILIES = (
+    _duration,
+    _before_each_dose,
+    _counts,
+    _cytopenia,
+    _non_haematological,
+    _interruption,
+    _renal,
+    _reproduction,
+    _age,
+    _boxed_and_class_warnings,
+)

@@ -1,0 +1,199 @@
+"""English text of every warning the rules core can give; each is a gettext msgid.
+
+Placeholders are filled from the warning's `params` (numbers as Decimal, dates as ISO text) so
+that a transport can render them in any language with the locale's number and date formats.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+BOXED_VOD = N_(
+    "Boxed warning: hepatotoxicity, including fatal veno-occlusive disease (VOD/SOS). Watch "
+    "for rising bilirubin, painful hepatomegaly, rapid weight gain and ascites."
+)
+BOXED_HSCT = N_(
+    "Boxed warning: higher non-relapse mortality after HSCT. VOD risk rises with conditioning "
+    "containing 2 alkylating agents and with bilirubin ≥ ULN before HSCT; follow liver tests "
+    "closely in the first month after HSCT."
+)
+PREMEDICATION = N_(
+    "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
+)
+MONITORING = N_(
+    "Check the blood count and liver tests before each dose; observe the patient during and "
+    "for at least 1 hour after the infusion."
+)
+QT = N_(
+    "QT prolongation: ECG and electrolytes before the first dose and periodically; take care "
+    "with QT-prolonging drugs."
+)
+CYCLE1_EXTENSION = N_(
+    "Cycle 1 may be extended to 28 days (treatment-free from day 21) for CR/CRi or to recover "
+    "from toxicity."
+)
+SCHEDULE_WINDOW = N_(
+    "Days 8 and 15 may each move by up to 2 days; keep at least 6 days between doses "
+    "(label; the seed is silent)."
+)
+ROUNDING = N_(
+    "BSA, mg and mL are rounded half-up to 0.01; mL at 0.25 mg/mL; vials of 0.9 mg. The label "
+    "does not state a rounding rule."
+)
+BSA_UNUSUAL = N_(
+    "BSA {bsa} m² is unusual: check height and weight. The dose is not capped (full "
+    "weight-based dosing)."
+)
+CYTOREDUCTION_HOLD = N_(
+    "Blasts {blasts}/mm³: before the first dose, cytoreduce with hydroxyurea, steroids and/or "
+    "vincristine to 10,000/mm³ or fewer."
+)
+CYTOREDUCTION_CHECK = N_(
+    "Before the first dose: with circulating blasts above 10,000/mm³, cytoreduce first "
+    "(blast count not entered)."
+)
+MAX_CYCLES_LAST = N_("This is the last planned cycle (at most {max_cycles}).")
+MAX_CYCLES_EXCEEDED = N_(
+    "Cycle {cycle} exceeds the maximum of {max_cycles} cycles: do not give further cycles."
+)
+MAX_CYCLES_HSCT_LIMIT = N_(
+    "HSCT planned: the recommended duration is 2 cycles (seed); the label allows a third only "
+    "without CR/CRi and MRD negativity. Cycle {cycle} is beyond that."
+)
+HSCT_THIRD_CYCLE = N_(
+    "HSCT planned: the seed recommends 2 cycles. The label allows a third cycle if CR/CRi with "
+    "MRD negativity was not reached after 2 cycles. Clinician decision."
+)
+HSCT_THIRD_CYCLE_MRD_UNKNOWN = N_(
+    "HSCT planned: the seed recommends 2 cycles. The label allows a third cycle only if CR/CRi "
+    "with MRD negativity was not reached: the MRD status decides. Clinician decision."
+)
+HSCT_PROCEED = N_(
+    "CR/CRi with MRD negativity after 2 cycles and HSCT planned: no third cycle; proceed to "
+    "HSCT (label)."
+)
+NO_RESPONSE_WATCH = N_(
+    "No CR/CRi yet: the label says to discontinue if there is none within 3 cycles (the seed "
+    "is silent)."
+)
+NO_RESPONSE_STOP = N_("No CR/CRi within 3 cycles: discontinue (label; the seed is silent).")
+HOLD_ANC = N_("ANC {anc} ×10⁹/L: hold this cycle until ANC is 1 ×10⁹/L or more.")
+HOLD_PLATELETS = N_(
+    "Platelets {platelets} ×10⁹/L: hold this cycle until platelets are 50 ×10⁹/L or more "
+    "(transfusion-independent count)."
+)
+HOLD_LOW_BASELINE = N_(
+    "Counts below the low pre-treatment baseline: hold until (1) ANC and platelets are back "
+    "to baseline, or (2) ANC ≥ 1 and platelets ≥ 50 ×10⁹/L, or (3) the marrow shows stable or "
+    "improved disease and the fall is due to disease (clinician judgement). Label; seed silent."
+)
+BASELINE_UNKNOWN = N_(
+    "{count_name} is low and its pre-treatment baseline is not known: the baseline decides "
+    "which rule applies. Holding; clinician to confirm."
+)
+COUNTS_WITHIN_CYCLE = N_(
+    "Low counts do not hold days 8 and 15 of a cycle; count rules apply at the start of the "
+    "next cycle."
+)
+DISCONTINUE_CYTOPENIA = N_(
+    "Drug-related severe cytopenia for {days} days (more than 28): discontinue permanently. "
+    "The EU label says only to consider stopping."
+)
+DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VOD.")
+HOLD_LIVER = N_(
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): hold until bilirubin ≤ 1.5 "
+    "and AST/ALT ≤ 2.5 ×ULN; discontinue if they do not recover."
+)
+HOLD_LIVER_SINGLE = N_(
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): the label's hepatic row needs "
+    "both raised; one raised value is at least grade 2 toxicity. Holding; clinician to confirm."
+)
+GILBERT = N_(
+    "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: no hold for "
+    "bilirubin. Confirm the cause."
+)
+INFUSION_MILD = N_(
+    "Infusion reaction: interrupt the infusion and treat; consider stopping the infusion, or "
+    "steroids and antihistamines."
+)
+INFUSION_SEVERE = N_(
+    "Severe or life-threatening infusion reaction: discontinue Besponsa permanently."
+)
+HOLD_NONHEME = N_(
+    "Non-haematological toxicity grade {grade}: hold until grade 1 or the pretreatment grade."
+)
+INTERRUPTION_SHORT = N_(
+    "Interruption of {days} days (under 7): postpone the next dose, keeping at least 6 days "
+    "between doses. Label Table 4, wording unconfirmed."
+)
+INTERRUPTION_OMIT = N_(
+    "Interruption of {days} days (7 or more): omit the next dose of this cycle. Label Table 4, "
+    "wording unconfirmed."
+)
+INTERRUPTION_REDUCE = N_(
+    "Interruption of {days} days (14 or more): once recovered, reduce the total dose by 25 % "
+    "from the next cycle; if toxicity recurs, 2 doses per cycle. Label Table 4, wording "
+    "unconfirmed."
+)
+INTERRUPTION_STOP = N_(
+    "Interruption of {days} days (more than 28): consider permanent discontinuation. Label "
+    "Table 4, wording unconfirmed; clinician decision."
+)
+NEXT_CYCLE_REDUCED = N_(
+    "After an interruption of 14 days or more the next cycle is at dose level 1 (total −25 %)."
+)
+DOSE_REDUCED = N_(
+    "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does not "
+    "say how to split it across the days: the clinician decides. Never re-escalate."
+)
+DOSE_REDUCED_TWO = N_(
+    "Reduced dose level 2: total {total_mg_per_m2} mg/m² in 2 doses per cycle. The label does "
+    "not say which days or amounts: the clinician decides. Never re-escalate."
+)
+DISCONTINUE_AFTER_REDUCTION = N_(
+    "Toxicity again after the 25 % reduction and 2 doses per cycle: discontinue permanently. "
+    "Label Table 4, wording unconfirmed."
+)
+HEPATIC_MILD = N_("Mild hepatic impairment: no initial dose adjustment.")
+HEPATIC_LIMITED = N_(
+    "Liver tests above 1.5 ×ULN (bilirubin) or 2.5 ×ULN (AST/ALT): data in moderate to severe "
+    "hepatic impairment are limited; use with caution."
+)
+RENAL_ESRD = N_("CrCl {crcl} mL/min: safety in end-stage renal disease has not been established.")
+RENAL_NO_ADJUSTMENT = N_(
+    "CrCl {crcl} mL/min: no dose adjustment (CrCl 15-89; the seed calls this mild to "
+    "moderate, the label includes severe 15-29)."
+)
+PREGNANCY = N_(
+    "Pregnancy: the seed says contraindicated; the US label lists no contraindication but "
+    "warns of fetal harm. Holding; clinician decision."
+)
+CONTRACEPTION_FEMALE = N_(
+    "Effective contraception during treatment and for at least 8 months after the last dose."
+)
+CONTRACEPTION_FEMALE_UNTIL = N_(
+    "Effective contraception during treatment and for at least 8 months after the last dose "
+    "(until {until})."
+)
+CONTRACEPTION_MALE = N_(
+    "Men: effective contraception during treatment and for at least 5 months after the last dose."
+)
+CONTRACEPTION_MALE_UNTIL = N_(
+    "Men: effective contraception during treatment and for at least 5 months after the last "
+    "dose (until {until})."
+)
+LACTATION = N_("No breastfeeding during treatment and for 2 months after the last dose.")
+LACTATION_UNTIL = N_(
+    "No breastfeeding during treatment and for 2 months after the last dose (until {until})."
+)
+INFANT = N_(
+    "Age under 1 year: outside the US label (1 year and older) and the EU label (adults). "
+    "Holding; clinician decision."
+)
+PEDIATRIC = N_(
+    "Age under 18: the US label covers patients from 1 year with the same mg/m² regimen; the "
+    "EU label covers adults only."
+)
