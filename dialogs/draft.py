@@ -23,7 +23,7 @@ def _is_decimal(annotation: Any) -> bool:
 def _optional_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for name, info in PlanRequest.model_fields.items():
-        annotation = info.annotation
+        annotation: Any = info.annotation
         if any(_is_decimal(arg) for arg in get_args(annotation)):
             annotation = Decimal | None
         fields[name] = (annotation | None, None)

@@ -9,7 +9,7 @@ happens after a trigger returns, so a double tap can never abort a half-done ste
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 from transitions import EventData, Machine
@@ -96,28 +96,32 @@ class Conversation:
         return draft_values(self.draft)
 
 
+def _conversation(event: EventData) -> Conversation:
+    return cast(Conversation, event.model)
+
+
 def _missing(step: Step) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
-        return bool(event.model.needs(step))
+        return _conversation(event).needs(step)
 
     condition.__name__ = f"missing_{step.name}"
     return condition
 
 
 def _quick(event: EventData) -> bool:
-    return bool(event.model.quick)
+    return _conversation(event).quick
 
 
 def _complete(event: EventData) -> bool:
-    return bool(event.model.complete())
+    return _conversation(event).complete()
 
 
 def _clear(event: EventData) -> None:
-    event.model.reset()
+    _conversation(event).reset()
 
 
 def _new_step(event: EventData) -> None:
-    event.model.token += 1
+    _conversation(event).token += 1
 
 
 # The dialog. `advance` (after every answer) goes to the first required question that applies

@@ -239,6 +239,10 @@ def _bilirubin_raised(draft: BaseModel) -> bool:
     return bilirubin is not None and bilirubin > Decimal("1.5")
 
 
+def _first_cycle(draft: BaseModel) -> bool:
+    return draft.cycle == 1  # type: ignore[attr-defined]
+
+
 def _mrd_answered(draft: BaseModel) -> bool:
     return draft.mrd_negative is not None  # type: ignore[attr-defined]
 
@@ -341,9 +345,9 @@ STEPS: tuple[Step, ...] = (
         ("blasts_per_mm3",),
         _quantity("blasts_per_mm3"),
         (Choice(m.NO_BLASTS, "0"), Choice(m.UNKNOWN, SKIP_COMMAND)),
-        applies=lambda draft: draft.cycle == 1,
+        applies=_first_cycle,
         skippable=True,
-    ),  # type: ignore[attr-defined]
+    ),
     Step(
         "ask_gilbert",
         m.ASK_GILBERT,

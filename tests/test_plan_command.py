@@ -1,0 +1,68 @@
+"""The JSON contract of `besponsa-bot plan`, through the installed command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.plan_command import plan_json
+
+COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or "besponsa-bot"
+
+
+def run(text: str) -> tuple[int, dict]:
+    result = subprocess.run([COMMAND, "plan"], input=text, capture_output=True, text=True,
+                            timeout=60)
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_plan_is_written_as_json_with_exit_0() -> None:
+    code, plan = run('{"bsa_m2": 1.8, "cycle": 2, "response": "CR"}')
+    assert code == 0
+    assert plan["decision"] == "give" and plan["total_mg"] == 2.7
+    assert [dose["mg"] for dose in plan["doses"]] == [0.9, 0.9, 0.9]
+    assert {"code", "severity", "message", "source"} <= set(plan["warnings"][0])
+    assert plan["ruleset_version"] and plan["rules"]
+
+
+def test_a_hold_is_still_a_plan() -> None:
+    code, plan = run('{"bsa_m2": 1.8, "cycle": 1, "vod": true}')
+    assert code == 0 and plan["decision"] == "discontinue" and plan["doses"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("not json", "request"),
+        ("[1, 2]", "request"),
+        ('{"bsa_m2": NaN, "cycle": 1}', "request"),
+        ('{"bsa_m2": Infinity, "cycle": 1}', "request"),
+        ('{"bsa_m2": 1.8, "cycle": 0}', "cycle"),
+        ('{"bsa_m2": 1.8, "cycle": "1"}', "cycle"),
+        ('{"bsa_m2": 9, "cycle": 1}', "bsa_m2"),
+        ('{"bsa_m2": 1.8, "cycle": 2}', "response"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "anc": -1}', "anc"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "colour": "red"}', "colour"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "vod": "yes"}', "vod"),
+        ('{"height_cm": 180, "cycle": 1}', "weight_kg"),
+    ],
+)
+def test_invalid_input_exits_2_naming_the_field(text: str, field: str) -> None:
+    code, document = plan_json(text)
+    assert code == 2
+    assert document["error"]["field"] == field and document["error"]["message"]
+
+
+def test_invalid_input_through_the_command() -> None:
+    code, document = run('{"cycle": 0}')
+    assert code == 2 and document["error"]["field"]
+
+
+def test_exact_decimals_from_json() -> None:
+    code, plan = plan_json('{"bsa_m2": 1.005, "cycle": 2, "response": "CR"}')
+    assert code == 0 and plan["bsa_m2"] == 1.01, "half-up from the decimal text, not binary"
