@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import io
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -44,12 +45,42 @@ def closest_language(code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT
 
 
+def catalog_paths(lang: str) -> tuple[Path, Path]:
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
 @cache
 def translation(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog for `lang`; English (the msgids themselves) for English."""
-    if lang == DEFAULT:
+    """The catalog for `lang`; English (the msgids themselves) for English.
+
+    The `.mo` compiled at install time is used; when it is missing or older than its `.po`
+    (a catalog edited in a checkout) the `.po` is compiled in memory, so nobody is shown
+    stale or English text by accident.
+    """
+    if lang == DEFAULT or lang not in LANGUAGES:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    po_path, mo_path = catalog_paths(lang)
+    fresh = mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    )
+    if fresh:
+        with mo_path.open("rb") as mo_file:
+            return gettext.GNUTranslations(mo_file)
+    if not po_path.exists():
+        return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(compile_catalog(po_path)))
+
+
+def compile_catalog(po_path: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
 
 
 @cache
