@@ -150,10 +150,10 @@ class Renderer:
                 length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
             lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
             lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
-        warnings = [self.warning(warning) for warning in plan.warnings]
         if unchecked:
             items = ", ".join(self.gettext(label) for label in unchecked)
-            warnings.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
+            lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
+        warnings = [self.warning(warning) for warning in plan.warnings]
         if warnings:
             lines.append("")
             lines.append(self._bold(self.gettext(WARNINGS_HEADER)))
