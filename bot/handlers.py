@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +65,8 @@ class BotService:
         self.ruleset = ruleset
         self.today = today
         self.retry_delay = retry_delay
-        self._locks: dict[int, asyncio.Lock] = {}
+        # A chat's lock lives only while a message of that chat is being handled.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -166,7 +168,8 @@ class BotService:
     async def _dialog(self, update: Update, step: Callable[[Conversation], list[Reply]]) -> None:
         chat = update.effective_chat
         assert chat is not None and update.effective_user is not None
-        async with self._locks.setdefault(chat.id, asyncio.Lock()):
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        async with lock:
             try:
                 conversation = self._load(chat.id, update.effective_user.language_code)
                 replies = step(conversation)
