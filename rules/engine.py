@@ -198,7 +198,7 @@ def _duration(evaluation: _Evaluation) -> None:
                 evaluation.fire(
                     "max_cycles_hsct", "max_cycles", "stop", msg.HSCT_PROCEED, "discontinue"
                 )
-            elif request.mrd_negative is None:
+            elif request.response in RESPONDED and request.mrd_negative is None:
                 evaluation.fire(
                     "max_cycles_hsct",
                     "hsct_third_cycle",
@@ -388,11 +388,12 @@ def _liver(evaluation: _Evaluation) -> None:
         evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown)
     if bilirubin_counts or transaminase_raised:
         evaluation.fire("hepatic_impairment", "hepatic_impairment", "caution", msg.HEPATIC_LIMITED)
-    elif any(v is not None and v > 1 for v in (bilirubin, ast, alt)):
+    elif not exempt and any(v is not None and v > 1 for v in (bilirubin, ast, alt)):
         evaluation.fire("hepatic_impairment", "hepatic_impairment", "info", msg.HEPATIC_MILD)
 
 
 def _interruption(evaluation: _Evaluation) -> None:
+    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption."""
     request = evaluation.request
     days = request.interruption_days
     if not days:
@@ -405,16 +406,6 @@ def _interruption(evaluation: _Evaluation) -> None:
         evaluation.fire(
             "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
         )
-        if request.dose_level == 0:
-            evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
-        elif request.dose_level == 2:
-            evaluation.fire(
-                "dose_reduction",
-                "dose_reduced",
-                "stop",
-                msg.DISCONTINUE_AFTER_REDUCTION,
-                "discontinue",
-            )
     elif days >= 7:
         evaluation.fire(
             "interruption_table", "interruption", "caution", msg.INTERRUPTION_OMIT, days=days
@@ -422,6 +413,15 @@ def _interruption(evaluation: _Evaluation) -> None:
     else:
         evaluation.fire(
             "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
+        )
+    if days < 14:
+        return
+    # 14 days or more, and so also more than 28 (the step to 2 doses is in INTERRUPTION_REDUCE).
+    if request.dose_level == 0:
+        evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
+    elif request.dose_level == 2:
+        evaluation.fire(
+            "dose_reduction", "dose_reduced", "stop", msg.DISCONTINUE_AFTER_REDUCTION, "discontinue"
         )
 
 

@@ -1,0 +1,57 @@
+"""Regressions found in review, each named after the rule it concerns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rules import Plan, PlanRequest, make_plan
+
+
+def plan(**fields: Any) -> Plan:
+    fields.setdefault("bsa_m2", "1.8")
+    return make_plan(PlanRequest.model_validate(fields))
+
+
+def messages(result: Plan, code: str) -> list[str]:
+    return [w.message for w in result.warnings if w.code == code]
+
+
+def test_max_cycles_hsct_third_cycle_without_cr_needs_no_mrd() -> None:
+    """Label: a third cycle may be considered without CR/CRi AND MRD negativity. Without
+    CR/CRi the MRD status cannot change that, so the plan must not say that it decides."""
+    result = plan(cycle=3, response="none", hsct_planned=True)
+    assert result.decision == "give"
+    (third,) = messages(result, "hsct_third_cycle")
+    assert "MRD status decides" not in third
+    with_cr = plan(cycle=3, response="CRi", hsct_planned=True)
+    assert "MRD status decides" in messages(with_cr, "hsct_third_cycle")[0]
+
+
+def test_dose_reduction_level2_interruption_over_28_days_discontinues() -> None:
+    """Table 4 (unconfirmed): not tolerated after the 25 % cut and 2 doses → stop; an
+    interruption of more than 28 days is also one of 14 days or more."""
+    for days in (14, 20, 28, 29, 40):
+        result = plan(cycle=3, response="CR", dose_level=2, interruption_days=days)
+        assert result.decision == "discontinue", days
+        assert result.doses == []
+    assert plan(cycle=3, response="CR", dose_level=1, interruption_days=29).decision == "hold"
+    assert plan(cycle=3, response="CR", dose_level=2, interruption_days=13).decision == "give"
+
+
+def test_dose_reduction_level0_interruption_over_28_days_points_to_level1() -> None:
+    result = plan(cycle=2, response="CR", interruption_days=30)
+    assert result.decision == "hold"
+    assert any("dose level 1" in text for text in messages(result, "dose_reduced"))
+
+
+def test_hepatic_impairment_not_called_mild_when_bilirubin_is_gilbert() -> None:
+    """Seed l.25 'mild' is bilirubin ≤ 1.5 ×ULN; 2.2 ×ULN from Gilbert's is not mild hepatic
+    impairment: the Gilbert caution stands alone."""
+    result = plan(cycle=1, bilirubin_uln="2.2", gilbert_or_hemolysis=True)
+    assert result.decision == "give"
+    assert messages(result, "gilbert_exception")
+    assert messages(result, "hepatic_impairment") == []
+    mild = plan(cycle=1, bilirubin_uln="1.2", ast_uln="1.8")
+    assert [w.severity for w in mild.warnings if w.code == "hepatic_impairment"] == ["info"]
+    assert mild.bsa_m2 == Decimal("1.8")
