@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
+from rules.models import LIMITS
 
 MAX_INPUT = 100_000
 
@@ -40,6 +41,9 @@ def _read(text: str) -> PlanRequest:
         raise _InvalidInput("request", f"not valid JSON: {error.msg}") from None
     if not isinstance(data, dict):
         raise _InvalidInput("request", "expected one JSON object")
+    for name in LIMITS:  # every Decimal field: pydantic would also take "0_5" as 5, "١" as 1
+        if isinstance(data.get(name), str):
+            raise _InvalidInput(name, "expected a JSON number, not text")
     try:
         return PlanRequest.model_validate(data)
     except ValidationError as error:

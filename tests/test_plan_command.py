@@ -16,8 +16,9 @@ COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or
 
 
 def run(text: str) -> tuple[int, dict]:
-    result = subprocess.run([COMMAND, "plan"], input=text, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [COMMAND, "plan"], input=text, capture_output=True, text=True, timeout=60
+    )
     return result.returncode, json.loads(result.stdout)
 
 
@@ -50,6 +51,10 @@ def test_a_hold_is_still_a_plan() -> None:
         ('{"bsa_m2": 1.8, "cycle": 1, "colour": "red"}', "colour"),
         ('{"bsa_m2": 1.8, "cycle": 1, "vod": "yes"}', "vod"),
         ('{"height_cm": 180, "cycle": 1}', "weight_kg"),
+        ('{"bsa_m2": "1.8", "cycle": 1}', "bsa_m2"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "anc": "0_5"}', "anc"),
+        ('{"bsa_m2": "١.٨", "cycle": 1}', "bsa_m2"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "platelets": true}', "platelets"),
     ],
 )
 def test_invalid_input_exits_2_naming_the_field(text: str, field: str) -> None:
