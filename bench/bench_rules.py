@@ -13,10 +13,19 @@ from rules import PlanRequest, make_plan
 
 REQUEST = PlanRequest.model_validate(
     {
-        "height_cm": Decimal("175"), "weight_kg": Decimal("70"), "cycle": 2, "response": "CR",
-        "hsct_planned": True, "anc": Decimal("1.5"), "platelets": Decimal("80"),
-        "bilirubin_uln": Decimal("1.2"), "ast_uln": Decimal("0.8"), "alt_uln": Decimal("0.9"),
-        "crcl_ml_min": Decimal("70"), "sex": "female", "start_date": "2026-11-25",
+        "height_cm": Decimal("175"),
+        "weight_kg": Decimal("70"),
+        "cycle": 2,
+        "response": "CR",
+        "hsct_planned": True,
+        "anc": Decimal("1.5"),
+        "platelets": Decimal("80"),
+        "bilirubin_uln": Decimal("1.2"),
+        "ast_uln": Decimal("0.8"),
+        "alt_uln": Decimal("0.9"),
+        "crcl_ml_min": Decimal("70"),
+        "sex": "female",
+        "start_date": "2026-11-25",
     }
 )
 

@@ -34,8 +34,11 @@ def warning(result: Plan, code: str) -> str:
 def test_cycle1_regimen() -> None:
     result = plan(cycle=1)
     assert result.decision == "give" and "cycle1_regimen" in result.rules
-    assert [(d.day, d.mg_per_m2) for d in result.doses] == [(1, D("0.8")), (8, D("0.5")),
-                                                              (15, D("0.5"))]
+    assert [(d.day, d.mg_per_m2) for d in result.doses] == [
+        (1, D("0.8")),
+        (8, D("0.5")),
+        (15, D("0.5")),
+    ]
     assert [d.mg for d in result.doses] == [D("1.44"), D("0.9"), D("0.9")]
     assert [d.ml for d in result.doses] == [D("5.76"), D("3.6"), D("3.6")]
     assert [d.vials for d in result.doses] == [2, 1, 1]
@@ -70,7 +73,9 @@ def test_later_cycle_no_response() -> None:
 def test_schedule_window() -> None:
     result = plan(cycle=1, start_date="2026-11-25")
     assert [d.date for d in result.doses] == [
-        dt.date(2026, 11, 25), dt.date(2026, 12, 2), dt.date(2026, 12, 9)
+        dt.date(2026, 11, 25),
+        dt.date(2026, 12, 2),
+        dt.date(2026, 12, 9),
     ]
     assert "6 days" in warning(result, "schedule_window")
 
@@ -173,11 +178,23 @@ def test_hold_platelets() -> None:
 
 
 def test_hold_counts_low_baseline() -> None:
-    above = plan(cycle=2, response="CRi", anc="0.7", platelets="35", anc_baseline="0.6",
-                 platelets_baseline="30")
+    above = plan(
+        cycle=2,
+        response="CRi",
+        anc="0.7",
+        platelets="35",
+        anc_baseline="0.6",
+        platelets_baseline="30",
+    )
     assert above.decision == "give", "criterion 1: at least the baseline"
-    below = plan(cycle=2, response="CRi", anc="0.4", platelets="20", anc_baseline="0.6",
-                 platelets_baseline="30")
+    below = plan(
+        cycle=2,
+        response="CRi",
+        anc="0.4",
+        platelets="20",
+        anc_baseline="0.6",
+        platelets_baseline="30",
+    )
     assert below.decision == "hold" and "hold_counts_low_baseline" in below.rules
     assert "(3)" in warning(below, "hold_counts")
 
@@ -215,8 +232,9 @@ def test_hold_liver() -> None:
 
 
 def test_gilbert_exception() -> None:
-    gilbert = plan(cycle=1, bilirubin_uln="2.2", ast_uln="1", alt_uln="1",
-                   gilbert_or_hemolysis=True)
+    gilbert = plan(
+        cycle=1, bilirubin_uln="2.2", ast_uln="1", alt_uln="1", gilbert_or_hemolysis=True
+    )
     assert gilbert.decision == "give" and codes(gilbert)["gilbert_exception"] == "caution"
     transaminases = plan(cycle=1, bilirubin_uln="2.2", ast_uln="3", gilbert_or_hemolysis=True)
     assert transaminases.decision == "hold"
@@ -331,18 +349,56 @@ def test_every_rule_has_a_test_named_after_it() -> None:
 
 def test_every_required_warning_code_exists() -> None:
     required = {
-        "boxed_hepatotoxicity_vod", "boxed_post_hsct_mortality", "premedication",
-        "cytoreduction", "hold_anc", "hold_platelets", "discontinue_cytopenia", "hold_liver",
-        "discontinue_vod", "infusion_reaction", "hold_nonheme", "interruption", "dose_reduced",
-        "max_cycles", "no_response", "hepatic_impairment", "renal_esrd", "contraception",
-        "lactation", "pregnancy", "qt_prolongation", "cycle1_extension", "bsa_unusual",
+        "boxed_hepatotoxicity_vod",
+        "boxed_post_hsct_mortality",
+        "premedication",
+        "cytoreduction",
+        "hold_anc",
+        "hold_platelets",
+        "discontinue_cytopenia",
+        "hold_liver",
+        "discontinue_vod",
+        "infusion_reaction",
+        "hold_nonheme",
+        "interruption",
+        "dose_reduced",
+        "max_cycles",
+        "no_response",
+        "hepatic_impairment",
+        "renal_esrd",
+        "contraception",
+        "lactation",
+        "pregnancy",
+        "qt_prolongation",
+        "cycle1_extension",
+        "bsa_unusual",
     }
     scenarios = [
-        plan(cycle=1, hsct_planned=True, blasts_per_mm3="20000", sex="female", pregnant=True,
-             crcl_ml_min="10", bsa_m2="2.7", bilirubin_uln="2", ast_uln="3", vod=True,
-             infusion_reaction="mild", nonheme_grade=2, interruption_days=15),
-        plan(cycle=2, response="CR", anc="0.5", anc_baseline="2", platelets="20",
-             platelets_baseline="100", cytopenia_days=30, dose_level=1),
+        plan(
+            cycle=1,
+            hsct_planned=True,
+            blasts_per_mm3="20000",
+            sex="female",
+            pregnant=True,
+            crcl_ml_min="10",
+            bsa_m2="2.7",
+            bilirubin_uln="2",
+            ast_uln="3",
+            vod=True,
+            infusion_reaction="mild",
+            nonheme_grade=2,
+            interruption_days=15,
+        ),
+        plan(
+            cycle=2,
+            response="CR",
+            anc="0.5",
+            anc_baseline="2",
+            platelets="20",
+            platelets_baseline="100",
+            cytopenia_days=30,
+            dose_level=1,
+        ),
         plan(cycle=7, response="none"),
         plan(cycle=2, response="none", infusion_reaction="severe"),
     ]

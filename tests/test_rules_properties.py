@@ -13,8 +13,9 @@ from rules import RULE_BY_ID, PlanRequest, make_plan
 
 
 def decimals(low: str, high: str, places: int = 2) -> st.SearchStrategy[Decimal]:
-    return st.decimals(Decimal(low), Decimal(high), places=places, allow_nan=False,
-                       allow_infinity=False)
+    return st.decimals(
+        Decimal(low), Decimal(high), places=places, allow_nan=False, allow_infinity=False
+    )
 
 
 @st.composite
