@@ -65,16 +65,32 @@ class _Evaluation:
             self.decision = decision
         if template is None:
             return
-        self.warnings.append(
-            PlanWarning.model_construct(
-                code=code or rule_id,
-                severity=severity,
-                message=_english(template, params),
-                source=RULE_BY_ID[rule_id].source,
-                key=template,
-                params=params,
-            )
-        )
+        if params:
+            self.warnings.append(_warning(rule_id, code or rule_id, severity, template, params))
+            return
+        key = (rule_id, code or rule_id, severity, template)
+        warning = _STATIC_WARNINGS.get(key)
+        if warning is None:
+            warning = _STATIC_WARNINGS[key] = _warning(*key, {})
+        self.warnings.append(warning)
+
+
+def _warning(
+    rule_id: str, code: str, severity: Severity, template: str, params: dict[str, Any]
+) -> PlanWarning:
+    return PlanWarning.model_construct(
+        code=code,
+        severity=severity,
+        message=_english(template, params),
+        source=RULE_BY_ID[rule_id].source,
+        key=template,
+        params=params,
+    )
+
+
+#: Warnings without values are frozen and fixed by their key: built once, shared between plans
+#: (bounded by the templates; warnings carrying patient values are never cached).
+_STATIC_WARNINGS: dict[tuple[str, str, str, str], PlanWarning] = {}
 
 
 def _english(template: str, params: dict[str, Any]) -> str:
