@@ -114,11 +114,11 @@ def make_plan(request: PlanRequest) -> Plan:
     total_per_m2 = total_mg = D(0)
     split = request.dose_level == 0
     if evaluation.decision == "give":
+        evaluation.fire("rounding_convention", template=msg.ROUNDING)
         if split:
             doses = _doses(regimen, bsa, request.start_date)
             total_per_m2 = sum((dose.mg_per_m2 for dose in doses), D(0))
             total_mg = sum((dose.mg for dose in doses), D(0))
-            evaluation.fire("rounding_convention", template=msg.ROUNDING)
             evaluation.fire("schedule_window", template=msg.SCHEDULE_WINDOW)
         else:
             total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION

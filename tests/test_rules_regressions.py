@@ -55,3 +55,11 @@ def test_hepatic_impairment_not_called_mild_when_bilirubin_is_gilbert() -> None:
     mild = plan(cycle=1, bilirubin_uln="1.2", ast_uln="1.8")
     assert [w.severity for w in mild.warnings if w.code == "hepatic_impairment"] == ["info"]
     assert mild.bsa_m2 == Decimal("1.8")
+
+
+def test_rounding_convention_also_for_reduced_totals() -> None:
+    """A reduced total is rounded too (1.35 × 1.84 = 2.484 → 2.48 mg): say how."""
+    result = plan(cycle=2, response="none", dose_level=1, bsa_m2="1.84")
+    assert result.total_mg == Decimal("2.48") and result.doses == []
+    assert "rounding_convention" in result.rules
+    assert any(w.code == "rounding_convention" for w in result.warnings)
