@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import given, settings
+
 from rules import Plan, PlanRequest, make_plan
+from tests.test_rules_properties import requests
 
 
 def plan(**fields: Any) -> Plan:
@@ -63,3 +67,24 @@ def test_rounding_convention_also_for_reduced_totals() -> None:
     assert result.total_mg == Decimal("2.48") and result.doses == []
     assert "rounding_convention" in result.rules
     assert any(w.code == "rounding_convention" for w in result.warnings)
+
+
+_TRAILING_ZERO = re.compile(r"\d\.\d*0(?!\d)")
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests())
+def test_rounding_convention_no_trailing_zero_in_any_message(request: PlanRequest) -> None:
+    """ISMP: never "1.0 mg" or "0.90 mg" in what a clinician reads."""
+    for warning in make_plan(request).warnings:
+        assert not _TRAILING_ZERO.search(warning.message), warning.message
+
+
+def test_contraception_end_date_clamped_to_month_end() -> None:
+    result = plan(cycle=1, sex="female", last_dose_date="2026-06-30")
+    (contraception,) = [w for w in result.warnings if w.code == "contraception"]
+    assert contraception.params["until"] == "2027-02-28"
+    (lactation,) = [w for w in result.warnings if w.code == "lactation"]
+    assert lactation.params["until"] == "2026-08-30"
+    male = plan(cycle=1, sex="male", last_dose_date="2027-09-30")
+    assert [w.params["until"] for w in male.warnings if w.code == "contraception"] == ["2028-02-29"]
