@@ -143,15 +143,18 @@ INTERRUPTION_STOP = N_(
     "Table 4, wording unconfirmed; clinician decision."
 )
 NEXT_CYCLE_REDUCED = N_(
-    "After an interruption of 14 days or more the next cycle is at dose level 1 (total −25 %)."
+    "After an interruption of 14 days or more the next cycle is at dose level 1 (total −25 %). "
+    "Label Table 4, wording unconfirmed."
 )
 DOSE_REDUCED = N_(
     "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does not "
-    "say how to split it across the days: the clinician decides. Never re-escalate."
+    "say how to split it across the days: the clinician decides. Never re-escalate. Label "
+    "Table 4, wording unconfirmed."
 )
 DOSE_REDUCED_TWO = N_(
     "Reduced dose level 2: total {total_mg_per_m2} mg/m² in 2 doses per cycle. The label does "
-    "not say which days or amounts: the clinician decides. Never re-escalate."
+    "not say which days or amounts: the clinician decides. Never re-escalate. Label Table 4, "
+    "wording unconfirmed."
 )
 DISCONTINUE_AFTER_REDUCTION = N_(
     "Toxicity again after the 25 % reduction and 2 doses per cycle: discontinue permanently. "

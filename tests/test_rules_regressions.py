@@ -88,3 +88,16 @@ def test_contraception_end_date_clamped_to_month_end() -> None:
     assert lactation.params["until"] == "2026-08-30"
     male = plan(cycle=1, sex="male", last_dose_date="2027-09-30")
     assert [w.params["until"] for w in male.warnings if w.code == "contraception"] == ["2028-02-29"]
+
+
+def test_interruption_table_every_table4_message_says_unconfirmed() -> None:
+    """Table 4 is not confirmed verbatim (ref §4.3): each message based on it says so."""
+    cases = [
+        plan(cycle=2, response="CR", interruption_days=days, dose_level=level)
+        for days in (3, 8, 15, 30)
+        for level in (0, 1, 2)
+    ]
+    for result in cases:
+        for w in result.warnings:
+            if w.code in {"interruption", "dose_reduced"}:
+                assert "Table 4, wording unconfirmed" in w.message, w.message
