@@ -1,4 +1,4 @@
-"""`besponsa-bot`: one entry point for the Telegram bot, the console chat and the JSON `plan` command.
+"""`besponsa-bot`: one entry point for the Telegram bot, the console chat and the `plan` command.
 
 With no sub-command it runs the Telegram bot when `TELEGRAM_BOT_TOKEN` is set and the console
 chat otherwise, so that a new user sees the dialog without any set-up.
@@ -14,7 +14,7 @@ import sys
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="besponsa-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("plan", help="read one JSON request on stdin, write one JSON plan on stdout")
+    commands.add_parser("plan", help="one JSON request on stdin, one JSON plan on stdout")
     chat = commands.add_parser("chat", help="the guided dialog in this terminal")
     chat.add_argument("--lang", default=None, help="language code, e.g. en, de, fr, ar")
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
