@@ -178,8 +178,8 @@ async def test_allowlist_refuses_and_stores_nothing(emulator: BotApiEmulator, bo
     reply = await say(emulator, "bsa=1.8 cycle=1", chat=999)
     assert "limited" in reply["text"]
     assert store.load(999) is None and store.language(999) is None
-    allowed = await say(emulator, "/start", chat=111)
-    assert "Besponsa" in allowed["text"]
+    await emulator.send_text(111, "/start")
+    assert any("Besponsa" in m["text"] for m in await settle(emulator, 111))
 
 
 async def test_group_chat_gets_a_pointer_to_a_private_chat(emulator: BotApiEmulator, bot) -> None:
@@ -273,13 +273,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_webhook_accepts_the_secret_and_rejects_others(
-    emulator: BotApiEmulator, bot
-) -> None:
+async def test_webhook_accepts_the_secret_and_rejects_others(emulator: BotApiEmulator, bot) -> None:
     await bot(webhook_port=free_port())
-    reply = await say(emulator, "/start")
-    assert "Besponsa" in reply["text"]
-    update = {"message": {"message_id": 90, "date": 0, "text": "/start",
-                          "chat": {"id": CHAT, "type": "private"},
-                          "from": {"id": CHAT, "is_bot": False, "first_name": "X"}}}
+    assert emulator.webhook is not None and emulator.webhook["secret_token"] == "s3cret-token"
+    await emulator.send_text(CHAT, "/start")
+    messages = await settle(emulator)
+    assert any("Besponsa" in m["text"] for m in messages)
+    update = {
+        "message": {
+            "message_id": 90,
+            "date": 0,
+            "text": "/start",
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "X"},
+        }
+    }
     assert await emulator.post_to_webhook(update, secret="wrong") == 403
