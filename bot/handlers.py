@@ -249,7 +249,7 @@ class BotService:
         """Send, retrying network failures and 5xx answers (429 is the rate limiter's job)."""
         for attempt in range(SEND_ATTEMPTS):
             try:
-                return await bot.send_message(  # type: ignore[no-any-return]
+                return await bot.send_message(
                     chat_id,
                     text,
                     parse_mode=ParseMode.HTML,

@@ -10,7 +10,7 @@ import datetime as dt
 import gettext
 import io
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -20,8 +20,8 @@ from babel.numbers import format_decimal as babel_format_decimal
 LOCALE_DIR = Path(__file__).resolve().parent
 DOMAIN = "messages"
 DEFAULT = "en"
-#: Supported languages, each with its own name (for the /language buttons).
-LANGUAGES: dict[str, str] = {
+#: Every language with a catalog, by its own name (for the /language buttons).
+NAMES: dict[str, str] = {
     "en": "English",
     "es": "Español",
     "fr": "Français",
@@ -32,6 +32,10 @@ LANGUAGES: dict[str, str] = {
     "zh": "简体中文",
     "ar": "العربية",
 }
+#: Languages whose catalogs are complete (tests/test_catalogs.py proves it): only these are
+#: offered, so nobody is silently answered in English under another language's name.
+SHIPPED: tuple[str, ...] = ("en",)
+LANGUAGES: dict[str, str] = {code: NAMES[code] for code in SHIPPED}
 RTL = frozenset({"ar"})
 _ISOLATE_START = "\u2068"
 _ISOLATE_END = "\u2069"

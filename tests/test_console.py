@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console import run_console
+from locales import LANGUAGES
 
 COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or "besponsa-bot"
 
@@ -53,6 +56,8 @@ def test_bad_input_is_explained_and_the_question_repeated() -> None:
 
 
 def test_language_option_formats_numbers_for_the_locale() -> None:
+    if "de" not in LANGUAGES:
+        pytest.skip("the German catalog is not complete yet, so German is not offered")
     result = chat("bsa=1,8 cycle=2 response=CR\n", "chat", "--lang", "de")
     assert result.returncode == 0, result.stderr
     assert "0,9 mg" in result.stdout

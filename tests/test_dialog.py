@@ -155,7 +155,7 @@ def test_quick_form_partial_asks_only_what_is_missing() -> None:
 def test_quick_form_names_what_it_did_not_check() -> None:
     conversation = Conversation()
     replies = say(conversation, "bsa=1.8 cycle=2 response=CR")
-    plan_reply = [reply for reply in replies if reply.kind == "plan"][0]
+    plan_reply = next(reply for reply in replies if reply.kind == "plan")
     assert "Platelets" in plan_reply.unchecked and "ANC" in plan_reply.unchecked
 
 
