@@ -31,15 +31,29 @@ def read(path: Path, locale: str | None = None) -> Catalog:
 def source_template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     output = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "pyproject.toml"), "-o", str(output),
-         "--no-location", str(ROOT / "rules"), str(ROOT / "dialogs"), str(ROOT / "bot")]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "pyproject.toml"),
+            "-o",
+            str(output),
+            "--no-location",
+            str(ROOT / "rules"),
+            str(ROOT / "dialogs"),
+            str(ROOT / "bot"),
+        ]
     )
     return read(output)
 
 
 def ids(catalog: Catalog) -> set[str]:
-    return {message.id if isinstance(message.id, str) else message.id[0]
-            for message in catalog if message.id}
+    return {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id
+    }
 
 
 def test_template_matches_the_source(source_template: Catalog) -> None:
@@ -78,16 +92,40 @@ def test_catalog_is_complete_and_placeholders_match(lang: str) -> None:
 
 
 SAMPLES: dict[str, object] = {
-    "date": dt.date(2026, 11, 25), "until": "2027-07-25", "cycle": 2, "count": 3, "days": 9,
-    "grade": 3, "level": 1, "max_cycles": 6, "limit": 1000, "length": 1200, "n": 4,
+    "date": dt.date(2026, 11, 25),
+    "until": "2027-07-25",
+    "cycle": 2,
+    "count": 3,
+    "days": 9,
+    "grade": 3,
+    "level": 1,
+    "max_cycles": 6,
+    "limit": 1000,
+    "length": 1200,
+    "n": 4,
 }
 
 
 def sample(name: str) -> object:
     if name in SAMPLES:
         return SAMPLES[name]
-    if name in {"text", "unit", "units", "options", "keys", "fields", "command", "field",
-                "message", "source", "version", "ruleset", "count_name", "items", "line"}:
+    if name in {
+        "text",
+        "unit",
+        "units",
+        "options",
+        "keys",
+        "fields",
+        "command",
+        "field",
+        "message",
+        "source",
+        "version",
+        "ruleset",
+        "count_name",
+        "items",
+        "line",
+    }:
         return "x"
     return Decimal("1.5")
 
@@ -113,7 +151,8 @@ def test_every_message_renders_in_every_language(lang: str, source_template: Cat
 def test_no_silent_fallback_to_english(lang: str) -> None:
     catalog = translation(lang)
     assert catalog.gettext("Yes") != "Yes"
-    assert catalog.gettext("Premedicate before every dose with a corticosteroid, an antipyretic "
-                           "and an antihistamine.") != ("Premedicate before every dose with a "
-                                                        "corticosteroid, an antipyretic and an "
-                                                        "antihistamine.")
+    assert catalog.gettext(
+        "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
+    ) != (
+        "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
+    )

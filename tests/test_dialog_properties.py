@@ -16,19 +16,90 @@ from dialogs.steps import STEPS
 TODAY = dt.date(2026, 11, 25)
 
 ANSWERS = [
-    "1.8", "1,8", "180 cm 75 kg", "75kg 180cm", "1", "2", "3", "4", "7", "CR", "CRi", "none",
-    "yes", "no", "0.4", "1.5", "1500", "30", "80", "80,000/µL", "200", "0", "20000",
-    "2 3 3", "1 1 1", "normal", "grade 2", "irr severe", "vod", "female pregnant", "male",
-    "today", "2026-12-01", "12", "15", "30", "unknown", "mosteller", "dubois",
-    "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80", "plt 40", "anc 0.5", "h=170 w=120 c=1",
-    "c 4 resp none", "hsct yes cycle 3 resp CR mrd yes", "bili 2 ast 3 alt 1",
+    "1.8",
+    "1,8",
+    "180 cm 75 kg",
+    "75kg 180cm",
+    "1",
+    "2",
+    "3",
+    "4",
+    "7",
+    "CR",
+    "CRi",
+    "none",
+    "yes",
+    "no",
+    "0.4",
+    "1.5",
+    "1500",
+    "30",
+    "80",
+    "80,000/µL",
+    "200",
+    "0",
+    "20000",
+    "2 3 3",
+    "1 1 1",
+    "normal",
+    "grade 2",
+    "irr severe",
+    "vod",
+    "female pregnant",
+    "male",
+    "today",
+    "2026-12-01",
+    "12",
+    "15",
+    "30",
+    "unknown",
+    "mosteller",
+    "dubois",
+    "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80",
+    "plt 40",
+    "anc 0.5",
+    "h=170 w=120 c=1",
+    "c 4 resp none",
+    "hsct yes cycle 3 resp CR mrd yes",
+    "bili 2 ast 3 alt 1",
 ]
-COMMANDS = ["/back", "/new", "/cancel", "/help", "/skip", "/plan", "/summary", "/start",
-            "/accept", "/normal", "/edit cycle", "/edit anc", "/edit liver", "/edit nowhere",
-            "back", "help"]
+COMMANDS = [
+    "/back",
+    "/new",
+    "/cancel",
+    "/help",
+    "/skip",
+    "/plan",
+    "/summary",
+    "/start",
+    "/accept",
+    "/normal",
+    "/edit cycle",
+    "/edit anc",
+    "/edit liver",
+    "/edit nowhere",
+    "back",
+    "help",
+]
 GARBAGE = st.text(max_size=60) | st.sampled_from(
-    ["", "nan", "inf", "1e3", "1_8", "-1", "🙂", "x" * 1500, "=", "bsa=", "c=0", "cycle=1000",
-     "\u0000", "<b>", "&amp;", "١٫٨"]
+    [
+        "",
+        "nan",
+        "inf",
+        "1e3",
+        "1_8",
+        "-1",
+        "🙂",
+        "x" * 1500,
+        "=",
+        "bsa=",
+        "c=0",
+        "cycle=1000",
+        "\u0000",
+        "<b>",
+        "&amp;",
+        "١٫٨",
+    ]
 )
 
 
@@ -74,7 +145,9 @@ class DialogMachine(RuleBasedStateMachine):
 
 
 DialogMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=25, deadline=None,
+    max_examples=60,
+    stateful_step_count=25,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_random_dialogs = DialogMachine.TestCase
@@ -86,6 +159,10 @@ def test_random_dialogs_at_scale() -> None:
 
     run_state_machine_as_test(
         DialogMachine,
-        settings=settings(max_examples=10_000, stateful_step_count=30, deadline=None,
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=10_000,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
     )
