@@ -320,7 +320,7 @@ def _counts(evaluation: _Evaluation) -> None:
             evaluation.fire(
                 "counts_baseline_unknown",
                 "hold_anc",
-                "stop",
+                "caution",
                 msg.BASELINE_UNKNOWN,
                 "hold",
                 count_name="ANC",
@@ -332,7 +332,7 @@ def _counts(evaluation: _Evaluation) -> None:
             evaluation.fire(
                 "counts_baseline_unknown",
                 "hold_platelets",
-                "stop",
+                "caution",
                 msg.BASELINE_UNKNOWN,
                 "hold",
                 count_name="Platelets",
@@ -409,7 +409,8 @@ def _liver(evaluation: _Evaluation) -> None:
         evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown)
     if bilirubin_counts or transaminase_raised:
         evaluation.fire("hepatic_impairment", "hepatic_impairment", "caution", msg.HEPATIC_LIMITED)
-    elif not exempt and any(v is not None and v > 1 for v in (bilirubin, ast, alt)):
+    elif any(v is not None and v > 1 for v in (None if exempt else bilirubin, ast, alt)):
+        # Seed l.25: mild impairment. Bilirubin explained by Gilbert's/haemolysis is not counted.
         evaluation.fire("hepatic_impairment", "hepatic_impairment", "info", msg.HEPATIC_MILD)
 
 
@@ -440,7 +441,9 @@ def _interruption(evaluation: _Evaluation) -> None:
     # 14 days or more, and so also more than 28 (the step to 2 doses is in INTERRUPTION_REDUCE).
     if request.dose_level == 0:
         evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
-    elif request.dose_level == 2:
+    elif request.dose_level == 1:
+        evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_LEVEL_TWO)
+    else:
         evaluation.fire(
             "dose_reduction", "dose_reduced", "stop", msg.DISCONTINUE_AFTER_REDUCTION, "discontinue"
         )

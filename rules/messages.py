@@ -99,8 +99,9 @@ COUNTS_WITHIN_CYCLE = N_(
     "next cycle."
 )
 DISCONTINUE_CYTOPENIA = N_(
-    "Drug-related severe cytopenia for {days} days (more than 28): discontinue permanently. "
-    "The EU label says only to consider stopping."
+    "Drug-related severe cytopenia for {days} days (more than 28): discontinue permanently "
+    "(seed, US label). The EU label only says to consider stopping (Table 4, wording "
+    "unconfirmed)."
 )
 DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VOD.")
 HOLD_LIVER = N_(
@@ -108,8 +109,10 @@ HOLD_LIVER = N_(
     "and AST/ALT ≤ 2.5 ×ULN; discontinue if they do not recover."
 )
 HOLD_LIVER_SINGLE = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): the label's hepatic row needs "
-    "both raised; one raised value is at least grade 2 toxicity. Holding; clinician to confirm."
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above 1.5 and "
+    "AST/ALT above 2.5 ×ULN are not both present. The label's liver row names both; the grade "
+    "2 or higher row may apply. Holding until the raised value is back within its limit; "
+    "clinician to confirm."
 )
 GILBERT = N_(
     "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: no hold for "
@@ -145,6 +148,10 @@ INTERRUPTION_STOP = N_(
 NEXT_CYCLE_REDUCED = N_(
     "After an interruption of 14 days or more the next cycle is at dose level 1 (total −25 %). "
     "Label Table 4, wording unconfirmed."
+)
+NEXT_CYCLE_LEVEL_TWO = N_(
+    "Toxicity again at dose level 1 with an interruption of 14 days or more: the next cycle is "
+    "at dose level 2 (2 doses per cycle). Label Table 4, wording unconfirmed."
 )
 DOSE_REDUCED = N_(
     "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does not "

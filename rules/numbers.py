@@ -21,6 +21,8 @@ def format_decimal_plain(value: Decimal | int) -> str:
     """ISMP style: leading zero, no trailing zero, no exponent ("0.9", "1", "2.025")."""
     if isinstance(value, int):
         return str(value)
+    if value.is_zero():
+        return "0"  # also "-0.0" from JSON: never show a signed zero
     normal = value.normalize()
     if normal == normal.to_integral_value():
         return str(normal.quantize(Decimal(1)))

@@ -55,6 +55,15 @@ def test_a_hold_is_still_a_plan() -> None:
         ('{"bsa_m2": 1.8, "cycle": 1, "anc": "0_5"}', "anc"),
         ('{"bsa_m2": "١.٨", "cycle": 1}', "bsa_m2"),
         ('{"bsa_m2": 1.8, "cycle": 1, "platelets": true}', "platelets"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "bsa_m2": 1.9}', "bsa_m2"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "start_date": 0}', "start_date"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "start_date": "2026-01-01T00:00:00"}', "start_date"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "last_dose_date": "20260101"}', "last_dose_date"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "start_date": "2026-02-30"}', "start_date"),
+        ("[" * 50_000 + "]" * 50_000, "request"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "anc": ' + "1" * 5000 + "}", "request"),
+        ('{"bsa_m2": 1.8, "cycle": 1.0}', "cycle"),
+        ("", "request"),
     ],
 )
 def test_invalid_input_exits_2_naming_the_field(text: str, field: str) -> None:
@@ -71,3 +80,9 @@ def test_invalid_input_through_the_command() -> None:
 def test_exact_decimals_from_json() -> None:
     code, plan = plan_json('{"bsa_m2": 1.005, "cycle": 2, "response": "CR"}')
     assert code == 0 and plan["bsa_m2"] == 1.01, "half-up from the decimal text, not binary"
+
+
+def test_dates_given_as_iso_text_are_used() -> None:
+    code, plan = plan_json('{"bsa_m2": 1.8, "cycle": 1, "start_date": "2026-12-28"}')
+    assert code == 0
+    assert [dose["date"] for dose in plan["doses"]] == ["2026-12-28", "2027-01-04", "2027-01-11"]

@@ -101,3 +101,63 @@ def test_interruption_table_every_table4_message_says_unconfirmed() -> None:
         for w in result.warnings:
             if w.code in {"interruption", "dose_reduced"}:
                 assert "Table 4, wording unconfirmed" in w.message, w.message
+
+
+def test_counts_baseline_unknown_holds_with_a_caution() -> None:
+    """Brief: a low count with an unknown baseline holds, with a caution (clinician decides
+    which Table 2 row applies), not a stop like a confirmed hold."""
+    result = plan(cycle=2, response="CR", anc="0.5", platelets="30")
+    assert result.decision == "hold" and result.doses == []
+    shown = {w.code: w.severity for w in result.warnings}
+    assert shown["hold_anc"] == "caution" and shown["hold_platelets"] == "caution"
+    assert "counts_baseline_unknown" in result.rules
+    known = plan(cycle=2, response="CR", anc="0.5", anc_baseline="2")
+    assert {w.code: w.severity for w in known.warnings}["hold_anc"] == "stop"
+
+
+def test_dose_reduction_level1_interruption_points_to_level2() -> None:
+    """Table 4 (unconfirmed): after the 25 % cut, a further ≥ 14-day interruption means 2 doses
+    per cycle for the next cycle."""
+    result = plan(cycle=3, response="CR", dose_level=1, interruption_days=15)
+    assert result.decision == "give" and result.doses == []
+    texts = messages(result, "dose_reduced")
+    assert any("dose level 2" in text and "unconfirmed" in text for text in texts), texts
+
+
+def test_hepatic_impairment_mild_transaminases_with_gilbert_bilirubin() -> None:
+    """Gilbert's exempts the bilirubin only: AST 1.5 ×ULN is still mild impairment (seed l.25)."""
+    result = plan(cycle=1, bilirubin_uln="2.2", ast_uln="1.5", gilbert_or_hemolysis=True)
+    assert result.decision == "give"
+    assert [w.severity for w in result.warnings if w.code == "hepatic_impairment"] == ["info"]
+
+
+def test_hold_liver_single_value_claims_no_grade() -> None:
+    """ALT 2.6 ×ULN is CTCAE grade 1 (grade 2 starts above 3 ×ULN): the message must not say a
+    single raised value is at least grade 2."""
+    result = plan(cycle=1, alt_uln="2.6")
+    assert result.decision == "hold"
+    (text,) = messages(result, "hold_liver")
+    assert "at least grade 2" not in text and "clinician" in text
+    assert "2.6" in text and "not both" in text
+
+
+def test_discontinue_cytopenia_eu_difference_marked_unconfirmed() -> None:
+    result = plan(cycle=2, response="CR", cytopenia_days=35)
+    assert result.decision == "discontinue"
+    (text,) = messages(result, "discontinue_cytopenia")
+    assert "35 days" in text and "Table 4, wording unconfirmed" in text
+
+
+def test_rounding_convention_number_display() -> None:
+    from rules.numbers import format_decimal_plain, round_half_up
+
+    cases = {"0.90": "0.9", "1.00": "1", "2.025": "2.025", "2.5E+4": "25000", "-0.0": "0"}
+    for text, shown in cases.items():
+        assert format_decimal_plain(Decimal(text)) == shown, text
+    assert format_decimal_plain(7) == "7"
+    assert round_half_up(Decimal("2.5"), 0) == 3 and round_half_up(Decimal("1.005")) == Decimal(
+        "1.01"
+    )
+    assert round_half_up(Decimal("0.675")) == Decimal("0.68")
+    negative_zero = plan(cycle=2, response="CR", anc="-0.0", anc_baseline="2")
+    assert "ANC 0 ×10⁹/L" in messages(negative_zero, "hold_anc")[0]
