@@ -180,7 +180,7 @@ async def test_allowlist_refuses_and_stores_nothing(emulator: BotApiEmulator, bo
     assert "limited" in reply["text"]
     assert store.load(999) is None and store.language(999) is None
     await emulator.send_text(111, "/start")
-    assert any("Besponsa" in m["text"] for m in await settle(emulator, 111))
+    assert any("Besponsa" in m["text"] for m in await emulator.wait_for_messages(111, 2))
 
 
 async def test_group_chat_gets_a_pointer_to_a_private_chat(emulator: BotApiEmulator, bot) -> None:
@@ -281,7 +281,7 @@ async def test_webhook_accepts_the_secret_and_rejects_others(emulator: BotApiEmu
     await bot(webhook_port=free_port())
     assert emulator.webhook is not None and emulator.webhook["secret_token"] == "s3cret-token"
     await emulator.send_text(CHAT, "/start")
-    messages = await settle(emulator)
+    messages = await emulator.wait_for_messages(CHAT, 2, timeout=15)
     assert any("Besponsa" in m["text"] for m in messages)
     update = {
         "message": {

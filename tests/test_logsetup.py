@@ -32,9 +32,17 @@ def test_token_urls_are_redacted_and_raw_updates_dropped() -> None:
 
 def test_webhook_debug_records_are_dropped() -> None:
     privacy = PrivacyFilter()
-    for name in ("telegram.ext._utils.webhookhandler", "tornado.access"):
+    for name in (
+        "telegram.ext._utils.webhookhandler",
+        "tornado.access",
+        "telegram.ext.ExtBot",
+        "httpx",
+        "telegram",
+    ):
         assert not privacy.filter(record(name, logging.DEBUG, "body: plt 40"))
     assert privacy.filter(record("telegram.ext.Updater", logging.WARNING, "network down"))
+    assert privacy.filter(record("telegramx", logging.INFO, "not the library"))
+    assert privacy.filter(record("bot.handlers", logging.DEBUG, "update=1"))
 
 
 def test_log_update_shows_commands_but_never_free_text(caplog: pytest.LogCaptureFixture) -> None:
