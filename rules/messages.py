@@ -179,7 +179,8 @@ RENAL_NO_ADJUSTMENT = N_(
 )
 PREGNANCY = N_(
     "Pregnancy: the seed says contraindicated; the US label lists no contraindication but "
-    "warns of fetal harm. Holding; clinician decision."
+    "warns of fetal harm, and the EU leaflet advises against use unless the doctor judges it "
+    "necessary. Holding; clinician decision."
 )
 CONTRACEPTION_FEMALE = N_(
     "Effective contraception during treatment and for at least 8 months after the last dose."

@@ -7,9 +7,13 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round as clinicians do (2.5 → 3), unlike Python's round() (half to even)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def ceil_whole(value: Decimal) -> int:

@@ -298,7 +298,7 @@ def test_renal_impairment() -> None:
 def test_pregnancy() -> None:
     result = plan(cycle=1, sex="female", pregnant=True)
     assert result.decision == "hold" and codes(result)["pregnancy"] == "stop"
-    assert "US label" in warning(result, "pregnancy")
+    assert "US label" in warning(result, "pregnancy") and "EU" in warning(result, "pregnancy")
 
 
 def test_contraception() -> None:
