@@ -289,14 +289,15 @@ def _before_each_dose(evaluation: _Evaluation) -> None:
 
 
 def _counts(evaluation: _Evaluation) -> None:
-    """USPI Table 2 applies at the start of a cycle; cycle 1 has no prior cycle to compare."""
+    """USPI Table 2 applies at the start of a cycle (Day 1 of cycle 2 on): cycle 1 has no prior
+    cycle to compare, and Days 8 and 15 are not held for cytopenias (USPI 2.3)."""
     request = evaluation.request
     anc, platelets = request.anc, request.platelets
     anc_low = anc is not None and anc < ANC_MIN
     platelets_low = platelets is not None and platelets < PLATELETS_MIN
     if not (anc_low or platelets_low):
         return
-    if request.cycle == 1:
+    if request.cycle == 1 or request.day != 1:
         evaluation.fire(
             "counts_within_cycle", "counts_within_cycle", "info", msg.COUNTS_WITHIN_CYCLE
         )

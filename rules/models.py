@@ -75,6 +75,8 @@ class PlanRequest(BaseModel):
     vod: bool = Field(default=False, strict=True)
     infusion_reaction: Literal["none", "mild", "severe"] = "none"
     nonheme_grade: int = Field(default=0, ge=0, le=4, strict=True)
+    #: The dose day of the cycle this request is for: Table 2 count rules apply on Day 1 only.
+    day: Literal[1, 8, 15] = 1
     interruption_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     cytopenia_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     dose_level: int = Field(default=0, ge=0, le=2, strict=True)
