@@ -44,6 +44,9 @@ ASK_PLATELETS_BASELINE = N_(
     "Platelets are below 50 ×10⁹/L. What was the count before the previous cycle "
     "(baseline, ×10⁹/L)?"
 )
+ASK_DAY = N_(
+    "A count is low: which dose of the cycle is this? Low counts hold only Day 1 of a cycle."
+)
 ASK_BLASTS = N_(
     "Circulating blasts in peripheral blood, per mm³ (= per µL), before the first dose?"
 )
@@ -119,6 +122,8 @@ LABEL_ANC_BASELINE = N_("ANC baseline")
 LABEL_PLATELETS = N_("Platelets")
 LABEL_PLATELETS_BASELINE = N_("Platelets baseline")
 LABEL_BLASTS = N_("Blasts")
+LABEL_DAY = N_("Dose day")
+DAY_CHOICE = N_("Day {day}")
 LABEL_LIVER = N_("Liver tests")
 LABEL_GILBERT = N_("Gilbert's/haemolysis")
 LABEL_CRCL = N_("CrCl")

@@ -200,6 +200,7 @@ FORMULA_VALUES: dict[str, dict[str, Any]] = {
     "mosteller": {"bsa_formula": "mosteller"},
     "dubois": {"bsa_formula": "dubois"},
 }
+DAY_VALUES: dict[str, dict[str, Any]] = {str(day): {"day": day} for day in (1, 8, 15)}
 MRD_VALUES: dict[str, dict[str, Any]] = {
     "yes": {"mrd_negative": True},
     "no": {"mrd_negative": False},
@@ -232,6 +233,10 @@ def _body_answered(draft: BaseModel) -> bool:
 
 def _third_cycle_before_hsct(draft: BaseModel) -> bool:
     return bool(draft.hsct_planned) and draft.cycle == 3  # type: ignore[attr-defined]
+
+
+def _low_count_later_cycle(draft: BaseModel) -> bool:
+    return _below("anc", "1")(draft) or _below("platelets", "50")(draft)
 
 
 def _bilirubin_raised(draft: BaseModel) -> bool:
@@ -336,6 +341,16 @@ STEPS: tuple[Step, ...] = (
         (Choice(m.UNKNOWN, SKIP_COMMAND),),
         applies=_below("platelets", "50"),
         skippable=True,
+        essential=True,
+    ),
+    Step(
+        "ask_day",
+        m.ASK_DAY,
+        m.LABEL_DAY,
+        ("day",),
+        _choice_reader(DAY_VALUES),
+        tuple(Choice(m.DAY_CHOICE, str(day), {"day": day}) for day in (1, 8, 15)),
+        applies=_low_count_later_cycle,
         essential=True,
     ),
     Step(

@@ -119,6 +119,7 @@ SHOW: dict[str, Show] = {
     "ask_anc_baseline": _unit("anc_baseline", m.VALUE_COUNT),
     "ask_platelets": _unit("platelets", m.VALUE_COUNT),
     "ask_platelets_baseline": _unit("platelets_baseline", m.VALUE_COUNT),
+    "ask_day": _plain("day"),
     "ask_blasts": _unit("blasts_per_mm3", m.VALUE_BLASTS),
     "ask_gilbert": _yes_no("gilbert_or_hemolysis"),
     "opt_liver": _liver,

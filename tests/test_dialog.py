@@ -78,6 +78,8 @@ def test_low_anc_asks_for_baseline_and_holds() -> None:
     say(conversation, "1.8", "2", "CR", "no", "0.6")
     assert conversation.state == "ask_anc_baseline"
     say(conversation, "1.5", "80")
+    assert conversation.state == "ask_day", "a low count asks which dose day this is"
+    say(conversation, "1")
     assert conversation.state == SUMMARY
     plan = plan_of(say(conversation, "/plan"))
     assert plan.decision == "hold"
@@ -88,7 +90,7 @@ def test_low_platelets_baseline_can_be_skipped_as_unknown() -> None:
     conversation = Conversation()
     say(conversation, "1.8", "2", "CR", "no", "1.5", "30")
     assert conversation.state == "ask_platelets_baseline"
-    say(conversation, "/skip")
+    say(conversation, "/skip", "1")
     assert conversation.state == SUMMARY
     assert plan_of(say(conversation, "/plan")).decision == "hold"
 
@@ -117,6 +119,13 @@ def test_back_returns_to_the_previous_question_and_keeps_answers() -> None:
     assert conversation.state == "ask_body"
     replies = say(conversation, "/back")
     assert conversation.state == "ask_body" and replies[0].kind == "notice"
+
+
+def test_low_count_on_day_8_is_not_held() -> None:
+    conversation = Conversation()
+    say(conversation, "1.8", "2", "CR", "no", "0.4", "2", "80", "8")
+    assert conversation.state == SUMMARY
+    assert plan_of(say(conversation, "/plan")).decision == "give"
 
 
 def test_edit_from_summary_returns_to_summary() -> None:
@@ -162,10 +171,12 @@ def test_quick_form_names_what_it_did_not_check() -> None:
 def test_after_a_plan_one_change_gives_a_new_plan() -> None:
     conversation = Conversation()
     say(conversation, "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80")
-    replies = say(conversation, "plt 40")
-    assert conversation.state in {PLAN, "ask_platelets_baseline"}
-    if conversation.state == "ask_platelets_baseline":
-        replies = say(conversation, "100")
+    say(conversation, "plt 40")
+    assert conversation.state == "ask_platelets_baseline", "a low count asks its baseline"
+    say(conversation, "100")
+    assert conversation.state == "ask_day"
+    replies = say(conversation, "1")
+    assert conversation.state == PLAN
     assert plan_of(replies).decision == "hold"
 
 
