@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 25)
 CASES = {
     "cycle 1, guided": ["1.8", "1", "no", "2.1", "150", "0", "/plan"],
     "cycle 2 after CR, guided": ["180 cm 75 kg", "2", "CR", "no", "1.5", "80", "/plan"],
-    "cycle 3 no response, low ANC with baseline": [
+    "cycle 3 no response, low ANC (asks baseline and dose day)": [
         "1.8",
         "3",
         "none",
@@ -26,6 +26,7 @@ CASES = {
         "0.6",
         "1.5",
         "80",
+        "1",
         "/plan",
     ],
     "quick form": ["bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80"],

@@ -99,7 +99,7 @@ async def test_update_redelivered_after_a_crash_is_answered_once(
     await emulator.wait_idle(0.3, timeout=15)
     await bot_process.kill()
     # Telegram had not seen the offset confirmed: it delivers the same update again.
-    emulator._queue.append(  # noqa: SLF001 - the emulator's own redelivery
+    emulator._queue.append(
         {
             "update_id": update_id,
             "message": {
