@@ -293,3 +293,79 @@ async def test_webhook_accepts_the_secret_and_rejects_others(emulator: BotApiEmu
         }
     }
     assert await emulator.post_to_webhook(update, secret="wrong") == 403
+
+
+# Security: allowlist bypass attempts and oversized input ----------------------------------
+
+
+async def test_forwarding_an_allowed_users_message_does_not_grant_access(
+    emulator: BotApiEmulator, bot
+) -> None:
+    _, store = await bot(allowed="111")
+    await emulator.send_text(999, "bsa=1.8 cycle=1", forward_from=111)
+    messages = await settle(emulator, 999)
+    assert len(messages) == 1 and "limited" in messages[0]["text"]
+    assert store.load(999) is None and store.stats()["seen_updates"] == 0
+
+
+async def test_other_chat_types_never_reach_the_dialog(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot(allowed="111")
+    for chat_type, chat_id in (("group", -5), ("supergroup", -1006), ("channel", -1007)):
+        await emulator.send_text(chat_id, "bsa=1.8 cycle=1", user_id=111, chat_type=chat_type)
+    await emulator.inject_update(
+        {
+            "channel_post": {
+                "message_id": 1,
+                "date": 0,
+                "text": "bsa=1.8 cycle=1",
+                "chat": {"id": -1008, "type": "channel", "title": "x"},
+            }
+        }
+    )
+    await settle(emulator, -5)
+    for chat_id in (-5, -1006, -1007, -1008, 111):
+        assert store.load(chat_id) is None
+        assert all("GIVE" not in m["text"] for m in emulator.sent(chat_id))
+
+
+async def test_button_of_another_chat_is_refused(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    await settle(emulator)
+    question = last_with_buttons(emulator)
+    before = store.load(CHAT)
+    # user 777 presses a button of CHAT's message (forged: the message is not in their chat)
+    await emulator.press_button(
+        CHAT, question["message_id"], button_data(question, "2"), user_id=777
+    )
+    await settle(emulator)
+    assert store.load(CHAT) == before and store.load(777) is None
+
+
+async def test_disallowed_user_pressing_a_button_is_refused(emulator: BotApiEmulator, bot) -> None:
+    _, store = await bot(allowed=str(CHAT))
+    await say(emulator, "1.8")
+    await settle(emulator)
+    question = last_with_buttons(emulator)
+    before = store.load(CHAT)
+    await emulator.press_button(
+        CHAT, question["message_id"], button_data(question, "2"), user_id=555
+    )
+    await settle(emulator)
+    assert store.load(CHAT) == before and store.load(555) is None
+    assert any("limited" in (answer.get("text") or "") for answer in emulator.callback_answers)
+
+
+async def test_oversized_callback_data_and_messages_are_refused_cleanly(
+    emulator: BotApiEmulator, bot
+) -> None:
+    _, store = await bot()
+    await say(emulator, "1.8")
+    await settle(emulator)
+    question = last_with_buttons(emulator)
+    before = store.load(CHAT)
+    await emulator.press_button(CHAT, question["message_id"], "1|" + "9" * 5000)
+    await emulator.send_text(CHAT, "plt " + "8" * 20000)
+    messages = await settle(emulator)
+    assert store.load(CHAT)["draft"] == before["draft"]
+    assert any("too long" in m["text"] for m in messages)
