@@ -1,188 +1,682 @@
-"""A Telegram Bot API emulator on 127.0.0.1 for end-to-end tests of the real Application.
+"""A local Telegram Bot API emulator for end-to-end tests of the real python-telegram-bot stack.
 
-It answers the methods python-telegram-bot calls, validates what Telegram validates and we
-rely on (HTML markup, 4096 characters, 64-byte callback data, editing rules), records what the
-bot sends, and lets a test act as a clinician: type text, press buttons, send stickers, edit.
-Faults (429 with retry_after, 5xx, slow answers, dropped connections) are injected per method.
+The emulator is a small HTTP/1.1 server (asyncio streams) bound to 127.0.0.1 on a free port. It
+runs in the event loop of the test that starts it, and since it is a plain TCP server it is also
+reachable from a bot running in a subprocess (as long as the test keeps awaiting).
+
+    async with BotApiEmulator() as emu:
+        app = (
+            ApplicationBuilder()
+            .token(emu.token)
+            .base_url(emu.base_url)
+            .base_file_url(emu.base_file_url)
+            .build()
+        )
+        ...
+        before = len(emu.sent(42))
+        await emu.send_text(42, "/start")
+        reply = await emu.wait_for_reply(42, after=before)
+
+Requests follow the Bot API: ``POST {base_url}{token}/{method}`` with form-encoded, multipart or
+JSON bodies (form values are JSON-encoded when they are not strings, as PTB sends them). Answers
+are ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``.
+
+Implemented methods: getMe, getUpdates (long polling), setWebhook, deleteWebhook, getWebhookInfo,
+setMyCommands, getMyCommands, deleteMyCommands, sendMessage, editMessageText,
+editMessageReplyMarkup, answerCallbackQuery, sendChatAction, deleteMessage, close, logOut. Any
+other method answers 404 "Not Found: method not found".
+
+What is validated like Telegram does (400 "Bad Request: ..." otherwise):
+  * text 1-4096 characters after entity parsing (counted in UTF-16 code units, as Telegram
+    counts entity offsets; whitespace-only text is empty);
+  * parse_mode HTML: only Telegram's tags (b strong i em u ins s strike del span.tg-spoiler
+    tg-spoiler a code pre blockquote tg-emoji), properly nested and closed; ``&`` must start one of
+    &lt; &gt; &amp; &quot; or a numeric entity (Telegram itself keeps an unknown ``&...`` as
+    literal text; the emulator is stricter on purpose: pass ``strict_html=False`` to relax);
+  * inline keyboards: an array of arrays of buttons, each with a text and exactly one action,
+    callback_data 1-64 bytes (else "BUTTON_DATA_INVALID");
+  * edits: unknown message -> "message to edit not found"; identical content and markup ->
+    "message is not modified"; editMessageText without reply_markup removes the keyboard;
+  * sending to a chat the emulator never saw -> "chat not found" (see ``add_chat``);
+  * a concurrent getUpdates terminates the older one with 409, getUpdates while a webhook is set
+    is 409, a wrong token is 401.
+
+Not emulated: files and media uploads from the bot, inline mode, payments, MarkdownV2/Markdown
+parsing (the text is stored as sent and only its length is checked), HTTPS-only webhook URLs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
-import html
+import copy
 import itertools
 import json
 import re
-import socket
 import time
 from collections.abc import Callable
-from html.parser import HTMLParser
-from typing import Any
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application, RequestHandler
+from tornado.httputil import HTTPHeaders, parse_body_arguments
+
+__all__ = ["ApiError", "BotApiEmulator", "parse_html"]
+
+JSON = dict[str, Any]
+T = TypeVar("T")
 
 BOT_ID = 123456
 TOKEN = f"{BOT_ID}:TEST-TOKEN"
-BOT_USER = {
-    "id": BOT_ID,
-    "is_bot": True,
-    "first_name": "Besponsa",
-    "username": "besponsa_bot",
-    "can_join_groups": False,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+
+# Parameters that arrive JSON-encoded in form bodies.
+_JSON_PARAMS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+    "media",
 }
-ALLOWED_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "span",
-    "tg-spoiler",
-    "a",
-    "code",
-    "pre",
-    "blockquote",
-    "tg-emoji",
+_INT_PARAMS = {
+    "offset",
+    "limit",
+    "timeout",
+    "message_id",
+    "user_id",
+    "cache_time",
+    "max_connections",
+    "message_thread_id",
 }
-_BAD_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
-_INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"}
+_BOOL_PARAMS = {
+    "show_alert",
+    "drop_pending_updates",
+    "disable_notification",
+    "protect_content",
+    "allow_sending_without_reply",
+    "disable_web_page_preview",
+    "allow_paid_broadcast",
+}
+_BUTTON_ACTIONS = {
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+}
+_CHAT_ACTIONS = {
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
+    "upload_video_note",
+}
+_DEFAULT_UPDATE_TYPES = {
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+}
+_MESSAGE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+_BOT_COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    """An error answer of the emulated Bot API (raised inside method implementations)."""
+
+    def __init__(self, status: int, description: str, parameters: JSON | None = None) -> None:
         super().__init__(description)
-        self.code = code
+        self.status = status
         self.description = description
-        self.retry_after = retry_after
+        self.parameters = parameters
+
+    def payload(self) -> JSON:
+        body: JSON = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body
 
 
-class _HtmlChecker(HTMLParser):
-    """Telegram's HTML: only its tags, properly nested; text length after parsing."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.text: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = f'unsupported start tag "{tag}"'
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.error = f'unexpected end tag "{tag}"'
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
+def _bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
 
 
-def visible_text(text: str, parse_mode: str | None) -> str:
-    """The text as Telegram would show it, or ApiError 400 if it cannot be parsed."""
-    if (parse_mode or "").upper() != "HTML":
-        return text
-    if _BAD_AMPERSAND.search(text) or re.search(r"<(?![a-zA-Z/])", text):
-        raise ApiError(400, "Bad Request: can't parse entities: unescaped character")
-    checker = _HtmlChecker()
-    checker.feed(text)
-    checker.close()
-    if checker.error or checker.stack:
-        detail = checker.error or f'unclosed tag "{checker.stack[-1]}"'
-        raise ApiError(400, f"Bad Request: can't parse entities: {detail}")
-    return html.unescape("".join(checker.text))
-
-
-def _utf16_length(text: str) -> int:
+def utf16_len(text: str) -> int:
+    """Length of `text` in UTF-16 code units (how Telegram measures text and entity offsets)."""
     return len(text.encode("utf-16-le")) // 2
 
 
+# --------------------------------------------------------------------------------------------
+# HTML parse mode
+
+
+_HTML_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
+}
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_ENTITY_RE = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_TAG_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_ATTR_RE = re.compile(
+    r"\s*([A-Za-z][A-Za-z0-9_-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?"
+)
+
+
+def _decode_entities(text: str, strict: bool, byte_offset: int) -> str:
+    """Decode HTML entities in `text` (found at `byte_offset` of the message, for errors)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] != "&":
+            out.append(text[i])
+            i += 1
+            continue
+        match = _ENTITY_RE.match(text, i)
+        if match is None:
+            if strict:
+                raise _bad(
+                    'can\'t parse entities: Unsupported HTML entity or unescaped "&" at byte '
+                    f"offset {byte_offset + len(text[:i].encode())}"
+                )
+            out.append("&")
+            i += 1
+            continue
+        named, decimal, hexadecimal = match.groups()
+        if named:
+            out.append(_NAMED_ENTITIES[named])
+        else:
+            code = int(decimal) if decimal else int(hexadecimal, 16)
+            if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise _bad(
+                    "can't parse entities: Invalid HTML entity at byte offset "
+                    f"{byte_offset + len(text[:i].encode())}"
+                )
+            out.append(chr(code))
+        i = match.end()
+    return "".join(out)
+
+
+def parse_html(text: str, strict: bool = True) -> tuple[str, list[JSON]]:
+    """Parse Telegram-flavoured HTML into (plain text, entities) or raise a 400 ApiError.
+
+    Entity offsets and lengths are in UTF-16 code units, as in the Bot API.
+    """
+
+    def where(index: int) -> int:
+        return len(text[:index].encode("utf-8"))
+
+    plain: list[str] = []
+    position = 0  # UTF-16 length of `plain` so far
+    stack: list[tuple[str, int, JSON]] = []
+    entities: list[JSON] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "&":
+            match = _ENTITY_RE.match(text, i)
+            end = match.end() if match else i + 1
+            decoded = _decode_entities(text[i:end], strict, where(i))
+            plain.append(decoded)
+            position += utf16_len(decoded)
+            i = end
+            continue
+        if char != "<":
+            plain.append(char)
+            position += utf16_len(char)
+            i += 1
+            continue
+        following = text[i + 1 : i + 2]
+        if not (following.isascii() and (following.isalpha() or following == "/")):
+            raise _bad(f'can\'t parse entities: Unsupported start tag "" at byte offset {where(i)}')
+        close = text.find(">", i)
+        if close == -1:
+            raise _bad(f"can't parse entities: Unclosed start tag at byte offset {where(i)}")
+        inner = text[i + 1 : close]
+        if inner.startswith("/"):
+            name = inner[1:].strip().lower()
+            if not stack:
+                raise _bad(f"can't parse entities: Unexpected end tag at byte offset {where(i)}")
+            open_name, start, extra = stack.pop()
+            if name != open_name:
+                raise _bad(
+                    f"can't parse entities: Unmatched end tag at byte offset {where(i)}, "
+                    f'expected "</{open_name}>", found "</{name}>"'
+                )
+            length = position - start
+            if length > 0:
+                entity_type = _HTML_TAGS[open_name]
+                if open_name == "pre" and entities and entities[-1].get("_in_pre"):
+                    language = entities.pop().get("language")
+                    extra = {"language": language} if language else {}
+                if open_name == "code" and stack and stack[-1][0] == "pre":
+                    extra = {**extra, "_in_pre": True}
+                if open_name == "blockquote" and extra.pop("expandable", False):
+                    entity_type = "expandable_blockquote"
+                if open_name == "a" and "url" not in extra:
+                    extra = {"url": "".join(plain)[-length:]}
+                entities.append({"type": entity_type, "offset": start, "length": length, **extra})
+            i = close + 1
+            continue
+        name_match = _TAG_NAME_RE.match(inner)
+        name = name_match.group(0).lower() if name_match else ""
+        if name not in _HTML_TAGS:
+            shown = name or inner[:20]
+            raise _bad(
+                f'can\'t parse entities: Unsupported start tag "{shown}" at byte offset {where(i)}'
+            )
+        attributes: dict[str, str] = {}
+        rest = inner[len(name) :]
+        while rest.strip():
+            attr = _ATTR_RE.match(rest)
+            if attr is None or attr.end() == 0:
+                raise _bad(
+                    f'can\'t parse entities: Invalid attribute in tag "{name}" at byte offset '
+                    f"{where(i)}"
+                )
+            value = next((v for v in attr.groups()[1:] if v is not None), "")
+            attributes[attr.group(1).lower()] = _decode_entities(value, strict, where(i))
+            rest = rest[attr.end() :]
+        extra: JSON = {}
+        if name == "span" and attributes.get("class") != "tg-spoiler":
+            raise _bad(
+                f'can\'t parse entities: Tag "span" must have class "tg-spoiler" at byte offset '
+                f"{where(i)}"
+            )
+        if name == "a" and "href" in attributes:
+            extra["url"] = attributes["href"]
+        if name == "tg-emoji":
+            if not attributes.get("emoji-id", "").isdigit():
+                raise _bad(
+                    "can't parse entities: Custom emoji entity must have a valid emoji-id at "
+                    f"byte offset {where(i)}"
+                )
+            extra["custom_emoji_id"] = attributes["emoji-id"]
+        if name == "code" and attributes.get("class", "").startswith("language-"):
+            extra["language"] = attributes["class"][len("language-") :]
+        if name == "blockquote" and "expandable" in attributes:
+            extra["expandable"] = True
+        if any(open_name in ("code", "pre") for open_name, _, _ in stack) and not (
+            name == "code" and stack and stack[-1][0] == "pre"
+        ):
+            raise _bad(
+                f'can\'t parse entities: Tag "{name}" can\'t be nested in "{stack[-1][0]}" at '
+                f"byte offset {where(i)}"
+            )
+        stack.append((name, position, extra))
+        i = close + 1
+    if stack:
+        raise _bad(
+            "can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{stack[-1][0]}"'
+        )
+    for entity in entities:
+        entity.pop("_in_pre", None)
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(plain), entities
+
+
+# --------------------------------------------------------------------------------------------
+# Keyboards and text
+
+
+def check_reply_markup(markup: Any) -> JSON | None:
+    """Validate a reply_markup object like Telegram; return it, or raise a 400 ApiError."""
+    if markup is None:
+        return None
+    if not isinstance(markup, dict):
+        raise _bad("can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in markup:
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise _bad('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+        for row in rows:
+            for button in row:
+                if not isinstance(button, dict):
+                    raise _bad(
+                        "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                    )
+                if not isinstance(button.get("text"), str):
+                    raise _bad(
+                        'can\'t parse inline keyboard button: Field "text" must be of type String'
+                    )
+                if not button["text"].strip():
+                    raise _bad("BUTTON_TEXT_INVALID")
+                actions = _BUTTON_ACTIONS & set(button)
+                if not actions:
+                    raise _bad(
+                        "can't parse inline keyboard button: Text buttons are unallowed in the "
+                        "inline keyboard"
+                    )
+                if len(actions) > 1:
+                    raise _bad(
+                        "can't parse inline keyboard button: InlineKeyboardButton must have "
+                        "exactly one optional field"
+                    )
+                if "callback_data" in button:
+                    data = button["callback_data"]
+                    if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
+                        raise _bad("BUTTON_DATA_INVALID")
+                if "url" in button and not str(button["url"]).strip():
+                    raise _bad("BUTTON_URL_INVALID")
+        return markup
+    if "keyboard" in markup:
+        rows = markup["keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise _bad('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
+        for row in rows:
+            for button in row:
+                text = button.get("text") if isinstance(button, dict) else button
+                if not isinstance(text, str) or not text:
+                    raise _bad('can\'t parse keyboard button: Field "text" must be of type String')
+        return markup
+    if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
+        return markup
+    raise _bad("can't parse reply keyboard markup JSON object")
+
+
+def format_text(text: Any, parse_mode: str | None, strict_html: bool) -> tuple[str, list[JSON]]:
+    """Check text like sendMessage does and return (plain text, entities)."""
+    if not isinstance(text, str):
+        raise _bad("message text is empty")
+    if parse_mode is not None and parse_mode.lower() == "html":
+        plain, entities = parse_html(text, strict=strict_html)
+    elif parse_mode in (None, "", "MarkdownV2", "Markdown") or parse_mode.lower() in (
+        "markdownv2",
+        "markdown",
+    ):
+        plain, entities = text, []
+    else:
+        raise _bad(f"unsupported parse_mode {parse_mode!r}")
+    if not plain.strip():
+        raise _bad("message text is empty")
+    if utf16_len(plain) > 4096:
+        raise _bad("message is too long")
+    return plain, entities
+
+
+def command_entities(text: str) -> list[JSON]:
+    """The bot_command entities Telegram attaches to a user's text."""
+    return [
+        {
+            "type": "bot_command",
+            "offset": utf16_len(text[: match.start()]),
+            "length": utf16_len(match.group(0)),
+        }
+        for match in _BOT_COMMAND_RE.finditer(text)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The emulator
+
+
+@dataclass
+class _Fault:
+    kind: str  # "fail" | "delay" | "drop"
+    times: int
+    status: int = 500
+    retry_after: int | None = None
+    description: str | None = None
+    seconds: float = 0.0
+    after_processing: bool = False
+
+
+@dataclass
+class _Poll:
+    terminated: bool = False
+
+
+@dataclass
+class _Event:
+    kind: str  # "send" | "edit" | "delete"
+    message_id: int
+    send_index: int | None
+    snapshot: JSON
+
+
+@dataclass
+class _ChatLog:
+    events: list[_Event] = field(default_factory=list)
+    sends: int = 0
+    injection_mark: int = 0  # len(events) when the test last injected an update for this chat
+
+
+class _Drop(Exception):
+    """Close the connection without answering."""
+
+
+@dataclass
+class CallRecord:
+    """One request the bot made: method, decoded params, and the HTTP status answered."""
+
+    method: str
+    params: JSON
+    status: int | None = None
+    at: float = 0.0
+
+
 class BotApiEmulator:
-    """`async with BotApiEmulator() as emu:`; build the bot with `emu.token`, `emu.base_url`."""
+    """Local Bot API server; see the module docstring. Use as ``async with BotApiEmulator()``."""
 
-    token = TOKEN
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.commands: dict[str | None, list[dict[str, Any]]] = {}
-        self.callback_answers: list[dict[str, Any]] = []
-        self.webhook: dict[str, Any] | None = None
-        self._messages: dict[int, dict[int, dict[str, Any]]] = collections.defaultdict(dict)
-        self._order: dict[int, list[int]] = collections.defaultdict(list)
-        self._message_ids: dict[int, itertools.count[int]] = collections.defaultdict(
-            lambda: itertools.count(1)
-        )
-        self._update_ids = itertools.count(1)
-        self._callback_ids = itertools.count(1)
-        self._queue: list[dict[str, Any]] = []
-        self._arrived = asyncio.Event()
-        self._faults: dict[str, collections.deque[tuple[str, Any]]] = collections.defaultdict(
-            collections.deque
-        )
-        self._last_request = 0.0
-        self._last_delivery = 0.0
-        self._server: HTTPServer | None = None
-        self._client: httpx.AsyncClient | None = None
+    def __init__(self, token: str = TOKEN, *, strict_html: bool = True) -> None:
+        self.token = token
+        self.strict_html = strict_html
+        self.bot_user: JSON = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": "Test Bot",
+            "username": "test_emulator_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+        self.host = "127.0.0.1"
         self.port = 0
+        #: every request in arrival order, with its status once answered
+        self.log: list[CallRecord] = []
+        #: answerCallbackQuery parameters, in order
+        self.callback_answers: list[JSON] = []
+        #: chat actions sent, as (chat_id, action)
+        self.chat_actions: list[tuple[int, str]] = []
+        #: setMyCommands by (scope as sorted JSON, language_code or None)
+        self.scoped_commands: dict[tuple[str, str | None], list[JSON]] = {}
+        #: webhook deliveries: (update_id, HTTP status or None when the connection failed)
+        self.webhook_deliveries: list[tuple[int, int | None]] = []
+        self.webhook_url: str = ""
+        self.webhook_secret: str | None = None
+        self.webhook_params: JSON = {}
+        self.closed_by_bot = False  # close or logOut was called
 
-    # Lifecycle -------------------------------------------------------------------------
+        self._server: asyncio.Server | None = None
+        self._conn_tasks: set[asyncio.Task[None]] = set()
+        self._deliver_task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._closing = False
+        self._changed = asyncio.Event()
+        self._queue: list[JSON] = []  # pending updates (getUpdates or webhook)
+        self._next_update_id = 1000
+        self._allowed_updates: set[str] | None = None
+        self._poll: _Poll | None = None
+        self._faults: dict[str, list[_Fault]] = {}
+        self._chats: dict[int, JSON] = {}
+        self._blocked: set[int] = set()
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._bot_messages: dict[int, dict[int, JSON]] = {}  # chat -> message_id -> record
+        self._user_messages: dict[tuple[int, int], JSON] = {}
+        self._chat_logs: dict[int, _ChatLog] = {}
+        self._callback_ids = itertools.count(1)
+        self._open_queries: set[str] = set()
+        self._in_flight = 0  # requests other than getUpdates being handled
+        self._last_activity = time.monotonic()
+        self._quiet_not_before = 0.0
+
+    # -- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> BotApiEmulator:
-        sockets = bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
-        self.port = sockets[0].getsockname()[1]
-        app = Application([(r"/bot(?P<token>[^/]+)/(?P<method>\w+)", _Handler, {"emu": self})])
-        self._server = HTTPServer(app)
-        self._server.add_sockets(sockets)
-        self._client = httpx.AsyncClient(timeout=10)
+        await self.start()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        self._arrived.set()
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 on a free port."""
+        self._changed = asyncio.Event()
+        self._server = await asyncio.start_server(self._serve_connection, self.host, 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
+        self._deliver_task = asyncio.create_task(self._deliver_webhooks(), name="emulator-webhook")
+
+    async def stop(self) -> None:
+        """Stop listening, end pending long polls and connections, release everything."""
+        self._closing = True
+        self._notify()
         if self._server is not None:
-            self._server.stop()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.close_all_connections(), 2)
+            self._server.close()
+        # A pending long poll answers an empty result (the client sees a clean answer) ...
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 1
+        while self._poll is not None and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        # ... any other request still running (e.g. delayed) loses its connection.
+        tasks = [*self._conn_tasks]
+        if self._deliver_task is not None:
+            tasks.append(self._deliver_task)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+            self._server = None
         if self._client is not None:
             await self._client.aclose()
+            self._client = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        """For ``ApplicationBuilder().base_url(...)``: PTB appends the token."""
+        return f"http://{self.host}:{self.port}/bot"
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
+        return f"http://{self.host}:{self.port}/file/bot"
 
-    # Faults ----------------------------------------------------------------------------
+    # -- records -----------------------------------------------------------------------------
 
-    def fail_next(
-        self, method: str, status: int = 500, retry_after: int = 1, times: int = 1
-    ) -> None:
-        for _ in range(times):
-            self._faults[method].append(("status", (status, retry_after)))
+    @property
+    def calls(self) -> list[tuple[str, JSON]]:
+        """Every request as (method, params), in arrival order (failed attempts included)."""
+        return [(record.method, record.params) for record in self.log]
 
-    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
-        for _ in range(times):
-            self._faults[method].append(("delay", seconds))
+    def calls_to(self, method: str) -> list[CallRecord]:
+        """The requests made to `method`, with the status each one got."""
+        return [record for record in self.log if record.method.lower() == method.lower()]
 
-    def drop_next(self, method: str, times: int = 1) -> None:
-        for _ in range(times):
-            self._faults[method].append(("drop", None))
+    def sent(self, chat_id: int) -> list[JSON]:
+        """The bot's messages in `chat_id`, in sending order, each in its current state.
 
-    # Acting as the clinician -----------------------------------------------------------
+        Keys: message_id, text (as the bot sent it, markup included), parse_mode, reply_markup,
+        plain_text and entities (after parsing), edits (how many times edited), deleted, date.
+        Only successful sends are here; deleted messages stay with ``deleted=True`` so indices
+        (and ``after=`` counts) never shift.
+        """
+        return [copy.deepcopy(record) for record in self._bot_messages.get(chat_id, {}).values()]
 
-    def _user(self, user_id: int, language_code: str, first_name: str) -> dict[str, Any]:
+    @property
+    def commands(self) -> dict[str | None, list[JSON]]:
+        """setMyCommands for the default scope, by language_code (None = all languages)."""
+        default = json.dumps({"type": "default"}, sort_keys=True)
+        return {
+            language: copy.deepcopy(commands)
+            for (scope, language), commands in self.scoped_commands.items()
+            if scope == default
+        }
+
+    @property
+    def webhook(self) -> JSON | None:
+        """The webhook the bot set, as {"url", "secret_token", ...params}, or None."""
+        if not self.webhook_url:
+            return None
+        return {**self.webhook_params, "url": self.webhook_url, "secret_token": self.webhook_secret}
+
+    @property
+    def pending_updates(self) -> list[JSON]:
+        """Updates not yet confirmed by getUpdates (or not yet accepted by the webhook)."""
+        return copy.deepcopy(self._queue)
+
+    # -- test as the clinician ---------------------------------------------------------------
+
+    def add_chat(
+        self, chat_id: int, chat_type: str = "private", first_name: str = "Dr", title: str = ""
+    ) -> JSON:
+        """Make a chat known (the bot can only write to chats that wrote to it)."""
+        chat: JSON = {"id": chat_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = first_name
+        else:
+            chat["title"] = title or f"Chat {chat_id}"
+        self._chats.setdefault(chat_id, chat)
+        return self._chats[chat_id]
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: later sends to this chat answer 403."""
+        self._blocked.add(chat_id)
+
+    def _user(self, user_id: int, first_name: str = "Dr", language_code: str = "en") -> JSON:
         return {
             "id": user_id,
             "is_bot": False,
@@ -190,29 +684,32 @@ class BotApiEmulator:
             "language_code": language_code,
         }
 
-    def _chat(self, chat_id: int, chat_type: str, first_name: str) -> dict[str, Any]:
-        if chat_type == "private":
-            return {"id": chat_id, "type": "private", "first_name": first_name}
-        return {"id": chat_id, "type": chat_type, "title": "Ward team"}
+    def _new_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
-    def _user_message(
+    def make_message(
         self,
         chat_id: int,
-        user_id: int | None,
-        chat_type: str,
-        language_code: str,
-        first_name: str,
-        **content: Any,
-    ) -> dict[str, Any]:
-        return {
-            "message_id": next(self._message_ids[chat_id]),
+        user_id: int | None = None,
+        chat_type: str = "private",
+        language_code: str = "en",
+        first_name: str = "Dr",
+        **fields: Any,
+    ) -> JSON:
+        """A user's Message object (with a fresh message_id) to put in an update."""
+        chat = self.add_chat(chat_id, chat_type, first_name)
+        if user_id is None:
+            user_id = chat_id if chat_type == "private" else 10_000
+        message: JSON = {
+            "message_id": self._new_message_id(chat_id),
             "date": int(time.time()),
-            "chat": self._chat(chat_id, chat_type, first_name),
-            "from": self._user(
-                user_id if user_id is not None else chat_id, language_code, first_name
-            ),
-            **content,
+            "chat": dict(chat),
+            **fields,
         }
+        if chat_type != "channel":
+            message["from"] = self._user(user_id, first_name, language_code)
+        self._user_messages[(chat_id, message["message_id"])] = message
+        return message
 
     async def send_text(
         self,
@@ -224,52 +721,93 @@ class BotApiEmulator:
         first_name: str = "Dr",
         forward_from: int | None = None,
     ) -> int:
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            length = len(text.split()[0])
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        """The user writes `text` (commands get bot_command entities); returns the update_id.
+
+        With `forward_from` (a user id) the message is a forward from that user.
+        """
+        fields: JSON = {"text": text}
         if forward_from is not None:
-            content["forward_origin"] = {
+            fields["forward_origin"] = {
                 "type": "user",
                 "date": int(time.time()),
-                "sender_user": self._user(forward_from, "en", "Other"),
+                "sender_user": self._user(forward_from, "Other"),
             }
-        message = self._user_message(
-            chat_id, user_id, chat_type, language_code, first_name, **content
+        entities = command_entities(text)
+        if entities:
+            fields["entities"] = entities
+        message = self.make_message(
+            chat_id, user_id, chat_type, language_code, first_name, **fields
         )
-        return await self.inject_update({"message": message})
+        key = "channel_post" if chat_type == "channel" else "message"
+        return await self.inject_update({key: message})
 
-    async def send_sticker(self, chat_id: int) -> int:
+    async def send_sticker(self, chat_id: int, user_id: int | None = None, **options: Any) -> int:
+        """The user sends a sticker."""
         sticker = {
-            "file_id": "s1",
-            "file_unique_id": "u1",
+            "file_id": "CAACAgIAAxkBAAEsticker",
+            "file_unique_id": "AgADsticker",
             "type": "regular",
             "width": 512,
             "height": 512,
             "is_animated": False,
             "is_video": False,
+            "emoji": "👍",
         }
-        return await self.inject_update(
-            {"message": self._user_message(chat_id, None, "private", "en", "Dr", sticker=sticker)}
-        )
+        message = self.make_message(chat_id, user_id, sticker=sticker, **options)
+        return await self.inject_update({"message": message})
 
-    async def send_photo(self, chat_id: int) -> int:
-        photo = [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]
-        return await self.inject_update(
-            {"message": self._user_message(chat_id, None, "private", "en", "Dr", photo=photo)}
-        )
+    async def send_photo(
+        self, chat_id: int, user_id: int | None = None, caption: str | None = None, **options: Any
+    ) -> int:
+        """The user sends a photo (optionally captioned)."""
+        photo = [
+            {
+                "file_id": f"AgACphoto{size}",
+                "file_unique_id": f"AQADphoto{size}",
+                "width": size,
+                "height": size,
+                "file_size": size * 40,
+            }
+            for size in (90, 320, 800)
+        ]
+        fields: JSON = {"photo": photo}
+        if caption is not None:
+            fields["caption"] = caption
+        message = self.make_message(chat_id, user_id, **fields, **options)
+        return await self.inject_update({"message": message})
 
-    async def send_voice(self, chat_id: int) -> int:
-        voice = {"file_id": "v1", "file_unique_id": "u3", "duration": 2}
-        return await self.inject_update(
-            {"message": self._user_message(chat_id, None, "private", "en", "Dr", voice=voice)}
-        )
+    async def send_voice(
+        self, chat_id: int, user_id: int | None = None, duration: int = 3, **options: Any
+    ) -> int:
+        """The user sends a voice note."""
+        voice = {
+            "file_id": "AwACvoice",
+            "file_unique_id": "AgADvoice",
+            "duration": duration,
+            "mime_type": "audio/ogg",
+        }
+        message = self.make_message(chat_id, user_id, voice=voice, **options)
+        return await self.inject_update({"message": message})
 
     async def edit_text(self, chat_id: int, message_id: int, text: str) -> int:
-        message = self._user_message(chat_id, None, "private", "en", "Dr", text=text)
-        message["message_id"] = message_id
-        message["edit_date"] = int(time.time())
-        return await self.inject_update({"edited_message": message})
+        """The user edits their message `message_id` to `text` (an edited_message update)."""
+        original = self._user_messages.get((chat_id, message_id))
+        if original is None:
+            chat = self.add_chat(chat_id)
+            original = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": dict(chat),
+                "from": self._user(chat_id),
+            }
+        edited = {**original, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        entities = command_entities(text)
+        if entities:
+            edited["entities"] = entities
+        self._user_messages[(chat_id, message_id)] = edited
+        key = "edited_channel_post" if edited["chat"]["type"] == "channel" else "edited_message"
+        return await self.inject_update({key: edited})
 
     async def press_button(
         self,
@@ -279,307 +817,711 @@ class BotApiEmulator:
         user_id: int | None = None,
         language_code: str = "en",
     ) -> int:
-        message = self._messages[chat_id].get(message_id) or {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": self._chat(chat_id, "private", "Dr"),
-            "from": BOT_USER,
-            "text": "?",
-        }
+        """The user presses an inline button carrying `data` on the bot's message.
+
+        Like a real client could, this sends any `data`, whether or not the keyboard has it.
+        """
+        record = self._bot_messages.get(chat_id, {}).get(message_id)
+        if record is None:
+            raise LookupError(f"the bot sent no message {message_id} in chat {chat_id}")
+        chat = self._chats[chat_id]
+        if user_id is None:
+            user_id = chat_id if chat["type"] == "private" else 10_000
+        query_id = f"{next(self._callback_ids)}{chat_id & 0xFFFF:05d}"
+        self._open_queries.add(query_id)
         query = {
-            "id": str(next(self._callback_ids)),
-            "from": self._user(user_id if user_id is not None else chat_id, language_code, "Dr"),
-            "message": {k: v for k, v in message.items() if k != "parse_mode"},
-            "chat_instance": f"ci{chat_id}",
+            "id": query_id,
+            "from": self._user(user_id, language_code=language_code),
+            "message": self._message_object(chat_id, record),
+            "chat_instance": str(-(abs(chat_id) * 7919 + 17)),
             "data": data,
         }
         return await self.inject_update({"callback_query": query})
 
-    async def inject_update(self, update: dict[str, Any]) -> int:
-        update = {"update_id": next(self._update_ids), **update}
-        if self.webhook:
-            await self._post_webhook(update, self.webhook.get("secret_token"))
-        else:
-            self._queue.append(update)
-            self._arrived.set()
-        return int(update["update_id"])
+    async def inject_update(self, update: JSON) -> int:
+        """Queue a raw update (update_id is assigned if missing); returns its update_id.
 
-    async def post_to_webhook(self, update: dict[str, Any], secret: str | None) -> int:
-        update = {"update_id": next(self._update_ids), **update}
-        return await self._post_webhook(update, secret)
+        With a webhook set it is POSTed there, otherwise getUpdates returns it.
+        """
+        update = copy.deepcopy(update)
+        given = update.get("update_id")
+        update_id = max(self._next_update_id, given if isinstance(given, int) else 0)
+        self._next_update_id = update_id + 1
+        update["update_id"] = update_id
+        chat_id = self._update_chat(update)
+        if chat_id is not None:
+            log = self._chat_logs.setdefault(chat_id, _ChatLog())
+            log.injection_mark = len(log.events)
+        self._queue.append(update)
+        self._notify()
+        await asyncio.sleep(0)  # let a waiting long poll or the webhook sender see it
+        return update_id
 
-    async def _post_webhook(self, update: dict[str, Any], secret: str | None) -> int:
-        assert self.webhook is not None and self._client is not None
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-        response = await self._client.post(self.webhook["url"], json=update, headers=headers)
-        self._last_delivery = time.monotonic()
+    def _update_chat(self, update: JSON) -> int | None:
+        for key in _MESSAGE_KEYS:
+            if key in update and isinstance(update[key], dict):
+                chat = update[key].get("chat")
+                if isinstance(chat, dict) and "id" in chat:
+                    self._chats.setdefault(chat["id"], dict(chat))
+                    return int(chat["id"])
+        query = update.get("callback_query")
+        if isinstance(query, dict) and isinstance(query.get("message"), dict):
+            return int(query["message"]["chat"]["id"])
+        return None
+
+    async def post_to_webhook(self, update: JSON, secret: str | None = None) -> int:
+        """POST `update` straight to the webhook the bot set; returns the HTTP status.
+
+        `secret` is the X-Telegram-Bot-Api-Secret-Token to send: None sends the recorded one,
+        "" sends no header.
+        """
+        if not self.webhook_url or self._client is None:
+            raise RuntimeError("the bot has not set a webhook")
+        update = copy.deepcopy(update)
+        if "update_id" not in update:
+            update["update_id"] = self._next_update_id
+            self._next_update_id += 1
+        token = self.webhook_secret if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        response = await self._client.post(self.webhook_url, json=update, headers=headers)
         return response.status_code
 
-    # Records and waiting ---------------------------------------------------------------
+    # -- faults ------------------------------------------------------------------------------
 
-    def sent(self, chat_id: int) -> list[dict[str, Any]]:
-        """Messages the bot sent in this chat, in order, each as it looks now (after edits)."""
-        return [self._messages[chat_id][i] for i in self._order[chat_id]]
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        description: str | None = None,
+    ) -> None:
+        """The next `times` calls of `method` answer an error and do nothing.
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"condition not met in {timeout} s; calls: "
-                    f"{[method for method, _ in self.calls[-10:]]}"
-                )
-            await asyncio.sleep(0.01)
+        429 carries ``parameters.retry_after`` (PTB raises RetryAfter); other statuses ignore
+        `retry_after`.
+        """
+        self._add_fault(
+            method,
+            _Fault(
+                "fail",
+                times,
+                status=status,
+                retry_after=retry_after if status == 429 else None,
+                description=description,
+            ),
+        )
 
-    async def wait_for_messages(
-        self, chat_id: int, count: int, timeout: float = 5.0
-    ) -> list[dict[str, Any]]:
-        try:
-            await self.wait_for(lambda: len(self._order[chat_id]) >= count, timeout)
-        except TimeoutError:
-            texts = [m["text"][:60] for m in self.sent(chat_id)]
-            raise TimeoutError(f"chat {chat_id}: wanted {count} messages, got {texts}") from None
+    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are answered (and take effect) after `seconds`."""
+        self._add_fault(method, _Fault("delay", times, seconds=seconds))
+
+    def drop_next(self, method: str, times: int = 1, after_processing: bool = False) -> None:
+        """The next `times` calls of `method` get their connection closed without an answer.
+
+        With ``after_processing=True`` the call takes effect first (e.g. the message is sent)
+        and only the answer is lost, as when a response is lost in the network.
+        """
+        self._add_fault(method, _Fault("drop", times, after_processing=after_processing))
+
+    def _add_fault(self, method: str, fault: _Fault) -> None:
+        if fault.times < 1:
+            raise ValueError("times must be at least 1")
+        self._faults.setdefault(method.lower(), []).append(fault)
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        faults = self._faults.get(method.lower())
+        if not faults:
+            return None
+        fault = faults[0]
+        fault.times -= 1
+        if fault.times == 0:
+            faults.pop(0)
+        return fault
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5) -> T:
+        """Wait until ``predicate()`` is truthy: re-checked on every emulator event and at least
+        every 0.1 s (so predicates on the bot's own state work too).
+
+        Returns the truthy value; raises TimeoutError (with the recent calls) after `timeout`.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            changed = self._changed
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                recent = [(r.method, r.status) for r in self.log[-10:]]
+                raise TimeoutError(f"condition not met within {timeout}s; last calls: {recent}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(remaining, 0.1))
+
+    async def wait_for_reply(self, chat_id: int, after: int = 0, timeout: float = 5) -> JSON:
+        """The bot's next message in `chat_id`: the message number `after` (0-based) it sends
+        there, or an edit made since the last update the test injected for this chat, whichever
+        came first. The dict is the message as of that event (for an edit, ``"edited": True``).
+        """
+
+        def reply() -> JSON | None:
+            log = self._chat_logs.get(chat_id)
+            if log is None:
+                return None
+            for position, event in enumerate(log.events):
+                if event.kind == "send" and event.send_index is not None:
+                    if event.send_index >= after:
+                        return event.snapshot
+                elif event.kind == "edit" and position >= log.injection_mark:
+                    return {**event.snapshot, "edited": True}
+            return None
+
+        return copy.deepcopy(await self.wait_for(reply, timeout))
+
+    async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 5) -> list[JSON]:
+        """Wait until the bot has sent at least `count` messages to `chat_id`; return sent()."""
+        await self.wait_for(lambda: len(self._bot_messages.get(chat_id, {})) >= count, timeout)
         return self.sent(chat_id)
 
-    async def wait_idle(self, seconds: float = 0.2, timeout: float = 10.0) -> None:
-        """Until every update was fetched and the bot sent nothing for `seconds`."""
+    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 5) -> CallRecord:
+        """Wait until `method` has been called `count` times; return that call."""
+        await self.wait_for(lambda: len(self.calls_to(method)) >= count, timeout)
+        return self.calls_to(method)[count - 1]
 
-        def quiet() -> bool:
+    async def wait_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
+        """Wait until the bot is quiet: every injected update fetched and confirmed (or accepted
+        by the webhook), no request other than the long poll in progress, and no new request for
+        `quiet` seconds (longer after a 429, to cover the client's retry_after sleep).
+
+        A quiescence check: use it only where there is no specific reply to wait for.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
             now = time.monotonic()
-            return (
-                not self._queue
-                and now - self._last_request >= seconds
-                and now - self._last_delivery >= seconds
-            )
-
-        await self.wait_for(quiet, timeout)
-
-    # The API ---------------------------------------------------------------------------
-
-    async def call(self, method: str, params: dict[str, Any]) -> Any:
-        if method != "getUpdates":
-            self._last_request = time.monotonic()
-        self.calls.append((method, params))
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            raise ApiError(404, "Not Found: method not found")
-        result = await handler(params)
-        if method != "getUpdates":
-            self._last_request = time.monotonic()
-        return result
-
-    def take_fault(self, method: str) -> tuple[str, Any] | None:
-        faults = self._faults.get(method)
-        return faults.popleft() if faults else None
-
-    async def _api_getMe(self, params: dict[str, Any]) -> Any:
-        return BOT_USER
-
-    async def _api_getUpdates(self, params: dict[str, Any]) -> Any:
-        offset = int(params.get("offset") or 0)
-        if offset:
-            self._queue = [u for u in self._queue if u["update_id"] >= offset]
-        if not self._queue:
-            self._arrived.clear()
+            busy = bool(self._queue) or self._in_flight > 0
+            settle_at = max(self._last_activity + quiet, self._quiet_not_before)
+            if not busy and now >= settle_at:
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"bot not idle after {timeout}s: {len(self._queue)} pending updates, "
+                    f"{self._in_flight} requests in progress"
+                )
+            wait = min(remaining, max(settle_at - now, 0.01) if not busy else 0.1)
+            changed = self._changed
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), float(params.get("timeout") or 0))
-        limit = int(params.get("limit") or 100)
-        batch = self._queue[:limit]
-        if batch:
-            self._last_delivery = time.monotonic()
-        return batch
+                await asyncio.wait_for(changed.wait(), wait)
 
-    async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
-        self.webhook = None
+    # -- HTTP --------------------------------------------------------------------------------
+
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._conn_tasks.add(task)
+        try:
+            while not self._closing:
+                request = await self._read_request(reader)
+                if request is None:
+                    break
+                method_line, headers, body = request
+                try:
+                    status, payload = await self._handle(method_line, headers, body)
+                except _Drop:
+                    break
+                data = json.dumps(payload).encode("utf-8")
+                keep_alive = headers.get("connection", "").lower() != "close"
+                phrase = (
+                    HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+                )
+                head = (
+                    f"HTTP/1.1 {status} {phrase}\r\n"
+                    "Content-Type: application/json\r\n"
+                    f"Content-Length: {len(data)}\r\n"
+                    f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+                )
+                writer.write(head.encode("latin-1") + data)
+                await writer.drain()
+                if not keep_alive:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:
+            # Only stop() cancels these tasks; ending normally keeps asyncio.streams (3.11)
+            # from logging the cancellation as an error in its done-callback.
+            pass
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await writer.wait_closed()
+            self._conn_tasks.discard(task)
+
+    @staticmethod
+    async def _read_request(
+        reader: asyncio.StreamReader,
+    ) -> tuple[str, dict[str, str], bytes] | None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            return None
+        lines = head.decode("latin-1").split("\r\n")
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunk = await reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            body = b"".join(chunks)
+        else:
+            body = await reader.readexactly(int(headers.get("content-length", "0")))
+        return lines[0], headers, body
+
+    def _decode_params(self, target: str, headers: dict[str, str], body: bytes) -> JSON:
+        params: JSON = {}
+        query = urlsplit(target).query
+        raw: dict[str, str] = {k: v[0] for k, v in parse_qs(query).items()}
+        content_type = headers.get("content-type", "")
+        if body and content_type.startswith("application/json"):
+            try:
+                decoded = json.loads(body)
+            except ValueError as error:
+                raise _bad("can't parse JSON") from error
+            if not isinstance(decoded, dict):
+                raise _bad("can't parse JSON object")
+            params.update(decoded)
+        elif body:
+            arguments: dict[str, list[bytes]] = {}
+            files: dict[str, list[Any]] = {}
+            parse_body_arguments(content_type, body, arguments, files, HTTPHeaders(headers))
+            raw.update({k: v[0].decode("utf-8") for k, v in arguments.items()})
+            for name, uploads in files.items():
+                raw[name] = f"attach://{uploads[0].filename}"
+        for name, value in raw.items():
+            params[name] = self._coerce(name, value)
+        return params
+
+    @staticmethod
+    def _coerce(name: str, value: str) -> Any:
+        if name in _JSON_PARAMS:
+            try:
+                return json.loads(value)
+            except ValueError as error:
+                raise _bad(f"can't parse {name} JSON object") from error
+        if name == "timeout":  # Telegram wants an Integer; a float is taken as it means
+            with contextlib.suppress(ValueError):
+                return float(value)
+        if name in _INT_PARAMS or name == "chat_id":
+            with contextlib.suppress(ValueError):
+                return int(value)
+            if name != "chat_id":
+                raise _bad(f"wrong parameter {name} in request")
+        if name in _BOOL_PARAMS:
+            return value.lower() in ("true", "1")
+        return value
+
+    async def _handle(
+        self, request_line: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, JSON]:
+        parts = request_line.split(" ")
+        target = parts[1] if len(parts) > 1 else "/"
+        path = urlsplit(target).path
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            if path.startswith("/bot") and "/" in path[4:]:
+                return 401, ApiError(401, "Unauthorized").payload()
+            return 404, ApiError(404, "Not Found").payload()
+        method = path[len(prefix) :]
+        try:
+            params = self._decode_params(target, headers, body)
+        except ApiError as error:
+            record = CallRecord(method, {}, error.status, time.monotonic())
+            self.log.append(record)
+            self._notify()
+            return error.status, error.payload()
+        record = CallRecord(method, params, None, time.monotonic())
+        self.log.append(record)
+        long_poll = method.lower() == "getupdates"
+        if not long_poll:
+            self._in_flight += 1
+            self._last_activity = time.monotonic()
+        self._notify()
+        try:
+            status, payload = await self._run(method, params)
+        except _Drop:
+            record.status = None
+            raise
+        finally:
+            if not long_poll:
+                self._in_flight -= 1
+                self._last_activity = time.monotonic()
+        record.status = status
+        if status == 429 and not long_poll:
+            retry_after = payload.get("parameters", {}).get("retry_after", 0)
+            self._quiet_not_before = time.monotonic() + retry_after + 0.5
+        self._notify()
+        return status, payload
+
+    async def _run(self, method: str, params: JSON) -> tuple[int, JSON]:
+        fault = self._take_fault(method)
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "drop" and not fault.after_processing:
+            raise _Drop
+        if fault is not None and fault.kind == "fail":
+            description = fault.description or (
+                f"Too Many Requests: retry after {fault.retry_after}"
+                if fault.status == 429
+                else f"{HTTPStatus(fault.status).phrase}"
+                if fault.status in HTTPStatus._value2member_map_
+                else "Error"
+            )
+            if fault.status == 400 and not description.startswith("Bad Request"):
+                description = f"Bad Request: {description}"
+            parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
+            return fault.status, ApiError(fault.status, description, parameters).payload()
+        handler = getattr(self, f"_api_{method.lower()}", None)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            result = await handler(params)
+        except ApiError as error:
+            answer: tuple[int, JSON] = (error.status, error.payload())
+        else:
+            answer = (200, {"ok": True, "result": result})
+        if fault is not None and fault.kind == "drop":
+            raise _Drop
+        return answer
+
+    # -- Bot API methods ---------------------------------------------------------------------
+
+    async def _api_getme(self, params: JSON) -> JSON:
+        return dict(self.bot_user)
+
+    async def _api_close(self, params: JSON) -> bool:
+        self.closed_by_bot = True
         return True
 
-    async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
-        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
+    async def _api_logout(self, params: JSON) -> bool:
+        self.closed_by_bot = True
         return True
 
-    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
-        return {
-            "url": (self.webhook or {}).get("url", ""),
+    def _update_type(self, update: JSON) -> str:
+        return next((key for key in update if key != "update_id"), "")
+
+    async def _api_getupdates(self, params: JSON) -> list[JSON]:
+        if self.webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
+        offset = params.get("offset", 0)
+        limit = min(max(params.get("limit", 100), 1), 100)
+        timeout = max(params.get("timeout", 0), 0)
+        if "allowed_updates" in params:
+            allowed = params["allowed_updates"]
+            self._allowed_updates = set(allowed) if allowed else None
+        if offset > 0:
+            self._queue = [u for u in self._queue if u["update_id"] >= offset]
+        elif offset < 0:
+            self._queue = self._queue[offset:]
+        if self._poll is not None:
+            self._poll.terminated = True
+        poll = self._poll = _Poll()
+        self._notify()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                allowed_types = self._allowed_updates or _DEFAULT_UPDATE_TYPES
+                self._queue = [u for u in self._queue if self._update_type(u) in allowed_types]
+                ready = self._queue[:limit]
+                if ready or poll.terminated or self._closing or self.webhook_url:
+                    break
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                changed = self._changed
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), remaining)
+        finally:
+            if self._poll is poll:
+                self._poll = None
+        if poll.terminated:
+            raise ApiError(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot "
+                "instance is running",
+            )
+        return copy.deepcopy(ready)
+
+    async def _api_setwebhook(self, params: JSON) -> bool:
+        url = params.get("url", "")
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_RE.match(secret):
+            raise _bad("secret token contains unallowed characters")
+        if url and not url.startswith(("http://", "https://")):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        self.webhook_url = url
+        self.webhook_secret = secret if url else None
+        self.webhook_params = dict(params) if url else {}
+        if url and "allowed_updates" in params:
+            allowed = params["allowed_updates"]
+            self._allowed_updates = set(allowed) if allowed else None
+        if url and self._poll is not None:
+            self._poll.terminated = True
+        self._notify()
+        return True
+
+    async def _api_deletewebhook(self, params: JSON) -> bool:
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        self.webhook_url = ""
+        self.webhook_secret = None
+        self.webhook_params = {}
+        return True
+
+    async def _api_getwebhookinfo(self, params: JSON) -> JSON:
+        info: JSON = {
+            "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }
-
-    async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
-        commands = params["commands"]
-        for command in commands:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]) or not (
-                1 <= len(command["description"]) <= 256
-            ):
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands[params.get("language_code") or None] = commands
-        return True
-
-    async def _api_getMyCommands(self, params: dict[str, Any]) -> Any:
-        return self.commands.get(params.get("language_code") or None, [])
-
-    async def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands.pop(params.get("language_code") or None, None)
-        return True
-
-    def _check_markup(self, markup: Any) -> None:
-        if not markup:
-            return
-        rows = markup.get("inline_keyboard")
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(400, "Bad Request: inline keyboard expected")
-        for row in rows:
-            for button in row:
-                data = button.get("callback_data")
-                if not button.get("text"):
-                    raise ApiError(400, "Bad Request: text buttons are unallowed")
-                if data is not None and not 1 <= len(data.encode()) <= 64:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-
-    def _check_text(self, text: Any, parse_mode: Any) -> None:
-        if not isinstance(text, str) or not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if _utf16_length(visible_text(text, parse_mode)) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-
-    async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
-        chat_id = int(params["chat_id"])
-        self._check_text(params.get("text"), params.get("parse_mode"))
-        self._check_markup(params.get("reply_markup"))
-        message = {
-            "message_id": next(self._message_ids[chat_id]),
-            "date": int(time.time()),
-            "chat": self._chat(chat_id, "private" if chat_id > 0 else "group", "Dr"),
-            "from": BOT_USER,
-            "text": params["text"],
-            "parse_mode": params.get("parse_mode"),
-        }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        self._messages[chat_id][message["message_id"]] = message
-        self._order[chat_id].append(message["message_id"])
-        return {k: v for k, v in message.items() if k != "parse_mode"}
-
-    def _own_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        message = self._messages[chat_id].get(message_id)
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        return message
-
-    async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
-        message = self._own_message(params)
-        self._check_text(params.get("text"), params.get("parse_mode"))
-        self._check_markup(params.get("reply_markup"))
-        markup = params.get("reply_markup")
-        if params["text"] == message["text"] and markup == message.get("reply_markup"):
-            raise ApiError(400, "Bad Request: message is not modified")
-        message.update(text=params["text"], parse_mode=params.get("parse_mode"))
-        self._set_markup(message, markup)
-        return {k: v for k, v in message.items() if k != "parse_mode"}
-
-    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
-        message = self._own_message(params)
-        markup = params.get("reply_markup") or None
-        self._check_markup(markup)
-        if markup == message.get("reply_markup"):
-            raise ApiError(400, "Bad Request: message is not modified")
-        self._set_markup(message, markup)
-        return {k: v for k, v in message.items() if k != "parse_mode"}
+        if self.webhook_url:
+            info["max_connections"] = self.webhook_params.get("max_connections", 40)
+            if self._allowed_updates:
+                info["allowed_updates"] = sorted(self._allowed_updates)
+        return info
 
     @staticmethod
-    def _set_markup(message: dict[str, Any], markup: Any) -> None:
-        if markup:
-            message["reply_markup"] = markup
+    def _scope_key(params: JSON) -> tuple[str, str | None]:
+        scope = params.get("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or "type" not in scope:
+            raise _bad("can't parse BotCommandScope JSON object")
+        language = params.get("language_code") or None
+        if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+            raise _bad("invalid language code specified")
+        return json.dumps(scope, sort_keys=True), language
+
+    async def _api_setmycommands(self, params: JSON) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise _bad("can't parse commands JSON object")
+        for command in commands:
+            if not isinstance(command, dict) or not _COMMAND_RE.match(
+                str(command.get("command", ""))
+            ):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        key = self._scope_key(params)
+        if commands:
+            self.scoped_commands[key] = copy.deepcopy(commands)
         else:
-            message.pop("reply_markup", None)
-
-    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
-        self.callback_answers.append(params)
+            self.scoped_commands.pop(key, None)
         return True
 
-    async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
+    async def _api_getmycommands(self, params: JSON) -> list[JSON]:
+        return copy.deepcopy(self.scoped_commands.get(self._scope_key(params), []))
+
+    async def _api_deletemycommands(self, params: JSON) -> bool:
+        self.scoped_commands.pop(self._scope_key(params), None)
         return True
 
-    async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
-        return True
+    def _chat_for_send(self, params: JSON) -> int:
+        chat_id = params.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise _bad("chat_id is empty")
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            raise _bad("chat not found")
+        if chat_id in self._blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat_id
 
-    async def _api_close(self, params: dict[str, Any]) -> Any:
-        return True
-
-    async def _api_logOut(self, params: dict[str, Any]) -> Any:
-        return True
-
-
-def _decode(value: str, name: str) -> Any:
-    if value[:1] in "[{":
-        with contextlib.suppress(ValueError):
-            return json.loads(value)
-    if name in _INT_FIELDS:
-        with contextlib.suppress(ValueError):
-            return int(value)
-    if value in {"true", "false"}:
-        return value == "true"
-    return value
-
-
-class _Handler(RequestHandler):
-    def initialize(self, emu: BotApiEmulator) -> None:
-        self.emu = emu
-
-    def check_xsrf_cookie(self) -> None:  # an API, not a browser form
-        return None
-
-    async def post(self, token: str, method: str) -> None:
-        await self._serve(token, method)
-
-    async def get(self, token: str, method: str) -> None:
-        await self._serve(token, method)
-
-    async def _serve(self, token: str, method: str) -> None:
-        emu = self.emu
-        if token != emu.token:
-            self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-            return
-        fault = emu.take_fault(method)
-        if fault is not None:
-            kind, value = fault
-            if kind == "drop":
-                self.request.connection.stream.close()  # type: ignore[attr-defined]
-                return
-            if kind == "delay":
-                await asyncio.sleep(value)
-            elif kind == "status":
-                status, retry_after = value
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": status,
-                    "description": f"Emulated error {status}",
-                }
-                if status == 429:
-                    body["description"] = f"Too Many Requests: retry after {retry_after}"
-                    body["parameters"] = {"retry_after": retry_after}
-                self._reply(status, body)
-                return
-        params = self._params()
-        try:
-            result = await emu.call(method, params)
-        except ApiError as error:
-            body = {"ok": False, "error_code": error.code, "description": error.description}
-            self._reply(error.code, body)
-            return
-        self._reply(200, {"ok": True, "result": result})
-
-    def _params(self) -> dict[str, Any]:
-        content_type = self.request.headers.get("Content-Type", "")
-        if content_type.startswith("application/json") and self.request.body:
-            data = json.loads(self.request.body)
-            return data if isinstance(data, dict) else {}
-        return {
-            name: _decode(values[-1].decode(), name)
-            for name, values in self.request.body_arguments.items()
+    def _message_object(self, chat_id: int, record: JSON) -> JSON:
+        message: JSON = {
+            "message_id": record["message_id"],
+            "date": record["date"],
+            "chat": dict(self._chats[chat_id]),
+            "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
+            "text": record["plain_text"],
         }
+        if record["entities"]:
+            message["entities"] = copy.deepcopy(record["entities"])
+        markup = record.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = copy.deepcopy(markup)
+        if record["edits"]:
+            message["edit_date"] = record["edit_date"]
+        return message
 
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body))
+    def _log_event(self, chat_id: int, kind: str, record: JSON) -> None:
+        log = self._chat_logs.setdefault(chat_id, _ChatLog())
+        send_index = None
+        if kind == "send":
+            send_index = log.sends
+            log.sends += 1
+        log.events.append(_Event(kind, record["message_id"], send_index, copy.deepcopy(record)))
+
+    async def _api_sendmessage(self, params: JSON) -> JSON:
+        chat_id = self._chat_for_send(params)
+        parse_mode = params.get("parse_mode") or None
+        plain, entities = format_text(params.get("text"), parse_mode, self.strict_html)
+        if parse_mode is None and isinstance(params.get("entities"), list):
+            entities = params["entities"]
+        markup = check_reply_markup(params.get("reply_markup"))
+        message_id = self._new_message_id(chat_id)
+        record: JSON = {
+            "message_id": message_id,
+            "chat_id": chat_id,
+            "date": int(time.time()),
+            "text": params["text"],
+            "parse_mode": parse_mode,
+            "reply_markup": markup,
+            "plain_text": plain,
+            "entities": entities,
+            "edits": 0,
+            "edit_date": None,
+            "deleted": False,
+            "params": copy.deepcopy(params),
+        }
+        self._bot_messages.setdefault(chat_id, {})[message_id] = record
+        self._log_event(chat_id, "send", record)
+        return self._message_object(chat_id, record)
+
+    def _message_to_edit(self, params: JSON) -> tuple[int, JSON]:
+        if "inline_message_id" in params:
+            raise _bad("message to edit not found")
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            raise _bad("chat not found")
+        message_id = params.get("message_id")
+        record = self._bot_messages.get(chat_id, {}).get(message_id)  # type: ignore[arg-type]
+        if record is None or record["deleted"]:
+            if (chat_id, message_id) in self._user_messages:
+                raise _bad("message can't be edited")
+            raise _bad("message to edit not found")
+        return chat_id, record
+
+    def _apply_edit(self, chat_id: int, record: JSON, changes: JSON, params: JSON) -> JSON:
+        old = (record["plain_text"], record["entities"], record["reply_markup"])
+        new_state = {**record, **changes}
+        new = (new_state["plain_text"], new_state["entities"], new_state["reply_markup"])
+        if old == new:
+            raise _bad(_NOT_MODIFIED.removeprefix("Bad Request: "))
+        record.update(changes)
+        record["edits"] += 1
+        record["edit_date"] = int(time.time())
+        record["params"] = copy.deepcopy(params)
+        self._log_event(chat_id, "edit", record)
+        return self._message_object(chat_id, record)
+
+    async def _api_editmessagetext(self, params: JSON) -> JSON:
+        chat_id, record = self._message_to_edit(params)
+        parse_mode = params.get("parse_mode") or None
+        plain, entities = format_text(params.get("text"), parse_mode, self.strict_html)
+        if parse_mode is None and isinstance(params.get("entities"), list):
+            entities = params["entities"]
+        markup = check_reply_markup(params.get("reply_markup"))
+        if markup is not None and "inline_keyboard" not in markup:
+            raise _bad("inline keyboard expected")
+        changes = {
+            "text": params["text"],
+            "parse_mode": parse_mode,
+            "plain_text": plain,
+            "entities": entities,
+            "reply_markup": markup,
+        }
+        return self._apply_edit(chat_id, record, changes, params)
+
+    async def _api_editmessagereplymarkup(self, params: JSON) -> JSON:
+        chat_id, record = self._message_to_edit(params)
+        markup = check_reply_markup(params.get("reply_markup"))
+        if markup is not None and "inline_keyboard" not in markup:
+            raise _bad("inline keyboard expected")
+        if markup is not None and not markup["inline_keyboard"]:
+            markup = None
+        return self._apply_edit(chat_id, record, {"reply_markup": markup}, params)
+
+    async def _api_answercallbackquery(self, params: JSON) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if query_id not in self._open_queries:
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text")
+        if text is not None and len(text) > 200:
+            raise _bad("MESSAGE_TOO_LONG")
+        self._open_queries.discard(query_id)
+        self.callback_answers.append(copy.deepcopy(params))
+        return True
+
+    async def _api_sendchataction(self, params: JSON) -> bool:
+        chat_id = self._chat_for_send(params)
+        action = params.get("action")
+        if action not in _CHAT_ACTIONS:
+            raise _bad("wrong parameter action in request")
+        self.chat_actions.append((chat_id, action))
+        return True
+
+    async def _api_deletemessage(self, params: JSON) -> bool:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            raise _bad("chat not found")
+        message_id = params.get("message_id")
+        record = self._bot_messages.get(chat_id, {}).get(message_id)  # type: ignore[arg-type]
+        if record is not None and not record["deleted"]:
+            record["deleted"] = True
+            self._log_event(chat_id, "delete", record)
+            return True
+        if self._user_messages.pop((chat_id, message_id), None) is not None:  # type: ignore[arg-type]
+            return True
+        raise _bad("message to delete not found")
+
+    # -- webhook delivery --------------------------------------------------------------------
+
+    async def _deliver_webhooks(self) -> None:
+        backoff = 0.02
+        while not self._closing:
+            if not self.webhook_url or not self._queue or self._client is None:
+                await self._changed.wait()
+                continue
+            update = self._queue[0]
+            headers = (
+                {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                if self.webhook_secret
+                else {}
+            )
+            status: int | None
+            try:
+                response = await self._client.post(self.webhook_url, json=update, headers=headers)
+                status = response.status_code
+            except httpx.HTTPError:
+                status = None
+            self.webhook_deliveries.append((update["update_id"], status))
+            if status is not None and 200 <= status < 300:
+                if self._queue and self._queue[0] is update:
+                    self._queue.pop(0)
+                backoff = 0.02
+                self._notify()
+            else:
+                self._notify()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 0.5)
