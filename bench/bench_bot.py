@@ -23,13 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.store import SessionStore  # noqa: E402
-from tests.botapi_emulator import BotApiEmulator  # noqa: E402
+from bot.app import build_application
+from bot.config import load_settings
+from bot.store import SessionStore
+from tests.botapi_emulator import BotApiEmulator
 
 QUICK_FORM = "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80"
 App = Application[Any, Any, Any, Any, Any, Any]
