@@ -67,7 +67,8 @@ def build_application(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    builder = (
+    # Any: the builder's generic type changes when a rate limiter is set.
+    builder: Any = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)

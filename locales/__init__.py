@@ -10,7 +10,7 @@ import datetime as dt
 import gettext
 import io
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -92,6 +92,7 @@ def babel_locale(lang: str) -> Locale:
     return Locale.parse(lang if lang in LANGUAGES else DEFAULT)
 
 
+@lru_cache(maxsize=8192)
 def format_decimal(value: Decimal | int, lang: str) -> str:
     """A number as the locale writes it, with every significant digit and no trailing zero."""
     if isinstance(value, Decimal):
@@ -102,6 +103,7 @@ def format_decimal(value: Decimal | int, lang: str) -> str:
     return isolate(text, lang)
 
 
+@lru_cache(maxsize=4096)
 def format_date(value: dt.date, lang: str) -> str:
     return isolate(babel_format_date(value, format="medium", locale=babel_locale(lang)), lang)
 
