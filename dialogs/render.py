@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
-from locales import format_date, format_decimal, translation
+from locales import RTL, format_date, format_decimal, translation
 from rules.models import Plan, PlanWarning
 
 N_ = m.N_
@@ -46,6 +46,17 @@ SOURCE = N_("Source: {source}")
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
 ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+#: Units that follow a number in our messages; in right-to-left text the isolate around the
+#: number is widened over its unit so that "0.9 mg" keeps its order (engineering-notes.md).
+_UNIT_AFTER_ISOLATE = re.compile(
+    "\u2069( (?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN))(?![\\w/])"
+)
+
+
+def keep_units_with_numbers(text: str) -> str:
+    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + "\u2069", text)
 
 
 class _Raw(str):
@@ -96,7 +107,8 @@ class Renderer:
         return self._escape(text)
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
-        return self._format(self.gettext(key), key, values or {})
+        text = self._format(self.gettext(key), key, values or {})
+        return keep_units_with_numbers(text) if self.lang in RTL else text
 
     def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:

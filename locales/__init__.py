@@ -89,7 +89,7 @@ def compile_catalog(po_path: Path) -> bytes:
 
 @cache
 def babel_locale(lang: str) -> Locale:
-    return Locale.parse(lang if lang in LANGUAGES else DEFAULT)
+    return Locale.parse(lang if lang in NAMES else DEFAULT)
 
 
 @lru_cache(maxsize=8192)

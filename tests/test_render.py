@@ -1,0 +1,64 @@
+"""Rendering replies: numbers per locale, HTML escaping, plan layout, right-to-left isolation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dialogs.render import Renderer, keep_units_with_numbers
+from dialogs.replies import Reply
+from rules import PlanRequest, make_plan
+
+ISOLATE, POP = "\u2068", "\u2069"
+
+
+def plan_text(lang: str = "en", html: bool = False, **fields: object) -> str:
+    fields.setdefault("bsa_m2", "1.8")
+    fields.setdefault("cycle", 1)
+    plan = make_plan(PlanRequest.model_validate(fields))
+    return Renderer(lang, html=html).plan(plan)
+
+
+def test_decision_comes_first_and_every_dose_shows_per_m2_and_total_mg() -> None:
+    lines = plan_text().splitlines()
+    assert lines[0].startswith("✅ GIVE")
+    assert "Day 1: 0.8 mg/m² = 1.44 mg · 5.76 mL · 2 vials" in lines
+    assert "Day 8: 0.5 mg/m² = 0.9 mg · 3.6 mL · 1 vial" in lines
+    assert any(line.startswith("Total 1.8 mg/m² = 3.24 mg") for line in lines)
+
+
+def test_no_trailing_zero_or_bare_decimal_point_anywhere() -> None:
+    text = plan_text(bsa_m2="2.00", cycle=2, response="CR", anc="1.50")
+    for bad in (".0 ", ".50 ", ".90 ", " .5", "2.70"):
+        assert bad not in text, bad
+
+
+def test_hold_and_discontinue_show_no_doses() -> None:
+    held = plan_text(cycle=1, blasts_per_mm3="20000")
+    stopped = plan_text(cycle=1, vod=True)
+    assert held.startswith("⏸ HOLD") and "Day 1:" not in held
+    assert stopped.startswith("⛔ DISCONTINUE") and "Day 1:" not in stopped
+
+
+def test_reduced_dose_says_the_split_is_the_clinicians() -> None:
+    text = plan_text(cycle=2, response="none", dose_level=1)
+    assert "1.35 mg/m² = 2.43 mg" in text and "decide the split" in text
+
+
+def test_html_escapes_every_interpolated_value() -> None:
+    renderer = Renderer("en", html=True)
+    reply = Reply("problem", "Could not read “{text}” as a number.", {"text": "<b>&x"})
+    assert "&lt;b&gt;&amp;x" in renderer.reply(reply)
+    assert "<b>" in plan_text(html=True)  # our own markup stays
+
+
+def test_german_writes_decimal_commas() -> None:
+    renderer = Renderer("de")
+    assert renderer.value(Decimal("0.90")) == "0,9"
+    assert renderer.value(Decimal("1.44")) == "1,44"
+    assert renderer.value(Decimal("80000")) == "80.000"
+
+
+def test_arabic_keeps_each_number_with_its_unit() -> None:
+    text = keep_units_with_numbers(f"{ISOLATE}0.9{POP} mg و {ISOLATE}1.5{POP} ×10⁹/L")
+    assert f"{ISOLATE}0.9 mg{POP}" in text and f"{ISOLATE}1.5 ×10⁹/L{POP}" in text
+    assert Renderer("ar").value(Decimal("0.9")) == f"{ISOLATE}0.9{POP}"
