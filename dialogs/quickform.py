@@ -1,0 +1,206 @@
+"""The quick form: several answers in one message, e.g. ``bsa=1.8 cycle=2 response=CR plt=80``.
+
+Pairs are ``key=value``, ``key: value`` or ``key value``, separated by spaces, commas,
+semicolons or newlines. Keys are found at token boundaries (case-insensitive); a key's value is
+the text up to the next key or the next hard separator (``;``, a newline, or a comma that is
+not between digits), so values may hold spaces and units ("plt 80,000/µL", "h 1.80 m").
+Each value is read by the same functions as the guided dialog (`dialogs.parsing`).
+
+Decisions:
+* A key typed without a value is ignored; a text without any key and value is not a quick
+  form (a plain answer like "1.8" is left to the dialog step).
+* A field given twice with the same value is taken; with different values (also through two
+  aliases, "h 180 height 170") it is left out and a `CONFLICTING_VALUES` problem is reported:
+  guessing which of two values a clinician meant is not safe.
+* Body size: giving `bsa` sets `height_cm` and `weight_kg` to None (unless also given), giving
+  height or weight sets `bsa_m2` to None, so that a draft switches cleanly from one to the other.
+* `unknown` holds words written like keys that are not keys (``foo=3``, ``foo: 3``) and text
+  that belongs to no key (``bsa 1.8, 42``). A word inside a value (``bsa 1.8 foo``) is part of
+  the value and makes it unreadable (a Problem for that field), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dialogs.parsing import (
+    CONFLICTING_VALUES,
+    NOT_AN_OPTION,
+    Problem,
+    normalise,
+    parse_date,
+    parse_int,
+    parse_quantity,
+    parse_response,
+    parse_yes_no,
+)
+
+
+@dataclass(frozen=True)
+class QuickForm:
+    """What one quick-form message says.
+
+    `values` maps request field names to typed values (Decimal, int, bool, str, date; None
+    only for the body-size switch described in the module docstring), `problems` holds one
+    Problem per unreadable or conflicting value (with `.field` set), `unknown` the words that
+    are not known keys, and `is_quick_form` is True when at least one known key had a value.
+    """
+
+    values: dict[str, object] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    is_quick_form: bool = False
+
+
+Reader = Callable[[str, str, dt.date, str], object]  # (value text, field, today, locale)
+
+
+def _quantity(text: str, field_name: str, today: dt.date, locale: str) -> object:
+    return parse_quantity(text, field_name, locale)
+
+
+def _integer(low: int, high: int) -> Reader:
+    def read(text: str, field_name: str, today: dt.date, locale: str) -> object:
+        return parse_int(text, field_name, low, high)
+
+    return read
+
+
+def _yes_no(text: str, field_name: str, today: dt.date, locale: str) -> object:
+    return parse_yes_no(text)
+
+
+def _response(text: str, field_name: str, today: dt.date, locale: str) -> object:
+    return parse_response(text)
+
+
+def _date(text: str, field_name: str, today: dt.date, locale: str) -> object:
+    return parse_date(text, today, locale)
+
+
+def _choice(options: dict[str, str]) -> Reader:
+    shown = ", ".join(dict.fromkeys(options.values()))
+
+    def read(text: str, field_name: str, today: dt.date, locale: str) -> object:
+        word = " ".join(text.casefold().split()).rstrip(".!")
+        if word in options:
+            return options[word]
+        return Problem(NOT_AN_OPTION, {"text": text[:40], "options": shown}, field_name)
+
+    return read
+
+
+_IRR = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
+_SEX = {"f": "female", "female": "female", "m": "male", "male": "male"}
+_FORMULA = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
+
+#: Every key a clinician may type → (request field, reader). Field names are the contract of
+#: `rules.models.PlanRequest`.
+KEYS: dict[str, tuple[str, Reader]] = {}
+for _names, _field_name, _reader in (
+    (("bsa",), "bsa_m2", _quantity),
+    (("height", "h"), "height_cm", _quantity),
+    (("weight", "w"), "weight_kg", _quantity),
+    (("cycle", "c"), "cycle", _integer(1, 99)),
+    (("response", "resp"), "response", _response),
+    (("hsct",), "hsct_planned", _yes_no),
+    (("anc",), "anc", _quantity),
+    (("plt", "platelets"), "platelets", _quantity),
+    (("anc0", "anc_base", "anc_baseline"), "anc_baseline", _quantity),
+    (("plt0", "plt_base", "platelets_baseline"), "platelets_baseline", _quantity),
+    (("blasts",), "blasts_per_mm3", _quantity),
+    (("bili", "bilirubin"), "bilirubin_uln", _quantity),
+    (("ast",), "ast_uln", _quantity),
+    (("alt",), "alt_uln", _quantity),
+    (("crcl",), "crcl_ml_min", _quantity),
+    (("start",), "start_date", _date),
+    (("last",), "last_dose_date", _date),
+    (("grade",), "nonheme_grade", _integer(0, 4)),
+    (("vod",), "vod", _yes_no),
+    (("irr",), "infusion_reaction", _choice(_IRR)),
+    (("interruption",), "interruption_days", _integer(0, 365)),
+    (("cytopenia",), "cytopenia_days", _integer(0, 365)),
+    (("level",), "dose_level", _integer(0, 2)),
+    (("sex",), "sex", _choice(_SEX)),
+    (("pregnant",), "pregnant", _yes_no),
+    (("breastfeeding",), "breastfeeding", _yes_no),
+    (("age",), "age_years", _quantity),
+    (("mrd",), "mrd_negative", _yes_no),
+    (("gilbert",), "gilbert_or_hemolysis", _yes_no),
+    (("bsa_formula", "formula"), "bsa_formula", _choice(_FORMULA)),
+):
+    for _name in _names:
+        KEYS[_name] = (_field_name, _reader)
+
+_KEY = re.compile(
+    r"(?<!\w)("
+    + "|".join(sorted(map(re.escape, KEYS), key=len, reverse=True))
+    + r")(?!\w)\s*(?:[=:]\s*)?",
+    re.IGNORECASE,
+)
+#: `;`, a newline, or a comma that is not a decimal or group separator between digits.
+_HARD_SEPARATOR = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
+#: A word written like a key (`foo=3`, `foo: 3`) inside a value.
+_KEY_LIKE = re.compile(r"(?<!\S)([^\W\d][\w-]*)\s*[=:]")
+_TRIM = " \t,;="
+
+
+def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
+    """Every `key value` pair of one message, read and range-checked; see the module doc."""
+    read: dict[str, list[tuple[str, object]]] = {}
+    unknown: list[str] = []
+    for segment in _HARD_SEPARATOR.split(normalise(text)):
+        matches = list(_KEY.finditer(segment))
+        head = segment[: matches[0].start() if matches else len(segment)].strip(_TRIM)
+        if head:
+            unknown.append(_first_word(head))
+        for index, match in enumerate(matches):
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(segment)
+            raw = segment[match.end() : end].strip(_TRIM)
+            if stray := _KEY_LIKE.search(raw):
+                unknown.append(_first_word(stray[1]))
+                raw = raw[: stray.start()].strip(_TRIM)
+            if raw:
+                key = match[1].lower()
+                field_name, reader = KEYS[key]
+                read.setdefault(field_name, []).append(
+                    (key, reader(raw, field_name, today, locale))
+                )
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for field_name, answers in read.items():
+        found = [_with_field(value, field_name) for _, value in answers]
+        bad = [value for value in found if isinstance(value, Problem)]
+        if bad:
+            problems.extend(bad)
+        elif len({_comparable(value) for value in found}) > 1:
+            problems.append(Problem(CONFLICTING_VALUES, {"key": answers[0][0]}, field_name))
+        else:
+            values[field_name] = found[-1]
+    if "bsa_m2" in values:
+        values.setdefault("height_cm", None)
+        values.setdefault("weight_kg", None)
+    elif "height_cm" in values or "weight_kg" in values:
+        values["bsa_m2"] = None
+    if not read:
+        return QuickForm()
+    return QuickForm(values, problems, unknown, True)
+
+
+def _with_field(value: object, field_name: str) -> object:
+    if isinstance(value, Problem) and value.field is None:
+        return Problem(value.key, value.values, field_name, value.suggestion)
+    return value
+
+
+def _comparable(value: object) -> object:
+    """Equal values compare equal across types that Python would merge (True == 1)."""
+    return (type(value).__name__, value)
+
+
+def _first_word(text: str) -> str:
+    word = re.match(r"[^\s=:]*", text)
+    return (word[0] if word and word[0] else text.strip())[:20]

@@ -1,0 +1,356 @@
+"""The quick form: several `key value` answers in one message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dialogs import parsing as p
+from dialogs.parsing import PROBLEM_KEYS, Problem, QuickForm, parse_quick_form
+from dialogs.quickform import KEYS
+from rules.models import PlanRequest
+
+TODAY = dt.date(2026, 11, 25)
+D = Decimal
+BODY_BY_BSA = {"height_cm": None, "weight_kg": None}
+
+
+def read(text: str, locale: str = "en") -> QuickForm:
+    return parse_quick_form(text, TODAY, locale)
+
+
+def test_every_key_maps_to_a_request_field() -> None:
+    assert {field for field, _ in KEYS.values()} <= set(PlanRequest.model_fields)
+    for name in [
+        "bsa", "height", "h", "weight", "w", "cycle", "c", "response", "resp", "hsct", "anc",
+        "plt", "platelets", "bili", "bilirubin", "ast", "alt", "crcl", "start", "anc0",
+        "anc_base", "plt0", "plt_base", "blasts", "grade", "vod", "irr", "interruption",
+        "cytopenia", "level", "sex", "last", "pregnant", "breastfeeding", "age", "mrd",
+        "gilbert", "bsa_formula",
+    ]:  # fmt: skip
+        assert name in KEYS
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        (
+            "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80",
+            "en",
+            {
+                "bsa_m2": D("1.8"),
+                "cycle": 2,
+                "response": "CR",
+                "anc": D("1.5"),
+                "platelets": D(80),
+                **BODY_BY_BSA,
+            },
+        ),
+        (
+            "h 180 w 75 c 1 anc 2.1 plt 150",
+            "en",
+            {
+                "height_cm": D(180),
+                "weight_kg": D(75),
+                "cycle": 1,
+                "anc": D("2.1"),
+                "platelets": D(150),
+                "bsa_m2": None,
+            },
+        ),
+        (
+            "bsa 1,8; cycle 2; resp CRi; plt 80,000/µL",
+            "en",
+            {"bsa_m2": D("1.8"), "cycle": 2, "response": "CRi", "platelets": D(80), **BODY_BY_BSA},
+        ),
+        (
+            "bsa 1,8; cycle 2; resp CRi; plt 80.000/µL",
+            "de",
+            {"bsa_m2": D("1.8"), "cycle": 2, "response": "CRi", "platelets": D(80), **BODY_BY_BSA},
+        ),
+        (
+            "BSA: 1.8\nCycle: 3\nResp: none",
+            "en",
+            {"bsa_m2": D("1.8"), "cycle": 3, "response": "none", **BODY_BY_BSA},
+        ),
+        ("bsa=1.8,cycle=2", "en", {"bsa_m2": D("1.8"), "cycle": 2, **BODY_BY_BSA}),
+        ("bsa=1,8,cycle=2", "en", {"bsa_m2": D("1.8"), "cycle": 2, **BODY_BY_BSA}),
+        ("bsa = 1.8 , cycle = 2", "en", {"bsa_m2": D("1.8"), "cycle": 2, **BODY_BY_BSA}),
+        ("ｂｓａ＝１．８", "ja", {"bsa_m2": D("1.8"), **BODY_BY_BSA}),
+        (
+            "height 1.80 m weight 165 lb",
+            "en",
+            {"height_cm": D(180), "weight_kg": D("74.8"), "bsa_m2": None},
+        ),
+        ("anc 1.5 ×10⁹/L plt 80 G/L", "en", {"anc": D("1.5"), "platelets": D(80)}),
+        (
+            "anc0 2.5 plt0 150 anc_base 2.5",
+            "en",
+            {"anc_baseline": D("2.5"), "platelets_baseline": D(150)},
+        ),
+        ("plt_base 150,000/µL", "en", {"platelets_baseline": D(150)}),
+        ("blasts 5000", "en", {"blasts_per_mm3": D(5000)}),
+        (
+            "bili 1.2 ast 3 x ULN alt 2.5xULN",
+            "en",
+            {"bilirubin_uln": D("1.2"), "ast_uln": D(3), "alt_uln": D("2.5")},
+        ),
+        ("bilirubin 1,2", "de", {"bilirubin_uln": D("1.2")}),
+        ("crcl 90 mL/min age 45", "en", {"crcl_ml_min": D(90), "age_years": D(45)}),
+        (
+            "hsct yes mrd no gilbert n vod nein",
+            "en",
+            {
+                "hsct_planned": True,
+                "mrd_negative": False,
+                "gilbert_or_hemolysis": False,
+                "vod": False,
+            },
+        ),
+        (
+            "grade 3 irr mild interruption 7 cytopenia 14 days level 1",
+            "en",
+            {
+                "nonheme_grade": 3,
+                "infusion_reaction": "mild",
+                "interruption_days": 7,
+                "cytopenia_days": 14,
+                "dose_level": 1,
+            },
+        ),
+        ("irr none", "en", {"infusion_reaction": "none"}),
+        ("irr Severe", "en", {"infusion_reaction": "severe"}),
+        (
+            "sex f pregnant no breastfeeding no",
+            "en",
+            {"sex": "female", "pregnant": False, "breastfeeding": False},
+        ),
+        ("sex Male", "en", {"sex": "male"}),
+        (
+            "start today last 2026-11-04",
+            "en",
+            {"start_date": TODAY, "last_dose_date": dt.date(2026, 11, 4)},
+        ),
+        ("start 1.12.2026", "en", {"start_date": dt.date(2026, 12, 1)}),
+        ("bsa_formula dubois", "en", {"bsa_formula": "dubois"}),
+        ("formula Mosteller", "en", {"bsa_formula": "mosteller"}),
+        ("resp no response", "en", {"response": "none"}),
+        ("grade 2", "en", {"nonheme_grade": 2}),
+        ("bsa 1.8 bsa 1.80", "en", {"bsa_m2": D("1.8"), **BODY_BY_BSA}),
+    ],
+)
+def test_quick_form_values(text: str, locale: str, expected: dict[str, object]) -> None:
+    form = read(text, locale)
+    assert form.problems == []
+    assert form.unknown == []
+    assert form.is_quick_form
+    assert form.values == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.8",
+        "180 cm 75 kg",
+        "180/75",
+        "CR",
+        "CRi",
+        "none",
+        "no response",
+        "yes",
+        "n",
+        "f",
+        "m",
+        "female pregnant",
+        "vod",
+        "today",
+        "25.11.2026",
+        "80,000/µL",
+        "1.5 x ULN",
+        "30 µmol/L",
+        "",
+        "bsa",
+        "bsa=",
+        "cycle:",
+        "hello there",
+        "/plan",
+    ],
+)
+def test_plain_answers_are_not_a_quick_form(text: str) -> None:
+    form = read(text)
+    assert not form.is_quick_form
+    assert form == QuickForm()
+
+
+def test_values_may_hold_units_and_spaces() -> None:
+    form = read("plt 80 000/µL anc 1 500 /µL")
+    assert form.values == {"platelets": D(80), "anc": D("1.5")}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "key"),
+    [
+        ("bsa 18000", "bsa_m2", p.OUT_OF_RANGE),
+        ("bsa 1_8", "bsa_m2", p.NOT_A_NUMBER),
+        ("anc nan", "anc", p.NOT_A_NUMBER),
+        ("anc -1", "anc", p.NEGATIVE),
+        ("anc 1500", "anc", p.DID_YOU_MEAN_COUNT),
+        ("plt 80000", "platelets", p.DID_YOU_MEAN_COUNT),
+        ("h 1.8", "height_cm", p.DID_YOU_MEAN_HEIGHT),
+        ("bili 30 µmol/L", "bilirubin_uln", p.ABSOLUTE_ULN),
+        ("ast 80 U/L", "ast_uln", p.ABSOLUTE_ULN),
+        ("w 75 cm", "weight_kg", p.WRONG_UNIT),
+        ("cycle 0", "cycle", p.NOT_A_WHOLE_NUMBER),
+        ("c 1.5", "cycle", p.NOT_A_WHOLE_NUMBER),
+        ("grade 5", "nonheme_grade", p.NOT_A_WHOLE_NUMBER),
+        ("level 3", "dose_level", p.NOT_A_WHOLE_NUMBER),
+        ("hsct maybe", "hsct_planned", p.NOT_YES_NO),
+        ("resp PR", "response", p.NOT_A_RESPONSE),
+        ("start 11/12/2026", "start_date", p.AMBIGUOUS_DATE),
+        ("last 1.1.26", "last_dose_date", p.TWO_DIGIT_YEAR),
+        ("start 2030-01-01", "start_date", p.DATE_TOO_FAR),
+        ("start someday", "start_date", p.NOT_A_DATE),
+        ("irr moderate", "infusion_reaction", p.NOT_AN_OPTION),
+        ("sex x", "sex", p.NOT_AN_OPTION),
+        ("formula haycock", "bsa_formula", p.NOT_AN_OPTION),
+        ("bsa 1.8 foo 3", "bsa_m2", p.NOT_A_NUMBER),
+        ("bsa 1.8 foo", "bsa_m2", p.WRONG_UNIT),
+    ],
+)
+def test_quick_form_problems_name_the_field(text: str, field: str, key: str) -> None:
+    form = read(text)
+    assert form.is_quick_form
+    assert [(problem.key, problem.field) for problem in form.problems] == [(key, field)]
+    assert field not in form.values
+
+
+def test_good_values_are_kept_next_to_a_problem() -> None:
+    form = read("bsa 1.8 cycle 2 anc 1500 plt 80")
+    assert form.values == {"bsa_m2": D("1.8"), "cycle": 2, "platelets": D(80), **BODY_BY_BSA}
+    (problem,) = form.problems
+    assert problem.field == "anc"
+    assert problem.suggestion == D("1.5")
+
+
+@pytest.mark.parametrize("text", ["h 180 height 170", "bsa 1.8 bsa 1.9", "c 1 cycle 2"])
+def test_conflicting_duplicates_are_a_problem_and_not_taken(text: str) -> None:
+    form = read(text)
+    assert [problem.key for problem in form.problems] == [p.CONFLICTING_VALUES]
+    assert form.problems[0].field in {"height_cm", "bsa_m2", "cycle"}
+    assert form.problems[0].field not in form.values
+
+
+def test_unknown_keys_are_reported() -> None:
+    form = read("bsa=1.8, foo=3, cycle 2; hb: 9")
+    assert form.values == {"bsa_m2": D("1.8"), "cycle": 2, **BODY_BY_BSA}
+    assert form.unknown == ["foo", "hb"]
+    assert form.problems == []
+
+
+def test_unknown_key_inside_a_value_is_cut_off() -> None:
+    form = read("bsa 1.8 foo=3 cycle 2")
+    assert form.values == {"bsa_m2": D("1.8"), "cycle": 2, **BODY_BY_BSA}
+    assert form.unknown == ["foo"]
+
+
+def test_text_that_belongs_to_no_key_is_reported() -> None:
+    form = read("hi bsa 1.8, 42")
+    assert form.values["bsa_m2"] == D("1.8")
+    assert form.unknown == ["hi", "42"]
+
+
+def test_keys_are_whole_tokens() -> None:
+    # "c" in "cm", "alt" in "last", "age" in "stage", "h" in "hsct": never keys
+    form = read("height 180 cm last 2026-11-01 hsct yes")
+    assert form.values == {
+        "height_cm": D(180),
+        "last_dose_date": dt.date(2026, 11, 1),
+        "hsct_planned": True,
+        "bsa_m2": None,
+    }
+    assert read("stage 2").is_quick_form is False
+
+
+def test_keys_are_case_insensitive() -> None:
+    assert read("ANC=1.5 PLT=80 Resp=cri").values == {
+        "anc": D("1.5"),
+        "platelets": D(80),
+        "response": "CRi",
+    }
+
+
+def test_key_without_value_is_ignored() -> None:
+    form = read("bsa 1.8 cycle")
+    assert form.values == {"bsa_m2": D("1.8"), **BODY_BY_BSA}
+    assert form.problems == []
+
+
+def test_bsa_and_height_weight_together_keep_both() -> None:
+    form = read("bsa 1.9 h 180 w 75")
+    assert form.values == {"bsa_m2": D("1.9"), "height_cm": D(180), "weight_kg": D(75)}
+
+
+# Properties ----------------------------------------------------------------------------
+
+GOOD_PAIRS = {
+    "bsa": ("1,8", "bsa_m2", D("1.8")),
+    "cycle": ("2", "cycle", 2),
+    "resp": ("CRi", "response", "CRi"),
+    "anc": ("1.5 ×10⁹/L", "anc", D("1.5")),
+    "plt": ("80,000/µL", "platelets", D(80)),
+    "bili": ("1.2 x ULN", "bilirubin_uln", D("1.2")),
+    "hsct": ("yes", "hsct_planned", True),
+    "start": ("2026-11-26", "start_date", dt.date(2026, 11, 26)),
+    "irr": ("mild", "infusion_reaction", "mild"),
+    "age": ("45 years", "age_years", D(45)),
+}
+
+
+@given(
+    st.lists(st.sampled_from(sorted(GOOD_PAIRS)), min_size=1, unique=True),
+    st.sampled_from(["=", ": ", " ", " = "]),
+    st.sampled_from([" ", ", ", "; ", "\n", " ;\n"]),
+)
+def test_any_combination_of_good_pairs_is_read(
+    keys: list[str], assign: str, separator: str
+) -> None:
+    text = separator.join(f"{key}{assign}{GOOD_PAIRS[key][0]}" for key in keys)
+    form = read(text)
+    assert form.problems == []
+    assert form.unknown == []
+    assert form.is_quick_form
+    for key in keys:
+        _, field, value = GOOD_PAIRS[key]
+        assert form.values[field] == value
+
+
+FRAGMENTS = st.lists(
+    st.one_of(
+        st.sampled_from(["bsa", "h", "c", "anc", "plt", "start", "irr", "=", ":", ";", ",", " "]),
+        st.sampled_from(list("0123456789.,-/µLx\n")),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(
+    FRAGMENTS,
+    st.sampled_from(["en", "de", "ar", "xx"]),
+)
+def test_random_text_never_raises(text: str, locale: str) -> None:
+    form = parse_quick_form(text, TODAY, locale)
+    assert isinstance(form, QuickForm)
+    assert form.is_quick_form or form == QuickForm()
+    fields = {field for field, _ in KEYS.values()}
+    assert set(form.values) <= fields
+    for problem in form.problems:
+        assert isinstance(problem, Problem)
+        assert problem.key in PROBLEM_KEYS
+        assert problem.field in fields
+        assert form.values.get(problem.field) is None
