@@ -93,6 +93,14 @@ def _choice(options: dict[str, str]) -> Reader:
     return read
 
 
+def _dose_day(text: str, field_name: str, today: dt.date, locale: str) -> object:
+    """Day 1, 8 or 15 of the cycle: Table 2 count rules apply on Day 1 only."""
+    value = parse_int(text, field_name, 1, 15)
+    if isinstance(value, Problem) or value in (1, 8, 15):
+        return value
+    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "1, 8, 15"}, field_name)
+
+
 _IRR = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
 _SEX = {"f": "female", "female": "female", "m": "male", "male": "male"}
 _FORMULA = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
@@ -124,6 +132,7 @@ for _names, _field_name, _reader in (
     (("interruption",), "interruption_days", _integer(0, 365)),
     (("cytopenia",), "cytopenia_days", _integer(0, 365)),
     (("level",), "dose_level", _integer(0, 2)),
+    (("day",), "day", _dose_day),
     (("sex",), "sex", _choice(_SEX)),
     (("pregnant",), "pregnant", _yes_no),
     (("breastfeeding",), "breastfeeding", _yes_no),

@@ -128,6 +128,16 @@ def test_low_count_on_day_8_is_not_held() -> None:
     assert plan_of(say(conversation, "/plan")).decision == "give"
 
 
+def test_quick_form_dose_day() -> None:
+    conversation = Conversation()
+    form = "bsa=1.8 cycle=2 response=CR anc=0.4 anc0=2 plt=80 day=8"
+    assert plan_of(say(conversation, form)).decision == "give"
+    assert plan_of(say(conversation, "day 1")).decision == "hold"
+    replies = say(conversation, "day 9")
+    assert any(reply.kind == "problem" for reply in replies)
+    assert conversation.draft.day == 1  # type: ignore[attr-defined]
+
+
 def test_edit_from_summary_returns_to_summary() -> None:
     conversation = Conversation()
     say(conversation, "1.8", "2", "CR", "no", "1.5", "80")
