@@ -246,7 +246,12 @@ class BotService:
                 await self._send(chat.id, part, markup if last else None, bot)
 
     async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
-        """Send, retrying network failures and 5xx answers (429 is the rate limiter's job)."""
+        """Send, retrying network failures and 5xx answers (429 is the rate limiter's job).
+
+        PTB retries neither. When a connection drops after Telegram has already delivered the
+        message, a retry shows it twice: the Bot API has no idempotency key, and a duplicated
+        prompt is safer than a lost one at the bedside.
+        """
         for attempt in range(SEND_ATTEMPTS):
             try:
                 return await bot.send_message(

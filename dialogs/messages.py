@@ -26,7 +26,8 @@ HELP = N_(
     "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
     "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
     "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
-    "bili, ast, alt, crcl, start. Example: h=180 w=75 cycle=1 hsct=no anc=2.1 plt=150\n"
+    "bili, ast, alt, crcl, start, day (1, 8 or 15). Example: h=180 w=75 cycle=1 hsct=no "
+    "anc=2.1 plt=150\n"
     "After a plan, send one change such as plt 40 to get the new plan."
 )
 
