@@ -21,12 +21,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel.core import UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 
 from rules.models import LIMITS
+
+if TYPE_CHECKING:
+    from dialogs.quickform import KEYS, QuickForm, parse_quick_form
 
 
 def N_(message: str) -> str:
@@ -617,7 +620,14 @@ def _years_from(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-from dialogs.quickform import KEYS, QuickForm, parse_quick_form  # noqa: E402
+def __getattr__(name: str) -> object:
+    """The quick form's API, re-exported lazily (dialogs.quickform imports this module)."""
+    if name in {"KEYS", "QuickForm", "parse_quick_form"}:
+        from dialogs import quickform
+
+        return getattr(quickform, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FIELDS",

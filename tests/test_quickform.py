@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +17,7 @@ from dialogs.parsing import PROBLEM_KEYS, Problem, QuickForm, parse_quick_form
 from dialogs.quickform import KEYS
 from rules.models import PlanRequest
 
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
 D = Decimal
 BODY_BY_BSA = {"height_cm": None, "weight_kg": None}
@@ -354,3 +358,15 @@ def test_random_text_never_raises(text: str, locale: str) -> None:
         assert problem.key in PROBLEM_KEYS
         assert problem.field in fields
         assert form.values.get(problem.field) is None
+
+
+@pytest.mark.parametrize("first", ["dialogs.quickform", "dialogs.parsing"])
+def test_either_module_can_be_imported_first(first: str) -> None:
+    code = (
+        f"import {first}\n"
+        "from dialogs.parsing import KEYS, QuickForm, parse_quick_form\n"
+        "from dialogs import quickform\n"
+        "assert QuickForm is quickform.QuickForm and KEYS is quickform.KEYS\n"
+        "assert parse_quick_form is quickform.parse_quick_form\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
