@@ -211,8 +211,15 @@ def test_counts_within_cycle() -> None:
     result = plan(cycle=1, anc="0.3", platelets="20")
     assert result.decision == "give" and codes(result)["counts_within_cycle"] == "info"
     for day in (8, 15):
-        later = plan(cycle=2, response="CR", day=day, anc="0.3", anc_baseline="2",
-                     platelets="20", platelets_baseline="100")
+        later = plan(
+            cycle=2,
+            response="CR",
+            day=day,
+            anc="0.3",
+            anc_baseline="2",
+            platelets="20",
+            platelets_baseline="100",
+        )
         assert later.decision == "give", "Days 8 and 15 are not held for cytopenias"
     day1 = plan(cycle=2, response="CR", day=1, anc="0.3", anc_baseline="2")
     assert day1.decision == "hold"
