@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from rules.models import first_error
+
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -104,9 +106,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     try:
         return Settings.model_validate(values) if env is not None else Settings()
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if not location and ": " in message:
-            location, message = message.split(": ", 1)
+        location, message = first_error(error)
         raise ConfigError(f"{location.upper() or 'configuration'}: {message}") from None

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
-from rules.models import LIMITS
+from rules.models import LIMITS, first_error
 
 MAX_INPUT = 100_000
 DATE_FIELDS = ("start_date", "last_dose_date")
@@ -75,11 +75,7 @@ def _read(text: str) -> PlanRequest:
     try:
         return PlanRequest.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if not field and ": " in message:
-            field, message = message.split(": ", 1)
+        field, message = first_error(error)
         raise _InvalidInput(field or "request", message) from None
 
 

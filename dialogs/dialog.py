@@ -27,6 +27,7 @@ from dialogs.steps import (
 )
 from dialogs.summary import summary_lines, unchecked_items
 from rules import make_plan
+from rules.models import first_error
 
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"
@@ -234,10 +235,8 @@ def _summary(conversation: Conversation) -> Reply:
 def _plan(conversation: Conversation) -> Reply:
     request = to_request(conversation.draft, conversation.lang)
     if isinstance(request, ValidationError):
-        error = request.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "request"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        return Reply("problem", m.NOT_A_PLAN, {"field": field, "message": message})
+        field, message = first_error(request)
+        return Reply("problem", m.NOT_A_PLAN, {"field": field or "request", "message": message})
     conversation.quick = True
     plan = make_plan(request)
     choices = (Choice(m.PLAN_CHANGE, "/summary"), Choice(m.PLAN_NEW, "/new"))

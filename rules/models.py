@@ -13,7 +13,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
 
 JsonDecimal = Annotated[
     Decimal,
@@ -156,3 +163,17 @@ class Plan(BaseModel):
     warnings: list[PlanWarning]
     rules: list[str]
     ruleset_version: str
+
+
+def first_error(error: ValidationError) -> tuple[str, str]:
+    """(field, message) of the first problem, for a reply that names the field.
+
+    Model validators here raise "field: message", since a whole-model check has no location
+    of its own; pydantic's "Value error, " prefix is dropped. The field is "" when unknown.
+    """
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not field and ": " in message:
+        field, message = message.split(": ", 1)
+    return field, message
