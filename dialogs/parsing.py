@@ -502,6 +502,7 @@ _YES = frozenset(
         "j",
         "si",
         "sí",
+        "sì",
         "oui",
         "sim",
         "s",

@@ -188,7 +188,12 @@ class Renderer:
         return line
 
     def warning(self, warning: PlanWarning) -> str:
-        message = self.text(warning.key, warning.params) if warning.key else warning.message
+        # A plain-text parameter that is itself a message ("Platelets") is shown translated.
+        params = {
+            name: self.gettext(value) if isinstance(value, str) else value
+            for name, value in warning.params.items()
+        }
+        message = self.text(warning.key, params) if warning.key else warning.message
         source = self.text(SOURCE, {"source": warning.source})
         if self.html:
             source = f"<i>{source}</i>"

@@ -653,3 +653,7 @@ def test_float_reprs_are_read_only_as_plain_decimals(number: float, field: str) 
     if not isinstance(result, Problem):
         assert re.fullmatch(r"\d+(\.\d+)?", text), text
         assert result == Decimal(text)
+
+
+def test_italian_yes_with_grave_accent() -> None:
+    assert parse_yes_no("sì") is True and parse_yes_no("Sì") is True

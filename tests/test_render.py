@@ -62,3 +62,8 @@ def test_arabic_keeps_each_number_with_its_unit() -> None:
     text = keep_units_with_numbers(f"{ISOLATE}0.9{POP} mg و {ISOLATE}1.5{POP} ×10⁹/L")
     assert f"{ISOLATE}0.9 mg{POP}" in text and f"{ISOLATE}1.5 ×10⁹/L{POP}" in text
     assert Renderer("ar").value(Decimal("0.9")) == f"{ISOLATE}0.9{POP}"
+
+
+def test_plain_text_parameters_of_warnings_are_translated() -> None:
+    text = plan_text("es", cycle=2, response="CR", platelets="20")
+    assert "Platelets" not in text
