@@ -86,3 +86,16 @@ def test_dates_given_as_iso_text_are_used() -> None:
     code, plan = plan_json('{"bsa_m2": 1.8, "cycle": 1, "start_date": "2026-12-28"}')
     assert code == 0
     assert [dose["date"] for dose in plan["doses"]] == ["2026-12-28", "2027-01-04", "2027-01-11"]
+
+
+def test_warnings_come_in_the_requested_language() -> None:
+    code, english = plan_json('{"bsa_m2": 1.8, "cycle": 1, "crcl_ml_min": 40}')
+    code_es, spanish = plan_json('{"bsa_m2": 1.8, "cycle": 1, "crcl_ml_min": 40, "locale": "es"}')
+    assert code == code_es == 0
+    assert [w["code"] for w in spanish["warnings"]] == [w["code"] for w in english["warnings"]]
+    premedication = next(w for w in spanish["warnings"] if w["code"] == "premedication")
+    assert "premedicación" in premedication["message"].lower()
+    renal = next(w for w in spanish["warnings"] if w["code"] == "renal_no_adjustment")
+    assert "40 mL/min" in renal["message"]
+    unknown = plan_json('{"bsa_m2": 1.8, "cycle": 1, "locale": "xx"}')[1]
+    assert unknown["warnings"][0]["message"] == english["warnings"][0]["message"]
