@@ -7,9 +7,12 @@ input is answered line by line and the program ends with the input, so
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import string
+import sys
 from collections.abc import Callable
 from typing import TextIO
 
@@ -79,4 +82,8 @@ def run_console(stdin: TextIO, stdout: TextIO, lang: str | None = None) -> int:
                 chat.answer(line)
     except KeyboardInterrupt:
         stdout.write("\n")
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as command-line tools do.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
