@@ -813,17 +813,33 @@ class BotApiEmulator:
         self,
         chat_id: int,
         message_id: int,
-        data: str,
+        data: str | None = None,
         user_id: int | None = None,
         language_code: str = "en",
     ) -> int:
-        """The user presses an inline button carrying `data` on the bot's message.
+        """The user presses an inline button on the bot's message; returns the update_id.
 
-        Like a real client could, this sends any `data`, whether or not the keyboard has it.
+        With `data` None the callback_data of the message's only callback button is sent
+        (ValueError if it has none or several). Otherwise `data` is sent as given, whether or not
+        the keyboard has it, as a modified client could (forged or stale data).
         """
         record = self._bot_messages.get(chat_id, {}).get(message_id)
         if record is None:
             raise LookupError(f"the bot sent no message {message_id} in chat {chat_id}")
+        if data is None:
+            markup = record.get("reply_markup") or {}
+            choices = [
+                button["callback_data"]
+                for row in markup.get("inline_keyboard", [])
+                for button in row
+                if "callback_data" in button
+            ]
+            if len(choices) != 1:
+                raise ValueError(
+                    f"message {message_id} in chat {chat_id} has {len(choices)} callback buttons "
+                    f"({choices}); pass the data to press"
+                )
+            data = choices[0]
         chat = self._chats[chat_id]
         if user_id is None:
             user_id = chat_id if chat["type"] == "private" else 10_000
@@ -986,8 +1002,18 @@ class BotApiEmulator:
         return copy.deepcopy(await self.wait_for(reply, timeout))
 
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 5) -> list[JSON]:
-        """Wait until the bot has sent at least `count` messages to `chat_id`; return sent()."""
-        await self.wait_for(lambda: len(self._bot_messages.get(chat_id, {})) >= count, timeout)
+        """Wait until the bot has sent at least `count` messages to `chat_id`; return sent().
+
+        On timeout the TimeoutError lists the texts the chat did get and the recent calls.
+        """
+        try:
+            await self.wait_for(lambda: len(self._bot_messages.get(chat_id, {})) >= count, timeout)
+        except TimeoutError as error:
+            texts = [record["text"] for record in self._bot_messages.get(chat_id, {}).values()]
+            raise TimeoutError(
+                f"chat {chat_id}: expected at least {count} messages from the bot within "
+                f"{timeout}s, got {len(texts)}: {texts!r}; {error}"
+            ) from None
         return self.sent(chat_id)
 
     async def wait_for_call(self, method: str, count: int = 1, timeout: float = 5) -> CallRecord:
@@ -995,10 +1021,10 @@ class BotApiEmulator:
         await self.wait_for(lambda: len(self.calls_to(method)) >= count, timeout)
         return self.calls_to(method)[count - 1]
 
-    async def wait_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
+    async def wait_idle(self, seconds: float = 0.2, timeout: float = 10) -> None:
         """Wait until the bot is quiet: every injected update fetched and confirmed (or accepted
         by the webhook), no request other than the long poll in progress, and no new request for
-        `quiet` seconds (longer after a 429, to cover the client's retry_after sleep).
+        `seconds` (longer after a 429, to cover the client's retry_after sleep).
 
         A quiescence check: use it only where there is no specific reply to wait for.
         """
@@ -1007,7 +1033,7 @@ class BotApiEmulator:
         while True:
             now = time.monotonic()
             busy = bool(self._queue) or self._in_flight > 0
-            settle_at = max(self._last_activity + quiet, self._quiet_not_before)
+            settle_at = max(self._last_activity + seconds, self._quiet_not_before)
             if not busy and now >= settle_at:
                 return
             remaining = deadline - loop.time()

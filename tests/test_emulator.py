@@ -21,6 +21,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TimedOut,
 )
 from telegram.ext import (
     AIORateLimiter,
@@ -33,6 +34,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from tests.botapi_emulator import BotApiEmulator, parse_html
 
@@ -315,6 +317,57 @@ async def test_non_text_and_raw_updates_reach_the_bot(
     await emulator.wait_for_reply(-100)  # the group /start got its welcome
 
 
+async def test_press_button_defaults_to_the_buttons_own_data(
+    emulator: BotApiEmulator, launch: Launch
+) -> None:
+    await launch()
+    await emulator.send_text(CHAT, "/start")
+    [welcome] = await emulator.wait_for_messages(CHAT, 1)
+    await emulator.press_button(CHAT, welcome["message_id"])
+    await emulator.wait_for(lambda: emulator.sent(CHAT)[0]["edits"] == 1)
+    [edited] = emulator.sent(CHAT)
+    assert edited["text"] == "You pressed pressed" and edited["reply_markup"] is None
+    with pytest.raises(ValueError, match="0 callback buttons"):  # the edit removed the keyboard
+        await emulator.press_button(CHAT, welcome["message_id"])
+    with pytest.raises(LookupError):
+        await emulator.press_button(CHAT, 999, "x")
+
+
+async def test_wait_idle_and_a_clear_timeout(emulator: BotApiEmulator, launch: Launch) -> None:
+    await launch()
+    await emulator.send_text(CHAT, "one")
+    await emulator.wait_idle()
+    assert [m["text"] for m in emulator.sent(CHAT)] == ["one"]
+    with pytest.raises(TimeoutError, match=r"at least 2 messages .* got 1: \['one'\]"):
+        await emulator.wait_for_messages(CHAT, 2, timeout=0.2)
+
+
+async def test_answer_slower_than_the_read_timeout(emulator: BotApiEmulator) -> None:
+    """PTB gives up with TimedOut and does not retry; Telegram still delivers the message."""
+    emulator.add_chat(CHAT)
+    request = HTTPXRequest(read_timeout=0.2)
+    async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
+        emulator.delay_next("sendMessage", 0.4)
+        with pytest.raises(TimedOut):
+            await bot.send_message(CHAT, "late")
+        await emulator.wait_for(lambda: emulator.sent(CHAT))
+        assert len(emulator.calls_to("sendMessage")) == 1
+        assert (await bot.send_message(CHAT, "next")).message_id == 2
+
+
+async def test_webhook_port_is_released_on_stop(emulator: BotApiEmulator, launch: Launch) -> None:
+    port = free_port()
+    app = await launch(webhook_port=port)
+    await emulator.send_text(CHAT, "hi")
+    await emulator.wait_for_messages(CHAT, 1)
+    assert app.updater is not None
+    await app.updater.stop()
+    await app.stop()
+    with socket.socket() as sock:  # nobody listens there any more
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+
+
 # --- webhook ------------------------------------------------------------------------------
 
 
@@ -550,6 +603,26 @@ async def test_get_updates_long_polling(bot: Bot, emulator: BotApiEmulator) -> N
     assert [u.update_id for u in await bot.get_updates(offset=second + 1)] == [third]
     assert [u["update_id"] for u in emulator.pending_updates] == [third]  # below offset: confirmed
     assert await bot.get_updates(offset=third + 1) == () and emulator.pending_updates == []
+
+
+async def test_get_updates_allowed_updates(bot: Bot, emulator: BotApiEmulator) -> None:
+    await emulator.send_text(CHAT, "/start")
+    message_update = await emulator.send_text(CHAT, "text")
+    sent = await bot.send_message(
+        CHAT,
+        "q",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("b", callback_data="b")]]),
+    )
+    query_update = await emulator.press_button(CHAT, sent.message_id)
+    updates = await bot.get_updates(timeout=0, allowed_updates=["callback_query"])
+    assert [u.update_id for u in updates] == [query_update]  # message updates are dropped
+    assert updates[0].callback_query and updates[0].callback_query.data == "b"
+    assert message_update < query_update
+    await emulator.send_text(CHAT, "filtered out")  # the setting sticks for later polls
+    assert await bot.get_updates(offset=query_update + 1, timeout=0) == ()
+    text_update = await emulator.send_text(CHAT, "back")
+    updates = await bot.get_updates(timeout=0, allowed_updates=["message"])
+    assert [u.update_id for u in updates] == [text_update]
 
 
 async def test_a_second_poller_terminates_the_first(bot: Bot, emulator: BotApiEmulator) -> None:
