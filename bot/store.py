@@ -1,14 +1,26 @@
 """Conversation state in SQLite: one transaction per message, so a crash loses nothing said.
 
 PicklePersistence writes non-atomically on a timer (engineering-notes.md); here every save is
-a committed transaction in WAL mode. synchronous=NORMAL: in WAL mode a committed transaction
-survives the process being killed (tests/test_bot_process.py kills it with SIGKILL); only an
-OS crash or power cut can lose the last transactions (a clinician's last answer, never a
-corrupt file), and it makes each commit about 10 times cheaper than FULL (bench/bench_bot.py).
-Clinical values live in `sessions` and expire after the TTL; the chat's language lives in
-`preferences` and outlives it. Erased rows are overwritten (secure_delete) and the WAL is
-truncated, so /forget leaves no readable trace. A corrupt file is moved aside and replaced by
-an empty database instead of stopping the bot.
+a committed transaction in WAL mode. The store is transport-agnostic: it keeps opaque JSON
+documents keyed by chat id.
+
+Durability: synchronous=NORMAL. In WAL mode a committed transaction survives the process being
+killed (tests/test_bot_process.py kills it with SIGKILL) and the file is never left corrupt;
+only an OS crash or power cut can lose the last transactions (a clinician's last answer, which
+they can type again), and each commit is about 10 times cheaper than with FULL
+(bench/bench_bot.py), which matters because every message is a commit.
+
+Transactions: writes run in `BEGIN IMMEDIATE` (the write lock is taken up front, so a busy
+database is reported at once as StoreUnavailable instead of failing half-way through a
+read-then-write upgrade); reads run in a deferred transaction, so a session can still be read
+while another connection writes.
+
+Privacy: clinical values live in `sessions` and expire after the TTL (never returned once
+expired; erased on load and by `purge_expired`); the chat's language lives in `preferences`
+and outlives it. Erased rows are overwritten (secure_delete) and the WAL is checkpointed and
+truncated after every erasure, so neither /forget nor the TTL leaves a readable trace in the
+database or -wal file. A corrupt file is moved aside (kept only for the TTL, then deleted: it
+holds clinical values) and replaced by an empty database instead of stopping the bot.
 """
 
 from __future__ import annotations
@@ -18,23 +30,46 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-T = TypeVar("T")
+SCHEMA_VERSION = 2
 SEEN_UPDATES_KEPT = 10_000
+T = TypeVar("T")
+
+_BUSY, _LOCKED, _CORRUPT, _NOTADB = 5, 6, 11, 26
+_GENERIC_ERROR = 1
+_SIDE_FILES = ("", "-wal", "-shm")
+_STAMP = "%Y%m%dT%H%M%SZ"
+_CORRUPT_NAME = re.compile(r"\.corrupt-(\d{8}T\d{6}Z)")
+
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sessions (
     chat_id INTEGER PRIMARY KEY, document TEXT NOT NULL, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS preferences (chat_id INTEGER PRIMARY KEY, language TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS seen_updates (update_id INTEGER PRIMARY KEY);
+CREATE TABLE preferences (chat_id INTEGER PRIMARY KEY, language TEXT NOT NULL);
+CREATE TABLE seen_updates (seq INTEGER PRIMARY KEY, update_id INTEGER NOT NULL UNIQUE);
+"""
+_COLUMNS = {
+    "meta": ["key", "value"],
+    "sessions": ["chat_id", "document", "updated_at"],
+    "preferences": ["chat_id", "language"],
+    "seen_updates": ["seq", "update_id"],
+}
+# Version 1 kept seen ids as the primary key and trimmed the highest; ids restart at random
+# after a week without updates, so the newest ids could be the ones trimmed. Version 2 keeps
+# the arrival order.
+_MIGRATE_1_TO_2 = """
+CREATE TABLE seen_updates_v2 (seq INTEGER PRIMARY KEY, update_id INTEGER NOT NULL UNIQUE);
+INSERT INTO seen_updates_v2(update_id) SELECT update_id FROM seen_updates ORDER BY update_id;
+DROP TABLE seen_updates;
+ALTER TABLE seen_updates_v2 RENAME TO seen_updates;
 """
 
 
@@ -42,8 +77,30 @@ class StoreUnavailable(Exception):
     """The database is locked by another writer or cannot be written; nothing was changed."""
 
 
+class _Unreadable(Exception):
+    """The file is a database, but not one with our schema."""
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _classify(error: sqlite3.Error) -> Literal["lock", "corrupt", "other"]:
+    """Lock (report), corruption or unreadable schema (recover), anything else (report)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error).lower()
+    if primary in (_BUSY, _LOCKED) or "database is locked" in text:
+        return "lock"
+    if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return "corrupt"
+    if primary == _GENERIC_ERROR and ("no such table" in text or "no such column" in text):
+        return "corrupt"
+    return "other"
+
+
+def _error_name(error: BaseException) -> str:
+    return str(getattr(error, "sqlite_errorname", None) or type(error).__name__)
 
 
 class SessionStore:
@@ -59,95 +116,187 @@ class SessionStore:
         self.clock = clock
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._closed = False
         self._conn = self._open()
 
     # Opening and recovery --------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot create the state directory ({error.strerror})"
+            ) from None
         try:
             return self._connect()
-        except sqlite3.DatabaseError as error:
-            if _is_lock(error):
+        except (sqlite3.DatabaseError, _Unreadable) as error:
+            kind = "corrupt" if isinstance(error, _Unreadable) else _classify(error)
+            if kind == "lock":
                 raise StoreUnavailable("database is locked") from None
+            if kind == "other":
+                raise StoreUnavailable(
+                    f"database cannot be opened ({_error_name(error)})"
+                ) from None
             self._move_aside(error)
+        try:
             return self._connect()
+        except (sqlite3.Error, _Unreadable) as error:
+            raise StoreUnavailable(f"database cannot be created ({_error_name(error)})") from None
 
     def _connect(self) -> sqlite3.Connection:
-        new = not self.path.exists()
+        self._create_private()
         conn = sqlite3.connect(
             self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
         )
         try:
-            if new:
-                os.chmod(self.path, 0o600)
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode=WAL")
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                logger.warning("state database is not in WAL mode (%s)", mode)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA secure_delete=ON")
-            conn.executescript(_SCHEMA)
-            conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-            conn.execute("PRAGMA quick_check").fetchone()
-            conn.execute("SELECT count(*) FROM sessions").fetchone()
-        except sqlite3.DatabaseError:
+            conn.execute("PRAGMA foreign_keys=ON")
+            check = conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:  # quick_check reports most damage as rows, not errors
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            self._prepare_schema(conn)
+        except BaseException:
             conn.close()
             raise
         return conn
 
-    def _move_aside(self, error: Exception) -> None:
-        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+    def _create_private(self) -> None:
+        """The file is created 0o600 before SQLite opens it (-wal and -shm inherit the mode)."""
+        if not self.path.exists():
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
+
+    def _prepare_schema(self, conn: sqlite3.Connection) -> None:
+        tables = {
+            str(row[0])
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        version = self._version(conn, tables)
+        if version is None:
+            if tables:
+                raise _Unreadable("tables without a schema version")
+            self._write_schema(conn, _SCHEMA, SCHEMA_VERSION)
+        elif version == 1:
+            self._write_schema(conn, _MIGRATE_1_TO_2, 2)
+        elif version > SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"database schema {version} is newer than this program ({SCHEMA_VERSION})"
+            )
+        elif version != SCHEMA_VERSION:
+            raise _Unreadable(f"unknown schema version {version}")
+        for table, columns in _COLUMNS.items():
+            found = [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
+            if found != columns:
+                raise _Unreadable(f"table {table} has an unexpected layout")
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection, tables: set[str]) -> int | None:
+        if "meta" not in tables:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise _Unreadable("schema version missing")
+        return int(row[0])
+
+    @staticmethod
+    def _write_schema(conn: sqlite3.Connection, script: str, version: int) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+
+    def _move_aside(self, error: BaseException) -> None:
+        """Rename the damaged file and its -wal/-shm to <name>.corrupt-<UTC timestamp>."""
         logger.warning(
-            "state database unreadable (%s); moved aside and recreated", type(error).__name__
+            "state database unreadable (%s); moved aside and recreated", _error_name(error)
         )
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                source.rename(f"{self.path}.corrupt-{stamp}{suffix}")
+        stamp = self.clock().astimezone(dt.UTC).strftime(_STAMP)
+        base = f"{self.path}.corrupt-{stamp}"
+        counter = 0
+        while any(Path(f"{base}{suffix}").exists() for suffix in _SIDE_FILES):
+            counter += 1
+            base = f"{self.path}.corrupt-{stamp}-{counter}"
+        try:
+            for suffix in _SIDE_FILES:
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.rename(f"{base}{suffix}")
+        except OSError as move_error:
+            raise StoreUnavailable(
+                f"damaged database cannot be moved aside ({move_error.strerror})"
+            ) from None
 
-    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work` in one atomic transaction; a corrupt file is recovered once, a lock reported."""
-        with self._lock:
-            for attempt in range(2):
-                try:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        result = work(self._conn)
-                    except BaseException:
-                        self._conn.execute("ROLLBACK")
-                        raise
-                    self._conn.execute("COMMIT")
-                    return result
-                except sqlite3.DatabaseError as error:
-                    if _is_lock(error):
-                        raise StoreUnavailable("database is locked") from None
-                    if attempt:
-                        raise StoreUnavailable("database unusable") from None
-                    self._recover(error)
-            raise StoreUnavailable("database unusable")
-
-    def _recover(self, error: Exception) -> None:
+    def _recover(self, error: BaseException) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
         self._move_aside(error)
-        self._conn = self._connect()
+        try:
+            self._conn = self._connect()
+        except (sqlite3.Error, _Unreadable) as open_error:
+            raise StoreUnavailable(
+                f"database cannot be recreated ({_error_name(open_error)})"
+            ) from None
+
+    def _run(self, work: Callable[[sqlite3.Connection], T], *, write: bool = True) -> T:
+        """`work` in one transaction; a corrupt file is recovered once, a lock reported."""
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("store is closed")
+            for attempt in range(2):
+                conn = self._conn
+                try:
+                    conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                    with conn:  # commits, or rolls back on an exception
+                        return work(conn)
+                except sqlite3.Error as error:
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                    kind = _classify(error)
+                    if kind == "lock":
+                        raise StoreUnavailable("database is locked") from None
+                    if kind == "other" or attempt:
+                        logger.warning("state database error (%s)", _error_name(error))
+                        raise StoreUnavailable(f"database error ({_error_name(error)})") from None
+                    self._recover(error)
+            raise AssertionError("unreachable")  # pragma: no cover
 
     # Sessions --------------------------------------------------------------------------
 
     def load(self, chat_id: int) -> dict[str, Any] | None:
-        def work(conn: sqlite3.Connection) -> Any:
-            row = conn.execute(
+        """The session document, or None if there is none or it has expired (then erased)."""
+        row = self._run(
+            lambda conn: conn.execute(
                 "SELECT document, updated_at FROM sessions WHERE chat_id = ?", (chat_id,)
-            ).fetchone()
-            if row is not None and row[1] < self._cutoff():
-                conn.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
-                return None
-            return row
-
-        row = self._run(work)
+            ).fetchone(),
+            write=False,
+        )
         if row is None:
+            return None
+        if float(row[1]) < self._cutoff():
+            self._erase_expired(chat_id)
             return None
         try:
             document = json.loads(row[0])
@@ -155,14 +304,28 @@ class SessionStore:
             return None
         return document if isinstance(document, dict) else None
 
+    def _erase_expired(self, chat_id: int) -> None:
+        cutoff = self._cutoff()
+        erased = self._run(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM sessions WHERE chat_id = ? AND updated_at < ?", (chat_id, cutoff)
+                ).rowcount
+            )
+        )
+        if erased:
+            self._checkpoint()
+
     def save(self, chat_id: int, session: dict[str, Any]) -> None:
+        """Insert or replace the session document and its updated_at, atomically."""
         document = json.dumps(session, separators=(",", ":"), ensure_ascii=False)
+        updated_at = self.clock().timestamp()
         self._run(
             lambda conn: conn.execute(
                 "INSERT INTO sessions(chat_id, document, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(chat_id) DO UPDATE SET document = excluded.document, "
                 "updated_at = excluded.updated_at",
-                (chat_id, document, self.clock().timestamp()),
+                (chat_id, document, updated_at),
             )
         )
 
@@ -170,7 +333,8 @@ class SessionStore:
         row = self._run(
             lambda conn: conn.execute(
                 "SELECT language FROM preferences WHERE chat_id = ?", (chat_id,)
-            ).fetchone()
+            ).fetchone(),
+            write=False,
         )
         return None if row is None else str(row[0])
 
@@ -194,60 +358,93 @@ class SessionStore:
         self._checkpoint()
 
     def purge_expired(self) -> int:
+        """Erase sessions older than the TTL (and moved-aside damaged files older than it).
+
+        The WAL is truncated on every call, also when nothing expired, so that superseded
+        versions of live sessions do not linger in it either.
+        """
+        cutoff = self._cutoff()
         count = self._run(
             lambda conn: (
-                conn.execute(
-                    "DELETE FROM sessions WHERE updated_at < ?", (self._cutoff(),)
-                ).rowcount
+                conn.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
             )
         )
-        if count:
-            self._checkpoint()
+        self._checkpoint()
+        self._delete_old_corrupt_copies()
         return int(count)
 
     def mark_update_seen(self, update_id: int) -> bool:
-        """False when this update was already handled (Telegram may deliver it again)."""
+        """False when this update was already handled (Telegram may deliver it again).
 
-        def work(conn: sqlite3.Connection) -> int:
-            inserted = conn.execute(
-                "INSERT OR IGNORE INTO seen_updates(update_id) VALUES (?)", (update_id,)
-            ).rowcount
-            if inserted and update_id % 100 == 0:
-                conn.execute(
-                    "DELETE FROM seen_updates WHERE update_id NOT IN "
-                    "(SELECT update_id FROM seen_updates ORDER BY update_id DESC LIMIT ?)",
-                    (SEEN_UPDATES_KEPT,),
-                )
-            return int(inserted)
+        De-duplicates on the ids seen, not on "≤ the last id": ids are not monotonic after a
+        long idle period. The last SEEN_UPDATES_KEPT ids, in arrival order, are kept.
+        """
 
-        return bool(self._run(work))
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "INSERT INTO seen_updates(update_id) VALUES (?) ON CONFLICT(update_id) DO NOTHING",
+                (update_id,),
+            )
+            if cursor.rowcount != 1 or cursor.lastrowid is None:
+                return False
+            conn.execute(
+                "DELETE FROM seen_updates WHERE seq <= ?", (cursor.lastrowid - SEEN_UPDATES_KEPT,)
+            )
+            return True
+
+        return self._run(work)
 
     def stats(self) -> dict[str, int]:
-        return self._run(
-            lambda conn: {
+        """Row counts only (never content)."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, int]:
+            return {
                 table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in ("sessions", "preferences", "seen_updates")
             }
-        )
+
+        return self._run(work, write=False)
 
     def close(self) -> None:
+        """Checkpoint and close; calling it again does nothing."""
         with self._lock:
+            if self._closed:
+                return
             try:
                 self._checkpoint()
             finally:
+                self._closed = True
                 self._conn.close()
+
+    # Helpers ---------------------------------------------------------------------------
 
     def _cutoff(self) -> float:
         return (self.clock() - self.ttl).timestamp()
 
     def _checkpoint(self) -> None:
-        try:
-            with self._lock:
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.DatabaseError:
-            logger.warning("WAL checkpoint deferred")
+        """Copy the WAL into the database and truncate it, so erased values leave no trace."""
+        with self._lock:
+            try:
+                busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.Error as error:
+                logger.warning("WAL checkpoint deferred (%s)", _error_name(error))
+                return
+        if busy:
+            logger.warning("WAL checkpoint incomplete: another connection is reading")
 
-
-def _is_lock(error: Exception) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+    def _delete_old_corrupt_copies(self) -> None:
+        """Moved-aside damaged files hold clinical values too: kept for the TTL, then deleted."""
+        cutoff = self.clock() - self.ttl
+        prefix = f"{self.path.name}.corrupt-"
+        with contextlib.suppress(OSError):
+            for candidate in self.path.parent.iterdir():
+                if not candidate.name.startswith(prefix):
+                    continue
+                match = _CORRUPT_NAME.search(candidate.name)
+                if match is None:
+                    continue
+                moved = dt.datetime.strptime(match.group(1), _STAMP).replace(tzinfo=dt.UTC)
+                if moved < cutoff:
+                    with contextlib.suppress(OSError):
+                        candidate.unlink()
+                        logger.info("deleted an expired copy of a damaged state database")
