@@ -1,7 +1,8 @@
 """Configuration from environment variables (pydantic-settings), checked at start-up.
 
 A wrong setting stops the bot with one line naming the variable, never with a stack trace and
-never echoing a secret.
+never echoing a value (a token pasted into the wrong variable must not reach a log either).
+An empty variable counts as unset.
 """
 
 from __future__ import annotations
@@ -9,31 +10,55 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from rules.models import first_error
 
-_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+APP_DIR = "besponsa-bot"
+DB_NAME = "state.sqlite3"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+_USER_ID = re.compile(r"[0-9]{1,20}")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+#: setWebhook accepts only these ports.
+_WEBHOOK_PORTS = {443, 80, 88, 8443}
+
+#: Set by load_settings(env): the settings are read from that mapping only, not os.environ.
+_EXPLICIT_ENV: ContextVar[bool] = ContextVar("_EXPLICIT_ENV", default=False)
 
 
 class ConfigError(Exception):
-    """A setting is missing or wrong; the message names the variable."""
+    """A setting is missing or wrong; the message names the variable and shows no value."""
 
 
-def default_db_path() -> Path:
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "besponsa-bot" / "state.sqlite3"
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$XDG_DATA_HOME/besponsa-bot/state.sqlite3, else ~/.local/share/besponsa-bot/...
+
+    A relative XDG_DATA_HOME is ignored, as the XDG Base Directory specification requires.
+    """
+    environ = os.environ if environ is None else environ
+    data_home = environ.get("XDG_DATA_HOME", "")
+    if not data_home or not os.path.isabs(data_home):
+        home = environ.get("HOME") or str(Path.home())
+        data_home = os.path.join(home, ".local", "share")
+    return Path(data_home) / APP_DIR / DB_NAME
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -47,25 +72,80 @@ class Settings(BaseSettings):
     bot_state_ttl_hours: int = Field(default=12, gt=0, le=24 * 365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # No .env file and no secrets directory: the environment is the one source. With an
+        # explicit mapping (tests, benchmarks) the process environment is not consulted.
+        if _EXPLICIT_ENV.get():
+            return (init_settings,)
+        return (init_settings, env_settings)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str):
+            raw = raw.strip()
+            if not raw:
+                return None
+            if not _TOKEN.fullmatch(raw):
+                raise ValueError("does not look like a bot token (<digits>:<letters>)")
+        return raw
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        url = urlparse(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("an http(s) URL expected, such as https://api.telegram.org/bot")
+        return value
+
     @field_validator("bot_allowed_users", mode="before")
     @classmethod
     def _user_ids(cls, value: object) -> frozenset[int]:
-        if value is None or isinstance(value, frozenset | set):
-            return frozenset(value or ())
+        if value is None:
+            return frozenset()
+        if isinstance(value, frozenset | set | list | tuple):
+            parts = [str(item) for item in value]
+        else:
+            parts = str(value).split(",")
         ids = set()
-        for part in str(value).replace(";", ",").split(","):
-            part = part.strip()
+        for part in (item.strip() for item in parts):
             if not part:
                 continue
-            if not part.lstrip("-").isdigit():
-                raise ValueError("comma-separated numeric Telegram user ids expected")
+            if not _USER_ID.fullmatch(part) or int(part) == 0:
+                raise ValueError("comma-separated positive numeric Telegram user ids expected")
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("bot_db_path")
+    @classmethod
+    def _db_path(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _webhook(self) -> Settings:
@@ -75,18 +155,24 @@ class Settings(BaseSettings):
             raise ValueError("webhook_url: required when BOT_MODE=webhook")
         url = urlparse(self.webhook_url)
         local = url.hostname in _LOCAL_HOSTS
+        if not url.hostname:
+            raise ValueError("webhook_url: an absolute https URL expected")
         if url.scheme != "https" and not (url.scheme == "http" and local):
-            raise ValueError("webhook_url: must be an https URL")
+            raise ValueError("webhook_url: must be an https URL (http only for localhost)")
+        try:
+            port = url.port or (443 if url.scheme == "https" else 80)
+        except ValueError:
+            raise ValueError("webhook_url: invalid port") from None
+        if not local and port not in _WEBHOOK_PORTS:
+            raise ValueError("webhook_url: Telegram accepts only ports 443, 80, 88 and 8443")
         if self.webhook_secret is None:
             raise ValueError("webhook_secret: required when BOT_MODE=webhook")
-        if not _SECRET.match(self.webhook_secret.get_secret_value()):
-            raise ValueError("webhook_secret: 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return self
 
     @property
     def base_file_url(self) -> str:
         base = self.telegram_api_base_url
-        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+        return base.removesuffix("/bot") + "/file/bot" if base.endswith("/bot") else base
 
     @property
     def ttl(self) -> dt.timedelta:
@@ -97,14 +183,29 @@ class Settings(BaseSettings):
         return urlparse(self.webhook_url or "").path.lstrip("/")
 
 
+@contextmanager
+def _explicit_env() -> Iterator[None]:
+    reset = _EXPLICIT_ENV.set(True)
+    try:
+        yield
+    finally:
+        _EXPLICIT_ENV.reset(reset)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from `env` (tests) or the process environment; ConfigError if invalid."""
-    source = dict(os.environ if env is None else env)
-    values = {
-        key.lower(): value for key, value in source.items() if key.lower() in Settings.model_fields
-    }
     try:
-        return Settings.model_validate(values) if env is not None else Settings()
+        if env is None:
+            return Settings()
+        fields = Settings.model_fields
+        values: dict[str, object] = {
+            key.lower(): value
+            for key, value in env.items()
+            if key.lower() in fields and value != ""
+        }
+        values.setdefault("bot_db_path", default_db_path(env))
+        with _explicit_env():
+            return Settings.model_validate(values)
     except ValidationError as error:
         location, message = first_error(error)
         raise ConfigError(f"{location.upper() or 'configuration'}: {message}") from None

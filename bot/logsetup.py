@@ -1,54 +1,92 @@
 """Logging that never carries the bot token or a patient's values.
 
-httpx logs every request URL at INFO and the URL holds the token; PTB's updater and webhook
-handler can log raw updates (message text, so lab values) at DEBUG. Those records are dropped
-below WARNING, tokens are redacted from every record, and our own logs name only update ids,
-kinds, commands and timings.
+httpx logs every request URL at INFO and the URL holds the token; PTB's updater, bot and
+webhook handler log raw updates (message text, so lab values) at DEBUG. Two layers keep them
+out: those loggers are set to WARNING, and the handler's PrivacyFilter drops any of their
+records below WARNING whatever the levels (a library or a later call may lower them). The
+filter also redacts anything shaped like a bot token from every record, tracebacks included.
+Our own logs name only update ids, kinds, commands and timings (log_update).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 
 TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
-QUIET_LOGGERS = ("httpx", "httpcore", "transitions")
+REDACTED = "<token>"
 #: Libraries that log request URLs (with the token) or raw updates (with message text, so lab
 #: values) below WARNING: none of their records below WARNING is ever emitted, whatever the
-#: level. A list of single loggers proved too narrow (telegram.ext.ExtBot logs whole updates).
-LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "h2", "hpack")
-_COMMAND = re.compile(r"^/[a-z_]{1,31}$")
+#: level. This covers telegram.ext.Updater, telegram.ext._utils.webhookhandler and
+#: tornado.access named in engineering-notes.md, and telegram.ext.ExtBot, which also logs
+#: whole updates at DEBUG. `transitions` logs every state change at INFO.
+LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "h2", "hpack", "transitions")
+FORMAT = "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s: %(message)s"
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_COMMAND = re.compile(r"/[a-z_]{1,32}")
+_KIND = re.compile(r"[a-z][a-z_-]{0,31}")
 
 
 def _in_libraries(name: str) -> bool:
     return any(name == root or name.startswith(root + ".") for root in LIBRARY_LOGGERS)
 
 
+def redact(text: str) -> str:
+    return TOKEN.sub(REDACTED, text)
+
+
 class PrivacyFilter(logging.Filter):
+    """Drops library records below WARNING; redacts bot tokens from every other record."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING and _in_libraries(record.name):
             return False
-        message = record.getMessage()
-        redacted = TOKEN.sub("<token>", message)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: let the handler report it, never the caller
+            return True
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Rendered here so that the formatter prints the redacted text (it reuses exc_text).
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
 def configure_logging(level: str = "INFO") -> None:
+    """One stderr handler, UTC ISO timestamps, the privacy filter; libraries at WARNING."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    formatter = logging.Formatter(FORMAT, datefmt=DATE_FORMAT)
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def log_update(
     logger: logging.Logger, update_id: int, kind: str, command: str | None, elapsed_ms: float
 ) -> None:
-    """The only per-update log line: ids, kind, command name and timing; never content."""
-    shown = command if command and _COMMAND.match(command) else ("other" if command else "-")
-    logger.info("update=%d kind=%s command=%s ms=%.1f", update_id, kind, shown, elapsed_ms)
+    """The only per-update log line: ids, kind, command name and timing; never content.
+
+    `command` is shown only when it is shaped like a bot command (lowercase letters and
+    underscores, an @botname suffix dropped); anything else, digits included, shows as
+    "other", so a value typed after a slash ("/0.5") cannot reach the log.
+    """
+    name = command.split("@", 1)[0] if command else None
+    shown = name if name and _COMMAND.fullmatch(name) else ("other" if command else "-")
+    kind_shown = kind if _KIND.fullmatch(kind) else "other"
+    logger.info(
+        "update=%d kind=%s command=%s ms=%.1f", int(update_id), kind_shown, shown, elapsed_ms
+    )
