@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,72 +45,86 @@ def raw_bytes(path: Path) -> bytes:
     )
 
 
-def corrupt_copies(path: Path) -> list[Path]:
-    return sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+def moved_aside(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("state.sqlite3.corrupt-*") if "-wal" not in p.name)
 
 
-# Round trip and files ------------------------------------------------------------------
+# Round trip, files ---------------------------------------------------------------------------
 
 
 def test_round_trip_and_file_mode(store: SessionStore) -> None:
-    store.save(1, {"state": "ask_cycle", "draft": {"bsa_m2": "1.8", "note": "é ü 中"}})
-    assert store.load(1) == {"state": "ask_cycle", "draft": {"bsa_m2": "1.8", "note": "é ü 中"}}
+    store.save(1, {"state": "ask_cycle", "draft": {"bsa_m2": "1.8"}, "ünïcode": "µmol/L"})
+    assert store.load(1) == {"state": "ask_cycle", "draft": {"bsa_m2": "1.8"}, "ünïcode": "µmol/L"}
     assert store.load(2) is None
-    store.save(1, {"state": "ask_hsct"})
-    assert store.load(1) == {"state": "ask_hsct"}, "save replaces the whole document"
     for suffix in ("", "-wal", "-shm"):
-        side = Path(f"{store.path}{suffix}")
-        if side.exists():
-            assert side.stat().st_mode & 0o777 == 0o600, suffix
+        assert Path(f"{store.path}{suffix}").stat().st_mode & 0o777 == 0o600, suffix
 
 
-def test_missing_directory_is_created_private(tmp_path: Path, clock: Clock) -> None:
+def test_save_replaces_the_whole_document(store: SessionStore) -> None:
+    store.save(1, {"a": 1, "b": 2})
+    store.save(1, {"c": 3})
+    assert store.load(1) == {"c": 3}
+    assert store.stats()["sessions"] == 1
+
+
+def test_missing_parent_directory_is_created_private(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "data" / "besponsa-bot" / "state.sqlite3"
     store = SessionStore(path, ttl=TTL, clock=clock)
-    store.save(1, {"a": 1})
+    store.save(1, {"ok": True})
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+def test_loose_file_mode_is_tightened(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    SessionStore(path, ttl=TTL, clock=clock).close()
+    path.chmod(0o644)
+    SessionStore(path, ttl=TTL, clock=clock).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_wal_mode_and_schema_version(store: SessionStore) -> None:
-    other = sqlite3.connect(store.path)
+    conn = sqlite3.connect(store.path)
     try:
-        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        row = other.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         assert row == (str(SCHEMA_VERSION),)
     finally:
-        other.close()
+        conn.close()
 
 
 def test_survives_reopening(tmp_path: Path, clock: Clock) -> None:
-    first = SessionStore(tmp_path / "s.sqlite3", ttl=TTL, clock=clock)
+    first = SessionStore(tmp_path / "s.sqlite3", ttl=dt.timedelta(hours=1), clock=clock)
     first.save(7, {"state": "ask_hsct"})
     first.set_language(7, "it")
-    first.mark_update_seen(99)
+    first.mark_update_seen(41)
     first.close()
-    second = SessionStore(tmp_path / "s.sqlite3", ttl=TTL, clock=clock)
-    assert second.load(7) == {"state": "ask_hsct"} and second.language(7) == "it"
-    assert second.mark_update_seen(99) is False
+    first.close()  # idempotent
+    second = SessionStore(tmp_path / "s.sqlite3", ttl=dt.timedelta(hours=1), clock=clock)
+    assert second.load(7) == {"state": "ask_hsct"}
+    assert second.language(7) == "it"
+    assert second.mark_update_seen(41) is False
 
 
-def test_close_is_idempotent_and_later_use_is_reported(store: SessionStore) -> None:
-    store.save(1, {"a": 1})
-    store.close()
+def test_closed_store_reports_unavailable(store: SessionStore) -> None:
     store.close()
     with pytest.raises(StoreUnavailable):
+        store.save(1, {})
+    with pytest.raises(StoreUnavailable):
         store.load(1)
-    assert not corrupt_copies(store.path), "a closed store is not a corrupt file"
 
 
-def test_stats_are_counts(store: SessionStore) -> None:
-    store.save(1, {"a": "987.654"})
+def test_stats_are_counts_only(store: SessionStore) -> None:
+    store.save(1, {"draft": {"anc": "0.5"}})
     store.set_language(1, "de")
-    store.set_language(2, "fr")
-    store.mark_update_seen(5)
-    assert store.stats() == {"sessions": 1, "preferences": 2, "seen_updates": 1}
+    store.mark_update_seen(1)
+    stats = store.stats()
+    assert stats["sessions"] == 1 and stats["preferences"] == 1 and stats["seen_updates"] == 1
+    assert all(isinstance(value, int) for value in stats.values())
+    assert "0.5" not in repr(stats)
 
 
-# TTL and erasure -----------------------------------------------------------------------
+# TTL -----------------------------------------------------------------------------------------
 
 
 def test_ttl_erases_clinical_values_but_keeps_the_language(
@@ -121,8 +137,7 @@ def test_ttl_erases_clinical_values_but_keeps_the_language(
     store.save(2, {"draft": {"anc": "2"}})
     clock.now += dt.timedelta(hours=2)
     assert store.load(1) is None, "expired values are never returned"
-    assert store.stats()["sessions"] == 1, "and erased when found expired"
-    assert b"987.654" not in raw_bytes(store.path)
+    assert b"987.654" not in raw_bytes(store.path), "erased on load, WAL truncated"
     assert store.purge_expired() == 0, "already erased on load"
     assert store.load(2) == {"draft": {"anc": "2"}}
     clock.now += dt.timedelta(hours=12)
@@ -131,25 +146,24 @@ def test_ttl_erases_clinical_values_but_keeps_the_language(
     assert store.language(1) == "de"
 
 
-def test_forget_leaves_no_trace_in_the_files(store: SessionStore) -> None:
-    store.save(5, {"draft": {"platelets": "987.654"}})
-    store.save(5, {"draft": {"platelets": "987.654", "anc": "0.5"}})
-    store.set_language(5, "fr")
-    store.save(6, {"draft": {"platelets": "12"}})
-    assert b"987.654" in raw_bytes(store.path)
-    store.forget(5)
-    assert store.load(5) is None and store.language(5) is None
-    assert store.load(6) == {"draft": {"platelets": "12"}}, "other chats are kept"
-    assert b"987.654" not in raw_bytes(store.path)
+def test_exactly_at_the_ttl_is_still_valid_and_a_moment_later_is_not(
+    store: SessionStore, clock: Clock
+) -> None:
+    store.save(1, {"x": 1})
+    clock.now += TTL
+    assert store.load(1) == {"x": 1}
+    clock.now += dt.timedelta(seconds=1)
+    assert store.load(1) is None
 
 
-def test_forget_leaves_no_trace_after_a_checkpoint_moved_the_value(store: SessionStore) -> None:
-    store.save(5, {"draft": {"platelets": "987.654"}})
-    store.close()  # the value is now in the main file, not the WAL
-    again = SessionStore(store.path, ttl=TTL, clock=store.clock)
-    again.forget(5)
-    again.close()
-    assert b"987.654" not in raw_bytes(store.path)
+def test_expired_session_is_not_returned_even_without_a_purge(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    SessionStore(path, ttl=TTL, clock=clock).save(3, {"plt": "40"})
+    later = Clock()
+    later.now = START + TTL + dt.timedelta(minutes=1)
+    reopened = SessionStore(path, ttl=TTL, clock=later)
+    assert reopened.load(3) is None
+    assert reopened.stats()["sessions"] == 0
 
 
 def test_purge_leaves_no_trace_in_the_files(store: SessionStore, clock: Clock) -> None:
@@ -159,140 +173,120 @@ def test_purge_leaves_no_trace_in_the_files(store: SessionStore, clock: Clock) -
     assert b"876.543" not in raw_bytes(store.path)
 
 
-# Corruption ----------------------------------------------------------------------------
+def test_purge_also_clears_superseded_values_of_live_sessions(store: SessionStore) -> None:
+    store.save(5, {"draft": {"anc": "555.444"}, "padding": "p" * 6000})
+    store.save(5, {"draft": {"anc": "0.5"}})
+    assert store.purge_expired() == 0
+    assert b"555.444" not in raw_bytes(store.path)
+    assert store.load(5) == {"draft": {"anc": "0.5"}}
 
 
-def filled_database(path: Path, clock: Clock) -> bytes:
-    good = SessionStore(path, ttl=TTL, clock=clock)
-    for chat in range(300):
+# Forget --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("padding", [0, 20_000], ids=["small", "overflow-pages"])
+def test_forget_leaves_no_trace_in_the_files(store: SessionStore, padding: int) -> None:
+    store.save(5, {"draft": {"platelets": "987.654"}, "padding": "q" * padding})
+    store.set_language(5, "fr")
+    store.save(6, {"draft": {"platelets": "12.5"}})
+    store.set_language(6, "es")
+    assert b"987.654" in raw_bytes(store.path)
+    store.forget(5)
+    assert store.load(5) is None and store.language(5) is None
+    assert b"987.654" not in raw_bytes(store.path)
+    assert not Path(f"{store.path}-wal").exists() or Path(f"{store.path}-wal").stat().st_size == 0
+    assert store.load(6) == {"draft": {"platelets": "12.5"}}, "other chats are untouched"
+    assert store.language(6) == "es"
+
+
+def test_forget_of_an_unknown_chat_is_harmless(store: SessionStore) -> None:
+    store.forget(404)
+    assert store.stats()["sessions"] == 0
+
+
+# Corruption ----------------------------------------------------------------------------------
+
+
+def _filled(path: Path, clock: Clock) -> None:
+    good = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock)
+    for chat in range(200):
         good.save(chat, {"x": "y" * 200})
     good.close()
-    return path.read_bytes()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncate", "middle", "foreign", "empty-header"])
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "zeroed-middle", "garbage-tail"])
 def test_corrupt_file_is_moved_aside_and_replaced(
     tmp_path: Path, clock: Clock, damage: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "state.sqlite3"
     if damage == "garbage":
-        path.write_bytes(b"this is not a database 987.654" * 100)
-        Path(f"{path}-wal").write_bytes(b"junk wal")
-    elif damage == "truncate":
-        data = filled_database(path, clock)
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "middle":  # quick_check reports this as rows, without raising
-        data = bytearray(filled_database(path, clock))
-        data[len(data) // 2 : len(data) // 2 + 3000] = b"\xff" * 3000
-        path.write_bytes(bytes(data))
-    elif damage == "foreign":  # a database, but not ours
-        other = sqlite3.connect(path)
-        other.execute("CREATE TABLE sessions (id TEXT)")
-        other.commit()
-        other.close()
+        path.write_bytes(b"this is not a database" * 100)
     else:
-        path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+        _filled(path, clock)
+        data = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "zeroed-middle":
+            middle = len(data) // 2
+            path.write_bytes(data[:middle] + b"\x00" * 8192 + data[middle + 8192 :])
+        else:
+            path.write_bytes(data[: len(data) // 3] + b"\x00garbage" * 50)
     with caplog.at_level(logging.WARNING, logger="bot.store"):
-        store = SessionStore(path, ttl=TTL, clock=clock)
+        store = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock)
     store.save(1, {"ok": True})
     assert store.load(1) == {"ok": True}
-    copies = corrupt_copies(path)
-    assert copies and copies[0].name.startswith("state.sqlite3.corrupt-20261125T080000Z")
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings and "unreadable" in warnings[0].getMessage()
-    assert "987.654" not in caplog.text and "yyyy" not in caplog.text
+    aside = moved_aside(tmp_path)
+    assert len(aside) == 1 and aside[0].name.startswith("state.sqlite3.corrupt-20261125T0800")
+    assert "unreadable" in caplog.text
+    assert "yyyy" not in caplog.text and "not a database" * 2 not in caplog.text
 
 
-def test_two_corruptions_in_the_same_second_keep_both_copies(tmp_path: Path, clock: Clock) -> None:
+def test_a_second_corruption_in_the_same_second_gets_its_own_name(
+    tmp_path: Path, clock: Clock
+) -> None:
     path = tmp_path / "state.sqlite3"
     for _ in range(2):
         path.write_bytes(b"garbage" * 1000)
         SessionStore(path, ttl=TTL, clock=clock).close()
-    assert len([p for p in corrupt_copies(path) if not p.name.endswith(("-wal", "-shm"))]) == 2
+    assert len(moved_aside(tmp_path)) == 2
 
 
-def test_corruption_after_opening_is_recovered(tmp_path: Path, clock: Clock) -> None:
+def test_foreign_database_is_moved_aside(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "state.sqlite3"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE photos (id INTEGER, data BLOB)")
+    other.commit()
+    other.close()
     store = SessionStore(path, ttl=TTL, clock=clock)
-    store.save(1, {"a": 1})
-    store._conn.close()  # the file is replaced under the running process
-    path.write_bytes(b"garbage" * 1000)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    store.save(2, {"b": 2})
-    assert store.load(2) == {"b": 2}
-    assert corrupt_copies(path)
+    store.save(1, {"ok": True})
+    assert store.load(1) == {"ok": True}
+    assert len(moved_aside(tmp_path)) == 1
 
 
-def test_corrupt_copies_are_deleted_after_the_ttl(tmp_path: Path, clock: Clock) -> None:
+def test_unreadable_schema_is_moved_aside(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "state.sqlite3"
-    path.write_bytes(b"garbage 987.654" * 100)
+    SessionStore(path, ttl=TTL, clock=clock).close()
+    broken = sqlite3.connect(path)
+    broken.execute("DROP TABLE sessions")
+    broken.execute("CREATE TABLE sessions (chat_id INTEGER PRIMARY KEY, blob TEXT)")
+    broken.commit()
+    broken.close()
     store = SessionStore(path, ttl=TTL, clock=clock)
-    store.purge_expired()
-    assert corrupt_copies(path), "kept for the TTL"
-    clock.now += TTL + dt.timedelta(minutes=1)
-    store.purge_expired()
-    assert not corrupt_copies(path)
-    assert path.exists()
+    store.save(1, {"ok": True})
+    assert store.load(1) == {"ok": True}
+    assert len(moved_aside(tmp_path)) == 1
 
 
-def test_other_errors_are_reported_without_moving_the_file(store: SessionStore) -> None:
-    store.save(1, {"kept": True})
-    store._conn.execute("PRAGMA query_only=ON")  # writes now fail with SQLITE_READONLY
-    with pytest.raises(StoreUnavailable):
-        store.save(1, {"kept": False})
-    assert not corrupt_copies(store.path)
-    store._conn.execute("PRAGMA query_only=OFF")
-    assert store.load(1) == {"kept": True}
-    store.save(1, {"kept": "again"})
-    assert store.load(1) == {"kept": "again"}
-
-
-# Locks ---------------------------------------------------------------------------------
-
-
-def test_locked_database_reports_unavailable(tmp_path: Path, clock: Clock) -> None:
+def test_a_newer_schema_is_left_alone(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "state.sqlite3"
-    store = SessionStore(path, ttl=TTL, clock=clock, busy_timeout=0.2)
-    store.save(1, {"kept": True})
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")
-    try:
-        started = time.monotonic()
-        for operation in (
-            lambda: store.save(1, {"kept": False}),
-            lambda: store.set_language(1, "de"),
-            lambda: store.mark_update_seen(1),
-            lambda: store.forget(1),
-        ):
-            with pytest.raises(StoreUnavailable):
-                operation()
-        assert time.monotonic() - started < 4
-        assert store.load(1) == {"kept": True}, "reads still work while another writes"
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    assert store.load(1) == {"kept": True}
-    store.save(1, {"kept": "later"})
-    assert store.load(1) == {"kept": "later"}
-    assert not corrupt_copies(path)
-
-
-def test_locked_database_at_open_reports_unavailable(tmp_path: Path, clock: Clock) -> None:
-    path = tmp_path / "state.sqlite3"
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")  # a new file, not yet in WAL mode: a real exclusive lock
-    try:
-        with pytest.raises(StoreUnavailable):
-            SessionStore(path, ttl=TTL, clock=clock, busy_timeout=0.1)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    assert not corrupt_copies(path)
-
-
-# Schema --------------------------------------------------------------------------------
+    SessionStore(path, ttl=TTL, clock=clock).close()
+    newer = sqlite3.connect(path)
+    newer.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION + 1,))
+    newer.commit()
+    newer.close()
+    with pytest.raises(StoreUnavailable, match="newer"):
+        SessionStore(path, ttl=TTL, clock=clock)
+    assert path.exists() and not moved_aside(tmp_path), "a newer bot's sessions are kept"
 
 
 def test_version_1_database_is_migrated(tmp_path: Path, clock: Clock) -> None:
@@ -306,60 +300,172 @@ def test_version_1_database_is_migrated(tmp_path: Path, clock: Clock) -> None:
         CREATE TABLE preferences (chat_id INTEGER PRIMARY KEY, language TEXT NOT NULL);
         CREATE TABLE seen_updates (update_id INTEGER PRIMARY KEY);
         INSERT INTO meta VALUES ('schema_version', '1');
-        INSERT INTO preferences VALUES (3, 'es');
-        INSERT INTO seen_updates VALUES (41), (42);
+        INSERT INTO preferences VALUES (9, 'zh');
+        INSERT INTO seen_updates VALUES (500), (501);
         """
     )
-    old.execute("INSERT INTO sessions VALUES (3, '{\"s\":1}', ?)", (START.timestamp(),))
+    old.execute('INSERT INTO sessions VALUES (9, \'{"state":"ask_anc"}\', ?)', (START.timestamp(),))
     old.commit()
     old.close()
     store = SessionStore(path, ttl=TTL, clock=clock)
-    assert store.load(3) == {"s": 1} and store.language(3) == "es"
-    assert store.mark_update_seen(42) is False and store.mark_update_seen(43) is True
-    assert not corrupt_copies(path)
+    assert store.load(9) == {"state": "ask_anc"} and store.language(9) == "zh"
+    assert store.mark_update_seen(500) is False and store.mark_update_seen(502) is True
+    assert not moved_aside(tmp_path)
 
 
-def test_newer_schema_is_refused_and_left_alone(tmp_path: Path, clock: Clock) -> None:
+def test_corruption_after_opening_is_recovered(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock)
+    store.save(1, {"a": 1})
+    store._conn.close()  # the file is replaced under the running process
+    path.write_bytes(b"garbage" * 1000)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    store.save(2, {"b": 2})
+    assert store.load(2) == {"b": 2}
+    assert moved_aside(tmp_path)
+
+
+def test_a_full_disk_is_reported_and_the_file_is_not_moved(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    store.save(1, {"kept": True})
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(StoreUnavailable):
+        store.save(2, {"big": "z" * 100_000})
+    assert not moved_aside(tmp_path), "only corruption moves the file aside"
+    assert store.load(1) == {"kept": True}
+
+
+def test_moved_aside_copies_are_deleted_after_the_ttl(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    path.write_bytes(b"garbage" * 1000)
+    store = SessionStore(path, ttl=TTL, clock=clock)
+    assert len(moved_aside(tmp_path)) == 1
+    clock.now += TTL - dt.timedelta(minutes=1)
+    store.purge_expired()
+    assert len(moved_aside(tmp_path)) == 1, "kept for inspection during the TTL"
+    clock.now += dt.timedelta(minutes=2)
+    store.purge_expired()
+    assert not list(tmp_path.glob("state.sqlite3.corrupt-*")), "it holds clinical values"
+
+
+# Locking -------------------------------------------------------------------------------------
+
+
+def test_locked_database_reports_unavailable_within_the_busy_timeout(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock, busy_timeout=0.2)
+    store.save(1, {"kept": True})
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            store.save(1, {"kept": False})
+        elapsed = time.monotonic() - started
+        assert 0.15 <= elapsed < 2.0, "waits the busy timeout, then gives up"
+        with pytest.raises(StoreUnavailable):
+            store.forget(1)
+        with pytest.raises(StoreUnavailable):
+            store.mark_update_seen(1)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.load(1) == {"kept": True}, "the answers are kept"
+    assert not moved_aside(tmp_path)
+
+
+def test_a_lock_released_within_the_timeout_is_waited_for(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=TTL, clock=clock, busy_timeout=5.0)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.2, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        store.save(1, {"waited": True})
+    finally:
+        release.join()
+        other.close()
+    assert store.load(1) == {"waited": True}
+
+
+def test_opening_a_locked_database_reports_unavailable(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "state.sqlite3"
     SessionStore(path, ttl=TTL, clock=clock).close()
-    other = sqlite3.connect(path)
-    other.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    other.commit()
-    other.close()
-    with pytest.raises(StoreUnavailable, match="newer"):
-        SessionStore(path, ttl=TTL, clock=clock)
-    assert not corrupt_copies(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO preferences VALUES (1, 'de')")
+    try:
+        with pytest.raises(StoreUnavailable):
+            SessionStore(path, ttl=TTL, clock=clock, busy_timeout=0.2)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not moved_aside(tmp_path), "a lock is not corruption"
 
 
-# Update de-duplication ------------------------------------------------------------------
+# Seen updates --------------------------------------------------------------------------------
 
 
-def test_seen_updates_deduplicate(store: SessionStore) -> None:
+def test_seen_updates_deduplicate_without_assuming_order(store: SessionStore) -> None:
     assert store.mark_update_seen(10) is True
     assert store.mark_update_seen(10) is False
     assert store.mark_update_seen(9) is True, "ids are not assumed to be monotonic"
     assert store.mark_update_seen(9) is False
 
 
-def test_seen_updates_stay_bounded_in_arrival_order(
+def test_seen_updates_stay_bounded_and_keep_the_latest_arrivals(
     store: SessionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bot.store, "SEEN_UPDATES_KEPT", 50)
-    for update_id in range(1_000_000, 1_000_100):
+    for update_id in range(900_000_000, 900_000_100):
         store.mark_update_seen(update_id)
-    assert store.stats()["seen_updates"] == 50
-    # After a week of silence Telegram may restart the ids lower: the newest are kept.
-    for update_id in range(10, 60):
+    # After a week without updates Telegram restarts the numbering at a random, lower id.
+    for update_id in range(1000, 1040):
         assert store.mark_update_seen(update_id) is True
     assert store.stats()["seen_updates"] == 50
-    assert all(store.mark_update_seen(update_id) is False for update_id in range(10, 60))
-    assert store.mark_update_seen(1_000_099) is True, "the oldest were forgotten"
+    assert all(store.mark_update_seen(update_id) is False for update_id in range(1000, 1040))
+    assert store.mark_update_seen(900_000_000) is True, "the oldest arrivals were dropped"
 
 
-def test_seen_updates_keep_ten_thousand(store: SessionStore) -> None:
-    assert SEEN_UPDATES_KEPT == 10_000
-    for update_id in range(SEEN_UPDATES_KEPT + 5):
+def test_seen_updates_default_bound(store: SessionStore) -> None:
+    for update_id in range(1000, 1000 + SEEN_UPDATES_KEPT + 30):
         store.mark_update_seen(update_id)
     assert store.stats()["seen_updates"] == SEEN_UPDATES_KEPT
-    assert store.mark_update_seen(SEEN_UPDATES_KEPT + 4) is False
-    assert store.mark_update_seen(0) is True
+    assert store.mark_update_seen(1000 + SEEN_UPDATES_KEPT + 29) is False
+
+
+# Concurrency ---------------------------------------------------------------------------------
+
+
+def test_concurrent_saves_from_a_thread_pool_keep_the_latest(store: SessionStore) -> None:
+    chats, rounds = 8, 40
+
+    def client(chat: int) -> None:
+        for n in range(rounds):
+            store.save(chat, {"n": n})
+            assert store.load(chat) == {"n": n}
+            store.mark_update_seen(chat * 1000 + n)
+
+    with ThreadPoolExecutor(max_workers=chats) as pool:
+        for future in [pool.submit(client, chat) for chat in range(chats)]:
+            future.result()
+    assert all(store.load(chat) == {"n": rounds - 1} for chat in range(chats))
+    assert store.stats()["seen_updates"] == chats * rounds
+
+
+def test_two_stores_on_one_file_see_each_others_commits(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = SessionStore(path, ttl=TTL, clock=clock)
+    second = SessionStore(path, ttl=TTL, clock=clock)
+    first.save(1, {"from": "first"})
+    assert second.load(1) == {"from": "first"}
+    second.save(1, {"from": "second"})
+    assert first.load(1) == {"from": "second"}
