@@ -123,6 +123,9 @@ class Settings(BaseSettings):
             if not _USER_ID.fullmatch(part) or int(part) == 0:
                 raise ValueError("comma-separated positive numeric Telegram user ids expected")
             ids.add(int(part))
+        if not ids and isinstance(value, str) and value.strip():
+            # "," or ", ;" is a typo, not "everyone": an allowlist must never fail open.
+            raise ValueError("comma-separated positive numeric Telegram user ids expected")
         return frozenset(ids)
 
     @field_validator("bot_db_path")

@@ -24,7 +24,7 @@ REDACTED = "<token>"
 LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "h2", "hpack", "transitions")
 FORMAT = "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
-_COMMAND = re.compile(r"/[a-z_]{1,32}")
+_COMMAND = re.compile(r"/[a-z_]{1,31}")  # at most 32 characters
 _KIND = re.compile(r"[a-z][a-z_-]{0,31}")
 
 
@@ -44,7 +44,12 @@ class PrivacyFilter(logging.Filter):
             return False
         try:
             message = record.getMessage()
-        except Exception:  # a malformed call: let the handler report it, never the caller
+        except Exception:
+            # A malformed call. Handler.handleError would print msg and args (which may hold a
+            # token or a patient's values) to stderr: replace them by a note naming the caller.
+            record.msg = "unformattable log record (%s:%d)"
+            record.args = (record.pathname.rsplit("/", 1)[-1], record.lineno)
+            record.exc_info, record.exc_text = None, None
             return True
         redacted = redact(message)
         if redacted != message:

@@ -24,15 +24,15 @@ def stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     buffer = io.StringIO()
     monkeypatch.setattr("sys.stderr", buffer)
     root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    handlers, level = root.handlers[:], root.level
     names = ("httpx", "httpcore", "transitions", "telegram", "tornado")
     levels = {name: logging.getLogger(name).level for name in names}
     configure_logging("DEBUG")
     yield buffer
-    root.handlers[:], _ = saved[0], None
-    root.setLevel(saved[1])
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, saved in levels.items():
+        logging.getLogger(name).setLevel(saved)
 
 
 def test_token_urls_are_redacted_and_raw_updates_dropped() -> None:
