@@ -175,3 +175,44 @@ def test_bad_token_is_named_but_not_shown() -> None:
 
 def test_settings_type_is_exported() -> None:
     assert isinstance(load_settings({}), Settings)
+
+
+def test_database_path_expands_the_home_directory() -> None:
+    path = load_settings({"BOT_DB_PATH": "~/bot/state.sqlite3"}).bot_db_path
+    assert path.is_absolute() and "~" not in str(path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("42", frozenset({42})), ("1,2,2,3,", frozenset({1, 2, 3})), (" 7 , 8 ", frozenset({7, 8}))],
+)
+def test_allowed_users(raw: str, expected: frozenset[int]) -> None:
+    assert load_settings({"BOT_ALLOWED_USERS": raw}).bot_allowed_users == expected
+
+
+def test_empty_variables_count_as_unset() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "", "BOT_STATE_TTL_HOURS": "", "BOT_MODE": ""})
+    assert settings.telegram_bot_token is None
+    assert settings.bot_state_ttl_hours == 12 and settings.bot_mode == "polling"
+
+
+def test_webhook_settings_are_not_checked_in_polling_mode() -> None:
+    assert load_settings({"WEBHOOK_URL": "http://example.org/x"}).bot_mode == "polling"
+
+
+@pytest.mark.parametrize(
+    ("url", "accepted"),
+    [
+        ("https://bot.example.org:88/h", True),
+        ("https://bot.example.org:443/h", True),
+        ("https://bot.example.org:8080/h", False),  # setWebhook would refuse it
+        ("http://127.0.0.1:18080/h", True),  # local tests use any port
+    ],
+)
+def test_webhook_ports_telegram_accepts(url: str, accepted: bool) -> None:
+    env = {**WEBHOOK, "WEBHOOK_URL": url}
+    if accepted:
+        assert load_settings(env).webhook_url == url
+    else:
+        with pytest.raises(ConfigError, match=r"^WEBHOOK_URL: .*ports"):
+            load_settings(env)

@@ -131,3 +131,21 @@ def test_log_update_shows_commands_but_never_free_text(caplog: pytest.LogCapture
     assert "Bilirubin" not in text and "a" * 40 not in text
     assert text.count("command=other") == 5
     assert all(r.levelno == logging.INFO for r in caplog.records)
+
+
+def test_log_update_drops_the_bot_name_and_sanitises_the_kind(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = logging.getLogger("test.updates")
+    with caplog.at_level(logging.INFO, logger="test.updates"):
+        log_update(logger, 30, "text", "/start@besponsa_bot", 0.5)
+        log_update(logger, 31, "button-invalid", None, 0.5)
+    assert "update=30 kind=text command=/start ms=0.5" in caplog.text
+    assert "update=31 kind=button-invalid command=- ms=0.5" in caplog.text
+
+
+def test_configure_logging_twice_keeps_one_filtered_handler(stderr: io.StringIO) -> None:
+    configure_logging("WARNING")
+    root = logging.getLogger()
+    assert len(root.handlers) == 1 and root.level == logging.WARNING
+    assert any(isinstance(f, PrivacyFilter) for f in root.handlers[0].filters)

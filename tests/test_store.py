@@ -469,3 +469,17 @@ def test_two_stores_on_one_file_see_each_others_commits(tmp_path: Path, clock: C
     assert second.load(1) == {"from": "first"}
     second.save(1, {"from": "second"})
     assert first.load(1) == {"from": "second"}
+
+
+def test_forget_leaves_no_trace_after_a_checkpoint_moved_the_value(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = SessionStore(path, ttl=TTL, clock=clock)
+    first.save(5, {"draft": {"platelets": "987.654"}})
+    first.close()  # the value now lives in the main file, not in the WAL
+    assert b"987.654" in path.read_bytes()
+    again = SessionStore(path, ttl=TTL, clock=clock)
+    again.forget(5)
+    again.close()
+    assert b"987.654" not in raw_bytes(path)
