@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
 from bot.logsetup import configure_logging
-from bot.store import SessionStore
+from bot.store import SessionStore, StoreUnavailable
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,11 @@ def run_telegram() -> int:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    try:
+        store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    except StoreUnavailable as error:
+        print(f"state database {settings.bot_db_path} unavailable: {error}", file=sys.stderr)
+        return 2
     application = build_application(settings, store)
     logger.info("starting in %s mode", settings.bot_mode)
     try:
