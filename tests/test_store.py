@@ -483,3 +483,24 @@ def test_forget_leaves_no_trace_after_a_checkpoint_moved_the_value(
     again.forget(5)
     again.close()
     assert b"987.654" not in raw_bytes(path)
+
+
+def test_restart_while_another_connection_writes_can_still_read(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = SessionStore(path, ttl=TTL, clock=clock)
+    first.save(1, {"kept": True})
+    first.close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # WAL mode: readers may still open and read
+    try:
+        store = SessionStore(path, ttl=TTL, clock=clock, busy_timeout=0.1)
+        assert store.load(1) == {"kept": True}
+        with pytest.raises(StoreUnavailable):
+            store.save(1, {"kept": False})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store.save(2, {"b": 2})
+    assert store.load(1) == {"kept": True} and store.load(2) == {"b": 2}
