@@ -11,9 +11,12 @@ import pytest
 
 from bot.app import build_application
 from bot.config import load_settings
+from bot.handlers import split_message
 from bot.store import SessionStore
+from dialogs.render import Renderer
 from locales import LANGUAGES
-from tests.botapi_emulator import BotApiEmulator
+from rules import PlanRequest, make_plan
+from tests.botapi_emulator import BotApiEmulator, parse_html, utf16_len
 
 Started = tuple[Any, SessionStore]
 CHAT = 4242
@@ -369,3 +372,34 @@ async def test_oversized_callback_data_and_messages_are_refused_cleanly(
     messages = await settle(emulator)
     assert store.load(CHAT)["draft"] == before["draft"]
     assert any("too long" in m["text"] for m in messages)
+
+
+def test_longest_plan_is_split_into_valid_html_parts() -> None:
+    plan = make_plan(
+        PlanRequest.model_validate(
+            {
+                "bsa_m2": "2.7",
+                "cycle": 1,
+                "hsct_planned": True,
+                "sex": "female",
+                "breastfeeding": True,
+                "last_dose_date": "2026-12-01",
+                "crcl_ml_min": "12",
+                "bilirubin_uln": "1.2",
+                "ast_uln": "1.8",
+                "interruption_days": 15,
+                "infusion_reaction": "mild",
+                "age_years": "16",
+                "start_date": "2026-11-25",
+                "anc": "0.5",
+                "platelets": "20",
+            }
+        )
+    )
+    text = Renderer("es", html=True).plan(plan, ("Toxicity",))
+    assert len(text) > 4096, "the worst case needs splitting"
+    parts = split_message(text)
+    assert len(parts) >= 2 and "\n".join(parts) == text
+    for part in parts:
+        visible, _ = parse_html(part)  # Telegram's rules: raises on broken markup
+        assert 0 < utf16_len(visible) <= 4096
