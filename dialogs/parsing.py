@@ -64,6 +64,8 @@ NOT_HEIGHT_WEIGHT = N_(
     "Could not read height and weight from “{text}”. Type them like 180 cm 75 kg."
 )
 NOT_AN_OPTION = N_("“{text}” is not one of: {options}.")
+#: No longer raised (quick-form duplicates: the last one wins); kept so that the committed
+#: catalogs still match the source. Remove together with its catalog entries.
 CONFLICTING_VALUES = N_(
     "“{key}” was given more than once with different values. Please give it once."
 )
@@ -121,6 +123,10 @@ _SEPARATORS = {
 }
 _FULLWIDTH = range(0xFF01, 0xFF5F)  # fullwidth ASCII forms: "１.８", "ｂｓａ＝１．８"
 _MAX_NUMBER_TEXT = 60
+#: More significant digits than any clinical value needs; longer numbers are refused before
+#: any arithmetic (a 50-digit value times 2.54 would exceed Decimal's 28-digit precision and
+#: make quantize() raise InvalidOperation).
+_MAX_DIGITS = 15
 
 
 def normalise(text: str) -> str:
@@ -170,10 +176,12 @@ def read_number(text: str, locale: str = "en", whole: bool = False) -> Decimal |
     ("80,000" in en, "1.800" in de). With both separators the last one is decimal and the
     others must separate valid 3-digit groups. `whole=True` (a count per µL, never fractional)
     reads a single separator before 3 digits as grouping in every locale ("80,000" in de is
-    80000, not 80.000). Returns None for anything else.
+    80000, not 80.000). Returns None for anything else, and for more than 15 digits.
     """
     number = text.replace(" ", "")
     if not number.isascii() or not re.fullmatch(r"\d+(?:[.,]\d+)*", number):
+        return None
+    if sum(char.isdigit() for char in number) > _MAX_DIGITS:
         return None
     separators = [char for char in number if char in ".,"]
     try:
@@ -596,7 +604,8 @@ def parse_date(text: str, today: dt.date, locale: str = "en") -> dt.date | Probl
         day, month, year = int(match[1]), int(match[2]), match[3]
     elif match := _SLASHED.fullmatch(clean):
         first, second, year = int(match[1]), int(match[3]), match[4]
-        if len(year) == 4 and first <= _MONTHS_12 and second <= _MONTHS_12 and first != second:
+        ambiguous = 0 < first <= _MONTHS_12 and 0 < second <= _MONTHS_12 and first != second
+        if len(year) == 4 and ambiguous:
             return Problem(AMBIGUOUS_DATE, {"text": shown})
         day, month = (second, first) if second > _MONTHS_12 else (first, second)
     else:

@@ -7,16 +7,25 @@ not between digits), so values may hold spaces and units ("plt 80,000/µL", "h 1
 Each value is read by the same functions as the guided dialog (`dialogs.parsing`).
 
 Decisions:
-* A key typed without a value is ignored; a text without any key and value is not a quick
-  form (a plain answer like "1.8" is left to the dialog step).
-* A field given twice with the same value is taken; with different values (also through two
-  aliases, "h 180 height 170") it is left out and a `CONFLICTING_VALUES` problem is reported:
-  guessing which of two values a clinician meant is not safe.
+* A text without any key and value is not a quick form: a plain answer like "1.8", "CR" or
+  "180 cm 75 kg" is left to the dialog step.
+* The toxicity step's own answers ("grade 2", "irr mild", "vod") are quick-form pairs only
+  when another key is in the same message ("plt 40 grade 2"); alone they are that step's
+  answer. The same holds for a bare flag (`BARE_FLAGS`: "vod", "pregnant", "breastfeeding"
+  typed without a value mean yes, so "sex f pregnant" sets both; "female pregnant" alone is
+  the sex step's answer). A negation before a yes/no key (`NEGATABLE`) means no: "plt 40
+  no vod", "not pregnant", "no hsct".
+* Any other key typed without a value ("bsa 1.8 hsct") is listed in `unknown`, so the user is
+  told it was ignored; a yes/no that changes the plan is never assumed. A bare flag right
+  after an unreadable value ("plt 40 nicht vod") is not assumed either (listed in `unknown`).
+* Duplicates: the last one wins, also through aliases ("h 180 height 170" gives 170 cm, "plt
+  abc plt 40" gives 40 with no problem): a later value reads as a correction.
 * Body size: giving `bsa` sets `height_cm` and `weight_kg` to None (unless also given), giving
   height or weight sets `bsa_m2` to None, so that a draft switches cleanly from one to the other.
-* `unknown` holds words written like keys that are not keys (``foo=3``, ``foo: 3``) and text
-  that belongs to no key (``bsa 1.8, 42``). A word inside a value (``bsa 1.8 foo``) is part of
-  the value and makes it unreadable (a Problem for that field), never silently dropped.
+* `unknown` holds words written like keys that are not keys (``foo=3``, ``foo: 3``), known keys
+  without a value, and text that belongs to no key (``bsa 1.8, 42``). A word inside a value
+  (``bsa 1.8 foo``) is part of the value and makes it unreadable (a Problem for that field),
+  never silently dropped.
 """
 
 from __future__ import annotations
@@ -27,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dialogs.parsing import (
-    CONFLICTING_VALUES,
     NOT_AN_OPTION,
     Problem,
     normalise,
@@ -144,8 +152,17 @@ for _names, _field_name, _reader in (
     for _name in _names:
         KEYS[_name] = (_field_name, _reader)
 
+#: Keys that a negation word before them sets to no: "plt 40 no vod", "not pregnant".
+NEGATABLE = frozenset(("vod", "pregnant", "breastfeeding", "hsct", "gilbert"))
+_NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
 _KEY = re.compile(
-    r"(?<!\w)("
+    r"(?<!\w)(?<!no )"  # "resp no response": "response" is part of the value, not a key
+    + r"(?:(?P<neg>"
+    + "|".join(_NEGATIONS)
+    + r")\s+(?=(?:"
+    + "|".join(sorted(NEGATABLE))
+    + r")(?!\w)))?"
+    + r"(?P<key>"
     + "|".join(sorted(map(re.escape, KEYS), key=len, reverse=True))
     + r")(?!\w)\s*(?:[=:]\s*)?",
     re.IGNORECASE,
@@ -157,57 +174,91 @@ _KEY_LIKE = re.compile(r"(?<!\S)([^\W\d][\w-]*)\s*[=:]")
 _TRIM = " \t,;="
 
 
+#: Keys whose pair is also an answer of the toxicity step ("grade 2", "irr mild"): with a
+#: value they make a quick form only next to another field, as a bare flag does.
+_STEP_ANSWERS = frozenset(("nonheme_grade", "infusion_reaction"))
+#: Keys that mean "yes" when typed without a value; each only adds caution to a plan.
+BARE_FLAGS = frozenset(("vod", "pregnant", "breastfeeding"))
+
+
 def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
-    """Every `key value` pair of one message, read and range-checked; see the module doc."""
-    read: dict[str, list[tuple[str, object]]] = {}
+    """Every `key value` pair of one message, read and range-checked; see the module doc.
+
+    Never raises: each value is read by a total function of `dialogs.parsing`.
+    """
+    read: dict[str, object] = {}  # field → value or Problem; the last pair wins
+    strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
     for segment in _HARD_SEPARATOR.split(normalise(text)):
-        matches = list(_KEY.finditer(segment))
-        head = segment[: matches[0].start() if matches else len(segment)].strip(_TRIM)
+        pairs = _pairs(segment)
+        head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
             unknown.append(_first_word(head))
-        for index, match in enumerate(matches):
-            end = matches[index + 1].start() if index + 1 < len(matches) else len(segment)
-            raw = segment[match.end() : end].strip(_TRIM)
+        # A bare flag means yes only right after readable text: in "plt 40 nicht vod" the
+        # unreadable "40 nicht" may hold a negation we do not know, so vod is not assumed.
+        clean_before = not head
+        for _, key, negated, raw in pairs:
             if stray := _KEY_LIKE.search(raw):
                 unknown.append(_first_word(stray[1]))
                 raw = raw[: stray.start()].strip(_TRIM)
-            if raw:
-                key = match[1].lower()
-                field_name, reader = KEYS[key]
-                read.setdefault(field_name, []).append(
-                    (key, reader(raw, field_name, today, locale))
-                )
+            field_name, reader = KEYS[key]
+            value: object
+            if negated:
+                value = False
+            elif raw:
+                value = _with_field(reader(raw, field_name, today, locale), field_name)
+                strong = strong or field_name not in _STEP_ANSWERS
+            elif key in BARE_FLAGS and clean_before:
+                value = True
+            else:
+                unknown.append(key)
+                continue
+            clean_before = not isinstance(value, Problem)
+            read.pop(field_name, None)  # keep the order of the last occurrence
+            read[field_name] = value
+    if not (strong or len(read) >= 2):
+        return QuickForm()
     values: dict[str, object] = {}
     problems: list[Problem] = []
-    for field_name, answers in read.items():
-        found = [_with_field(value, field_name) for _, value in answers]
-        bad = [value for value in found if isinstance(value, Problem)]
-        if bad:
-            problems.extend(bad)
-        elif len({_comparable(value) for value in found}) > 1:
-            problems.append(Problem(CONFLICTING_VALUES, {"key": answers[0][0]}, field_name))
+    for field_name, value in read.items():
+        if isinstance(value, Problem):
+            problems.append(value)
         else:
-            values[field_name] = found[-1]
+            values[field_name] = value
     if "bsa_m2" in values:
         values.setdefault("height_cm", None)
         values.setdefault("weight_kg", None)
     elif "height_cm" in values or "weight_kg" in values:
         values["bsa_m2"] = None
-    if not read:
-        return QuickForm()
     return QuickForm(values, problems, unknown, True)
+
+
+def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
+    """(start, key, negated, value text) of each key in one segment, in order.
+
+    A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
+    value it belongs to the previous pair ("pregnant no breastfeeding no").
+    """
+    matches = list(_KEY.finditer(segment))
+    starts = [match.start() for match in matches]
+    negated = [bool(match["neg"]) for match in matches]
+    for index, match in enumerate(matches):
+        end = starts[index + 1] if index + 1 < len(matches) else len(segment)
+        if negated[index] and segment[match.end() : end].strip(_TRIM):
+            negated[index] = False
+            starts[index] = match.start("key")
+    pairs = []
+    for index, match in enumerate(matches):
+        end = starts[index + 1] if index + 1 < len(matches) else len(segment)
+        raw = segment[match.end() : end].strip(_TRIM)
+        pairs.append((starts[index], match["key"].lower(), negated[index], raw))
+    return pairs
 
 
 def _with_field(value: object, field_name: str) -> object:
     if isinstance(value, Problem) and value.field is None:
         return Problem(value.key, value.values, field_name, value.suggestion)
     return value
-
-
-def _comparable(value: object) -> object:
-    """Equal values compare equal across types that Python would merge (True == 1)."""
-    return (type(value).__name__, value)
 
 
 def _first_word(text: str) -> str:

@@ -535,6 +535,8 @@ def test_parse_date(text: str, expected: dt.date) -> None:
         ("31.02.2026", p.NOT_A_DATE),
         ("2026-13-01", p.NOT_A_DATE),
         ("13/13/2026", p.NOT_A_DATE),
+        ("00/01/2026", p.NOT_A_DATE),
+        ("01/00/2026", p.NOT_A_DATE),
         ("25.11.202", p.NOT_A_DATE),
         ("25.11", p.NOT_A_DATE),
         ("", p.NOT_A_DATE),
@@ -653,6 +655,66 @@ def test_float_reprs_are_read_only_as_plain_decimals(number: float, field: str) 
     if not isinstance(result, Problem):
         assert re.fullmatch(r"\d+(\.\d+)?", text), text
         assert result == Decimal(text)
+
+
+def test_read_number_refuses_more_than_15_digits() -> None:
+    assert read_number("9" * 15, "en") == D("9" * 15)
+    assert read_number("1.23456789012345", "en") == D("1.23456789012345")
+    assert read_number("9" * 16, "en") is None
+    assert read_number("1." + "0" * 15, "en") is None
+    assert read_number("1,000,000,000,000,000", "en") is None
+
+
+@pytest.mark.parametrize("digits", [16, 29, 50, 60])
+@pytest.mark.parametrize(
+    ("field", "unit"),
+    [
+        ("height_cm", " in"),
+        ("height_cm", " m"),
+        ("weight_kg", " lb"),
+        ("platelets", "/µL"),
+        ("anc", ""),
+        ("blasts_per_mm3", " x10^9/L"),
+        ("bsa_m2", ""),
+    ],
+)
+def test_huge_numbers_are_refused_before_any_arithmetic(digits: int, field: str, unit: str) -> None:
+    # once raised decimal.InvalidOperation: 50 digits x 2.54 quantized beyond 28 digits
+    assert key_of(parse_quantity("9" * digits + unit, field)) == p.NOT_A_NUMBER
+    assert key_of(parse_quantity("1" + "0" * (digits - 1) + unit, field)) == p.NOT_A_NUMBER
+
+
+#: Digit strings of any length up to 60, uniformly (st.text favours short ones).
+LONG_DIGITS = st.integers(min_value=1, max_value=60).flatmap(
+    lambda size: st.text(alphabet=string.digits, min_size=size, max_size=size)
+)
+FIELD_UNITS = sorted(
+    {(field, unit) for field, spec in p.FIELDS.items() for unit in {*spec.units, *spec.refused}}
+    | {(field, "kg") for field in LIMITS}
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        LONG_DIGITS,
+        st.tuples(LONG_DIGITS, st.sampled_from(".,"), LONG_DIGITS).map("".join),
+        st.text(alphabet=string.digits + ".,", min_size=1, max_size=70),
+    ),
+    st.sampled_from(FIELD_UNITS),
+    st.sampled_from(LOCALES),
+)
+def test_any_digits_with_any_unit_never_raise(
+    number: str, field_unit: tuple[str, str], locale: str
+) -> None:
+    field, unit = field_unit
+    for text in (number + unit, f"{number} {unit}"):
+        result = parse_quantity(text, field, locale)
+        if isinstance(result, Problem):
+            assert result.key in PROBLEM_KEYS and result.field == field
+        else:
+            low, high = limits(field)
+            assert low <= result <= high
 
 
 def test_italian_yes_with_grave_accent() -> None:

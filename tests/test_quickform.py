@@ -126,8 +126,15 @@ def test_every_key_maps_to_a_request_field() -> None:
                 "dose_level": 1,
             },
         ),
-        ("irr none", "en", {"infusion_reaction": "none"}),
-        ("irr Severe", "en", {"infusion_reaction": "severe"}),
+        ("c 1 irr none", "en", {"cycle": 1, "infusion_reaction": "none"}),
+        ("irr Severe, plt 40", "en", {"infusion_reaction": "severe", "platelets": D(40)}),
+        ("irr mild grade 2", "en", {"infusion_reaction": "mild", "nonheme_grade": 2}),
+        ("plt 40 vod", "en", {"platelets": D(40), "vod": True}),
+        ("vod; anc 0.8", "en", {"vod": True, "anc": D("0.8")}),
+        ("vod yes", "en", {"vod": True}),
+        ("pregnant no", "en", {"pregnant": False}),
+        ("sex f pregnant", "en", {"sex": "female", "pregnant": True}),
+        ("sex female breastfeeding", "en", {"sex": "female", "breastfeeding": True}),
         (
             "sex f pregnant no breastfeeding no",
             "en",
@@ -143,7 +150,9 @@ def test_every_key_maps_to_a_request_field() -> None:
         ("bsa_formula dubois", "en", {"bsa_formula": "dubois"}),
         ("formula Mosteller", "en", {"bsa_formula": "mosteller"}),
         ("resp no response", "en", {"response": "none"}),
-        ("grade 2", "en", {"nonheme_grade": 2}),
+        ("plt 40 grade 2", "en", {"platelets": D(40), "nonheme_grade": 2}),
+        ("plt 40", "en", {"platelets": D(40)}),
+        ("c 2", "en", {"cycle": 2}),
         ("bsa 1.8 bsa 1.80", "en", {"bsa_m2": D("1.8"), **BODY_BY_BSA}),
     ],
 )
@@ -170,7 +179,31 @@ def test_quick_form_values(text: str, locale: str, expected: dict[str, object]) 
         "f",
         "m",
         "female pregnant",
+        "female breastfeeding",
+        "pregnant",
         "vod",
+        "VOD",
+        "grade 2",
+        "Grade 3",
+        "grade 4",
+        "irr mild",
+        "IRR severe",
+        "irr none",
+        "grade 2 grade 3",
+        "2 3 3",
+        "1.2 1 1",
+        "normal",
+        "0",
+        "no",
+        "unknown",
+        "mosteller",
+        "7 days",
+        "45 y",
+        "90 mL/min",
+        "1.80 m 75 kg",
+        "1,80 m 75,5 kg",
+        "5000/mm3",
+        "tomorrow",
         "today",
         "25.11.2026",
         "80,000/µL",
@@ -210,7 +243,7 @@ def test_values_may_hold_units_and_spaces() -> None:
         ("w 75 cm", "weight_kg", p.WRONG_UNIT),
         ("cycle 0", "cycle", p.NOT_A_WHOLE_NUMBER),
         ("c 1.5", "cycle", p.NOT_A_WHOLE_NUMBER),
-        ("grade 5", "nonheme_grade", p.NOT_A_WHOLE_NUMBER),
+        ("c 1 grade 5", "nonheme_grade", p.NOT_A_WHOLE_NUMBER),
         ("level 3", "dose_level", p.NOT_A_WHOLE_NUMBER),
         ("hsct maybe", "hsct_planned", p.NOT_YES_NO),
         ("resp PR", "response", p.NOT_A_RESPONSE),
@@ -218,7 +251,9 @@ def test_values_may_hold_units_and_spaces() -> None:
         ("last 1.1.26", "last_dose_date", p.TWO_DIGIT_YEAR),
         ("start 2030-01-01", "start_date", p.DATE_TOO_FAR),
         ("start someday", "start_date", p.NOT_A_DATE),
-        ("irr moderate", "infusion_reaction", p.NOT_AN_OPTION),
+        ("c 1 irr moderate", "infusion_reaction", p.NOT_AN_OPTION),
+        ("plt 40 no vod yes", "platelets", p.WRONG_UNIT),
+        ("plt 40 nicht vod", "platelets", p.WRONG_UNIT),
         ("sex x", "sex", p.NOT_AN_OPTION),
         ("formula haycock", "bsa_formula", p.NOT_AN_OPTION),
         ("bsa 1.8 foo 3", "bsa_m2", p.NOT_A_NUMBER),
@@ -240,12 +275,30 @@ def test_good_values_are_kept_next_to_a_problem() -> None:
     assert problem.suggestion == D("1.5")
 
 
-@pytest.mark.parametrize("text", ["h 180 height 170", "bsa 1.8 bsa 1.9", "c 1 cycle 2"])
-def test_conflicting_duplicates_are_a_problem_and_not_taken(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("h 180 height 170", "height_cm", D(170)),
+        ("bsa 1.8 bsa 1.9", "bsa_m2", D("1.9")),
+        ("c 1 cycle 2", "cycle", 2),
+        ("plt 80; plt 40", "platelets", D(40)),
+        ("plt abc plt 40", "platelets", D(40)),
+        ("resp CR resp none", "response", "none"),
+    ],
+)
+def test_duplicates_the_last_one_wins(text: str, field: str, value: object) -> None:
     form = read(text)
-    assert [problem.key for problem in form.problems] == [p.CONFLICTING_VALUES]
-    assert form.problems[0].field in {"height_cm", "bsa_m2", "cycle"}
-    assert form.problems[0].field not in form.values
+    assert form.is_quick_form
+    assert form.problems == []
+    assert form.values[field] == value
+
+
+def test_duplicates_a_last_bad_value_is_the_problem() -> None:
+    form = read("plt 40 plt abc c 1")
+    assert form.values == {"cycle": 1}
+    assert [(problem.key, problem.field) for problem in form.problems] == [
+        (p.NOT_A_NUMBER, "platelets")
+    ]
 
 
 def test_unknown_keys_are_reported() -> None:
@@ -287,10 +340,59 @@ def test_keys_are_case_insensitive() -> None:
     }
 
 
-def test_key_without_value_is_ignored() -> None:
+def test_key_without_value_is_reported_as_ignored() -> None:
     form = read("bsa 1.8 cycle")
     assert form.values == {"bsa_m2": D("1.8"), **BODY_BY_BSA}
     assert form.problems == []
+    assert form.unknown == ["cycle"]
+
+
+@pytest.mark.parametrize("key", ["hsct", "mrd", "gilbert", "start", "sex", "grade", "irr"])
+def test_a_bare_key_that_would_change_the_plan_is_never_assumed(key: str) -> None:
+    form = read(f"plt 40 {key}")
+    assert form.values == {"platelets": D(40)}
+    assert form.unknown == [key]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plt 40 no vod", {"platelets": D(40), "vod": False}),
+        (
+            "c 1 sex f not pregnant no breastfeeding",
+            {"cycle": 1, "sex": "female", "pregnant": False, "breastfeeding": False},
+        ),
+        (
+            "c 1 no hsct, Kein gilbert",
+            {"cycle": 1, "hsct_planned": False, "gilbert_or_hemolysis": False},
+        ),
+        ("c 1 no  vod", {"cycle": 1, "vod": False}),
+    ],
+)
+def test_a_negation_before_a_yes_no_key_means_no(text: str, expected: dict[str, object]) -> None:
+    form = read(text)
+    assert (form.values, form.problems, form.unknown) == (expected, [], [])
+
+
+def test_no_response_is_a_value_not_a_key() -> None:
+    form = read("resp No Response c 2")
+    assert (form.values, form.unknown) == ({"response": "none", "cycle": 2}, [])
+
+
+def test_a_bare_flag_after_an_unreadable_value_is_not_assumed() -> None:
+    # an unknown negation ("nicht") ends up in the value before: vod must not become yes
+    form = read("plt 40 nicht vod")
+    assert "vod" not in form.values
+    assert form.unknown == ["vod"]
+    form = read("hi vod c 1")
+    assert form.values == {"cycle": 1}
+    assert form.unknown == ["hi", "vod"]
+
+
+def test_bare_flags_mean_yes() -> None:
+    form = read("c 1, vod, pregnant, breastfeeding")
+    assert form.values == {"cycle": 1, "vod": True, "pregnant": True, "breastfeeding": True}
+    assert form.unknown == []
 
 
 def test_bsa_and_height_weight_together_keep_both() -> None:
@@ -324,6 +426,9 @@ def test_any_combination_of_good_pairs_is_read(
 ) -> None:
     text = separator.join(f"{key}{assign}{GOOD_PAIRS[key][0]}" for key in keys)
     form = read(text)
+    if keys == ["irr"]:  # alone, "irr mild" is the toxicity step's answer
+        assert form == QuickForm()
+        return
     assert form.problems == []
     assert form.unknown == []
     assert form.is_quick_form
