@@ -34,7 +34,7 @@ NAMES: dict[str, str] = {
 }
 #: Languages whose catalogs are complete (tests/test_catalogs.py proves it): only these are
 #: offered, so nobody is silently answered in English under another language's name.
-SHIPPED: tuple[str, ...] = ("en", "es", "it", "pt", "ru", "zh", "ar")
+SHIPPED: tuple[str, ...] = tuple(NAMES)
 LANGUAGES: dict[str, str] = {code: NAMES[code] for code in SHIPPED}
 RTL = frozenset({"ar"})
 _ISOLATE_START = "\u2068"
