@@ -155,15 +155,23 @@ for _names, _field_name, _reader in (
 #: Keys that a negation word before them sets to no: "plt 40 no vod", "not pregnant".
 NEGATABLE = frozenset(("vod", "pregnant", "breastfeeding", "hsct", "gilbert"))
 _NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
+
+
+def _key_pattern(key: str) -> str:
+    # "resp no response": there "response" is part of the value, not a key. Only that key gets
+    # the look-behind: "hsct=no anc=1.5" must still find "anc".
+    return r"(?<!no )response" if key == "response" else re.escape(key)
+
+
 _KEY = re.compile(
-    r"(?<!\w)(?<!no )"  # "resp no response": "response" is part of the value, not a key
+    r"(?<!\w)"
     + r"(?:(?P<neg>"
     + "|".join(_NEGATIONS)
     + r")\s+(?=(?:"
     + "|".join(sorted(NEGATABLE))
     + r")(?!\w)))?"
     + r"(?P<key>"
-    + "|".join(sorted(map(re.escape, KEYS), key=len, reverse=True))
+    + "|".join(_key_pattern(key) for key in sorted(KEYS, key=len, reverse=True))
     + r")(?!\w)\s*(?:[=:]\s*)?",
     re.IGNORECASE,
 )

@@ -475,3 +475,23 @@ def test_either_module_can_be_imported_first(first: str) -> None:
         "assert parse_quick_form is quickform.parse_quick_form\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "bsa=1,8 cycle=2 response=CRi hsct=no anc=1.5 plt=80",
+            {"hsct_planned": False, "anc": Decimal("1.5"), "platelets": Decimal("80")},
+        ),
+        ("hsct no anc 2 plt 90", {"hsct_planned": False, "anc": Decimal("2")}),
+        ("vod no plt 40", {"vod": False, "platelets": Decimal("40")}),
+        ("gilbert no bili 2", {"gilbert_or_hemolysis": False, "bilirubin_uln": Decimal("2")}),
+        ("c 2 resp no response anc 1", {"response": "none", "anc": Decimal("1")}),
+    ],
+)
+def test_a_no_answer_never_swallows_the_next_key(text: str, expected: dict) -> None:
+    form = parse_quick_form(text, TODAY)
+    assert not form.unknown and not form.problems, (form.unknown, form.problems)
+    for field, value in expected.items():
+        assert form.values[field] == value
