@@ -165,13 +165,20 @@ class BotService:
 
     # Dialog ----------------------------------------------------------------------------
 
-    async def _dialog(self, update: Update, step: Callable[[Conversation], list[Reply]]) -> None:
+    async def _dialog(
+        self,
+        update: Update,
+        step: Callable[[Conversation], list[Reply]],
+        chosen_language: str | None = None,
+    ) -> None:
         chat = update.effective_chat
         assert chat is not None and update.effective_user is not None
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         async with lock:
             try:
-                conversation = self._load(chat.id, update.effective_user.language_code)
+                conversation = self._load(
+                    chat.id, update.effective_user.language_code, chosen_language
+                )
                 replies = step(conversation)
                 self.store.save(chat.id, conversation.to_dict())
             except StoreUnavailable:
@@ -185,10 +192,14 @@ class BotService:
                 return
         await self._send_replies(update, conversation.lang, replies)
 
-    def _load(self, chat_id: int, language_code: str | None) -> Conversation:
-        lang = self.store.language(chat_id)
-        if lang is None:
-            lang = closest_language(language_code)
+    def _load(
+        self, chat_id: int, language_code: str | None, chosen_language: str | None = None
+    ) -> Conversation:
+        """The chat's conversation in its language: one chosen now, else the stored one, else
+        the closest to Telegram's (stored from then on)."""
+        lang = chosen_language or self.store.language(chat_id)
+        if lang is None or chosen_language:
+            lang = lang or closest_language(language_code)
             self.store.set_language(chat_id, lang)
         data = self.store.load(chat_id)
         conversation = Conversation.from_dict(data) if data else Conversation(lang)
@@ -199,8 +210,7 @@ class BotService:
         chat = update.effective_chat
         assert chat is not None and update.effective_user is not None
         bot = context_bot(update)
-        lang = self.store.language(chat.id) or closest_language(update.effective_user.language_code)
-        renderer = Renderer(lang, html=True)
+        renderer = Renderer(self._language(update), html=True)
         if command == "/forget":
             self.store.forget(chat.id)
             await self._send(chat.id, renderer.text(texts.FORGOTTEN), None, bot)
@@ -217,19 +227,27 @@ class BotService:
         assert chat is not None
         await self._answer(query, None)
         await _remove_keyboard(query)
-        self.store.set_language(chat.id, lang)
-        data = self.store.load(chat.id)
-        conversation = Conversation.from_dict(data) if data else Conversation(lang)
-        conversation.lang = lang
-        replies = [Reply("notice", texts.LANGUAGE_SET), *current(conversation)]
-        self.store.save(chat.id, conversation.to_dict())
-        await self._send_replies(update, lang, replies)
+        await self._dialog(
+            update,
+            lambda conversation: [Reply("notice", texts.LANGUAGE_SET), *current(conversation)],
+            chosen_language=lang,
+        )
 
     async def _notice(self, update: Update, key: str) -> None:
         chat = update.effective_chat
-        assert chat is not None and update.effective_user is not None
-        lang = self.store.language(chat.id) or closest_language(update.effective_user.language_code)
-        await self._send(chat.id, Renderer(lang, html=True).text(key), None, context_bot(update))
+        assert chat is not None
+        text = Renderer(self._language(update), html=True).text(key)
+        await self._send(chat.id, text, None, context_bot(update))
+
+    def _language(self, update: Update) -> str:
+        """The chat's stored language, else the closest to Telegram's; never fails on storage."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        try:
+            stored = self.store.language(chat.id)
+        except StoreUnavailable:
+            stored = None
+        return stored or closest_language(user.language_code)
 
     # Sending ---------------------------------------------------------------------------
 
