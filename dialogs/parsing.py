@@ -26,15 +26,11 @@ from typing import TYPE_CHECKING, Literal
 from babel.core import UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 
+from dialogs.messages import N_
 from rules.models import LIMITS
 
 if TYPE_CHECKING:
     from dialogs.quickform import KEYS, QuickForm, parse_quick_form
-
-
-def N_(message: str) -> str:
-    """Marks a message template for extraction by Babel; the text is the gettext msgid."""
-    return message
 
 
 NOT_A_NUMBER = N_(
