@@ -20,7 +20,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
 from bot.logsetup import configure_logging
+from bot.ordering import ChatOrderedProcessor
 from bot.store import SessionStore, StoreUnavailable
+from bot.transport import AiohttpRequest
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -77,10 +79,11 @@ def build_application(
     if rate_limit:  # Telegram's own limits; off only to measure our per-update cost
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = (
-        builder.connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(15)
-        .get_updates_read_timeout(40)
+        builder.request(AiohttpRequest(connect_timeout=10, read_timeout=15, write_timeout=15))
+        .get_updates_request(
+            AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
+        )
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(post_init)
         .post_stop(post_stop)
         .build()

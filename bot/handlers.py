@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import logging
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -65,8 +64,6 @@ class BotService:
         self.ruleset = ruleset
         self.today = today
         self.retry_delay = retry_delay
-        # A chat's lock lives only while a message of that chat is being handled.
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -173,23 +170,16 @@ class BotService:
     ) -> None:
         chat = update.effective_chat
         assert chat is not None and update.effective_user is not None
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        async with lock:
-            try:
-                conversation = self._load(
-                    chat.id, update.effective_user.language_code, chosen_language
-                )
-                replies = step(conversation)
-                self.store.save(chat.id, conversation.to_dict())
-            except StoreUnavailable:
-                lang = closest_language(update.effective_user.language_code)
-                await self._send(
-                    chat.id,
-                    Renderer(lang, html=True).text(texts.UNAVAILABLE),
-                    None,
-                    context_bot(update),
-                )
-                return
+        # No lock here: ChatOrderedProcessor runs one update of a chat at a time.
+        try:
+            conversation = self._load(chat.id, update.effective_user.language_code, chosen_language)
+            replies = step(conversation)
+            self.store.save(chat.id, conversation.to_dict())
+        except StoreUnavailable:
+            lang = closest_language(update.effective_user.language_code)
+            text = Renderer(lang, html=True).text(texts.UNAVAILABLE)
+            await self._send(chat.id, text, None, context_bot(update))
+            return
         await self._send_replies(update, conversation.lang, replies)
 
     def _load(

@@ -20,6 +20,7 @@ from tests.botapi_emulator import BotApiEmulator, parse_html, utf16_len
 
 Started = tuple[Any, SessionStore]
 CHAT = 4242
+OTHER_CHAT = 4343
 
 
 async def start_bot(
@@ -272,6 +273,39 @@ async def test_429_500_and_slow_answers_lose_no_reply(emulator: BotApiEmulator, 
     assert sum("cycle" in text.lower() for text in prompts) == 1
     assert sum("Response so far" in text for text in prompts) == 1
     assert sum("transplant" in text for text in prompts) == 1
+
+
+async def test_a_slow_answer_to_one_chat_does_not_hold_up_another(
+    emulator: BotApiEmulator, bot
+) -> None:
+    await bot()
+    await emulator.send_text(CHAT, "/start")
+    await emulator.send_text(OTHER_CHAT, "/start")
+    await settle(emulator)
+    before, sends = len(emulator.sent(CHAT)), len(emulator.calls_to("sendMessage"))
+    other_before = len(emulator.sent(OTHER_CHAT))
+    emulator.delay_next("sendMessage", 3.0)
+    await emulator.send_text(CHAT, "1.8")
+    await emulator.wait_for(lambda: len(emulator.calls_to("sendMessage")) > sends, timeout=5)
+    # CHAT's answer is now held by Telegram; the other clinician is answered meanwhile.
+    await emulator.send_text(OTHER_CHAT, "1.8")
+    await emulator.wait_for_messages(OTHER_CHAT, other_before + 1, timeout=2)
+    assert len(emulator.sent(CHAT)) == before
+    await emulator.wait_for_messages(CHAT, before + 1)
+
+
+async def test_quick_messages_of_one_chat_are_answered_in_order(
+    emulator: BotApiEmulator, bot
+) -> None:
+    await bot()
+    await emulator.send_text(CHAT, "/start")
+    before = len(await settle(emulator))
+    emulator.delay_next("sendMessage", 1.0)  # the first answer is slow; the second must wait
+    await emulator.send_text(CHAT, "1.8")
+    await emulator.send_text(CHAT, "2")
+    messages = await emulator.wait_for_messages(CHAT, before + 2)
+    first, second = messages[before]["text"], messages[before + 1]["text"]
+    assert "cycle" in first.lower() and "Response so far" in second
 
 
 def free_port() -> int:
