@@ -208,6 +208,7 @@ _HTML_TAGS = {
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_SPECIAL_RE = re.compile(r"[<&]")
 _TAG_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _ATTR_RE = re.compile(
     r"\s*([A-Za-z][A-Za-z0-9_-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?"
@@ -272,10 +273,12 @@ def parse_html(text: str, strict: bool = True) -> tuple[str, list[JSON]]:
             position += utf16_len(decoded)
             i = end
             continue
-        if char != "<":
-            plain.append(char)
-            position += utf16_len(char)
-            i += 1
+        if char != "<":  # a run of plain text up to the next tag or entity
+            special = _SPECIAL_RE.search(text, i)
+            end = special.start() if special else len(text)
+            plain.append(text[i:end])
+            position += utf16_len(text[i:end])
+            i = end
             continue
         following = text[i + 1 : i + 2]
         if not (following.isascii() and (following.isalpha() or following == "/")):
