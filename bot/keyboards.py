@@ -6,6 +6,8 @@ so a press on an older message is recognised as stale instead of answering a new
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.render import Renderer
@@ -39,16 +41,21 @@ def choices_keyboard(
 ) -> InlineKeyboardMarkup | None:
     if not choices:
         return None
-    buttons = [
-        InlineKeyboardButton(renderer.choice(choice), callback_data=encode(token, choice.value))
-        for choice in choices
-    ]
-    longest = max(len(button.text) for button in buttons)
+    labelled = tuple((renderer.choice(choice), encode(token, choice.value)) for choice in choices)
+    return _keyboard(labelled, per_row)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard(labelled: tuple[tuple[str, str], ...], per_row: int) -> InlineKeyboardMarkup:
+    """Built once per distinct keyboard: PTB's objects are immutable and dear to build (a third
+    of a guided turn's own CPU), and clinicians at the same step are shown the same keyboard."""
+    longest = max(len(label) for label, _ in labelled)
     width = 1 if longest > 24 else 2 if longest > 12 else per_row
-    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
-    return InlineKeyboardMarkup(rows)
+    buttons = [InlineKeyboardButton(label, callback_data=data) for label, data in labelled]
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
+@functools.cache
 def language_keyboard() -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(name, callback_data=f"{LANGUAGE_PREFIX}{SEPARATOR}{code}")
