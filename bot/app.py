@@ -55,19 +55,21 @@ def build_application(
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,
     )
-    purge_task: dict[str, asyncio.Task[None]] = {}
+    background: list[asyncio.Task[None]] = []
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         store.purge_expired()
-        await register_commands(application.bot)
-        purge_task["task"] = asyncio.create_task(_purge_periodically(store, purge_interval))
+        # The command menu is a convenience: the bot answers before it is registered (ten
+        # round trips to Telegram), and a failure to register it is logged, not fatal.
+        background.append(asyncio.create_task(_register_menu(application.bot)))
+        background.append(asyncio.create_task(_purge_periodically(store, purge_interval)))
 
     async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        task = purge_task.pop("task", None)
-        if task is not None:
+        for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        background.clear()
 
     # Any: the builder's generic type changes when a rate limiter is set.
     builder: Any = (
@@ -90,6 +92,12 @@ def build_application(
     )
     service.register(application)
     return application
+
+
+async def _register_menu(bot: Any) -> None:
+    refused = await register_commands(bot)
+    if refused:
+        logger.warning("command menu not registered in %d languages", refused)
 
 
 async def _purge_periodically(store: SessionStore, interval: float) -> None:

@@ -218,9 +218,17 @@ async def test_long_text_is_refused_clearly(emulator: BotApiEmulator, bot) -> No
 
 async def test_commands_are_registered_for_every_language(emulator: BotApiEmulator, bot) -> None:
     await bot()
-    assert set(emulator.commands) == {None, *LANGUAGES}
+    await emulator.wait_for(lambda: set(emulator.commands) == {None, *LANGUAGES}, timeout=5)
     names = {command["command"] for command in emulator.commands[None]}
     assert {"start", "new", "back", "cancel", "help", "language", "about", "forget"} <= names
+
+
+async def test_a_failed_command_menu_does_not_stop_the_bot(emulator: BotApiEmulator, bot) -> None:
+    emulator.fail_next("setMyCommands", status=500, times=20)
+    await bot()
+    await emulator.wait_for(lambda: len(emulator.calls_to("setMyCommands")) >= 10, timeout=5)
+    reply = await say(emulator, "/start")
+    assert "Besponsa" in reply["text"]
 
 
 async def test_forget_erases_the_chat(emulator: BotApiEmulator, bot) -> None:
