@@ -12,7 +12,7 @@ An echo bot on PTB's defaults (httpx, one update at a time) is measured too, for
 Both bots run without AIORateLimiter: it paces sending to Telegram's own limit (about 30
 messages per second), which would hide the cost of our code behind the same constant.
 
-Run from the repository root: .venv/bin/python bench/bench_bot.py [updates per workload]
+Run from the repository root: .venv/bin/python bench/bench_bot.py [updates per workload] [rounds]
 """
 
 from __future__ import annotations
@@ -33,15 +33,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import build_application
 from bot.config import load_settings
+from bot.keyboards import choices_keyboard
 from bot.ordering import ChatOrderedProcessor
 from bot.store import SessionStore
 from bot.transport import AiohttpRequest
 from dialogs.dialog import handle_text, start
 from dialogs.machine import Conversation
+from dialogs.render import Renderer
 from tests.botapi_emulator import TOKEN, BotApiEmulator
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -61,29 +64,27 @@ class Emulator:
         self.base_file_url = f"http://127.0.0.1:{port}/file/bot"
 
 
-def _echo_handlers(application: App) -> App:
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(update.effective_message.text or "")
-
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    return application
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(update.effective_message.text or "")
 
 
 def echo_bot_defaults(emulator: Emulator, _: Path) -> App:
     """PTB's defaults: httpx, one update at a time."""
-    return _echo_handlers(
+    application = (
         ApplicationBuilder()
         .token(emulator.token)
         .base_url(emulator.base_url)
         .base_file_url(emulator.base_file_url)
         .build()
     )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    return application
 
 
-def echo_bot(emulator: Emulator, _: Path) -> App:
-    """The floor: the dosing bot's Application, transport and processor, with no work."""
-    return _echo_handlers(
+def same_stack(emulator: Emulator) -> App:
+    """The dosing bot's Application, transport and update processor, with no handlers."""
+    return (
         ApplicationBuilder()
         .token(emulator.token)
         .base_url(emulator.base_url)
@@ -93,6 +94,13 @@ def echo_bot(emulator: Emulator, _: Path) -> App:
         .concurrent_updates(ChatOrderedProcessor())
         .build()
     )
+
+
+def echo_bot(emulator: Emulator, _: Path) -> App:
+    """The floor: the dosing bot's stack doing no work."""
+    application = same_stack(emulator)
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    return application
 
 
 def dosing_bot(emulator: Emulator, folder: Path) -> App:
@@ -107,15 +115,46 @@ def dosing_bot(emulator: Emulator, folder: Path) -> App:
     return build_application(settings, store, rate_limit=False)
 
 
-def dosing_sends(script: list[str]) -> int:
-    """Messages the dosing bot sends one chat for `script` (one per reply)."""
-    conversation, today, sends = Conversation(), dt.date(2026, 11, 25), 0
+def dosing_replies(script: list[str]) -> dict[str, list[tuple[str, Any]]]:
+    """The dosing bot's messages (HTML, keyboard) for each message of `script`, as one chat
+    gets them."""
+    conversation, today = Conversation(), dt.date(2026, 11, 25)
+    renderer, answers = Renderer("en", html=True), {}
     for text in script:
         replies = (
             start(conversation) if text == "/start" else handle_text(conversation, text, today)
         )
-        sends += len(replies)
-    return sends
+        answers[text] = [
+            (renderer.reply(reply), choices_keyboard(reply.choices, reply.token, renderer))
+            for reply in replies
+        ]
+    return answers
+
+
+def dosing_sends(script: list[str]) -> int:
+    """Messages the dosing bot sends one chat for `script`."""
+    return sum(len(replies) for replies in dosing_replies(script).values())
+
+
+def replay_bot(script: list[str]) -> Callable[[Emulator, Path], App]:
+    """The dosing bot's messages sent on the echo bot's stack with no dialog, rules or store:
+    what python-telegram-bot costs for those messages alone."""
+    answers = dosing_replies(script)
+
+    def build(emulator: Emulator, _: Path) -> App:
+        async def replay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message = update.effective_message
+            assert message is not None and message.text is not None
+            for html, markup in answers[message.text]:
+                await message.get_bot().send_message(
+                    message.chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+
+        application = same_stack(emulator)
+        application.add_handler(MessageHandler(filters.TEXT, replay))
+        return application
+
+    return build
 
 
 @dataclass
@@ -127,7 +166,7 @@ class Run:
 
     def line(self, name: str) -> str:
         return (
-            f"{name:<22} {self.seconds * 1000 / self.updates:5.2f} ms/update "
+            f"{name:<23} {self.seconds * 1000 / self.updates:5.2f} ms/update "
             f"{self.updates / self.seconds:7,.0f} updates/s   "
             f"CPU {self.cpu * 1000 / self.updates:4.2f} ms/update "
             f"(emulator {self.emulator_cpu * 1000 / self.updates:4.2f})"
@@ -192,21 +231,36 @@ async def cold_start() -> float:
     return elapsed
 
 
-async def main(updates: int) -> None:
+async def main(updates: int, rounds: int) -> None:
+    """Every bot once per round, rounds interleaved; the median round of each is shown, since
+    other work on a shared machine moves single runs by ±30 %."""
     for name, script in WORKLOADS.items():
         chats = max(updates // len(script), 1)
         print(f"{name}: {chats} chats × {len(script)} messages = {chats * len(script)} updates")
-        reference = await measure(echo_bot_defaults, chats, script, chats * len(script))
-        echo = await measure(echo_bot, chats, script, chats * len(script))
-        dosing = await measure(dosing_bot, chats, script, chats * dosing_sends(script))
-        print(reference.line("echo, PTB defaults"))
-        print(echo.line("echo, same stack"))
-        print(dosing.line("dosing bot"))
-        ratio = (dosing.seconds / dosing.updates) / (echo.seconds / echo.updates)
+        bots = {
+            "echo, PTB defaults": echo_bot_defaults,
+            "echo, same stack": echo_bot,
+            "our messages, no work": replay_bot(script),
+            "dosing bot": dosing_bot,
+        }
+        echo_sends = chats * len(script)
+        runs: dict[str, list[Run]] = {bot: [] for bot in bots}
+        for _ in range(rounds):
+            for bot, build in bots.items():
+                sends = echo_sends if bot.startswith("echo") else chats * dosing_sends(script)
+                runs[bot].append(await measure(build, chats, script, sends))
+        for bot, done in runs.items():
+            print(sorted(done, key=lambda run: run.seconds)[len(done) // 2].line(bot))
+        median = {
+            bot: sorted(run.seconds for run in done)[len(done) // 2] for bot, done in runs.items()
+        }
+        ratio = median["dosing bot"] / median["echo, same stack"]
         print(f"ratio dosing/echo (same stack): {ratio:.2f}× (target ≤ 1.5×)\n")
-    starts = sorted([await cold_start() for _ in range(3)])
-    print(f"cold start to first getUpdates: median {starts[1]:.2f} s (target ≤ 1 s)")
+    starts = sorted([await cold_start() for _ in range(2 * rounds + 1)])
+    median_start = starts[rounds]
+    print(f"cold start to first getUpdates: median {median_start:.2f} s of {len(starts)} runs")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
+    arguments = [int(argument) for argument in sys.argv[1:]]
+    asyncio.run(main(*arguments[:1] or [2000], *arguments[1:2] or [3]))

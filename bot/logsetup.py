@@ -3,7 +3,8 @@
 httpx logs every request URL at INFO and the URL holds the token; PTB's updater, bot and
 webhook handler log raw updates (message text, so lab values) at DEBUG. Two layers keep them
 out: those loggers are set to WARNING, and the handler's PrivacyFilter drops any of their
-records below WARNING whatever the levels (a library or a later call may lower them). The
+records below WARNING whatever the levels (a library or a later call may lower them), and
+withholds the arguments of the rest, since PTB's errors quote the updates they failed on. The
 filter also redacts anything shaped like a bot token from every record, tracebacks included.
 Our own logs name only update ids, kinds, commands and timings (log_update).
 """
@@ -21,7 +22,16 @@ REDACTED = "<token>"
 #: level. This covers telegram.ext.Updater, telegram.ext._utils.webhookhandler and
 #: tornado.access named in engineering-notes.md, and telegram.ext.ExtBot, which also logs
 #: whole updates at DEBUG. `transitions` logs every state change at INFO.
-LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "tornado", "h2", "hpack", "transitions")
+LIBRARY_LOGGERS = (
+    "telegram",
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "tornado",
+    "h2",
+    "hpack",
+    "transitions",
+)
 FORMAT = "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _COMMAND = re.compile(r"/[a-z_]{1,31}")  # at most 32 characters
@@ -37,11 +47,17 @@ def redact(text: str) -> str:
 
 
 class PrivacyFilter(logging.Filter):
-    """Drops library records below WARNING; redacts bot tokens from every other record."""
+    """Drops library records below WARNING and the arguments of the others; redacts bot
+    tokens from every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING and _in_libraries(record.name):
-            return False
+        if _in_libraries(record.name):
+            if record.levelno < logging.WARNING:
+                return False
+            if record.args:
+                # PTB's errors quote what Telegram sent ("Received data was %r"): an update,
+                # so a lab value. The text stays; what it quotes is withheld.
+                record.msg, record.args = f"{record.msg} [arguments withheld]", None
         try:
             message = record.getMessage()
         except Exception:
