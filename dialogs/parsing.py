@@ -17,6 +17,7 @@ re-exported here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def normalise(text: str) -> str:
     superscripts, fractions and circled numbers stay as they are, so "1.8²" or "½" are refused
     instead of read as 1.82 or 12.
     """
+    if text.isascii():  # the common case: nothing to map but tabs and carriage returns
+        return text.translate(_SPACES).strip()
     chars = []
     for char in text.translate(_SEPARATORS).translate(_SPACES):
         if unicodedata.category(char) == "Nd":
@@ -143,6 +146,7 @@ def normalise(text: str) -> str:
     return "".join(chars).strip()
 
 
+@functools.lru_cache(maxsize=64)
 def decimal_separator(locale: str) -> str:
     """The locale's decimal separator as '.' or ',' (unknown or malformed locale: '.')."""
     try:
