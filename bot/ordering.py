@@ -8,7 +8,7 @@ handling of an update, sending included.
 
 Order within a chat relies on two FIFO queues: the Application starts one task per update in
 the order Telegram delivered them, and asyncio's Semaphore and Lock wake their waiters in
-arrival order (CPython 3.11.1 and later).
+arrival order (CPython 3.11 and later, python/cpython#93222).
 """
 
 from __future__ import annotations
