@@ -52,6 +52,9 @@ class AiohttpRequest(BaseRequest):
                 headers={"User-Agent": self.USER_AGENT},
                 # Telegram's answers are JSON for PTB to parse, never cookies or redirects.
                 cookie_jar=aiohttp.DummyCookieJar(),
+                # HTTPS_PROXY / NO_PROXY, as PTB's own client honours them: hospital networks
+                # often reach the internet only through a proxy.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:

@@ -73,6 +73,21 @@ async def test_a_refused_connection_names_no_token() -> None:
     assert "SECRET" not in str(raised.value) and "SECRET" not in repr(raised.value)
 
 
+async def test_the_proxy_named_in_the_environment_is_used(
+    emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The emulator stands in for the proxy: it answers the absolute-form request it is sent,
+    # and the host in the URL does not exist, so only the proxy can answer.
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{emulator.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest(connect_timeout=2)
+    url = "http://api.telegram.invalid/bot"
+    async with Bot(emulator.token, base_url=url, request=request) as bot:
+        me = await bot.get_me()
+    assert me.is_bot
+
+
 async def test_uploads_are_refused_before_anything_is_sent() -> None:
     request = AiohttpRequest()
     await request.initialize()
