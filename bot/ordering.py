@@ -9,6 +9,10 @@ handling of an update, sending included.
 Order within a chat relies on two FIFO queues: the Application starts one task per update in
 the order Telegram delivered them, and asyncio's Semaphore and Lock wake their waiters in
 arrival order (CPython 3.11 and later, python/cpython#93222).
+
+An update waiting for its chat's lock holds one of the MAX_CONCURRENT_UPDATES slots, so a chat
+that floods the bot can slow the others for as long as its backlog lasts; Telegram limits how
+fast one user can send, and only allowed users get this far.
 """
 
 from __future__ import annotations
