@@ -11,8 +11,8 @@ the order Telegram delivered them, and asyncio's Semaphore and Lock wake their w
 arrival order (CPython 3.11 and later, python/cpython#93222).
 
 An update waiting for its chat's lock holds one of the MAX_CONCURRENT_UPDATES slots, so a chat
-that floods the bot can slow the others for as long as its backlog lasts; Telegram limits how
-fast one user can send, and only allowed users get this far.
+that floods the bot can slow the others while its backlog lasts (the allowlist is checked
+inside the update, after the slot is taken); Telegram limits how fast one user can send.
 """
 
 from __future__ import annotations
