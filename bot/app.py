@@ -95,9 +95,10 @@ def build_application(
 
 
 async def _register_menu(bot: Any) -> None:
-    refused = await register_commands(bot)
-    if refused:
-        logger.warning("command menu not registered in %d languages", refused)
+    errors = await register_commands(bot)
+    if errors:
+        kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
+        logger.warning("command menu not registered in %d languages (%s)", len(errors), kinds)
 
 
 async def _purge_periodically(store: SessionStore, interval: float) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -332,15 +332,12 @@ def command_menu(lang: str) -> list[BotCommand]:
     return [BotCommand(name, renderer.text(key)) for name, key in texts.COMMANDS.items()]
 
 
-async def register_commands(bot: Any) -> int:
+async def register_commands(bot: Any) -> list[BaseException]:
     """The command menu in every language, so Telegram shows each user their own; all at once.
-    Returns how many of the menus Telegram refused."""
+    Returns what went wrong, one error per menu that was not registered."""
     results = await asyncio.gather(
         bot.set_my_commands(command_menu("en")),
         *(bot.set_my_commands(command_menu(lang), language_code=lang) for lang in LANGUAGES),
         return_exceptions=True,
     )
-    for result in results:
-        if isinstance(result, BaseException) and not isinstance(result, TelegramError):
-            raise result
-    return sum(isinstance(result, BaseException) for result in results)
+    return [result for result in results if isinstance(result, BaseException)]

@@ -223,12 +223,15 @@ async def test_commands_are_registered_for_every_language(emulator: BotApiEmulat
     assert {"start", "new", "back", "cancel", "help", "language", "about", "forget"} <= names
 
 
-async def test_a_failed_command_menu_does_not_stop_the_bot(emulator: BotApiEmulator, bot) -> None:
+async def test_a_failed_command_menu_does_not_stop_the_bot(
+    emulator: BotApiEmulator, bot, caplog: pytest.LogCaptureFixture
+) -> None:
     emulator.fail_next("setMyCommands", status=500, times=20)
     await bot()
     await emulator.wait_for(lambda: len(emulator.calls_to("setMyCommands")) >= 10, timeout=5)
     reply = await say(emulator, "/start")
     assert "Besponsa" in reply["text"]
+    assert "command menu not registered in 10 languages (NetworkError)" in caplog.text
 
 
 async def test_forget_erases_the_chat(emulator: BotApiEmulator, bot) -> None:
