@@ -319,6 +319,20 @@ async def test_quick_messages_of_one_chat_are_answered_in_order(
     assert "cycle" in first.lower() and "Response so far" in second
 
 
+async def test_an_answer_lost_after_delivery_repeats_the_message_never_loses_it(
+    emulator: BotApiEmulator, bot
+) -> None:
+    # The Bot API has no idempotency key: when Telegram delivered the message but its answer
+    # was lost, the bot cannot know, and a repeated prompt is safer than a missing one.
+    await bot()
+    await emulator.send_text(CHAT, "/start")
+    before = len(await settle(emulator))
+    emulator.drop_next("sendMessage", after_processing=True)
+    await emulator.send_text(CHAT, "1.8")
+    texts = [message["text"] for message in (await settle(emulator))[before:]]
+    assert len(texts) == 2 and texts[0] == texts[1] and "cycle" in texts[0].lower()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
