@@ -16,13 +16,13 @@ from dialogs import messages as m
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire, go_back
 from dialogs.parsing import Problem, parse_quick_form
+from dialogs.readers import Context
 from dialogs.replies import Choice, Reply
 from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
     SKIP_COMMAND,
     STEP_BY_NAME,
-    Context,
     Step,
 )
 from dialogs.summary import summary_lines, unchecked_items

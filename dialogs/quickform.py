@@ -32,18 +32,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dialogs.parsing import (
-    NOT_AN_OPTION,
-    Problem,
-    normalise,
-    parse_date,
-    parse_int,
-    parse_quantity,
-    parse_response,
-    parse_yes_no,
+from dialogs.parsing import Problem, normalise
+from dialogs.readers import (
+    Context,
+    Reader,
+    choice,
+    date,
+    dose_day,
+    integer,
+    quantity,
+    response,
+    yes_no,
 )
 
 
@@ -63,52 +64,6 @@ class QuickForm:
     is_quick_form: bool = False
 
 
-Reader = Callable[[str, str, dt.date, str], object]  # (value text, field, today, locale)
-
-
-def _quantity(text: str, field_name: str, today: dt.date, locale: str) -> object:
-    return parse_quantity(text, field_name, locale)
-
-
-def _integer(low: int, high: int) -> Reader:
-    def read(text: str, field_name: str, today: dt.date, locale: str) -> object:
-        return parse_int(text, field_name, low, high)
-
-    return read
-
-
-def _yes_no(text: str, field_name: str, today: dt.date, locale: str) -> object:
-    return parse_yes_no(text)
-
-
-def _response(text: str, field_name: str, today: dt.date, locale: str) -> object:
-    return parse_response(text)
-
-
-def _date(text: str, field_name: str, today: dt.date, locale: str) -> object:
-    return parse_date(text, today, locale)
-
-
-def _choice(options: dict[str, str]) -> Reader:
-    shown = ", ".join(dict.fromkeys(options.values()))
-
-    def read(text: str, field_name: str, today: dt.date, locale: str) -> object:
-        word = " ".join(text.casefold().split()).rstrip(".!")
-        if word in options:
-            return options[word]
-        return Problem(NOT_AN_OPTION, {"text": text[:40], "options": shown}, field_name)
-
-    return read
-
-
-def _dose_day(text: str, field_name: str, today: dt.date, locale: str) -> object:
-    """Day 1, 8 or 15 of the cycle: Table 2 count rules apply on Day 1 only."""
-    value = parse_int(text, field_name, 1, 15)
-    if isinstance(value, Problem) or value in (1, 8, 15):
-        return value
-    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "1, 8, 15"}, field_name)
-
-
 _IRR = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
 _SEX = {"f": "female", "female": "female", "m": "male", "male": "male"}
 _FORMULA = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
@@ -117,37 +72,37 @@ _FORMULA = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
 #: `rules.models.PlanRequest`.
 KEYS: dict[str, tuple[str, Reader]] = {}
 for _names, _field_name, _reader in (
-    (("bsa",), "bsa_m2", _quantity),
-    (("height", "h"), "height_cm", _quantity),
-    (("weight", "w"), "weight_kg", _quantity),
-    (("cycle", "c"), "cycle", _integer(1, 99)),
-    (("response", "resp"), "response", _response),
-    (("hsct",), "hsct_planned", _yes_no),
-    (("anc",), "anc", _quantity),
-    (("plt", "platelets"), "platelets", _quantity),
-    (("anc0", "anc_base", "anc_baseline"), "anc_baseline", _quantity),
-    (("plt0", "plt_base", "platelets_baseline"), "platelets_baseline", _quantity),
-    (("blasts",), "blasts_per_mm3", _quantity),
-    (("bili", "bilirubin"), "bilirubin_uln", _quantity),
-    (("ast",), "ast_uln", _quantity),
-    (("alt",), "alt_uln", _quantity),
-    (("crcl",), "crcl_ml_min", _quantity),
-    (("start",), "start_date", _date),
-    (("last",), "last_dose_date", _date),
-    (("grade",), "nonheme_grade", _integer(0, 4)),
-    (("vod",), "vod", _yes_no),
-    (("irr",), "infusion_reaction", _choice(_IRR)),
-    (("interruption",), "interruption_days", _integer(0, 365)),
-    (("cytopenia",), "cytopenia_days", _integer(0, 365)),
-    (("level",), "dose_level", _integer(0, 2)),
-    (("day",), "day", _dose_day),
-    (("sex",), "sex", _choice(_SEX)),
-    (("pregnant",), "pregnant", _yes_no),
-    (("breastfeeding",), "breastfeeding", _yes_no),
-    (("age",), "age_years", _quantity),
-    (("mrd",), "mrd_negative", _yes_no),
-    (("gilbert",), "gilbert_or_hemolysis", _yes_no),
-    (("bsa_formula", "formula"), "bsa_formula", _choice(_FORMULA)),
+    (("bsa",), "bsa_m2", quantity),
+    (("height", "h"), "height_cm", quantity),
+    (("weight", "w"), "weight_kg", quantity),
+    (("cycle", "c"), "cycle", integer(1, 99)),
+    (("response", "resp"), "response", response),
+    (("hsct",), "hsct_planned", yes_no),
+    (("anc",), "anc", quantity),
+    (("plt", "platelets"), "platelets", quantity),
+    (("anc0", "anc_base", "anc_baseline"), "anc_baseline", quantity),
+    (("plt0", "plt_base", "platelets_baseline"), "platelets_baseline", quantity),
+    (("blasts",), "blasts_per_mm3", quantity),
+    (("bili", "bilirubin"), "bilirubin_uln", quantity),
+    (("ast",), "ast_uln", quantity),
+    (("alt",), "alt_uln", quantity),
+    (("crcl",), "crcl_ml_min", quantity),
+    (("start",), "start_date", date),
+    (("last",), "last_dose_date", date),
+    (("grade",), "nonheme_grade", integer(0, 4)),
+    (("vod",), "vod", yes_no),
+    (("irr",), "infusion_reaction", choice(_IRR)),
+    (("interruption",), "interruption_days", integer(0, 365)),
+    (("cytopenia",), "cytopenia_days", integer(0, 365)),
+    (("level",), "dose_level", integer(0, 2)),
+    (("day",), "day", dose_day),
+    (("sex",), "sex", choice(_SEX)),
+    (("pregnant",), "pregnant", yes_no),
+    (("breastfeeding",), "breastfeeding", yes_no),
+    (("age",), "age_years", quantity),
+    (("mrd",), "mrd_negative", yes_no),
+    (("gilbert",), "gilbert_or_hemolysis", yes_no),
+    (("bsa_formula", "formula"), "bsa_formula", choice(_FORMULA)),
 ):
     for _name in _names:
         KEYS[_name] = (_field_name, _reader)
@@ -192,8 +147,9 @@ BARE_FLAGS = frozenset(("vod", "pregnant", "breastfeeding"))
 def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
     """Every `key value` pair of one message, read and range-checked; see the module doc.
 
-    Never raises: each value is read by a total function of `dialogs.parsing`.
+    Never raises: each value is read by a total function of `dialogs.readers`.
     """
+    context = Context(today, locale)
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
@@ -214,7 +170,7 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
             if negated:
                 value = False
             elif raw:
-                value = _with_field(reader(raw, field_name, today, locale), field_name)
+                value = _with_field(reader(raw, field_name, context), field_name)
                 strong = strong or field_name not in _STEP_ANSWERS
             elif key in BARE_FLAGS and clean_before:
                 value = True

@@ -7,7 +7,6 @@ current count is normal). The state machine (`dialogs.machine`) walks this table
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,29 +15,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from dialogs import messages as m
-from dialogs.parsing import (
-    Problem,
-    parse_date,
-    parse_height_weight,
-    parse_int,
-    parse_quantity,
-    parse_quick_form,
-    parse_response,
-    parse_yes_no,
-)
+from dialogs.parsing import Problem, parse_height_weight, parse_quantity, parse_quick_form
+from dialogs.readers import Answer, Context, answer, date, integer, quantity, response, yes_no
 from dialogs.replies import Choice
 
-Answer = dict[str, Any] | Problem
-
 SKIP_COMMAND = "/skip"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What reading an answer may depend on besides the text: never the clock itself."""
-
-    today: dt.date
-    locale: str
 
 
 @dataclass(frozen=True)
@@ -67,38 +48,6 @@ class Step:
 # Readers ---------------------------------------------------------------------------------
 
 
-def _quantity(field: str) -> Callable[[str, Context], Answer]:
-    def read(text: str, context: Context) -> Answer:
-        value = parse_quantity(text, field, context.locale)
-        return value if isinstance(value, Problem) else {field: value}
-
-    return read
-
-
-def _integer(field: str, low: int, high: int) -> Callable[[str, Context], Answer]:
-    def read(text: str, context: Context) -> Answer:
-        value = parse_int(text, field, low, high)
-        return value if isinstance(value, Problem) else {field: value}
-
-    return read
-
-
-def _yes_no(field: str) -> Callable[[str, Context], Answer]:
-    def read(text: str, context: Context) -> Answer:
-        value = parse_yes_no(text)
-        return value if isinstance(value, Problem) else {field: value}
-
-    return read
-
-
-def _date(field: str) -> Callable[[str, Context], Answer]:
-    def read(text: str, context: Context) -> Answer:
-        value = parse_date(text, context.today, context.locale)
-        return value if isinstance(value, Problem) else {field: value}
-
-    return read
-
-
 def _read_body(text: str, context: Context) -> Answer:
     numbers = [part for part in text.replace("/", " ").split() if any(c.isdigit() for c in part)]
     if len(numbers) >= 2:
@@ -110,11 +59,6 @@ def _read_body(text: str, context: Context) -> Answer:
     if isinstance(bsa, Problem):
         return bsa
     return {"bsa_m2": bsa, "height_cm": None, "weight_kg": None}
-
-
-def _read_response(text: str, context: Context) -> Answer:
-    value = parse_response(text)
-    return value if isinstance(value, Problem) else {"response": value}
 
 
 def _read_from_keys(fields: tuple[str, ...], count_only: bool = False) -> Callable[..., Answer]:
@@ -280,7 +224,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_CYCLE,
         m.LABEL_CYCLE,
         ("cycle",),
-        _integer("cycle", 1, 99),
+        answer("cycle", integer(1, 99)),
         _numbers(1, 6),
         essential=True,
     ),
@@ -289,7 +233,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_RESPONSE,
         m.LABEL_RESPONSE,
         ("response",),
-        _read_response,
+        answer("response", response),
         (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE, "none")),
         applies=_later_cycle,
         essential=True,
@@ -300,7 +244,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_HSCT,
         m.LABEL_HSCT,
         ("hsct_planned",),
-        _yes_no("hsct_planned"),
+        answer("hsct_planned", yes_no),
         YES_NO,
         numeric=False,
     ),
@@ -317,27 +261,31 @@ STEPS: tuple[Step, ...] = (
         essential=True,
         numeric=False,
     ),
-    Step("ask_anc", m.ASK_ANC, m.LABEL_ANC, ("anc",), _quantity("anc")),
+    Step("ask_anc", m.ASK_ANC, m.LABEL_ANC, ("anc",), answer("anc", quantity)),
     Step(
         "ask_anc_baseline",
         m.ASK_ANC_BASELINE,
         m.LABEL_ANC_BASELINE,
         ("anc_baseline",),
-        _quantity("anc_baseline"),
+        answer("anc_baseline", quantity),
         (Choice(m.UNKNOWN, SKIP_COMMAND),),
         applies=_below("anc", "1"),
         skippable=True,
         essential=True,
     ),
     Step(
-        "ask_platelets", m.ASK_PLATELETS, m.LABEL_PLATELETS, ("platelets",), _quantity("platelets")
+        "ask_platelets",
+        m.ASK_PLATELETS,
+        m.LABEL_PLATELETS,
+        ("platelets",),
+        answer("platelets", quantity),
     ),
     Step(
         "ask_platelets_baseline",
         m.ASK_PLATELETS_BASELINE,
         m.LABEL_PLATELETS_BASELINE,
         ("platelets_baseline",),
-        _quantity("platelets_baseline"),
+        answer("platelets_baseline", quantity),
         (Choice(m.UNKNOWN, SKIP_COMMAND),),
         applies=_below("platelets", "50"),
         skippable=True,
@@ -358,7 +306,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_BLASTS,
         m.LABEL_BLASTS,
         ("blasts_per_mm3",),
-        _quantity("blasts_per_mm3"),
+        answer("blasts_per_mm3", quantity),
         (Choice(m.NO_BLASTS, "0"), Choice(m.UNKNOWN, SKIP_COMMAND)),
         applies=_first_cycle,
         skippable=True,
@@ -368,7 +316,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_GILBERT,
         m.LABEL_GILBERT,
         ("gilbert_or_hemolysis",),
-        _yes_no("gilbert_or_hemolysis"),
+        answer("gilbert_or_hemolysis", yes_no),
         YES_NO,
         applies=_bilirubin_raised,
         essential=True,
@@ -390,7 +338,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_CRCL,
         m.LABEL_CRCL,
         ("crcl_ml_min",),
-        _quantity("crcl_ml_min"),
+        answer("crcl_ml_min", quantity),
         (SKIP,),
         required=False,
         skippable=True,
@@ -417,7 +365,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_INTERRUPTION,
         m.LABEL_INTERRUPTION,
         ("interruption_days",),
-        _integer("interruption_days", 0, 365),
+        answer("interruption_days", integer(0, 365)),
         (Choice(m.NONE, "0"), SKIP),
         required=False,
         skippable=True,
@@ -427,7 +375,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_CYTOPENIA,
         m.LABEL_CYTOPENIA,
         ("cytopenia_days",),
-        _integer("cytopenia_days", 0, 365),
+        answer("cytopenia_days", integer(0, 365)),
         (Choice(m.NONE, "0"), SKIP),
         required=False,
         skippable=True,
@@ -447,7 +395,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_START,
         m.LABEL_START,
         ("start_date",),
-        _date("start_date"),
+        answer("start_date", date),
         TODAY_CHOICES,
         required=False,
         skippable=True,
@@ -474,7 +422,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_LAST_DOSE,
         m.LABEL_LAST_DOSE,
         ("last_dose_date",),
-        _date("last_dose_date"),
+        answer("last_dose_date", date),
         TODAY_CHOICES,
         required=False,
         skippable=True,
@@ -484,7 +432,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_AGE,
         m.LABEL_AGE,
         ("age_years",),
-        _quantity("age_years"),
+        answer("age_years", quantity),
         (SKIP,),
         required=False,
         skippable=True,
