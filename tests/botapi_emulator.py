@@ -1299,6 +1299,8 @@ class BotApiEmulator:
                 "Conflict: terminated by other getUpdates request; make sure that only one bot "
                 "instance is running",
             )
+        if ready:  # the bot has work now: wait_idle must not see it as quiet yet
+            self._last_activity = time.monotonic()
         return copy.deepcopy(ready)
 
     async def _api_setwebhook(self, params: JSON) -> bool:
