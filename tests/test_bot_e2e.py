@@ -333,6 +333,28 @@ async def test_an_answer_lost_after_delivery_repeats_the_message_never_loses_it(
     assert len(texts) == 2 and texts[0] == texts[1] and "cycle" in texts[0].lower()
 
 
+async def test_many_chats_at_once_through_faults_get_one_plan_each(
+    emulator: BotApiEmulator, bot
+) -> None:
+    await bot()
+    chats = range(7000, 7020)
+    emulator.fail_next("sendMessage", status=429, retry_after=1, times=3)
+    emulator.fail_next("sendMessage", status=500, times=3)
+    emulator.drop_next("sendMessage", times=2)
+    emulator.delay_next("sendMessage", 0.5, times=3)
+    for chat in chats:
+        await emulator.send_text(
+            chat, f"bsa=1.{chat % 9 + 1} cycle=2 response=CR hsct=no anc=1.5 plt=80"
+        )
+    for chat in chats:
+        await emulator.wait_for_messages(chat, 1, timeout=20)
+    await emulator.wait_idle(0.5, timeout=20)
+    for chat in chats:
+        plans = [m["text"] for m in emulator.sent(chat) if "GIVE" in m["text"]]
+        assert len(plans) == 1, (chat, plans)
+        assert f"BSA 1.{chat % 9 + 1} m²" in plans[0], "each chat got its own plan"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
