@@ -91,6 +91,29 @@ async def test_sigkill_mid_dialog_then_restart_continues_without_loss(
     assert any("transplant" in reply["text"] for reply in replies)
 
 
+async def test_sigkill_while_many_chats_are_answered_leaves_every_chat_usable(
+    emulator: BotApiEmulator, bot_process: BotProcess
+) -> None:
+    chats = range(8000, 8030)
+    for chat in chats:
+        await emulator.send_text(chat, "1.8")
+    await emulator.wait_for(lambda: len(emulator.calls_to("sendMessage")) >= 5, timeout=15)
+    await bot_process.kill()  # some chats answered, some mid-way, some not reached
+    await bot_process.start()
+    for chat in chats:
+        await emulator.send_text(chat, "2")
+    for chat in chats:
+        await emulator.wait_for_messages(chat, 1, timeout=15)
+    await emulator.wait_idle(0.5, timeout=15)
+    for chat in chats:
+        # "2" answers the cycle question if "1.8" was saved, else it is read as a BSA of 2 m².
+        last = emulator.sent(chat)[-1]["text"]
+        assert "Response so far" in last or "cycle" in last.lower(), (chat, last)
+        assert not any("storage is busy" in m["text"] for m in emulator.sent(chat))
+    log = bot_process.log.read_text(encoding="utf-8")
+    assert " failed: " not in log and "ERROR" not in log, "no update raised"
+
+
 async def test_update_redelivered_after_a_crash_is_answered_once(
     emulator: BotApiEmulator, bot_process: BotProcess
 ) -> None:
