@@ -119,8 +119,12 @@ class BotService:
         started = time.perf_counter()
         if command in BOT_COMMANDS:
             await self._bot_command(update, command)
+        elif command == "/start":
+            await self._dialog(update, start)
         else:
-            await self._dialog(update, lambda conversation: _dialog_text(self, conversation, text))
+            await self._dialog(
+                update, lambda conversation: handle_text(conversation, text, self.today())
+            )
         elapsed = (time.perf_counter() - started) * 1000
         log_update(logger, update.update_id, "text", command or None, elapsed)
 
@@ -285,12 +289,6 @@ class BotService:
             await query.answer(text)
         except (BadRequest, NetworkError):
             logger.info("callback answer failed")
-
-
-def _dialog_text(service: BotService, conversation: Conversation, text: str) -> list[Reply]:
-    if text.split(maxsplit=1)[0].split("@", 1)[0].lower() == "/start":
-        return start(conversation)
-    return handle_text(conversation, text, service.today())
 
 
 def context_bot(update: Update) -> Any:
