@@ -36,13 +36,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application
+from bot.app import build_application, with_bot_api_stack
 from bot.config import load_settings
 from bot.keyboards import choices_keyboard
-from bot.ordering import ChatOrderedProcessor
 from bot.store import SessionStore
-from bot.transport import AiohttpRequest
-from dialogs.dialog import handle_text, start
+from dialogs.dialog import handle_text
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from tests.botapi_emulator import TOKEN, BotApiEmulator
@@ -69,31 +67,26 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text or "")
 
 
-def echo_bot_defaults(emulator: Emulator, _: Path) -> App:
-    """PTB's defaults: httpx, one update at a time."""
-    application = (
+def _builder(emulator: Emulator) -> Any:
+    return (
         ApplicationBuilder()
         .token(emulator.token)
         .base_url(emulator.base_url)
         .base_file_url(emulator.base_file_url)
-        .build()
     )
+
+
+def echo_bot_defaults(emulator: Emulator, _: Path) -> App:
+    """PTB's defaults: httpx, one update at a time."""
+    application: App = _builder(emulator).build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     return application
 
 
 def same_stack(emulator: Emulator) -> App:
     """The dosing bot's Application, transport and update processor, with no handlers."""
-    return (
-        ApplicationBuilder()
-        .token(emulator.token)
-        .base_url(emulator.base_url)
-        .base_file_url(emulator.base_file_url)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
-        .concurrent_updates(ChatOrderedProcessor())
-        .build()
-    )
+    application: App = with_bot_api_stack(_builder(emulator)).build()
+    return application
 
 
 def echo_bot(emulator: Emulator, _: Path) -> App:
@@ -121,9 +114,7 @@ def dosing_replies(script: list[str]) -> dict[str, list[tuple[str, Any]]]:
     conversation, today = Conversation(), dt.date(2026, 11, 25)
     renderer, answers = Renderer("en", html=True), {}
     for text in script:
-        replies = (
-            start(conversation) if text == "/start" else handle_text(conversation, text, today)
-        )
+        replies = handle_text(conversation, text, today)
         answers[text] = [
             (renderer.reply(reply), choices_keyboard(reply.choices, reply.token, renderer))
             for reply in replies
