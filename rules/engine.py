@@ -316,37 +316,31 @@ def _counts(evaluation: _Evaluation) -> None:
                 "hold_counts_low_baseline", "hold_counts", "stop", msg.HOLD_LOW_BASELINE, "hold"
             )
         return
-    if anc_low:
-        if anc_base is None:
+    counts = (
+        (anc_low, anc_base, "ANC", "hold_anc", msg.HOLD_ANC, {"anc": anc}),
+        (
+            platelets_low,
+            platelets_base,
+            "Platelets",
+            "hold_platelets",
+            msg.HOLD_PLATELETS,
+            {"platelets": platelets},
+        ),
+    )
+    for low, base, count_name, code, message, values in counts:
+        if not low:
+            continue
+        if base is None:
             evaluation.fire(
                 "counts_baseline_unknown",
-                "hold_anc",
+                code,
                 "caution",
                 msg.BASELINE_UNKNOWN,
                 "hold",
-                count_name="ANC",
+                count_name=count_name,
             )
         else:
-            evaluation.fire("hold_anc", "hold_anc", "stop", msg.HOLD_ANC, "hold", anc=anc)
-    if platelets_low:
-        if platelets_base is None:
-            evaluation.fire(
-                "counts_baseline_unknown",
-                "hold_platelets",
-                "caution",
-                msg.BASELINE_UNKNOWN,
-                "hold",
-                count_name="Platelets",
-            )
-        else:
-            evaluation.fire(
-                "hold_platelets",
-                "hold_platelets",
-                "stop",
-                msg.HOLD_PLATELETS,
-                "hold",
-                platelets=platelets,
-            )
+            evaluation.fire(code, code, "stop", message, "hold", **values)
 
 
 def _cytopenia(evaluation: _Evaluation) -> None:
