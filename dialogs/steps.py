@@ -18,6 +18,7 @@ from dialogs import messages as m
 from dialogs.parsing import Problem, parse_height_weight, parse_quantity, parse_quick_form
 from dialogs.readers import Answer, Context, answer, date, integer, quantity, response, yes_no
 from dialogs.replies import Choice
+from rules.thresholds import ANC_MIN, BILIRUBIN_MAX_ULN, HSCT_THIRD_CYCLE, PLATELETS_MIN
 
 SKIP_COMMAND = "/skip"
 
@@ -160,10 +161,10 @@ def _later_cycle(draft: BaseModel) -> bool:
     return cycle is not None and cycle >= 2
 
 
-def _below(field: str, limit: str) -> Callable[[BaseModel], bool]:
+def _below(field: str, limit: Decimal) -> Callable[[BaseModel], bool]:
     def applies(draft: BaseModel) -> bool:
         value = getattr(draft, field)
-        return _later_cycle(draft) and value is not None and value < Decimal(limit)
+        return _later_cycle(draft) and value is not None and value < limit
 
     return applies
 
@@ -176,16 +177,16 @@ def _body_answered(draft: BaseModel) -> bool:
 
 
 def _third_cycle_before_hsct(draft: BaseModel) -> bool:
-    return bool(draft.hsct_planned) and draft.cycle == 3  # type: ignore[attr-defined]
+    return bool(draft.hsct_planned) and draft.cycle == HSCT_THIRD_CYCLE  # type: ignore[attr-defined]
 
 
 def _low_count_later_cycle(draft: BaseModel) -> bool:
-    return _below("anc", "1")(draft) or _below("platelets", "50")(draft)
+    return _below("anc", ANC_MIN)(draft) or _below("platelets", PLATELETS_MIN)(draft)
 
 
 def _bilirubin_raised(draft: BaseModel) -> bool:
     bilirubin = draft.bilirubin_uln  # type: ignore[attr-defined]
-    return bilirubin is not None and bilirubin > Decimal("1.5")
+    return bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
 
 
 def _first_cycle(draft: BaseModel) -> bool:
@@ -269,7 +270,7 @@ STEPS: tuple[Step, ...] = (
         ("anc_baseline",),
         answer("anc_baseline", quantity),
         (Choice(m.UNKNOWN, SKIP_COMMAND),),
-        applies=_below("anc", "1"),
+        applies=_below("anc", ANC_MIN),
         skippable=True,
         essential=True,
     ),
@@ -287,7 +288,7 @@ STEPS: tuple[Step, ...] = (
         ("platelets_baseline",),
         answer("platelets_baseline", quantity),
         (Choice(m.UNKNOWN, SKIP_COMMAND),),
-        applies=_below("platelets", "50"),
+        applies=_below("platelets", PLATELETS_MIN),
         skippable=True,
         essential=True,
     ),

@@ -22,6 +22,35 @@ from rules.bsa import body_surface_area
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, Severity
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
 from rules.ruleset import RULE_BY_ID, RULESET_VERSION
+from rules.thresholds import (
+    ANC_MIN,
+    BILIRUBIN_MAX_ULN,
+    BLASTS_MAX_PER_MM3,
+    BSA_USUAL_HIGH,
+    BSA_USUAL_LOW,
+    CONTRACEPTION_FEMALE_MONTHS,
+    CONTRACEPTION_MALE_MONTHS,
+    CYCLE1_DAYS,
+    CYTOPENIA_MAX_DAYS,
+    ESRD_CRCL_ML_MIN,
+    EXTENDED_CYCLE_DAYS,
+    HSCT_THIRD_CYCLE,
+    INTERRUPTION_CONSIDER_STOP_DAYS,
+    INTERRUPTION_OMIT_DAYS,
+    INTERRUPTION_REDUCE_DAYS,
+    LACTATION_MONTHS,
+    LATER_CYCLE_DAYS,
+    MAX_CYCLES_HSCT,
+    MAX_CYCLES_NO_HSCT,
+    MG_PER_ML,
+    NONHEME_HOLD_GRADE,
+    NORMAL_CRCL_ML_MIN,
+    PLATELETS_MIN,
+    REDUCED_FRACTION,
+    RESPONSE_WITHIN_CYCLES,
+    TRANSAMINASE_MAX_ULN,
+    VIAL_MG,
+)
 
 D = Decimal
 #: Regimens of USPI Table 1 / seed l.8, l.11, l.12: (day, mg/m²).
@@ -30,16 +59,6 @@ REGIMENS: dict[str, tuple[tuple[int, Decimal], ...]] = {
     "later_cycle_response": ((1, D("0.5")), (8, D("0.5")), (15, D("0.5"))),
     "later_cycle_no_response": ((1, D("0.8")), (8, D("0.5")), (15, D("0.5"))),
 }
-CYCLE1_DAYS, LATER_DAYS, EXTENDED_DAYS = 21, 28, 28
-MAX_CYCLES_HSCT, MAX_CYCLES_NO_HSCT = 2, 6
-REDUCED_FRACTION = D("0.75")
-MG_PER_ML = D("0.25")
-VIAL_MG = D("0.9")
-ANC_MIN, PLATELETS_MIN = D(1), D(50)
-BLASTS_MAX = D(10000)
-BILIRUBIN_MAX, TRANSAMINASE_MAX = D("1.5"), D("2.5")
-BSA_USUAL_LOW, BSA_USUAL_HIGH = D("1.0"), D("2.5")
-ESRD_CRCL, NORMAL_CRCL = D(15), D(90)
 RESPONDED = ("CR", "CRi")
 _RANK: dict[str, int] = {"give": 0, "hold": 1, "discontinue": 2}
 _SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
@@ -83,6 +102,7 @@ class _Evaluation:
 def _warning(
     rule_id: str, code: str, severity: Severity, template: str, params: dict[str, Any]
 ) -> PlanWarning:
+    params = {**msg.constants_for(template), **params}
     return PlanWarning(
         code=code,
         severity=severity,
@@ -141,8 +161,8 @@ def make_plan(request: PlanRequest) -> Plan:
     return Plan(
         decision=evaluation.decision,
         cycle=request.cycle,
-        cycle_length_days=CYCLE1_DAYS if request.cycle == 1 else LATER_DAYS,
-        cycle_length_max_days=EXTENDED_DAYS,
+        cycle_length_days=CYCLE1_DAYS if request.cycle == 1 else LATER_CYCLE_DAYS,
+        cycle_length_max_days=EXTENDED_CYCLE_DAYS,
         doses=doses,
         total_mg_per_m2=total_per_m2,
         total_mg=total_mg,
@@ -205,7 +225,7 @@ def _duration(evaluation: _Evaluation) -> None:
     cycle = request.cycle
     if request.hsct_planned:
         evaluation.fire("max_cycles_hsct")
-        if cycle > 3:
+        if cycle > HSCT_THIRD_CYCLE:
             evaluation.fire(
                 "max_cycles_hsct",
                 "max_cycles",
@@ -214,7 +234,7 @@ def _duration(evaluation: _Evaluation) -> None:
                 "discontinue",
                 cycle=cycle,
             )
-        elif cycle == 3:
+        elif cycle == HSCT_THIRD_CYCLE:
             if request.response in RESPONDED and request.mrd_negative is True:
                 evaluation.fire(
                     "max_cycles_hsct", "max_cycles", "stop", msg.HSCT_PROCEED, "discontinue"
@@ -259,7 +279,7 @@ def _duration(evaluation: _Evaluation) -> None:
                 max_cycles=MAX_CYCLES_NO_HSCT,
             )
     if request.response == "none" and cycle >= 2:
-        if cycle >= 4:
+        if cycle > RESPONSE_WITHIN_CYCLES:
             evaluation.fire(
                 "no_response_3_cycles", "no_response", "stop", msg.NO_RESPONSE_STOP, "discontinue"
             )
@@ -277,7 +297,7 @@ def _before_each_dose(evaluation: _Evaluation) -> None:
         blasts = request.blasts_per_mm3
         if blasts is None:
             evaluation.fire("cytoreduction", "cytoreduction", "info", msg.CYTOREDUCTION_CHECK)
-        elif blasts > BLASTS_MAX:
+        elif blasts > BLASTS_MAX_PER_MM3:
             evaluation.fire(
                 "cytoreduction",
                 "cytoreduction",
@@ -345,7 +365,7 @@ def _counts(evaluation: _Evaluation) -> None:
 
 def _cytopenia(evaluation: _Evaluation) -> None:
     days = evaluation.request.cytopenia_days
-    if days is not None and days > 28:
+    if days is not None and days > CYTOPENIA_MAX_DAYS:
         evaluation.fire(
             "discontinue_cytopenia",
             "discontinue_cytopenia",
@@ -369,7 +389,7 @@ def _non_haematological(evaluation: _Evaluation) -> None:
     elif request.infusion_reaction == "mild":
         evaluation.fire("infusion_reaction", "infusion_reaction", "caution", msg.INFUSION_MILD)
     _liver(evaluation)
-    if request.nonheme_grade >= 2:
+    if request.nonheme_grade >= NONHEME_HOLD_GRADE:
         evaluation.fire(
             "hold_nonheme",
             "hold_nonheme",
@@ -390,9 +410,9 @@ def _liver(evaluation: _Evaluation) -> None:
         "ast": _DASH if ast is None else ast,
         "alt": _DASH if alt is None else alt,
     }
-    bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX
+    bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
     exempt = bilirubin_raised and request.gilbert_or_hemolysis
-    transaminase_raised = any(v is not None and v > TRANSAMINASE_MAX for v in (ast, alt))
+    transaminase_raised = any(v is not None and v > TRANSAMINASE_MAX_ULN for v in (ast, alt))
     bilirubin_counts = bilirubin_raised and not exempt
     if exempt:
         evaluation.fire(
@@ -415,15 +435,15 @@ def _interruption(evaluation: _Evaluation) -> None:
     days = request.interruption_days
     if not days:
         return
-    if days > 28:
+    if days > INTERRUPTION_CONSIDER_STOP_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "stop", msg.INTERRUPTION_STOP, "hold", days=days
         )
-    elif days >= 14:
+    elif days >= INTERRUPTION_REDUCE_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
         )
-    elif days >= 7:
+    elif days >= INTERRUPTION_OMIT_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "caution", msg.INTERRUPTION_OMIT, days=days
         )
@@ -431,7 +451,7 @@ def _interruption(evaluation: _Evaluation) -> None:
         evaluation.fire(
             "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
         )
-    if days < 14:
+    if days < INTERRUPTION_REDUCE_DAYS:
         return
     # 14 days or more, and so also more than 28 (the step to 2 doses is in INTERRUPTION_REDUCE).
     if request.dose_level == 0:
@@ -446,9 +466,9 @@ def _interruption(evaluation: _Evaluation) -> None:
 
 def _renal(evaluation: _Evaluation) -> None:
     crcl = evaluation.request.crcl_ml_min
-    if crcl is None or crcl >= NORMAL_CRCL:
+    if crcl is None or crcl >= NORMAL_CRCL_ML_MIN:
         return
-    if crcl < ESRD_CRCL:
+    if crcl < ESRD_CRCL_ML_MIN:
         evaluation.fire("renal_impairment", "renal_esrd", "caution", msg.RENAL_ESRD, crcl=crcl)
     else:
         evaluation.fire(
@@ -470,7 +490,7 @@ def _reproduction(evaluation: _Evaluation) -> None:
                 "contraception",
                 "info",
                 msg.CONTRACEPTION_FEMALE_UNTIL,
-                until=_plus_months(last, 8),
+                until=_plus_months(last, CONTRACEPTION_FEMALE_MONTHS),
             )
     elif request.sex == "male":
         if last is None:
@@ -481,7 +501,7 @@ def _reproduction(evaluation: _Evaluation) -> None:
                 "contraception",
                 "info",
                 msg.CONTRACEPTION_MALE_UNTIL,
-                until=_plus_months(last, 5),
+                until=_plus_months(last, CONTRACEPTION_MALE_MONTHS),
             )
     if request.sex == "female" or request.breastfeeding:
         severity: Severity = "caution" if request.breastfeeding else "info"
@@ -489,7 +509,11 @@ def _reproduction(evaluation: _Evaluation) -> None:
             evaluation.fire("lactation", "lactation", severity, msg.LACTATION)
         else:
             evaluation.fire(
-                "lactation", "lactation", severity, msg.LACTATION_UNTIL, until=_plus_months(last, 2)
+                "lactation",
+                "lactation",
+                severity,
+                msg.LACTATION_UNTIL,
+                until=_plus_months(last, LACTATION_MONTHS),
             )
 
 

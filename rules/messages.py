@@ -6,9 +6,60 @@ that a transport can render them in any language with the locale's number and da
 
 from __future__ import annotations
 
+import string
+from decimal import Decimal
+from functools import cache
+
+from rules import thresholds as t
+
 
 def N_(message: str) -> str:
     return message
+
+
+#: Placeholders that name a clinical constant. A message says "{anc_min} ×10⁹/L", never "1":
+#: the number comes from `rules/thresholds.py`, so neither a message nor a translation can
+#: disagree with the rule, and every transport formats (and isolates) it for the locale.
+CONSTANTS: dict[str, Decimal | int] = {
+    "anc_min": t.ANC_MIN,
+    "platelets_min": t.PLATELETS_MIN,
+    "blasts_max": t.BLASTS_MAX_PER_MM3,
+    "bilirubin_max": t.BILIRUBIN_MAX_ULN,
+    "transaminase_max": t.TRANSAMINASE_MAX_ULN,
+    "transaminase_grade2": t.TRANSAMINASE_GRADE2_ULN,
+    "nonheme_hold_grade": t.NONHEME_HOLD_GRADE,
+    "cycle1_days": t.CYCLE1_DAYS,
+    "later_cycle_days": t.LATER_CYCLE_DAYS,
+    "extended_cycle_days": t.EXTENDED_CYCLE_DAYS,
+    "window_days": t.WINDOW_DAYS,
+    "min_days_between": t.MIN_DAYS_BETWEEN_DOSES,
+    "mg_per_ml": t.MG_PER_ML,
+    "vial_mg": t.VIAL_MG,
+    "max_cycles_hsct": t.MAX_CYCLES_HSCT,
+    "hsct_third_cycle": t.HSCT_THIRD_CYCLE,
+    "max_cycles_no_hsct": t.MAX_CYCLES_NO_HSCT,
+    "response_within_cycles": t.RESPONSE_WITHIN_CYCLES,
+    "cytopenia_max_days": t.CYTOPENIA_MAX_DAYS,
+    "omit_days": t.INTERRUPTION_OMIT_DAYS,
+    "reduce_days": t.INTERRUPTION_REDUCE_DAYS,
+    "consider_stop_days": t.INTERRUPTION_CONSIDER_STOP_DAYS,
+    "esrd_crcl": t.ESRD_CRCL_ML_MIN,
+    "normal_crcl": t.NORMAL_CRCL_ML_MIN,
+    "bsa_usual_low": t.BSA_USUAL_LOW,
+    "bsa_usual_high": t.BSA_USUAL_HIGH,
+    "min_age_us": t.MIN_AGE_US_YEARS,
+    "adult_age": t.ADULT_AGE_YEARS,
+    "contraception_female_months": t.CONTRACEPTION_FEMALE_MONTHS,
+    "contraception_male_months": t.CONTRACEPTION_MALE_MONTHS,
+    "lactation_months": t.LACTATION_MONTHS,
+}
+
+
+@cache
+def constants_for(template: str) -> dict[str, Decimal | int]:
+    """The constants a template names, to be merged into its warning's params."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name: CONSTANTS[name] for name in names if name in CONSTANTS}
 
 
 BOXED_VOD = N_(
@@ -80,7 +131,7 @@ NO_RESPONSE_WATCH = N_(
     "is silent)."
 )
 NO_RESPONSE_STOP = N_("No CR/CRi within 3 cycles: discontinue (label; the seed is silent).")
-HOLD_ANC = N_("ANC {anc} ×10⁹/L: hold this cycle until ANC is 1 ×10⁹/L or more.")
+HOLD_ANC = N_("ANC {anc} ×10⁹/L: hold this cycle until ANC is {anc_min} ×10⁹/L or more.")
 HOLD_PLATELETS = N_(
     "Platelets {platelets} ×10⁹/L: hold this cycle until platelets are 50 ×10⁹/L or more "
     "(transfusion-independent count)."

@@ -1,0 +1,73 @@
+"""Every clinical number the rules use, once: the engine, the dialog and the messages import
+these names, so a threshold can never be typed twice and disagree with itself.
+
+Each constant names the label row it comes from (USPI: US Prescribing Information, 03/2024;
+SmPC: EU Summary of Product Characteristics). `docs/clinical-basis.md` explains each one.
+Comparisons keep "at the threshold" on the side the label gives: "ANC < 1" holds, "ANC 1" gives.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+D = Decimal
+
+# Regimen and cycle (USPI 2.1, Table 1) ----------------------------------------------------
+CYCLE1_DAYS = 21
+LATER_CYCLE_DAYS = 28
+#: Cycle 1 may be extended to 28 days (CR/CRi and/or recovery from toxicity).
+EXTENDED_CYCLE_DAYS = 28
+#: Days 8 and 15: ±2 days, at least 6 days between doses (Table 1 footnote).
+WINDOW_DAYS = 2
+MIN_DAYS_BETWEEN_DOSES = 6
+MG_PER_ML = D("0.25")
+#: Vials are counted at the US deliverable amount, 0.9 mg per vial, under every label.
+VIAL_MG = D("0.9")
+
+# Duration (USPI/SmPC 2.1) -----------------------------------------------------------------
+MAX_CYCLES_HSCT = 2
+#: With HSCT planned, a third cycle may be considered if CR/CRi with MRD negativity was not
+#: reached after 2 cycles.
+HSCT_THIRD_CYCLE = 3
+MAX_CYCLES_NO_HSCT = 6
+#: No CR/CRi within 3 cycles: discontinue.
+RESPONSE_WITHIN_CYCLES = 3
+
+# Before the first dose (USPI 2.2) ---------------------------------------------------------
+#: Circulating blasts: cytoreduce to at most 10,000/mm³ before the first dose of cycle 1.
+BLASTS_MAX_PER_MM3 = D(10000)
+
+# Haematological toxicity (USPI/SmPC 2.3, Table 2), in ×10⁹/L ------------------------------
+ANC_MIN = D(1)
+PLATELETS_MIN = D(50)
+#: US Table 2: discontinue if low counts persist for more than 28 days (suspected related).
+CYTOPENIA_MAX_DAYS = 28
+
+# Liver (USPI/SmPC 2.3, Table 3; CTCAE v5 grades), as multiples of the ULN -----------------
+BILIRUBIN_MAX_ULN = D("1.5")
+TRANSAMINASE_MAX_ULN = D("2.5")
+#: CTCAE v5, baseline normal: AST/ALT above 3 ×ULN is grade 2.
+TRANSAMINASE_GRADE2_ULN = D(3)
+#: Non-haematological toxicity of this grade or higher holds (Table 3).
+NONHEME_HOLD_GRADE = 2
+
+# Interruption for toxicity (USPI/SmPC 2.3, Table 4), in days ------------------------------
+INTERRUPTION_OMIT_DAYS = 7
+INTERRUPTION_REDUCE_DAYS = 14
+INTERRUPTION_CONSIDER_STOP_DAYS = 28
+#: ≥ 14 days: decrease the total dose by 25 % for the subsequent cycle.
+REDUCED_FRACTION = D("0.75")
+
+# Special populations (USPI 8.x) -----------------------------------------------------------
+#: Renal: no adjustment for CrCl 15-89 mL/min; below 15, safety not established.
+ESRD_CRCL_ML_MIN = D(15)
+NORMAL_CRCL_ML_MIN = D(90)
+#: BSA outside this range is unusual: check height and weight (the dose is never capped).
+BSA_USUAL_LOW, BSA_USUAL_HIGH = D("1.0"), D("2.5")
+#: US label: 1 year and older; EU label: adults (18 and older).
+MIN_AGE_US_YEARS = D(1)
+ADULT_AGE_YEARS = D(18)
+#: Contraception after the last dose: women 8 months, men 5 months; no breastfeeding 2 months.
+CONTRACEPTION_FEMALE_MONTHS = 8
+CONTRACEPTION_MALE_MONTHS = 5
+LACTATION_MONTHS = 2
