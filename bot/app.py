@@ -14,7 +14,6 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
 
-from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import ConfigError, Settings, load_settings
@@ -23,6 +22,7 @@ from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor
 from bot.store import SessionStore, StoreUnavailable
 from bot.transport import AiohttpRequest
+from bot.update_types import ALLOWED_UPDATES
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -143,10 +143,10 @@ def run_telegram() -> int:
                 url_path=settings.webhook_path,
                 webhook_url=settings.webhook_url,
                 secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=Update.ALL_TYPES,
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         store.close()
     return 0
