@@ -91,7 +91,7 @@ SMPC = Document(
 
 EU_PL = Document(
     key="EU_PL",
-    short_name="EU Package Leaflet",
+    short_name="EU PL",
     title="BESPONSA, EU Package Leaflet: information for the user (Annex I/III, part B)",
     revision="02/2022",
     addresses=(
@@ -135,6 +135,8 @@ DOCUMENTS: dict[str, Document] = {
     document.key: document for document in (USPI, SMPC, EU_PL, MOSTELLER, DUBOIS, ASCO)
 }
 
+LABEL_DOCUMENTS = frozenset({"USPI", "SmPC", "EU_PL"})
+
 #: The label each profile cites first; the other documents of a profile support single rows.
 LABEL_OF: dict[Profile, Document] = {"US": USPI, "EU": SMPC}
 
@@ -148,7 +150,8 @@ class Citation:
     document: str | None = None
     #: Section number as printed in the document ("2.3"); "" when the document has none.
     section: str = ""
-    #: The table, footnote or heading within the section ("Table 2", "boxed warning").
+    #: The table within the section, as the document numbers it ("Table 2"), or the USPI's
+    #: "boxed warning". Nothing descriptive: a citation is rendered unchanged in every language.
     item: str = ""
     #: The section number was read in the document (False: inferred from the document's
     #: structure and still to be checked against the PDF).
@@ -183,8 +186,8 @@ def _smpc(
     return Citation("label", "SmPC", section, item, section_ok, text_ok)
 
 
-def _leaflet(section: str, item: str = "") -> Citation:
-    return Citation("label", "EU_PL", section, item)
+def _leaflet(section: str) -> Citation:
+    return Citation("label", "EU_PL", section)
 
 
 # Section numbers, checked against the clinical reference. Confirmed there: USPI 1
@@ -197,9 +200,9 @@ def _leaflet(section: str, item: str = "") -> Citation:
 # used: where the reference names none, the citation names the family or the leaflet.
 _LOCAL = Citation("local_convention")
 _US_TABLE1 = _uspi("2", "Table 1")
-_US_TABLE1_NOTE = _uspi("2", "Table 1 footnote")
 _EU_TABLE1 = _smpc("4.2", "Table 1", section_ok=False, text_ok=False)
-_EU_TABLE1_NOTE = _smpc("4.2", "Table 1 footnote", section_ok=False)
+#: Table 1's footnotes (the extension of cycle 1, the ±2-day window) were read in the SmPC too.
+_EU_TABLE1_NOTE = _smpc("4.2", "Table 1", section_ok=False)
 _US_DURATION = _uspi("2")
 _EU_DURATION = _smpc("4.2", section_ok=False)
 
@@ -228,18 +231,20 @@ class RuleSource:
         return self.us if profile == "US" else self.eu
 
 
-def _both(rule_id: str, us: Citation, eu: Citation, *more: Citation) -> RuleSource:
-    """A row on which the labels agree: each profile cites its own label, plus `more`."""
-    return RuleSource(rule_id, (us, *more), (eu, *more))
+def _both(rule_id: str, us: Citation, eu: Citation, *shared: Citation) -> RuleSource:
+    """A row on which the labels agree: each profile cites its own label, then `shared`
+    (sources outside both labels, such as a publication or a local convention)."""
+    assert all(c.document not in LABEL_DOCUMENTS for c in shared), "a label is not shared"
+    return RuleSource(rule_id, (us, *shared), (eu, *shared))
 
 
 RULE_SOURCES: tuple[RuleSource, ...] = (
     # Regimen and dose arithmetic
     _both("cycle1_regimen", _US_TABLE1, _EU_TABLE1),
-    _both("cycle1_extension", _US_TABLE1_NOTE, _EU_TABLE1_NOTE),
+    _both("cycle1_extension", _US_TABLE1, _EU_TABLE1_NOTE),
     _both("later_cycle_response", _US_TABLE1, _EU_TABLE1),
     _both("later_cycle_no_response", _US_TABLE1, _EU_TABLE1),
-    _both("schedule_window", _US_TABLE1_NOTE, _EU_TABLE1_NOTE),
+    _both("schedule_window", _US_TABLE1, _EU_TABLE1_NOTE),
     _both(
         "bsa_formula",
         # The labels dose per m² and name no formula (silence not verified against the PDF).
@@ -256,14 +261,13 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         us=(
             _LOCAL,
             Citation("label_silent", "USPI"),
-            _uspi("11", "0.9 mg per vial"),
-            _uspi("2.4", "0.25 mg/mL"),
+            _uspi("11"),
+            _uspi("2.4"),
         ),
         eu=(
             _LOCAL,
             Citation("label_silent", "SmPC"),
-            _smpc("2", "1 mg per vial"),
-            _smpc("2", "0.25 mg/mL"),
+            _smpc("2"),
         ),
         differs=True,
     ),
@@ -291,13 +295,12 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         _uspi("2"),
         _smpc("4.2", section_ok=False),
     ),
-    _both(
+    RuleSource(
         "monitoring",
-        # Blood count (5.3, wording paraphrased), liver tests (5.1), 1 hour observation (5.4).
-        _uspi("5.3", text_ok=False),
-        _smpc("4.2", section_ok=False),
-        _uspi("5.1"),
-        _uspi("5.4"),
+        # Blood count (5.3, wording paraphrased), liver tests (5.1), 1 hour observation (5.4);
+        # EU: the observation hour was read in the SmPC, the tests in the leaflet.
+        us=(_uspi("5.3", text_ok=False), _uspi("5.1"), _uspi("5.4")),
+        eu=(_smpc("4.2", section_ok=False), _leaflet("2")),
     ),
     # Haematological toxicity (Table 2, at the start of a cycle)
     _both("hold_anc", _us_table(2), _eu_table(2)),
@@ -328,10 +331,18 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
     ),
     # Non-haematological toxicity (Table 3) and interruptions (Table 4). Table 3 was read in
     # the SmPC; the USPI's Table 3 is believed identical but was not read verbatim.
-    _both("discontinue_vod", _us_table(3, text_ok=False), _eu_table(3), _uspi("5.1")),
+    RuleSource(
+        "discontinue_vod",
+        us=(_us_table(3, text_ok=False), _uspi("", "boxed warning"), _uspi("5.1")),
+        eu=(_eu_table(3),),
+    ),
     _both("hold_liver", _us_table(3, text_ok=False), _eu_table(3)),
     _both("gilbert_exception", _us_table(3, text_ok=False), _eu_table(3)),
-    _both("infusion_reaction", _us_table(3, text_ok=False), _eu_table(3), _uspi("5.4")),
+    RuleSource(
+        "infusion_reaction",
+        us=(_us_table(3, text_ok=False), _uspi("5.4")),
+        eu=(_eu_table(3),),
+    ),
     # The closing words of the grade 2 row and its CTCAE footnote were not read in either.
     _both("hold_nonheme", _us_table(3, text_ok=False), _eu_table(3, text_ok=False)),
     # Table 4 was not read verbatim in either label.
@@ -353,32 +364,32 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         "pregnancy",
         # Neither label lists pregnancy as a contraindication; the site specification does.
         us=(_uspi("8.1"),),
-        eu=(_leaflet("2", "Pregnancy"),),
+        eu=(_leaflet("2"),),
         differs=True,
     ),
     RuleSource(
         "contraception",
         us=(_uspi("8.3", section_ok=False),),
-        eu=(_leaflet("2", "Contraception"),),
+        eu=(_leaflet("2"),),
     ),
     RuleSource(
         "lactation",
         # USPI 8.2 is confirmed; its 2-month sentence was read only in the EU leaflet.
         us=(_uspi("8.2", text_ok=False),),
-        eu=(_leaflet("2", "Breast-feeding"),),
+        eu=(_leaflet("2"),),
     ),
     RuleSource(
         "pediatric",
         # US: adults and children 1 year and older; EU: adults only (LABEL_PROFILES below).
         us=(_uspi("1"),),
-        eu=(_smpc("4.1"), _leaflet("2", "Children and adolescents")),
+        eu=(_smpc("4.1"), _leaflet("2")),
         differs=True,
     ),
     RuleSource(
         "boxed_hepatotoxicity_vod",
         # The SmPC has no boxed warning; it gives the same hazard among its special warnings.
         us=(_uspi("", "boxed warning"), _uspi("5.1")),
-        eu=(_smpc("4.4", section_ok=False), _leaflet("2", "Warnings and precautions")),
+        eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
         differs=True,
     ),
     RuleSource(
@@ -390,7 +401,7 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
     RuleSource(
         "qt_prolongation",
         us=(_uspi("5.5", text_ok=False),),
-        eu=(_smpc("4.4", section_ok=False), _leaflet("2", "Warnings and precautions")),
+        eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
     ),
     # Rows of issue 12 whose rule ids are not in rules/ruleset.py yet (PENDING_RULE_IDS).
     RuleSource(
@@ -398,7 +409,7 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         # EU only: prior confirmed severe or ongoing VOD/SOS, serious ongoing liver disease.
         # The US label names both as risk factors (5.1), not as contraindications.
         us=(Citation("not_in_label", "USPI", "4", section_confirmed=False), _uspi("5.1")),
-        eu=(_leaflet("2", "Do not use BESPONSA"),),
+        eu=(_leaflet("2"),),
         differs=True,
     ),
 )
