@@ -106,7 +106,7 @@ EU_PL = Document(
 
 MOSTELLER = Document(
     key="MOSTELLER",
-    short_name="Mosteller 1987",
+    short_name="Mosteller",
     title="Mosteller RD. Simplified calculation of body-surface area. N Engl J Med 1987;317:1098",
     revision="1987",
     addresses=("http://globalrph.com/bsa2.htm",),
@@ -114,7 +114,7 @@ MOSTELLER = Document(
 
 DUBOIS = Document(
     key="DUBOIS",
-    short_name="DuBois 1916",
+    short_name="DuBois",
     title="DuBois D, DuBois EF. A formula to estimate the approximate surface area if height "
     "and weight be known. Arch Intern Med 1916;17:863",
     revision="1916",
@@ -123,7 +123,7 @@ DUBOIS = Document(
 
 ASCO = Document(
     key="ASCO",
-    short_name="ASCO guideline 2021",
+    short_name="ASCO",
     title="Griggs JJ et al. Appropriate systemic therapy dosing for obese adult patients with "
     "cancer: ASCO guideline update. J Clin Oncol 2021",
     revision="2021",
