@@ -430,6 +430,24 @@ def citations_for(rule_id: str, profile: Profile) -> tuple[Citation, ...]:
     return SOURCES_BY_RULE[rule_id].citations(profile)
 
 
+def documents_for(profile: Profile) -> tuple[Document, ...]:
+    """The documents a profile cites, its label first: what `/sources` lists for it."""
+    keys = [LABEL_OF[profile].key]
+    for row in RULE_SOURCES:
+        for citation in row.citations(profile):
+            if citation.document is not None and citation.document not in keys:
+                keys.append(citation.document)
+    return tuple(DOCUMENTS[key] for key in keys)
+
+
+#: Where the clinical basis is published (a file of this repository), and its review status as
+#: a key for the catalog ("draft": not yet reviewed by the site's pharmacy). The status must
+#: match the header of that file (tests/test_labels.py).
+CLINICAL_BASIS = "docs/clinical-basis.md"
+BasisStatus = Literal["draft", "reviewed", "approved"]
+BASIS_STATUS: BasisStatus = "draft"
+
+
 # What the profile changes besides the citations -------------------------------------------
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from rules import labels
 from rules.labels import (
+    BASIS_STATUS,
+    CLINICAL_BASIS,
     DOCUMENTS,
     LABEL_PROFILES,
     PENDING_RULE_IDS,
@@ -19,6 +22,7 @@ from rules.labels import (
     SOURCES_BY_RULE,
     Citation,
     citations_for,
+    documents_for,
 )
 from rules.ruleset import RULE_BY_ID
 from rules.thresholds import ADULT_AGE_YEARS, MG_PER_ML, MIN_AGE_US_YEARS, VIAL_MG
@@ -170,3 +174,16 @@ def test_the_citation_format_check_can_fail() -> None:
     assert not _REFERENCE.fullmatch("USPI 2.3, Table 4 footnote (03/2024)")
     invented = Citation("label", "USPI", "2.3", "Table 2 row 3")
     assert not _REFERENCE.fullmatch(invented.reference())
+
+
+def test_documents_per_profile_start_with_the_label() -> None:
+    us, eu = documents_for("US"), documents_for("EU")
+    assert us[0].key == "USPI" and eu[0].key == "SmPC"
+    assert "SmPC" not in {d.key for d in us} and "EU_PL" not in {d.key for d in us}
+    assert "USPI" not in {d.key for d in eu} and "EU_PL" in {d.key for d in eu}
+
+
+def test_the_basis_is_published_with_the_status_it_states() -> None:
+    basis = Path(__file__).resolve().parent.parent / CLINICAL_BASIS
+    status = re.search(r"^- \*\*Status:\*\* (.+)$", basis.read_text("utf-8"), re.MULTILINE)
+    assert status and status.group(1).startswith(BASIS_STATUS)
