@@ -8,9 +8,9 @@ here is wired into the engine yet (issue 12), and nothing here does I/O.
 
 The words around a citation ("the label does not say", "local convention") are not here: a
 transport renders them from the catalog by the citation's `kind`. Section numbers were checked
-against the clinical reference the developers work from; where the reference could not confirm
-a section number or the label's wording, the citation says so (`section_confirmed`,
-`text_confirmed`), and `docs/clinical-basis.md` explains each row in words.
+against what the developers could read of each label (the sources are named in
+`docs/clinical-basis.md`); where a section number or the label's wording could not be read,
+the citation says so (`section_confirmed`, `text_confirmed`), and the basis explains each row.
 """
 
 from __future__ import annotations
@@ -190,14 +190,14 @@ def _leaflet(section: str) -> Citation:
     return Citation("label", "EU_PL", section)
 
 
-# Section numbers, checked against the clinical reference. Confirmed there: USPI 1
+# Section numbers, checked against what was read of the labels. Confirmed: USPI 1
 # (indication), section 2 (dosage and administration, with Tables 1-4), 2.2 (premedication),
 # 2.4 (preparation), 5.1-5.5, 8.1, 8.2, 11 (0.9 mg deliverable) and the boxed warning; SmPC 2
 # (1 mg per vial), 4.1 and its Tables 2 and 3; the Package Leaflet's numbered sections.
-# Named in the reference but not confirmed (section_ok=False): USPI 2.3 (the subsection holding
+# Expected there but not read (section_ok=False): USPI 2.3 (the subsection holding
 # Tables 2-4), 4, 8.3, 8.6; SmPC 4.2 (posology) and 4.4 (special warnings). Table 1 is cited by
 # its section family, USPI 2, since no subsection number for it was read. No other number is
-# used: where the reference names none, the citation names the family or the leaflet.
+# used: where none was read, the citation names the section family or the leaflet.
 _LOCAL = Citation("local_convention")
 _US_TABLE1 = _uspi("2", "Table 1")
 _EU_TABLE1 = _smpc("4.2", "Table 1", section_ok=False, text_ok=False)
