@@ -403,9 +403,14 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         us=(_uspi("5.5", text_ok=False),),
         eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
     ),
-    # Rows whose rule ids are not in rules/ruleset.py yet (PENDING_RULE_IDS): the dose being
-    # planned (issue 10) and the EU contraindications (issue 12).
-    _both("dose_day", _US_TABLE1, _EU_TABLE1),
+    # Rows whose rule ids are not in rules/ruleset.py yet (PENDING_RULE_IDS): a liver value
+    # raised on its own, graded by CTCAE (issue 10), and the EU contraindications (issue 12).
+    RuleSource(
+        "liver_single_value",
+        # Table 3's grade 2 row; the grades are CTCAE v5.0's (the footnote was not read).
+        us=(_us_table(3, text_ok=False),),
+        eu=(_eu_table(3, text_ok=False),),
+    ),
     RuleSource(
         "eu_contraindications",
         # EU only: prior confirmed severe or ongoing VOD/SOS, serious ongoing liver disease.
@@ -417,9 +422,9 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
 )
 
 #: Rule ids that have a row here (and an entry in docs/clinical-basis.md) but are not yet in
-#: rules/ruleset.py: the engine changes of issue 10 (the dose day) and issue 12 (the EU
-#: contraindications) add them, or fold them into an existing rule.
-PENDING_RULE_IDS: frozenset[str] = frozenset({"dose_day", "eu_contraindications"})
+#: rules/ruleset.py: the engine changes of issue 10 (a liver value alone) and issue 12 (the EU
+#: contraindications) add them. When one lands, drop it here and its marker in the basis.
+PENDING_RULE_IDS: frozenset[str] = frozenset({"liver_single_value", "eu_contraindications"})
 
 SOURCES_BY_RULE: dict[str, RuleSource] = {row.rule_id: row for row in RULE_SOURCES}
 assert len(SOURCES_BY_RULE) == len(RULE_SOURCES), "one row per rule id"
