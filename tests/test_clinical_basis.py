@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.labels import PENDING_RULE_IDS
+from rules.labels import DOCUMENTS, PENDING_RULE_IDS, PROFILES, RULE_SOURCES, Profile
 from rules.ruleset import RULE_BY_ID, RULESET_VERSION
 
 BASIS = Path(__file__).resolve().parent.parent / "docs" / "clinical-basis.md"
@@ -100,3 +100,35 @@ def test_the_document_cites_no_internal_source_names(basis: str) -> None:
     the site specification by line."""
     for word in ("seed", "ref §", "engineering convention"):
         assert word not in basis.lower(), word
+
+
+def entry_texts(text: str) -> dict[str, str]:
+    """Rule id → the text of its entry, up to the next heading."""
+    texts = {}
+    for section in re.split(r"^### ", text, flags=re.MULTILINE)[1:]:
+        rule_id, _, body = section.partition("\n")
+        texts[rule_id.strip()] = re.split(r"^##", body, maxsplit=1, flags=re.MULTILINE)[0]
+    return texts
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_entry_cites_what_the_profile_cites(basis: str, profile: Profile) -> None:
+    """The basis and rules/labels.py tell the same story: an entry names the section that the
+    profile's first citation for its rule gives, or says the label is silent, that the row is
+    in one label only, or that it is a local convention."""
+    texts = entry_texts(basis)
+    for row in RULE_SOURCES:
+        first = row.citations(profile)[0]
+        text = " ".join(texts[row.rule_id].split())
+        if first.kind == "label":
+            assert first.document is not None
+            document = DOCUMENTS[first.document]
+            where = " ".join(p for p in (document.short_name, first.section or first.item) if p)
+            assert where in text, (row.rule_id, profile, where)
+        else:
+            expected = {
+                "label_silent": "silent",
+                "not_in_label": " only",
+                "local_convention": "local convention",
+            }[first.kind]
+            assert expected in text, (row.rule_id, profile, first.kind)
