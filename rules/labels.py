@@ -466,6 +466,10 @@ class Population:
     source: Citation
 
 
+#: The EU vial as labelled: its content (SmPC 2). Not used to count vials (see Vial).
+EU_VIAL_CONTENT_MG = Decimal(1)
+
+
 @dataclass(frozen=True)
 class Vial:
     """The vial as labelled, and as the product counts it.
@@ -487,6 +491,9 @@ class Vial:
 
 @dataclass(frozen=True)
 class LabelProfile:
+    """What one label profile changes, besides the citations of RULE_SOURCES: the population,
+    the vial as that label gives it, and the rules that only that label has."""
+
     name: Profile
     label: Document
     population: Population
@@ -500,14 +507,14 @@ LABEL_PROFILES: dict[Profile, LabelProfile] = {
         name="US",
         label=USPI,
         population=Population("adults_and_children", MIN_AGE_US_YEARS, _uspi("1")),
-        vial=Vial(Decimal("0.9"), True, True, VIAL_MG, MG_PER_ML, _uspi("11")),
+        vial=Vial(VIAL_MG, True, True, VIAL_MG, MG_PER_ML, _uspi("11")),
         only_here=frozenset({"discontinue_cytopenia"}),
     ),
     "EU": LabelProfile(
         name="EU",
         label=SMPC,
         population=Population("adults", ADULT_AGE_YEARS, _smpc("4.1")),
-        vial=Vial(Decimal(1), False, False, VIAL_MG, MG_PER_ML, _smpc("2")),
+        vial=Vial(EU_VIAL_CONTENT_MG, False, False, VIAL_MG, MG_PER_ML, _smpc("2")),
         only_here=frozenset({"eu_contraindications"}),
     ),
 }
