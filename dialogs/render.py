@@ -50,13 +50,56 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Units that follow a number in our messages; in right-to-left text the isolate around the
 #: number is widened over its unit so that "0.9 mg" keeps its order (engineering-notes.md).
-_UNIT_AFTER_ISOLATE = re.compile(
-    "\u2069( (?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN))(?![\\w/])"
+_UNITS = r"(?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN|%)"
+_UNIT_AFTER_ISOLATE = re.compile("\u2069( " + _UNITS + ")(?![\\w/])")
+_FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
+#: Pieces of right-to-left text left as they are: isolates already made (numbers formatted by
+#: the locale), HTML tags and entities (Telegram's markup), and line breaks.
+_KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
+#: A number typed in the text (a rule id, "CTCAE v5"), with its unit: one left-to-right island.
+_NUMBER = re.compile(r"(?<![×A-Za-z0-9.,_])[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?")
+#: A Latin term ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "inotuzumab ozogamicin", "mg/m²"), or the
+#: signs such as ℹ️ and 🆕, which are left-to-right letters for the bidi algorithm.
+_LATIN_WORD = r"/?[A-Za-zµ×](?:[\w×µ²³⁹/.+'’-]*[\w²³⁹])?"
+_LATIN = re.compile(
+    _LATIN_WORD + r"(?: " + _LATIN_WORD + r")*|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?",
+    re.ASCII,
 )
 
 
 def keep_units_with_numbers(text: str) -> str:
-    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + "\u2069", text)
+    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + _PDI, text)
+
+
+def _isolate_islands(plain: str) -> str:
+    """Numbers and Latin terms in a piece of right-to-left text, each in its own isolate."""
+    plain = _NUMBER.sub(lambda match: _FSI + match.group(0) + _PDI, plain)
+    pieces = re.split("(" + _FSI + "[^" + _PDI + "]*" + _PDI + ")", plain)
+    return "".join(
+        piece if piece.startswith(_FSI) else _LATIN.sub(lambda m: _LRI + m.group(0) + _PDI, piece)
+        for piece in pieces
+    )
+
+
+def right_to_left(text: str) -> str:
+    """Text that a client lays out right to left, line by line, whatever each line starts with.
+
+    A client takes each paragraph's direction from its first strong character (Unicode bidi
+    rule P2, isolates skipped): a line starting with "ANC" or a number would be laid out left to
+    right and the Arabic around a threshold would swap places (engineering-notes.md). So every
+    line starts with a right-to-left mark, and every number with its unit and every Latin term
+    is isolated. HTML tags and entities are left intact; applying it twice changes nothing.
+    """
+    text = keep_units_with_numbers(text)
+    out: list[str] = []
+    position = 0
+    for kept in _KEPT.finditer(text):
+        out.append(_isolate_islands(text[position : kept.start()]))
+        out.append(kept.group(0))
+        position = kept.end()
+    out.append(_isolate_islands(text[position:]))
+    lines = "".join(out).split("\n")
+    return "\n".join(line if not line or line.startswith(_RLM) else _RLM + line for line in lines)
 
 
 class _Raw(str):
@@ -108,7 +151,10 @@ class Renderer:
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
         text = self._format(self.gettext(key), key, values or {})
-        return keep_units_with_numbers(text) if self.lang in RTL else text
+        return self._direction(text)
+
+    def _direction(self, text: str) -> str:
+        return right_to_left(text) if self.lang in RTL else text
 
     def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:
@@ -132,6 +178,9 @@ class Renderer:
     # Replies -----------------------------------------------------------------------------
 
     def reply(self, reply: Reply) -> str:
+        return self._direction(self._reply(reply))
+
+    def _reply(self, reply: Reply) -> str:
         if reply.kind == "plan" and reply.plan is not None:
             return self.plan(reply.plan, reply.unchecked)
         if reply.kind == "summary":
