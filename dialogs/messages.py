@@ -16,6 +16,19 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return (singular, plural)
 
 
+#: Separates a message's context from its text, as in a compiled gettext catalog.
+CONTEXT_SEPARATOR = "\x04"
+
+
+def PC_(context: str, message: str) -> str:
+    """Marks a message whose English word has two meanings (gettext `msgctxt`, pgettext).
+
+    The key carries its context so that a reply can name it like any other message; the
+    renderer looks it up with pgettext and shows the English text, context removed, in English.
+    """
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
+
+
 WELCOME = N_(
     "Besponsa (inotuzumab ozogamicin) dosing assistant. I ask a few questions and reply with "
     "the dosing plan and its safety warnings. It supports, and does not replace, clinical "
@@ -93,6 +106,9 @@ NORMAL = N_("Normal")
 TODAY = N_("Today")
 TOMORROW = N_("Tomorrow")
 NONE = N_("None")
+# TRANSLATORS: the answer to "Response so far?": neither CR nor CRi (ru «нет ответа», es "Sin
+# respuesta"), not "no toxicity" or "no days" as the plain "None" is.
+NONE_RESPONSE = PC_("treatment response", "None")
 PLAN = N_("✅ Plan")
 PLAN_CHANGE = N_("✏️ Change answers")
 PLAN_NEW = N_("🆕 New patient")

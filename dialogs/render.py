@@ -30,12 +30,16 @@ BSA_LINE = {
     "mosteller": N_("BSA {bsa} m² (Mosteller, from height and weight)"),
     "dubois": N_("BSA {bsa} m² (DuBois, from height and weight)"),
 }
+# TRANSLATORS: mg/m² = dose per body surface area, mg = total dose, mL = volume to draw up; {vials}
+# is the translated vial count.
 DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 DOSE_DATE = N_("{line} · {date}")
 VIALS = NP_("{count} vial", "{count} vials")
 DAYS = NP_("{count} day", "{count} days")
+# TRANSLATORS: Total = the dose of the whole cycle; {length} is a translated number of days.
 TOTAL_LINE = N_("Total {total_mg_per_m2} mg/m² = {total_mg} mg · cycle length {length}")
 CYCLE_EXTENDABLE = N_("(may be extended to {days})")
+# TRANSLATORS: Split = how the reduced total is divided between the days of the cycle.
 REDUCED_TOTAL = N_(
     "Reduced total for this cycle: {total_mg_per_m2} mg/m² = {total_mg} mg. The label does not "
     "say how to split it across the days: decide the split."
@@ -43,6 +47,8 @@ REDUCED_TOTAL = N_(
 MAX_CYCLES_LINE = N_("Cycles at most: {count}")
 WARNINGS_HEADER = N_("Warnings")
 SOURCE = N_("Source: {source}")
+# TRANSLATORS: Rules = the version of the dosing rules; clinical judgement = the clinician's own
+# decision.
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
 ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -117,7 +123,12 @@ class Renderer:
     # Pieces ------------------------------------------------------------------------------
 
     def gettext(self, key: str) -> str:
-        return self._catalog.gettext(key) if key else ""
+        if not key:
+            return ""
+        context, separator, message = key.rpartition(m.CONTEXT_SEPARATOR)
+        if separator:
+            return self._catalog.pgettext(context, message)
+        return self._catalog.gettext(key)
 
     def plural(self, forms: tuple[str, str], count: int) -> str:
         text = self._catalog.ngettext(forms[0], forms[1], count)
@@ -150,7 +161,8 @@ class Renderer:
         return self._escape(text)
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
-        text = self._format(self.gettext(key), key, values or {})
+        english = key.rpartition(m.CONTEXT_SEPARATOR)[2]
+        text = self._format(self.gettext(key), english, values or {})
         return self._direction(text)
 
     def _direction(self, text: str) -> str:

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 
 from dialogs.render import Renderer
 from locales import LANGUAGES, LOCALE_DIR, catalog_paths, translation
+from tests.test_message_numbers import HELPER_A_OWNS
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -40,6 +41,8 @@ def source_template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             "-o",
             str(output),
             "--no-location",
+            "-c",
+            "TRANSLATORS:",
             str(ROOT / "rules"),
             str(ROOT / "dialogs"),
             str(ROOT / "bot"),
@@ -48,20 +51,69 @@ def source_template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return read(output)
 
 
-def ids(catalog: Catalog) -> set[str]:
+def ids(catalog: Catalog) -> set[tuple[str | None, str]]:
+    """Each message by its context and its (singular) English text."""
     return {
-        message.id if isinstance(message.id, str) else message.id[0]
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
         for message in catalog
         if message.id
     }
 
 
+def notes(catalog: Catalog) -> dict[tuple[str | None, str], str]:
+    """The translator comments (`# TRANSLATORS:` in the source) of each message, unwrapped."""
+    return {
+        (message.context, message.id if isinstance(message.id, str) else message.id[0]): " ".join(
+            " ".join(message.auto_comments).split()
+        )
+        for message in catalog
+        if message.id
+    }
+
+
+UPDATE = (
+    "run: pybabel extract -F pyproject.toml -o locales/messages.pot --no-location -w 100 "
+    "-c TRANSLATORS: rules dialogs bot && pybabel update -i locales/messages.pot -d locales "
+    "--no-fuzzy-matching -w 100"
+)
+
+
 def test_template_matches_the_source(source_template: Catalog) -> None:
     committed = read(LOCALE_DIR / "messages.pot")
-    assert ids(committed) == ids(source_template), (
-        "run: pybabel extract -F pyproject.toml -o locales/messages.pot --no-location "
-        "rules dialogs bot && pybabel update -i locales/messages.pot -d locales"
-    )
+    assert ids(committed) == ids(source_template), UPDATE
+    assert notes(committed) == notes(source_template), UPDATE
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalog_carries_the_translator_comments(lang: str, source_template: Catalog) -> None:
+    assert notes(read(catalog_paths(lang)[0], lang)) == notes(source_template), UPDATE
+
+
+def test_every_warning_of_the_rules_has_a_translator_comment(source_template: Catalog) -> None:
+    import rules.messages as rule_messages
+
+    commented = {key[1] for key, comments in notes(source_template).items() if comments}
+    owned_by_helper_a = {
+        getattr(rule_messages, name) for name in HELPER_A_OWNS if hasattr(rule_messages, name)
+    }
+    missing = [
+        name
+        for name, value in vars(rule_messages).items()
+        if name.isupper()
+        and isinstance(value, str)
+        and value not in commented
+        and value not in owned_by_helper_a
+    ]
+    assert not missing, f"add a # TRANSLATORS: comment naming the clinical terms: {missing}"
+
+
+def test_a_message_with_a_context_is_looked_up_by_its_context() -> None:
+    from dialogs import messages as m
+
+    assert Renderer("en").gettext(m.NONE_RESPONSE) == "None"
+    assert Renderer("es").gettext(m.NONE_RESPONSE) == "Sin respuesta"
+    assert Renderer("es").gettext(m.NONE) != "Sin respuesta"
+    assert Renderer("ru").text(m.NONE_RESPONSE) == "Нет ответа на терапию"
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

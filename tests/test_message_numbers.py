@@ -43,6 +43,10 @@ PENDING_HELPER_A = frozenset(
 )
 
 
+#: Every message helper A owns (its translator comments come with its branch).
+HELPER_A_OWNS = PENDING_HELPER_A | {"GILBERT", "HEPATIC_MILD"}
+
+
 def numbers(text: str) -> set[str]:
     """The numbers written in a text, placeholders aside, by their digits ("10 000" = "10,000")."""
     return {re.sub(r"\D", "", match) for match in _NUMBER.findall(_PLACEHOLDER.sub("", text))}
