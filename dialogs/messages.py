@@ -6,6 +6,10 @@ place. `N_` only marks a string for extraction by Babel; translation happens whe
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from rules import thresholds
+
 
 def N_(message: str) -> str:
     return message
@@ -33,29 +37,29 @@ WELCOME = N_(
     "Besponsa (inotuzumab ozogamicin) dosing assistant. I ask a few questions and reply with "
     "the dosing plan and its safety warnings. It supports, and does not replace, clinical "
     "judgement. Do not enter names, record numbers or birth dates.\n"
-    "Fast way: everything in one message, e.g. bsa=1.8 cycle=2 response=CR anc=1.5 plt=80"
+    "Fast way: everything in one message, e.g. bsa={bsa} cycle=2 response=CR anc={anc} plt=80"
 )
 HELP = N_(
     "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
     "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
     "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
     "bili, ast, alt, crcl, start, day (1, 8 or 15). Example: h=180 w=75 cycle=1 hsct=no "
-    "anc=2.1 plt=150\n"
+    "anc={anc} plt=150\n"
     "After a plan, send one change such as plt 40 to get the new plan."
 )
 
-ASK_BODY = N_("Body surface area in m² (e.g. 1.8), or height and weight (e.g. 180 cm 75 kg).")
+ASK_BODY = N_("Body surface area in m² (e.g. {bsa}), or height and weight (e.g. 180 cm 75 kg).")
 ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
 ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
 ASK_MRD = N_("Was MRD negativity reached after 2 cycles?")
-ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. 1.5 (1500/µL is understood too).")
+ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. {anc} (1500/µL is understood too).")
 ASK_ANC_BASELINE = N_(
-    "ANC is below 1 ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
+    "ANC is below {anc_min} ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
 )
 ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
 ASK_PLATELETS_BASELINE = N_(
-    "Platelets are below 50 ×10⁹/L. What was the count before the previous cycle "
+    "Platelets are below {platelets_min} ×10⁹/L. What was the count before the previous cycle "
     "(baseline, ×10⁹/L)?"
 )
 ASK_DAY = N_(
@@ -66,7 +70,7 @@ ASK_BLASTS = N_(
 )
 ASK_LIVER = N_(
     "Liver tests as multiples of the upper limit of normal (×ULN): total bilirubin, AST, ALT. "
-    "E.g. 1.2 0.8 0.9, or bili 1.2 ast 0.8 alt 0.9."
+    "E.g. {bili} {ast} {alt}, or bili {bili} ast {ast} alt {alt}."
 )
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
 ASK_CRCL = N_("Creatinine clearance, mL/min?")
@@ -166,3 +170,16 @@ VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
 VALUE_DAYS = NP_("{value} day", "{value} days")
 VALUE_YEARS = NP_("{value} year", "{value} years")
+
+#: Numbers a prompt shows, filled by the renderer and so written the locale's way ("1,8" in
+#: German): an example typed into a msgid would teach a French clinician to type "1.8", and a
+#: threshold typed there could disagree with `rules/thresholds.py`.
+PROMPT_VALUES: dict[str, dict[str, Decimal]] = {
+    WELCOME: {"bsa": Decimal("1.8"), "anc": Decimal("1.5")},
+    HELP: {"anc": Decimal("2.1")},
+    ASK_BODY: {"bsa": Decimal("1.8")},
+    ASK_ANC: {"anc": Decimal("1.5")},
+    ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
+    ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
+    ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},
+}

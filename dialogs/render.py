@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
-from locales import RTL, format_date, format_decimal, translation
+from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
 from rules.models import Plan, PlanWarning
 
 N_ = m.N_
@@ -162,7 +162,8 @@ class Renderer:
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
         english = key.rpartition(m.CONTEXT_SEPARATOR)[2]
-        text = self._format(self.gettext(key), english, values or {})
+        values = {**m.PROMPT_VALUES.get(key, {}), **(values or {})}
+        text = self._format(self.gettext(key), english, values)
         return self._direction(text)
 
     def _direction(self, text: str) -> str:
@@ -206,7 +207,7 @@ class Renderer:
         lines = [self.text(reply.key)]
         for line in reply.lines:
             shown = self.value(line.value) if line.value else self.gettext(m.NOT_GIVEN)
-            lines.append(f"• {self.gettext(line.label)}: {shown}")
+            lines.append(f"• {self.gettext(line.label)}{label_separator(self.lang)}{shown}")
         return "\n".join(lines)
 
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
@@ -224,7 +225,7 @@ class Renderer:
             lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
             lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
         if unchecked:
-            items = ", ".join(self.gettext(label) for label in unchecked)
+            items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
         warnings = [self.warning(warning) for warning in plan.warnings]
         if warnings:
