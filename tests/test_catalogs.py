@@ -208,3 +208,58 @@ def test_no_silent_fallback_to_english(lang: str) -> None:
     ) != (
         "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
     )
+
+
+PLURAL_COUNTS = (1, 2, 5, 11, 21, 101)
+#: The form a native speaker writes for each count of "{count} vial(s)".
+VIAL_FORMS: dict[str, dict[int, str]] = {
+    "en": {
+        1: "1 vial",
+        2: "2 vials",
+        5: "5 vials",
+        11: "11 vials",
+        21: "21 vials",
+        101: "101 vials",
+    },
+    "ru": {
+        1: "1 флакон",
+        2: "2 флакона",
+        5: "5 флаконов",
+        11: "11 флаконов",
+        21: "21 флакон",
+        101: "101 флакон",
+    },
+    "ar": {
+        1: "قارورة واحدة",
+        2: "قارورتان",
+        5: "5\u2069 قوارير",
+        11: "11\u2069 قارورة",
+        21: "21\u2069 قارورة",
+        101: "101\u2069 قارورة",
+    },
+    "de": {1: "1 Durchstechflasche", 2: "2 Durchstechflaschen", 21: "21 Durchstechflaschen"},
+    "fr": {1: "1 flacon", 2: "2 flacons", 101: "101 flacons"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_plural_forms_for_counts_1_2_5_11_21_101(lang: str, source_template: Catalog) -> None:
+    renderer = Renderer(lang)
+    plurals = [message.id for message in source_template if isinstance(message.id, tuple)]
+    assert plurals
+    for singular, plural in plurals:
+        shown = {
+            count: translation(lang)
+            .ngettext(singular, plural, count)
+            .format(count=renderer.value(count), value=renderer.value(count))
+            for count in PLURAL_COUNTS
+        }
+        for count, text in shown.items():
+            assert text and "{" not in text, (lang, singular, count)
+            if lang not in {"ar"} or count > 2:  # Arabic writes one and two as words
+                assert renderer.value(count) in text, (lang, singular, count, text)
+    vials = {
+        count: renderer.plural(("{count} vial", "{count} vials"), count) for count in PLURAL_COUNTS
+    }
+    for count, expected in VIAL_FORMS.get(lang, {}).items():
+        assert expected in vials[count], (lang, count, vials[count])
