@@ -62,14 +62,24 @@ _FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
 #: Pieces of right-to-left text left as they are: isolates already made (numbers formatted by
 #: the locale), HTML tags and entities (Telegram's markup), and line breaks.
 _KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
-#: A number typed in the text (a rule id, "CTCAE v5"), with its unit: one left-to-right island.
-_NUMBER = re.compile(r"(?<![×A-Za-z0-9.,_])[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?")
-#: A Latin term ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "inotuzumab ozogamicin", "mg/m²"), or the
-#: signs such as ℹ️ and 🆕, which are left-to-right letters for the bidi algorithm.
-_LATIN_WORD = r"/?[A-Za-zµ×](?:[\w×µ²³⁹/.+'’-]*[\w²³⁹])?"
-_LATIN = re.compile(
-    _LATIN_WORD + r"(?: " + _LATIN_WORD + r")*|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?",
-    re.ASCII,
+#: A number typed in the text (a threshold in an old translation), with its unit.
+_NUMBER = r"[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?"
+#: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8").
+_LATIN_WORD = r"/?[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
+#: The islands that keep their own left-to-right order inside right-to-left text: a run of
+#: Latin words and the numbers that follow them ("USPI Table 2", "CTCAE v5", "inotuzumab
+#: ozogamicin"), a number with its unit, and signs such as ℹ️ and 🆕, which the bidi
+#: algorithm counts as left-to-right letters.
+_ISLAND = re.compile(
+    r"(?<![A-Za-z0-9.,_])(?:"
+    + _LATIN_WORD
+    + r"(?: (?:"
+    + _LATIN_WORD
+    + r"|"
+    + _NUMBER
+    + r"))*|"
+    + _NUMBER
+    + r")(?![A-Za-z0-9_])|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?"
 )
 
 
@@ -79,12 +89,7 @@ def keep_units_with_numbers(text: str) -> str:
 
 def _isolate_islands(plain: str) -> str:
     """Numbers and Latin terms in a piece of right-to-left text, each in its own isolate."""
-    plain = _NUMBER.sub(lambda match: _FSI + match.group(0) + _PDI, plain)
-    pieces = re.split("(" + _FSI + "[^" + _PDI + "]*" + _PDI + ")", plain)
-    return "".join(
-        piece if piece.startswith(_FSI) else _LATIN.sub(lambda m: _LRI + m.group(0) + _PDI, piece)
-        for piece in pieces
-    )
+    return _ISLAND.sub(lambda match: _LRI + match.group(0) + _PDI, plain)
 
 
 def right_to_left(text: str) -> str:

@@ -118,8 +118,9 @@ def test_every_message_of_the_catalog_is_right_to_left(lang: str) -> None:
 def test_a_line_led_by_a_latin_term_or_a_number_is_still_right_to_left() -> None:
     text = right_to_left("ANC أقل من 1 ×10⁹/L\n50 ×10⁹/L للصفائح")
     assert [first_strong(line) for line in text.splitlines()] == ["R", "R"]
-    assert "\u20661 ×10⁹/L\u2069" not in text and "\u20681 ×10⁹/L\u2069" in text
-    assert "\u2066ANC\u2069" in text
+    assert "\u20661 ×10⁹/L\u2069" in text and "\u2066ANC\u2069" in text
+    assert "\u2066USPI Table 2\u2069" in right_to_left("المصدر: USPI Table 2")
+    assert "\u2066bsa=1.8 cycle=2\u2069" in right_to_left("مثلًا bsa=1.8 cycle=2")
 
 
 def test_html_tags_and_entities_stay_intact_and_it_is_idempotent() -> None:
