@@ -48,16 +48,26 @@ HELP = N_(
     "After a plan, send one change such as plt 40 to get the new plan."
 )
 
+# TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); the examples are numbers filled in the
+# locale's format.
 ASK_BODY = N_("Body surface area in m² (e.g. {bsa}), or height and weight (e.g. 180 cm 75 kg).")
 ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
+# TRANSLATORS: Response = response to treatment (ru «ответ на терапию»); CR/CRi = complete
+# remission (with incomplete haematological recovery).
 ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
+# TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК).
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
-ASK_MRD = N_("Was MRD negativity reached after 2 cycles?")
+# TRANSLATORS: MRD = measurable (minimal) residual disease; negativity = no detectable MRD.
+ASK_MRD = N_("Was MRD negativity reached after {max_cycles_hsct} cycles?")
+# TRANSLATORS: ANC = absolute neutrophil count; ×10⁹/L (ru ×10⁹/л) = G/L; /µL = per microlitre.
 ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. {anc} (1500/µL is understood too).")
+# TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_ANC_BASELINE = N_(
     "ANC is below {anc_min} ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
 )
+# TRANSLATORS: Transfusion-independent = a count not raised by a recent platelet transfusion.
 ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
+# TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_PLATELETS_BASELINE = N_(
     "Platelets are below {platelets_min} ×10⁹/L. What was the count before the previous cycle "
     "(baseline, ×10⁹/L)?"
@@ -65,18 +75,26 @@ ASK_PLATELETS_BASELINE = N_(
 ASK_DAY = N_(
     "A count is low: which dose of the cycle is this? Low counts hold only Day 1 of a cycle."
 )
+# TRANSLATORS: Circulating blasts = leukaemic blasts in peripheral blood.
 ASK_BLASTS = N_(
     "Circulating blasts in peripheral blood, per mm³ (= per µL), before the first dose?"
 )
+# TRANSLATORS: ×ULN = multiples of the upper limit of normal; bili/ast/alt are the keys the user
+# types: keep them.
 ASK_LIVER = N_(
     "Liver tests as multiples of the upper limit of normal (×ULN): total bilirubin, AST, ALT. "
     "E.g. {bili} {ast} {alt}, or bili {bili} ast {ast} alt {alt}."
 )
+# TRANSLATORS: Gilbert's syndrome = benign unconjugated hyperbilirubinaemia; haemolysis = red cell
+# breakdown.
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
+# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function.
 ASK_CRCL = N_("Creatinine clearance, mL/min?")
 ASK_TOXICITY = N_("Any toxicity now?")
 ASK_INTERRUPTION = N_("Days of the current dosing interruption for toxicity?")
+# TRANSLATORS: Cytopenia = low blood counts; drug-related = caused by Besponsa.
 ASK_CYTOPENIA = N_("Days that a drug-related severe cytopenia has lasted?")
+# TRANSLATORS: Dose level = the reduced dose steps of the label (full, −25 %, −25 % in 2 doses).
 ASK_DOSE_LEVEL = N_("Dose level after earlier toxicity?")
 ASK_START = N_("Day 1 of this cycle: a date such as 2026-11-25, or tap Today.")
 ASK_SEX = N_("Sex, for the contraception and pregnancy advice?")
@@ -182,4 +200,5 @@ PROMPT_VALUES: dict[str, dict[str, Decimal]] = {
     ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
     ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
     ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},
+    ASK_MRD: {"max_cycles_hsct": thresholds.MAX_CYCLES_HSCT},
 }
