@@ -192,7 +192,7 @@ VALUE_YEARS = NP_("{value} year", "{value} years")
 #: Numbers a prompt shows, filled by the renderer and so written the locale's way ("1,8" in
 #: German): an example typed into a msgid would teach a French clinician to type "1.8", and a
 #: threshold typed there could disagree with `rules/thresholds.py`.
-PROMPT_VALUES: dict[str, dict[str, Decimal]] = {
+PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     WELCOME: {"bsa": Decimal("1.8"), "anc": Decimal("1.5")},
     HELP: {"anc": Decimal("2.1")},
     ASK_BODY: {"bsa": Decimal("1.8")},
