@@ -6,6 +6,10 @@ place. `N_` only marks a string for extraction by Babel; translation happens whe
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from rules import thresholds
+
 
 def N_(message: str) -> str:
     return message
@@ -16,50 +20,81 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return (singular, plural)
 
 
+#: Separates a message's context from its text, as in a compiled gettext catalog.
+CONTEXT_SEPARATOR = "\x04"
+
+
+def PC_(context: str, message: str) -> str:
+    """Marks a message whose English word has two meanings (gettext `msgctxt`, pgettext).
+
+    The key carries its context so that a reply can name it like any other message; the
+    renderer looks it up with pgettext and shows the English text, context removed, in English.
+    """
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
+
+
 WELCOME = N_(
     "Besponsa (inotuzumab ozogamicin) dosing assistant. I ask a few questions and reply with "
     "the dosing plan and its safety warnings. It supports, and does not replace, clinical "
     "judgement. Do not enter names, record numbers or birth dates.\n"
-    "Fast way: everything in one message, e.g. bsa=1.8 cycle=2 response=CR anc=1.5 plt=80"
+    "Fast way: everything in one message, e.g. bsa={bsa} cycle=2 response=CR anc={anc} plt=80"
 )
 HELP = N_(
     "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
     "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
     "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
     "bili, ast, alt, crcl, start, day (1, 8 or 15). Example: h=180 w=75 cycle=1 hsct=no "
-    "anc=2.1 plt=150\n"
+    "anc={anc} plt=150\n"
     "After a plan, send one change such as plt 40 to get the new plan."
 )
 
-ASK_BODY = N_("Body surface area in m² (e.g. 1.8), or height and weight (e.g. 180 cm 75 kg).")
+# TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); the examples are numbers filled in the
+# locale's format.
+ASK_BODY = N_("Body surface area in m² (e.g. {bsa}), or height and weight (e.g. 180 cm 75 kg).")
 ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
+# TRANSLATORS: Response = response to treatment (ru «ответ на терапию»); CR/CRi = complete
+# remission (with incomplete haematological recovery).
 ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
+# TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК).
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
-ASK_MRD = N_("Was MRD negativity reached after 2 cycles?")
-ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. 1.5 (1500/µL is understood too).")
+# TRANSLATORS: MRD = measurable (minimal) residual disease; negativity = no detectable MRD.
+ASK_MRD = N_("Was MRD negativity reached after {max_cycles_hsct} cycles?")
+# TRANSLATORS: ANC = absolute neutrophil count; ×10⁹/L (ru ×10⁹/л) = G/L; /µL = per microlitre.
+ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. {anc} (1500/µL is understood too).")
+# TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_ANC_BASELINE = N_(
-    "ANC is below 1 ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
+    "ANC is below {anc_min} ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
 )
+# TRANSLATORS: Transfusion-independent = a count not raised by a recent platelet transfusion.
 ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
+# TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_PLATELETS_BASELINE = N_(
-    "Platelets are below 50 ×10⁹/L. What was the count before the previous cycle "
+    "Platelets are below {platelets_min} ×10⁹/L. What was the count before the previous cycle "
     "(baseline, ×10⁹/L)?"
 )
 ASK_DAY = N_(
     "A count is low: which dose of the cycle is this? Low counts hold only Day 1 of a cycle."
 )
+# TRANSLATORS: Circulating blasts = leukaemic blasts in peripheral blood.
 ASK_BLASTS = N_(
     "Circulating blasts in peripheral blood, per mm³ (= per µL), before the first dose?"
 )
+# TRANSLATORS: ×ULN = multiples of the upper limit of normal; bili/ast/alt are the keys the user
+# types: keep them.
 ASK_LIVER = N_(
     "Liver tests as multiples of the upper limit of normal (×ULN): total bilirubin, AST, ALT. "
-    "E.g. 1.2 0.8 0.9, or bili 1.2 ast 0.8 alt 0.9."
+    "E.g. {bili} {ast} {alt}, or bili {bili} ast {ast} alt {alt}."
 )
+# TRANSLATORS: Gilbert's syndrome = benign unconjugated hyperbilirubinaemia; haemolysis = red cell
+# breakdown.
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
+# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function.
 ASK_CRCL = N_("Creatinine clearance, mL/min?")
 ASK_TOXICITY = N_("Any toxicity now?")
 ASK_INTERRUPTION = N_("Days of the current dosing interruption for toxicity?")
+# TRANSLATORS: Cytopenia = low blood counts; drug-related = caused by Besponsa.
 ASK_CYTOPENIA = N_("Days that a drug-related severe cytopenia has lasted?")
+# TRANSLATORS: Dose level = the reduced dose steps of the label (full, −25 %, −25 % in 2 doses).
 ASK_DOSE_LEVEL = N_("Dose level after earlier toxicity?")
 ASK_START = N_("Day 1 of this cycle: a date such as 2026-11-25, or tap Today.")
 ASK_SEX = N_("Sex, for the contraception and pregnancy advice?")
@@ -93,6 +128,9 @@ NORMAL = N_("Normal")
 TODAY = N_("Today")
 TOMORROW = N_("Tomorrow")
 NONE = N_("None")
+# TRANSLATORS: the answer to "Response so far?": neither CR nor CRi (ru «нет ответа», es "Sin
+# respuesta"), not "no toxicity" or "no days" as the plain "None" is.
+NONE_RESPONSE = PC_("treatment response", "None")
 PLAN = N_("✅ Plan")
 PLAN_CHANGE = N_("✏️ Change answers")
 PLAN_NEW = N_("🆕 New patient")
@@ -150,3 +188,17 @@ VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
 VALUE_DAYS = NP_("{value} day", "{value} days")
 VALUE_YEARS = NP_("{value} year", "{value} years")
+
+#: Numbers a prompt shows, filled by the renderer and so written the locale's way ("1,8" in
+#: German): an example typed into a msgid would teach a French clinician to type "1.8", and a
+#: threshold typed there could disagree with `rules/thresholds.py`.
+PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
+    WELCOME: {"bsa": Decimal("1.8"), "anc": Decimal("1.5")},
+    HELP: {"anc": Decimal("2.1")},
+    ASK_BODY: {"bsa": Decimal("1.8")},
+    ASK_ANC: {"anc": Decimal("1.5")},
+    ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
+    ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
+    ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},
+    ASK_MRD: {"max_cycles_hsct": thresholds.MAX_CYCLES_HSCT},
+}

@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
-from locales import RTL, format_date, format_decimal, translation
+from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
 from rules.models import Plan, PlanWarning
 
 N_ = m.N_
@@ -30,12 +30,16 @@ BSA_LINE = {
     "mosteller": N_("BSA {bsa} m² (Mosteller, from height and weight)"),
     "dubois": N_("BSA {bsa} m² (DuBois, from height and weight)"),
 }
+# TRANSLATORS: mg/m² = dose per body surface area, mg = total dose, mL = volume to draw up; {vials}
+# is the translated vial count.
 DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 DOSE_DATE = N_("{line} · {date}")
 VIALS = NP_("{count} vial", "{count} vials")
 DAYS = NP_("{count} day", "{count} days")
+# TRANSLATORS: Total = the dose of the whole cycle; {length} is a translated number of days.
 TOTAL_LINE = N_("Total {total_mg_per_m2} mg/m² = {total_mg} mg · cycle length {length}")
 CYCLE_EXTENDABLE = N_("(may be extended to {days})")
+# TRANSLATORS: Split = how the reduced total is divided between the days of the cycle.
 REDUCED_TOTAL = N_(
     "Reduced total for this cycle: {total_mg_per_m2} mg/m² = {total_mg} mg. The label does not "
     "say how to split it across the days: decide the split."
@@ -43,6 +47,8 @@ REDUCED_TOTAL = N_(
 MAX_CYCLES_LINE = N_("Cycles at most: {count}")
 WARNINGS_HEADER = N_("Warnings")
 SOURCE = N_("Source: {source}")
+# TRANSLATORS: Rules = the version of the dosing rules; clinical judgement = the clinician's own
+# decision.
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
 ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,13 +56,61 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Units that follow a number in our messages; in right-to-left text the isolate around the
 #: number is widened over its unit so that "0.9 mg" keeps its order (engineering-notes.md).
-_UNIT_AFTER_ISOLATE = re.compile(
-    "\u2069( (?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN))(?![\\w/])"
+_UNITS = r"(?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN|%)"
+_UNIT_AFTER_ISOLATE = re.compile("\u2069( " + _UNITS + ")(?![\\w/])")
+_FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
+#: Pieces of right-to-left text left as they are: isolates already made (numbers formatted by
+#: the locale), HTML tags and entities (Telegram's markup), and line breaks.
+_KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
+#: A number typed in the text (a threshold in an old translation), with its unit.
+_NUMBER = r"[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?"
+#: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8").
+_LATIN_WORD = r"/?[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
+#: The islands that keep their own left-to-right order inside right-to-left text: a run of
+#: Latin words and the numbers that follow them ("USPI Table 2", "CTCAE v5", "inotuzumab
+#: ozogamicin"), a number with its unit, and signs such as ℹ️ and 🆕, which the bidi
+#: algorithm counts as left-to-right letters.
+_ISLAND = re.compile(
+    r"(?<![A-Za-z0-9.,_])(?:"
+    + _LATIN_WORD
+    + r"(?: (?:"
+    + _LATIN_WORD
+    + r"|"
+    + _NUMBER
+    + r"))*|"
+    + _NUMBER
+    + r")(?![A-Za-z0-9_])|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?"
 )
 
 
 def keep_units_with_numbers(text: str) -> str:
-    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + "\u2069", text)
+    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + _PDI, text)
+
+
+def _isolate_islands(plain: str) -> str:
+    """Numbers and Latin terms in a piece of right-to-left text, each in its own isolate."""
+    return _ISLAND.sub(lambda match: _LRI + match.group(0) + _PDI, plain)
+
+
+def right_to_left(text: str) -> str:
+    """Text that a client lays out right to left, line by line, whatever each line starts with.
+
+    A client takes each paragraph's direction from its first strong character (Unicode bidi
+    rule P2, isolates skipped): a line starting with "ANC" or a number would be laid out left to
+    right and the Arabic around a threshold would swap places (engineering-notes.md). So every
+    line starts with a right-to-left mark, and every number with its unit and every Latin term
+    is isolated. HTML tags and entities are left intact; applying it twice changes nothing.
+    """
+    text = keep_units_with_numbers(text)
+    out: list[str] = []
+    position = 0
+    for kept in _KEPT.finditer(text):
+        out.append(_isolate_islands(text[position : kept.start()]))
+        out.append(kept.group(0))
+        position = kept.end()
+    out.append(_isolate_islands(text[position:]))
+    lines = "".join(out).split("\n")
+    return "\n".join(line if not line or line.startswith(_RLM) else _RLM + line for line in lines)
 
 
 class _Raw(str):
@@ -74,7 +128,12 @@ class Renderer:
     # Pieces ------------------------------------------------------------------------------
 
     def gettext(self, key: str) -> str:
-        return self._catalog.gettext(key) if key else ""
+        if not key:
+            return ""
+        context, separator, message = key.rpartition(m.CONTEXT_SEPARATOR)
+        if separator:
+            return self._catalog.pgettext(context, message)
+        return self._catalog.gettext(key)
 
     def plural(self, forms: tuple[str, str], count: int) -> str:
         text = self._catalog.ngettext(forms[0], forms[1], count)
@@ -107,8 +166,13 @@ class Renderer:
         return self._escape(text)
 
     def text(self, key: str, values: dict[str, Any] | None = None) -> str:
-        text = self._format(self.gettext(key), key, values or {})
-        return keep_units_with_numbers(text) if self.lang in RTL else text
+        english = key.rpartition(m.CONTEXT_SEPARATOR)[2]
+        values = {**m.PROMPT_VALUES.get(key, {}), **(values or {})}
+        text = self._format(self.gettext(key), english, values)
+        return self._direction(text)
+
+    def _direction(self, text: str) -> str:
+        return right_to_left(text) if self.lang in RTL else text
 
     def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:
@@ -132,6 +196,9 @@ class Renderer:
     # Replies -----------------------------------------------------------------------------
 
     def reply(self, reply: Reply) -> str:
+        return self._direction(self._reply(reply))
+
+    def _reply(self, reply: Reply) -> str:
         if reply.kind == "plan" and reply.plan is not None:
             return self.plan(reply.plan, reply.unchecked)
         if reply.kind == "summary":
@@ -145,7 +212,7 @@ class Renderer:
         lines = [self.text(reply.key)]
         for line in reply.lines:
             shown = self.value(line.value) if line.value else self.gettext(m.NOT_GIVEN)
-            lines.append(f"• {self.gettext(line.label)}: {shown}")
+            lines.append(f"• {self.gettext(line.label)}{label_separator(self.lang)}{shown}")
         return "\n".join(lines)
 
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
@@ -163,7 +230,7 @@ class Renderer:
             lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
             lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
         if unchecked:
-            items = ", ".join(self.gettext(label) for label in unchecked)
+            items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
         warnings = [self.warning(warning) for warning in plan.warnings]
         if warnings:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal as babel_format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -37,6 +38,9 @@ NAMES: dict[str, str] = {
 SHIPPED: tuple[str, ...] = tuple(NAMES)
 LANGUAGES: dict[str, str] = {code: NAMES[code] for code in SHIPPED}
 RTL = frozenset({"ar"})
+#: Between a label and its value ("Cycle: 2"): French puts a no-break space before the colon,
+#: Chinese writes a full-width colon without a space.
+LABEL_SEPARATORS: dict[str, str] = {"fr": "\u00a0: ", "zh": "："}
 _ISOLATE_START = "\u2068"
 _ISOLATE_END = "\u2069"
 
@@ -113,3 +117,13 @@ def isolate(text: str, lang: str) -> str:
     if lang in RTL:
         return f"{_ISOLATE_START}{text}{_ISOLATE_END}"
     return text
+
+
+def label_separator(lang: str) -> str:
+    """What separates a label from its value in this language ("Cycle: 2", "Cycle : 2")."""
+    return LABEL_SEPARATORS.get(lang, ": ")
+
+
+def format_items(items: list[str], lang: str) -> str:
+    """A list as the locale writes it: "A, B and C", "A、B和C", "A وB وC" (CLDR list patterns)."""
+    return babel_format_list(items, style="standard", locale=babel_locale(lang))

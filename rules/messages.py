@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cache
 
 from rules import thresholds as t
+from rules.numbers import CENT
 
 
 def N_(message: str) -> str:
@@ -52,6 +53,10 @@ CONSTANTS: dict[str, Decimal | int] = {
     "contraception_female_months": t.CONTRACEPTION_FEMALE_MONTHS,
     "contraception_male_months": t.CONTRACEPTION_MALE_MONTHS,
     "lactation_months": t.LACTATION_MONTHS,
+    "vod_alkylating_agents": t.VOD_RISK_ALKYLATING_AGENTS,
+    "observation_hours": t.OBSERVATION_HOURS,
+    "rounding_step": CENT,
+    "severe_renal_crcl": t.SEVERE_RENAL_CRCL_ML_MIN,
 }
 
 
@@ -62,38 +67,53 @@ def constants_for(template: str) -> dict[str, Decimal | int]:
     return {name: CONSTANTS[name] for name in names if name in CONSTANTS}
 
 
+# TRANSLATORS: Boxed warning = the US label's boxed warning; VOD/SOS = veno-occlusive disease /
+# sinusoidal obstruction syndrome (keep the abbreviation).
 BOXED_VOD = N_(
     "Boxed warning: hepatotoxicity, including fatal veno-occlusive disease (VOD/SOS). Watch "
     "for rising bilirubin, painful hepatomegaly, rapid weight gain and ascites."
 )
+# TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК); conditioning = the
+# pre-transplant regimen (zh 预处理, not premedication); ULN = upper limit of normal.
 BOXED_HSCT = N_(
     "Boxed warning: higher non-relapse mortality after HSCT. VOD risk rises with conditioning "
-    "containing 2 alkylating agents and with bilirubin ≥ ULN before HSCT; follow liver tests "
-    "closely in the first month after HSCT."
+    "containing {vod_alkylating_agents} alkylating agents and with bilirubin ≥ ULN before HSCT; "
+    "follow liver tests closely in the first month after HSCT."
 )
+# TRANSLATORS: Premedicate / premedication = drugs given before each infusion to prevent reactions
+# (zh 预防用药, never 预处理, which is HSCT conditioning).
 PREMEDICATION = N_(
     "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
 )
+# TRANSLATORS: Blood count = complete blood count; liver tests = bilirubin, AST, ALT.
 MONITORING = N_(
     "Check the blood count and liver tests before each dose; observe the patient during and "
-    "for at least 1 hour after the infusion."
+    "for at least {observation_hours} hour after the infusion."
 )
+# TRANSLATORS: QT = the ECG interval; ECG = electrocardiogram (de EKG, ru ЭКГ).
 QT = N_(
     "QT prolongation: ECG and electrolytes before the first dose and periodically; take care "
     "with QT-prolonging drugs."
 )
+# TRANSLATORS: CR/CRi = complete remission / complete remission with incomplete haematological
+# recovery (keep as is).
 CYCLE1_EXTENSION = N_(
-    "Cycle 1 may be extended to 28 days (treatment-free from day 21) for CR/CRi or to recover "
-    "from toxicity."
+    "Cycle 1 may be extended to {extended_cycle_days} days (treatment-free from day "
+    "{cycle1_days}) for CR/CRi or to recover from toxicity."
 )
+# TRANSLATORS: Label = the official product information (USPI, SmPC); site protocol = the
+# hospital's own treatment protocol.
 SCHEDULE_WINDOW = N_(
-    "Days 8 and 15 may each move by up to 2 days; keep at least 6 days between doses "
-    "(label; the seed is silent)."
+    "The second and third doses of a cycle may each move by up to {window_days} days; keep at "
+    "least {min_days_between} days between doses. The label says so; the site protocol does not "
+    "say."
 )
+# TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); half-up = 0.005 rounds up.
 ROUNDING = N_(
-    "BSA, mg and mL are rounded half-up to 0.01; mL at 0.25 mg/mL; vials of 0.9 mg. The label "
-    "does not state a rounding rule."
+    "BSA, mg and mL are rounded half-up to {rounding_step}; mL at {mg_per_ml} mg/mL; vials of "
+    "{vial_mg} mg. The label does not state a rounding rule."
 )
+# TRANSLATORS: BSA = body surface area; not capped = the dose is not limited to a maximum BSA.
 BSA_UNUSUAL = N_(
     "BSA {bsa} m² is unusual: check height and weight. The dose is not capped (full "
     "weight-based dosing)."
@@ -106,41 +126,63 @@ CYTOREDUCTION_CHECK = N_(
     "Before the first dose: with circulating blasts above 10,000/mm³, cytoreduce first "
     "(blast count not entered)."
 )
+# TRANSLATORS: {max_cycles} is the maximum number of cycles the label allows for this patient.
 MAX_CYCLES_LAST = N_("This is the last planned cycle (at most {max_cycles}).")
+# TRANSLATORS: "do not give" is an instruction, keep its force.
 MAX_CYCLES_EXCEEDED = N_(
     "Cycle {cycle} exceeds the maximum of {max_cycles} cycles: do not give further cycles."
 )
+# TRANSLATORS: MRD = measurable (minimal) residual disease. The third cycle is allowed when CR/CRi
+# WITH MRD negativity was NOT reached: keep this logic exact.
 MAX_CYCLES_HSCT_LIMIT = N_(
-    "HSCT planned: the recommended duration is 2 cycles (seed); the label allows a third only "
-    "without CR/CRi and MRD negativity. Cycle {cycle} is beyond that."
+    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
+    "{max_cycles_hsct} cycles. Cycle {cycle} is beyond that."
 )
+# TRANSLATORS: A third cycle may be considered only if CR/CRi with MRD negativity was NOT reached
+# after the cycles named: keep this logic exact.
 HSCT_THIRD_CYCLE = N_(
-    "HSCT planned: the seed recommends 2 cycles. The label allows a third cycle if CR/CRi with "
-    "MRD negativity was not reached after 2 cycles. Clinician decision."
+    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
+    "{max_cycles_hsct} cycles. Clinician decision."
 )
+# TRANSLATORS: MRD status = whether MRD negativity was reached; it is not known here.
 HSCT_THIRD_CYCLE_MRD_UNKNOWN = N_(
-    "HSCT planned: the seed recommends 2 cycles. The label allows a third cycle only if CR/CRi "
-    "with MRD negativity was not reached: the MRD status decides. Clinician decision."
+    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
+    "{max_cycles_hsct} cycles; the MRD status decides and is not known. Clinician decision."
 )
+# TRANSLATORS: Proceed to HSCT = go on to the transplant without a further cycle.
 HSCT_PROCEED = N_(
-    "CR/CRi with MRD negativity after 2 cycles and HSCT planned: no third cycle; proceed to "
-    "HSCT (label)."
+    "CR/CRi with MRD negativity after {max_cycles_hsct} cycles and HSCT planned: the label "
+    "gives no third cycle; proceed to HSCT."
 )
+# TRANSLATORS: Response = response to treatment (CR/CRi), not an answer (ru «ответ на терапию»).
 NO_RESPONSE_WATCH = N_(
-    "No CR/CRi yet: the label says to discontinue if there is none within 3 cycles (the seed "
-    "is silent)."
+    "No CR/CRi yet: the label says to discontinue if there is none within "
+    "{response_within_cycles} cycles; the site protocol does not say."
 )
-NO_RESPONSE_STOP = N_("No CR/CRi within 3 cycles: discontinue (label; the seed is silent).")
+# TRANSLATORS: Discontinue = stop the drug permanently (an instruction, keep its force).
+NO_RESPONSE_STOP = N_(
+    "No CR/CRi within {response_within_cycles} cycles: the label says discontinue; the site "
+    "protocol does not say."
+)
+# TRANSLATORS: ANC = absolute neutrophil count; hold = do not give now, give later when the
+# condition is met.
 HOLD_ANC = N_("ANC {anc} ×10⁹/L: hold this cycle until ANC is {anc_min} ×10⁹/L or more.")
+# TRANSLATORS: Transfusion-independent count = a platelet count not raised by a recent transfusion.
 HOLD_PLATELETS = N_(
-    "Platelets {platelets} ×10⁹/L: hold this cycle until platelets are 50 ×10⁹/L or more "
-    "(transfusion-independent count)."
+    "Platelets {platelets} ×10⁹/L: hold this cycle until platelets are {platelets_min} ×10⁹/L "
+    "or more (transfusion-independent count)."
 )
+# TRANSLATORS: Baseline = the value before treatment (pre-treatment); marrow = bone marrow.
 HOLD_LOW_BASELINE = N_(
-    "Counts below the low pre-treatment baseline: hold until (1) ANC and platelets are back "
-    "to baseline, or (2) ANC ≥ 1 and platelets ≥ 50 ×10⁹/L, or (3) the marrow shows stable or "
-    "improved disease and the fall is due to disease (clinician judgement). Label; seed silent."
+    "Counts below the low pre-treatment baseline: hold until (1) ANC and platelets are back to "
+    "baseline, or (2) ANC ≥ {anc_min} and platelets ≥ {platelets_min} ×10⁹/L, or (3) the marrow "
+    "shows stable or improved disease and the fall is due to disease (clinician judgement). The "
+    "label says so; the site protocol does not say."
 )
+# TRANSLATORS: {count_name} is the translated name of a blood count (ANC or Platelets).
 BASELINE_UNKNOWN = N_(
     "{count_name} is low and its pre-treatment baseline is not known: the baseline decides "
     "which rule applies. Holding; clinician to confirm."
@@ -149,11 +191,14 @@ COUNTS_WITHIN_CYCLE = N_(
     "Low counts do not hold days 8 and 15 of a cycle; count rules apply at the start of the "
     "next cycle."
 )
+# TRANSLATORS: Cytopenia = low blood counts; discontinue permanently = an instruction, keep its
+# force.
 DISCONTINUE_CYTOPENIA = N_(
-    "Drug-related severe cytopenia for {days} days (more than 28): discontinue permanently "
-    "(seed, US label). The EU label only says to consider stopping (Table 4, wording "
-    "unconfirmed)."
+    "Drug-related severe cytopenia for {days} days (more than {cytopenia_max_days}): the site "
+    "protocol and the US label say discontinue permanently; the EU label only says to consider "
+    "stopping (Table 4, wording unconfirmed). Clinician decision."
 )
+# TRANSLATORS: Discontinue permanently = an instruction; VOD = veno-occlusive disease.
 DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VOD.")
 HOLD_LIVER = N_(
     "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): hold until bilirubin ≤ 1.5 "
@@ -169,10 +214,12 @@ GILBERT = N_(
     "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: no hold for "
     "bilirubin. Confirm the cause."
 )
+# TRANSLATORS: Infusion reaction = infusion-related reaction.
 INFUSION_MILD = N_(
     "Infusion reaction: interrupt the infusion and treat; consider stopping the infusion, or "
     "steroids and antihistamines."
 )
+# TRANSLATORS: Discontinue permanently = an instruction, keep its force.
 INFUSION_SEVERE = N_(
     "Severe or life-threatening infusion reaction: discontinue Besponsa permanently."
 )
@@ -223,39 +270,59 @@ HEPATIC_LIMITED = N_(
     "Liver tests above 1.5 ×ULN (bilirubin) or 2.5 ×ULN (AST/ALT): data in moderate to severe "
     "hepatic impairment are limited; use with caution."
 )
+# TRANSLATORS: CrCl = creatinine clearance; end-stage renal disease = CrCl below the value shown.
 RENAL_ESRD = N_("CrCl {crcl} mL/min: safety in end-stage renal disease has not been established.")
+# TRANSLATORS: CrCl = creatinine clearance; mild, moderate, severe = degrees of renal impairment.
 RENAL_NO_ADJUSTMENT = N_(
-    "CrCl {crcl} mL/min: no dose adjustment (CrCl 15-89; the seed calls this mild to "
-    "moderate, the label includes severe 15-29)."
+    "CrCl {crcl} mL/min: no dose adjustment from {esrd_crcl} to under {normal_crcl} mL/min. "
+    "The site protocol calls this range mild to moderate; the label also includes severe "
+    "impairment (under {severe_renal_crcl} mL/min)."
 )
+# TRANSLATORS: Contraindicated = must not be used; EU leaflet = the EU package leaflet for
+# patients.
 PREGNANCY = N_(
-    "Pregnancy: the seed says contraindicated; the US label lists no contraindication but "
-    "warns of fetal harm, and the EU leaflet advises against use unless the doctor judges it "
-    "necessary. Holding; clinician decision."
+    "Pregnancy: the site protocol says contraindicated; the US label lists no contraindication "
+    "but warns of fetal harm, and the EU leaflet advises against use unless the doctor judges "
+    "it necessary. Holding; clinician decision."
 )
+# TRANSLATORS: Must use = an obligation, not advice; keep its force.
 CONTRACEPTION_FEMALE = N_(
-    "Effective contraception during treatment and for at least 8 months after the last dose."
+    "Women who can become pregnant must use effective contraception during treatment and for "
+    "at least {contraception_female_months} months after the last dose."
 )
+# TRANSLATORS: Must use = an obligation, not advice; {until} is a date.
 CONTRACEPTION_FEMALE_UNTIL = N_(
-    "Effective contraception during treatment and for at least 8 months after the last dose "
-    "(until {until})."
+    "Women who can become pregnant must use effective contraception during treatment and for "
+    "at least {contraception_female_months} months after the last dose (until {until})."
 )
+# TRANSLATORS: Must use = an obligation, not advice; keep its force.
 CONTRACEPTION_MALE = N_(
-    "Men: effective contraception during treatment and for at least 5 months after the last dose."
+    "Men with female partners who can become pregnant must use effective contraception during "
+    "treatment and for at least {contraception_male_months} months after the last dose."
 )
+# TRANSLATORS: Must use = an obligation, not advice; {until} is a date.
 CONTRACEPTION_MALE_UNTIL = N_(
-    "Men: effective contraception during treatment and for at least 5 months after the last "
-    "dose (until {until})."
+    "Men with female partners who can become pregnant must use effective contraception during "
+    "treatment and for at least {contraception_male_months} months after the last dose (until "
+    "{until})."
 )
-LACTATION = N_("No breastfeeding during treatment and for 2 months after the last dose.")
+# TRANSLATORS: Do not breastfeed = a prohibition, never a description (not 'no breastfeeding').
+LACTATION = N_(
+    "Do not breastfeed during treatment and for at least {lactation_months} months after the "
+    "last dose."
+)
+# TRANSLATORS: Do not breastfeed = a prohibition, never a description; {until} is a date.
 LACTATION_UNTIL = N_(
-    "No breastfeeding during treatment and for 2 months after the last dose (until {until})."
+    "Do not breastfeed during treatment and for at least {lactation_months} months after the "
+    "last dose (until {until})."
 )
+# TRANSLATORS: US label, EU label = the official product information of each region.
 INFANT = N_(
-    "Age under 1 year: outside the US label (1 year and older) and the EU label (adults). "
-    "Holding; clinician decision."
+    "Age under {min_age_us} year: outside the US label ({min_age_us} year and older) and the EU "
+    "label (adults). Holding; clinician decision."
 )
+# TRANSLATORS: mg/m² regimen = the dose per body surface area.
 PEDIATRIC = N_(
-    "Age under 18: the US label covers patients from 1 year with the same mg/m² regimen; the "
-    "EU label covers adults only."
+    "Age under {adult_age}: the US label covers patients from {min_age_us} year with the same "
+    "mg/m² regimen; the EU label covers adults only."
 )

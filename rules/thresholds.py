@@ -21,6 +21,8 @@ EXTENDED_CYCLE_DAYS = 28
 WINDOW_DAYS = 2
 MIN_DAYS_BETWEEN_DOSES = 6
 MG_PER_ML = D("0.25")
+#: Observe the patient during and for at least 1 hour after the infusion (USPI 2.2; SmPC 4.2).
+OBSERVATION_HOURS = 1
 #: Vials are counted at the US deliverable amount, 0.9 mg per vial, under every label.
 VIAL_MG = D("0.9")
 
@@ -50,6 +52,8 @@ TRANSAMINASE_MAX_ULN = D("2.5")
 TRANSAMINASE_GRADE2_ULN = D(3)
 #: Non-haematological toxicity of this grade or higher holds (Table 3).
 NONHEME_HOLD_GRADE = 2
+#: Boxed warning: VOD risk is higher with HSCT conditioning containing 2 alkylating agents.
+VOD_RISK_ALKYLATING_AGENTS = 2
 
 # Interruption for toxicity (USPI/SmPC 2.3, Table 4), in days ------------------------------
 INTERRUPTION_OMIT_DAYS = 7
@@ -62,6 +66,8 @@ REDUCED_FRACTION = D("0.75")
 #: Renal: no adjustment for CrCl 15-89 mL/min; below 15, safety not established.
 ESRD_CRCL_ML_MIN = D(15)
 NORMAL_CRCL_ML_MIN = D(90)
+#: The label's "no adjustment" range includes severe impairment, CrCl 15-29 (below 30).
+SEVERE_RENAL_CRCL_ML_MIN = D(30)
 #: BSA outside this range is unusual: check height and weight (the dose is never capped).
 BSA_USUAL_LOW, BSA_USUAL_HIGH = D("1.0"), D("2.5")
 #: US label: 1 year and older; EU label: adults (18 and older).

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 
 from dialogs.render import Renderer
 from locales import LANGUAGES, LOCALE_DIR, catalog_paths, translation
+from tests.test_message_numbers import HELPER_A_OWNS
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
@@ -40,6 +41,8 @@ def source_template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             "-o",
             str(output),
             "--no-location",
+            "-c",
+            "TRANSLATORS:",
             str(ROOT / "rules"),
             str(ROOT / "dialogs"),
             str(ROOT / "bot"),
@@ -48,20 +51,69 @@ def source_template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return read(output)
 
 
-def ids(catalog: Catalog) -> set[str]:
+def ids(catalog: Catalog) -> set[tuple[str | None, str]]:
+    """Each message by its context and its (singular) English text."""
     return {
-        message.id if isinstance(message.id, str) else message.id[0]
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
         for message in catalog
         if message.id
     }
 
 
+def notes(catalog: Catalog) -> dict[tuple[str | None, str], str]:
+    """The translator comments (`# TRANSLATORS:` in the source) of each message, unwrapped."""
+    return {
+        (message.context, message.id if isinstance(message.id, str) else message.id[0]): " ".join(
+            " ".join(message.auto_comments).split()
+        )
+        for message in catalog
+        if message.id
+    }
+
+
+UPDATE = (
+    "run: pybabel extract -F pyproject.toml -o locales/messages.pot --no-location -w 100 "
+    "-c TRANSLATORS: rules dialogs bot && pybabel update -i locales/messages.pot -d locales "
+    "--no-fuzzy-matching -w 100"
+)
+
+
 def test_template_matches_the_source(source_template: Catalog) -> None:
     committed = read(LOCALE_DIR / "messages.pot")
-    assert ids(committed) == ids(source_template), (
-        "run: pybabel extract -F pyproject.toml -o locales/messages.pot --no-location "
-        "rules dialogs bot && pybabel update -i locales/messages.pot -d locales"
-    )
+    assert ids(committed) == ids(source_template), UPDATE
+    assert notes(committed) == notes(source_template), UPDATE
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalog_carries_the_translator_comments(lang: str, source_template: Catalog) -> None:
+    assert notes(read(catalog_paths(lang)[0], lang)) == notes(source_template), UPDATE
+
+
+def test_every_warning_of_the_rules_has_a_translator_comment(source_template: Catalog) -> None:
+    import rules.messages as rule_messages
+
+    commented = {key[1] for key, comments in notes(source_template).items() if comments}
+    owned_by_helper_a = {
+        getattr(rule_messages, name) for name in HELPER_A_OWNS if hasattr(rule_messages, name)
+    }
+    missing = [
+        name
+        for name, value in vars(rule_messages).items()
+        if name.isupper()
+        and isinstance(value, str)
+        and value not in commented
+        and value not in owned_by_helper_a
+    ]
+    assert not missing, f"add a # TRANSLATORS: comment naming the clinical terms: {missing}"
+
+
+def test_a_message_with_a_context_is_looked_up_by_its_context() -> None:
+    from dialogs import messages as m
+
+    assert Renderer("en").gettext(m.NONE_RESPONSE) == "None"
+    assert Renderer("es").gettext(m.NONE_RESPONSE) == "Sin respuesta"
+    assert Renderer("es").gettext(m.NONE) != "Sin respuesta"
+    assert Renderer("ru").text(m.NONE_RESPONSE) == "Нет ответа на терапию"
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -156,3 +208,58 @@ def test_no_silent_fallback_to_english(lang: str) -> None:
     ) != (
         "Premedicate before every dose with a corticosteroid, an antipyretic and an antihistamine."
     )
+
+
+PLURAL_COUNTS = (1, 2, 5, 11, 21, 101)
+#: The form a native speaker writes for each count of "{count} vial(s)".
+VIAL_FORMS: dict[str, dict[int, str]] = {
+    "en": {
+        1: "1 vial",
+        2: "2 vials",
+        5: "5 vials",
+        11: "11 vials",
+        21: "21 vials",
+        101: "101 vials",
+    },
+    "ru": {
+        1: "1 флакон",
+        2: "2 флакона",
+        5: "5 флаконов",
+        11: "11 флаконов",
+        21: "21 флакон",
+        101: "101 флакон",
+    },
+    "ar": {
+        1: "قارورة واحدة",
+        2: "قارورتان",
+        5: "5\u2069 قوارير",
+        11: "11\u2069 قارورة",
+        21: "21\u2069 قارورة",
+        101: "101\u2069 قارورة",
+    },
+    "de": {1: "1 Durchstechflasche", 2: "2 Durchstechflaschen", 21: "21 Durchstechflaschen"},
+    "fr": {1: "1 flacon", 2: "2 flacons", 101: "101 flacons"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_plural_forms_for_counts_1_2_5_11_21_101(lang: str, source_template: Catalog) -> None:
+    renderer = Renderer(lang)
+    plurals = [message.id for message in source_template if isinstance(message.id, tuple)]
+    assert plurals
+    for singular, plural in plurals:
+        shown = {
+            count: translation(lang)
+            .ngettext(singular, plural, count)
+            .format(count=renderer.value(count), value=renderer.value(count))
+            for count in PLURAL_COUNTS
+        }
+        for count, text in shown.items():
+            assert text and "{" not in text, (lang, singular, count)
+            if lang not in {"ar"} or count > 2:  # Arabic writes one and two as words
+                assert renderer.value(count) in text, (lang, singular, count, text)
+    vials = {
+        count: renderer.plural(("{count} vial", "{count} vials"), count) for count in PLURAL_COUNTS
+    }
+    for count, expected in VIAL_FORMS.get(lang, {}).items():
+        assert expected in vials[count], (lang, count, vials[count])

@@ -67,3 +67,46 @@ def test_arabic_keeps_each_number_with_its_unit() -> None:
 def test_plain_text_parameters_of_warnings_are_translated() -> None:
     text = plan_text("es", cycle=2, response="CR", platelets="20")
     assert "Platelets" not in text
+
+
+def summary_text(lang: str) -> str:
+    from dialogs import messages as m
+    from dialogs.replies import Line, Text
+
+    lines = (
+        Line("ask_cycle", m.LABEL_CYCLE, Text("{value}", {"value": 2})),
+        Line("ask_hsct", m.LABEL_HSCT, Text(m.NO)),
+    )
+    return Renderer(lang).reply(Reply("summary", m.SUMMARY, lines=lines))
+
+
+def test_label_and_value_are_separated_as_the_language_writes_it() -> None:
+    assert "• Cycle: 2" in summary_text("en")
+    assert "\u00a0: 2" in summary_text("fr") and " : " not in summary_text("fr")
+    assert "：2" in summary_text("zh") and ": " not in summary_text("zh")
+
+
+def test_lists_use_the_locale_list_pattern() -> None:
+    from dialogs import messages as m
+
+    unchecked = (m.LABEL_LIVER, m.LABEL_CRCL, m.LABEL_BLASTS)
+    plan = make_plan(PlanRequest.model_validate({"bsa_m2": "1.8", "cycle": 2, "response": "CR"}))
+
+    def unchecked_line(lang: str) -> str:
+        return next(
+            line for line in Renderer(lang).plan(plan, unchecked).splitlines() if "⚠️" in line
+        )
+
+    assert "、" in unchecked_line("zh") and "," not in unchecked_line("zh")
+    assert ", " not in unchecked_line("ar") and " و" in unchecked_line("ar")
+    assert "and CrCl" not in Renderer("de").plan(plan, unchecked)
+
+
+def test_prompt_examples_follow_the_locale() -> None:
+    from dialogs import messages as m
+
+    assert "e.g. 1.8)" in Renderer("en").text(m.ASK_BODY)
+    assert "1,8" in Renderer("de").text(m.ASK_BODY) and "1.8" not in Renderer("de").text(m.ASK_BODY)
+    assert "1,2 0,8 0,9" in Renderer("fr").text(m.ASK_LIVER)
+    assert "bsa=1,8" in Renderer("es").text(m.WELCOME)
+    assert "1 ×10⁹/L" in Renderer("en").text(m.ASK_ANC_BASELINE)
