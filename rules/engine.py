@@ -32,13 +32,16 @@ from rules.thresholds import (
     CONTRACEPTION_MALE_MONTHS,
     CYCLE1_DAYS,
     CYTOPENIA_MAX_DAYS,
+    DOSE_DAYS,
     ESRD_CRCL_ML_MIN,
     EXTENDED_CYCLE_DAYS,
+    FIRST_DOSE_DAY,
     HSCT_THIRD_CYCLE,
     INTERRUPTION_CONSIDER_STOP_DAYS,
     INTERRUPTION_OMIT_DAYS,
     INTERRUPTION_REDUCE_DAYS,
     LACTATION_MONTHS,
+    LAST_DOSE_LEVEL,
     LATER_CYCLE_DAYS,
     MAX_CYCLES_HSCT,
     MAX_CYCLES_NO_HSCT,
@@ -48,6 +51,7 @@ from rules.thresholds import (
     PLATELETS_MIN,
     REDUCED_FRACTION,
     RESPONSE_WITHIN_CYCLES,
+    TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
     VIAL_MG,
 )
@@ -73,6 +77,10 @@ class _Evaluation:
         self.decision: Decision = "give"
         self.warnings: list[PlanWarning] = []
         self.fired: list[str] = []
+        #: The dose level the doses are computed at (Table 4 may raise the request's).
+        self.dose_level = request.dose_level
+        #: Days whose dose Table 4 omits.
+        self.omitted_days: list[int] = []
 
     def fire(
         self,
@@ -135,28 +143,41 @@ def make_plan(request: PlanRequest) -> Plan:
     max_cycles = MAX_CYCLES_HSCT if request.hsct_planned else MAX_CYCLES_NO_HSCT
     for family in _FAMILIES:
         family(evaluation)
+    level = evaluation.dose_level
     doses: list[Dose] = []
-    total_per_m2 = total_mg = D(0)
-    split = request.dose_level == 0
+    total_per_m2: Decimal | None = D(0)
+    total_mg: Decimal | None = D(0)
+    reason: str | None = None
     if evaluation.decision == "give":
         evaluation.fire("rounding_convention", template=msg.ROUNDING)
-        if split:
-            doses = _doses(regimen, bsa, request.start_date)
-            total_per_m2 = sum((dose.mg_per_m2 for dose in doses), D(0))
-            total_mg = sum((dose.mg for dose in doses), D(0))
+        if level == 0:
+            cycle_doses = _doses(regimen, bsa, request.start_date)
+            # The totals are the whole cycle's; the rows are the dose planned and the later ones.
+            total_per_m2 = sum((dose.mg_per_m2 for dose in cycle_doses), D(0))
+            total_mg = sum((dose.mg for dose in cycle_doses), D(0))
+            doses = [
+                dose
+                for dose in cycle_doses
+                if dose.day >= request.day and dose.day not in evaluation.omitted_days
+            ]
             evaluation.fire("schedule_window", template=msg.SCHEDULE_WINDOW)
-        else:
+        elif level == 1:
             total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION
             total_mg = round_half_up(total_per_m2 * bsa)
-            template = msg.DOSE_REDUCED if request.dose_level == 1 else msg.DOSE_REDUCED_TWO
+            reason = "dose_level_1_split_not_in_label"
             evaluation.fire(
                 "dose_reduction",
                 "dose_reduced",
                 "caution",
-                template,
-                level=request.dose_level,
+                msg.DOSE_REDUCED,
+                level=level,
                 total_mg_per_m2=total_per_m2,
             )
+        else:
+            # Level 2: "2 doses per cycle", with neither days nor amounts in the label.
+            total_per_m2 = total_mg = None
+            reason = "dose_level_2_split_not_in_label"
+            evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.DOSE_REDUCED_TWO)
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
     return Plan(
         decision=evaluation.decision,
@@ -166,7 +187,10 @@ def make_plan(request: PlanRequest) -> Plan:
         doses=doses,
         total_mg_per_m2=total_per_m2,
         total_mg=total_mg,
-        dose_split_specified=split,
+        dose_split_specified=level == 0,
+        dose_level=level,
+        omitted_days=evaluation.omitted_days,
+        doses_unspecified_reason=reason,
         bsa_m2=bsa,
         bsa_method=method,
         max_cycles=max_cycles,
@@ -293,8 +317,8 @@ def _before_each_dose(evaluation: _Evaluation) -> None:
     request = evaluation.request
     evaluation.fire("premedication", "premedication", "info", msg.PREMEDICATION)
     evaluation.fire("monitoring", "monitoring", "info", msg.MONITORING)
-    if request.cycle == 1:
-        blasts = request.blasts_per_mm3
+    blasts = request.blasts_per_mm3
+    if request.cycle == 1 and request.day == FIRST_DOSE_DAY:
         if blasts is None:
             evaluation.fire("cytoreduction", "cytoreduction", "info", msg.CYTOREDUCTION_CHECK)
         elif blasts > BLASTS_MAX_PER_MM3:
@@ -306,6 +330,11 @@ def _before_each_dose(evaluation: _Evaluation) -> None:
                 "hold",
                 blasts=blasts,
             )
+    elif request.cycle == 1 and blasts is not None and blasts > BLASTS_MAX_PER_MM3:
+        # USPI 2.2: cytoreduction is "prior to the first dose of Cycle 1", not later.
+        evaluation.fire(
+            "cytoreduction", "cytoreduction", "info", msg.CYTOREDUCTION_AFTER_FIRST, blasts=blasts
+        )
 
 
 def _counts(evaluation: _Evaluation) -> None:
@@ -317,7 +346,10 @@ def _counts(evaluation: _Evaluation) -> None:
     platelets_low = platelets is not None and platelets < PLATELETS_MIN
     if not (anc_low or platelets_low):
         return
-    if request.cycle == 1 or request.day != 1:
+    if request.cycle == 1:
+        evaluation.fire("counts_within_cycle", "counts_within_cycle", "info", msg.COUNTS_CYCLE1)
+        return
+    if request.day != FIRST_DOSE_DAY:
         evaluation.fire(
             "counts_within_cycle", "counts_within_cycle", "info", msg.COUNTS_WITHIN_CYCLE
         )
@@ -401,6 +433,10 @@ def _non_haematological(evaluation: _Evaluation) -> None:
 
 
 def _liver(evaluation: _Evaluation) -> None:
+    """USPI/SmPC Table 3: the liver row needs bilirubin > 1.5 ×ULN *and* AST/ALT > 2.5 ×ULN;
+    a value raised on its own is graded by CTCAE v5 (baseline normal) under the row for
+    non-haematological toxicity of grade 2 or higher. Bilirubin explained by Gilbert's syndrome
+    or haemolysis is exempt and does not count towards either row."""
     request = evaluation.request
     bilirubin, ast, alt = request.bilirubin_uln, request.ast_uln, request.alt_uln
     if bilirubin is None and ast is None and alt is None:
@@ -410,18 +446,39 @@ def _liver(evaluation: _Evaluation) -> None:
         "ast": _DASH if ast is None else ast,
         "alt": _DASH if alt is None else alt,
     }
+    transaminase = max((v for v in (ast, alt) if v is not None), default=None)
     bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
     exempt = bilirubin_raised and request.gilbert_or_hemolysis
-    transaminase_raised = any(v is not None and v > TRANSAMINASE_MAX_ULN for v in (ast, alt))
     bilirubin_counts = bilirubin_raised and not exempt
+    transaminase_raised = transaminase is not None and transaminase > TRANSAMINASE_MAX_ULN
+    transaminase_grade2 = transaminase is not None and transaminase > TRANSAMINASE_GRADE2_ULN
     if exempt:
         evaluation.fire(
             "gilbert_exception", "gilbert_exception", "caution", msg.GILBERT, bili=bilirubin
         )
     if bilirubin_counts and transaminase_raised:
         evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER, "hold", **shown)
-    elif bilirubin_counts or transaminase_raised:
-        evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown)
+    elif bilirubin_counts:
+        evaluation.fire(
+            "liver_single_value", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown
+        )
+    elif transaminase_grade2:
+        evaluation.fire(
+            "liver_single_value",
+            "hold_liver",
+            "stop",
+            msg.HOLD_TRANSAMINASE_GRADE2,
+            "hold",
+            **shown,
+        )
+    elif transaminase_raised:
+        evaluation.fire(
+            "liver_single_value",
+            "liver_grade1",
+            "caution",
+            msg.CAUTION_TRANSAMINASE_GRADE1,
+            **shown,
+        )
     if bilirubin_counts or transaminase_raised:
         evaluation.fire("hepatic_impairment", "hepatic_impairment", "caution", msg.HEPATIC_LIMITED)
     elif any(v is not None and v > 1 for v in (None if exempt else bilirubin, ast, alt)):
@@ -430,30 +487,71 @@ def _liver(evaluation: _Evaluation) -> None:
 
 
 def _interruption(evaluation: _Evaluation) -> None:
-    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption."""
+    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption
+    at the dose being planned: under 7 days the dose is given late; 7 or more, a dose within
+    the cycle is omitted; 14 or more, the next dose level (applied here when the interruption
+    ends at Day 1 of a later cycle); more than 28, hold and consider stopping."""
     request = evaluation.request
-    days = request.interruption_days
-    if not days:
+    days = request.interruption_days or 0
+    if days == 0 and request.dose_level == 0:
         return
+    evaluation.fire("interruption_table", "interruption_note", "info", msg.INTERRUPTION_UNCONFIRMED)
+    if days == 0:
+        return
+    starts_later_cycle = request.day == FIRST_DOSE_DAY and request.cycle >= 2
     if days > INTERRUPTION_CONSIDER_STOP_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "stop", msg.INTERRUPTION_STOP, "hold", days=days
         )
-    elif days >= INTERRUPTION_REDUCE_DAYS:
-        evaluation.fire(
-            "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
-        )
-    elif days >= INTERRUPTION_OMIT_DAYS:
-        evaluation.fire(
-            "interruption_table", "interruption", "caution", msg.INTERRUPTION_OMIT, days=days
-        )
-    else:
+    elif days < INTERRUPTION_OMIT_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
         )
+    elif days >= INTERRUPTION_REDUCE_DAYS and starts_later_cycle:
+        pass  # the next dose level is applied to this cycle below
+    elif request.day == FIRST_DOSE_DAY:
+        evaluation.fire(
+            "interruption_table", "interruption", "caution", msg.INTERRUPTION_DAY1, days=days
+        )
+    else:
+        evaluation.omitted_days.append(request.day)
+        remaining = [day for day in DOSE_DAYS if day > request.day]
+        evaluation.fire(
+            "interruption_table",
+            "interruption",
+            "caution",
+            msg.INTERRUPTION_OMIT,
+            None if remaining else "hold",
+            days=days,
+            day=request.day,
+        )
     if days < INTERRUPTION_REDUCE_DAYS:
         return
-    # 14 days or more, and so also more than 28 (the step to 2 doses is in INTERRUPTION_REDUCE).
+    if starts_later_cycle:
+        next_level = request.dose_level + 1
+        if next_level > LAST_DOSE_LEVEL:
+            evaluation.fire(
+                "dose_reduction",
+                "dose_reduced",
+                "stop",
+                msg.DISCONTINUE_AFTER_REDUCTION,
+                "discontinue",
+            )
+            return
+        evaluation.dose_level = next_level
+        evaluation.fire(
+            "dose_reduction",
+            "dose_level_applied",
+            "caution",
+            msg.DOSE_LEVEL_APPLIED,
+            days=days,
+            level=next_level,
+        )
+        return
+    evaluation.fire(
+        "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
+    )
+    # 14 days or more within a cycle: the next cycle's level (and so also more than 28).
     if request.dose_level == 0:
         evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
     elif request.dose_level == 1:
@@ -539,11 +637,15 @@ def _boxed_and_class_warnings(evaluation: _Evaluation) -> None:
 
 
 def _plus_months(day: dt.date, months: int) -> str:
-    """The same day `months` calendar months later (clamped to the month's end), ISO text."""
+    """The date `months` calendar months later, ISO text. "At least N months after": when the
+    day does not exist in the target month, the 1st of the month after (31 Aug + 8 months is
+    1 May), never a day earlier. The contract keeps the result within the calendar."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last_day = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last_day)).isoformat()
+    if day.day > last_day:
+        return (dt.date(year, month, last_day) + dt.timedelta(days=1)).isoformat()
+    return dt.date(year, month, day.day).isoformat()
 
 
 _FAMILIES = (

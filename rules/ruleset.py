@@ -84,7 +84,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cytoreduction",
         "seed l.6; USPI 2.2 (ref §3)",
-        "Circulating blasts above 10,000/mm³ before the first dose: cytoreduce first.",
+        "Circulating blasts above 10,000/mm³ before the first dose (cycle 1, Day 1): "
+        "cytoreduce first. Not a hold on later doses.",
     ),
     Rule(
         "monitoring",
@@ -116,7 +117,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "counts_within_cycle",
         "USPI 2.3 (ref §4); seed silent",
-        "Days 8 and 15 are not held for neutropenia or thrombocytopenia.",
+        "Days 8 and 15 are not held for neutropenia or thrombocytopenia; in cycle 1 Table 2 "
+        "applies from Day 1 of cycle 2.",
     ),
     Rule(
         "discontinue_cytopenia",
@@ -132,7 +134,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hold_liver",
         "USPI/SmPC Table 3 (ref §4.2)",
-        "Bilirubin > 1.5 ×ULN and/or AST/ALT > 2.5 ×ULN: hold until recovered.",
+        "Bilirubin > 1.5 ×ULN and AST/ALT > 2.5 ×ULN (both): hold until recovered.",
+    ),
+    Rule(
+        "liver_single_value",
+        "USPI/SmPC Table 3 (ref §4.2); NCI CTCAE v5.0 grades, baseline normal",
+        "One liver value raised alone: graded by CTCAE v5 under the grade ≥ 2 row. Bilirubin "
+        "> 1.5 ×ULN (grade 2) or AST/ALT > 3 ×ULN (grade 2): hold; AST/ALT > 2.5-3 ×ULN "
+        "(grade 1): give with a caution.",
     ),
     Rule(
         "gilbert_exception",
@@ -152,12 +161,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "interruption_table",
         "USPI/SmPC Table 4 (ref §4.3, wording unconfirmed)",
-        "<7 d postpone; ≥7 d omit next dose; ≥14 d −25 % then 2 doses; >28 d consider stop.",
+        "<7 d the dose is given late; ≥7 d the dose within the cycle is omitted; ≥14 d next "
+        "dose level (applied at Day 1 of a later cycle); >28 d hold, consider stopping.",
     ),
     Rule(
         "dose_reduction",
         "USPI Table 4, 2.3 (ref §4.3, wording unconfirmed)",
-        "Reduced dose level: total −25 % (then 2 doses per cycle); never re-escalated.",
+        "Level 1: total −25 %, no split given; level 2: 2 doses per cycle, no amounts, days "
+        "or total given; then discontinue. Never re-escalated.",
     ),
     # Special populations and warnings
     Rule(
