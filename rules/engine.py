@@ -145,8 +145,9 @@ def make_plan(request: PlanRequest) -> Plan:
         family(evaluation)
     level = evaluation.dose_level
     doses: list[Dose] = []
-    total_per_m2: Decimal | None = D(0)
-    total_mg: Decimal | None = D(0)
+    # Level 2 has no total in the label, whatever the decision; a plan to hold or stop has 0.
+    total_per_m2: Decimal | None = None if level == LAST_DOSE_LEVEL else D(0)
+    total_mg: Decimal | None = total_per_m2
     reason: str | None = None
     if evaluation.decision == "give":
         evaluation.fire("rounding_convention", template=msg.ROUNDING)
@@ -175,7 +176,6 @@ def make_plan(request: PlanRequest) -> Plan:
             )
         else:
             # Level 2: "2 doses per cycle", with neither days nor amounts in the label.
-            total_per_m2 = total_mg = None
             reason = "dose_level_2_split_not_in_label"
             evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.DOSE_REDUCED_TWO)
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
@@ -503,12 +503,14 @@ def _interruption(evaluation: _Evaluation) -> None:
         evaluation.fire(
             "interruption_table", "interruption", "stop", msg.INTERRUPTION_STOP, "hold", days=days
         )
+        if request.day != FIRST_DOSE_DAY:
+            evaluation.omitted_days.append(request.day)  # the 7-day row applies as well
     elif days < INTERRUPTION_OMIT_DAYS:
         evaluation.fire(
             "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
         )
-    elif days >= INTERRUPTION_REDUCE_DAYS and starts_later_cycle:
-        pass  # the next dose level is applied to this cycle below
+    elif days >= INTERRUPTION_REDUCE_DAYS and request.day == FIRST_DOSE_DAY:
+        pass  # Day 1 after 14 days or more: the next dose level, below
     elif request.day == FIRST_DOSE_DAY:
         evaluation.fire(
             "interruption_table", "interruption", "caution", msg.INTERRUPTION_DAY1, days=days
