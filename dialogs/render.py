@@ -16,6 +16,7 @@ from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
 from locales import RTL, format_date, format_decimal, translation
 from rules.models import Plan, PlanWarning
+from rules.thresholds import DOSES_AT_LEVEL_TWO
 
 N_ = m.N_
 NP_ = m.NP_
@@ -41,8 +42,8 @@ REDUCED_TOTAL = N_(
     "say how to split it across the days: decide the split."
 )
 LEVEL_TWO_LINE = N_(
-    "Dose level 2: 2 doses per cycle. The label gives neither the amounts nor the days, so no "
-    "dose and no total are shown: the clinician and the pharmacist decide."
+    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the amounts nor "
+    "the days, so no dose and no total are shown: the clinician and the pharmacist decide."
 )
 OMITTED_LINE = N_("Day {day}: omitted (label Table 4), nothing to prepare")
 CYCLE_LENGTH_LINE = N_("Cycle length {length}")
@@ -171,7 +172,8 @@ class Renderer:
             totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
             if plan.doses_unspecified_reason is not None:
                 reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason, REDUCED_TOTAL)
-                lines.append(self._bold(self.text(reason, totals)))
+                values = {**totals, "level_two_doses": DOSES_AT_LEVEL_TWO}
+                lines.append(self._bold(self.text(reason, values)))
             length = self.plural(DAYS, plan.cycle_length_days)
             if plan.cycle_length_max_days > plan.cycle_length_days:
                 extended = self.plural(DAYS, plan.cycle_length_max_days)
