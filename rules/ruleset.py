@@ -142,7 +142,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "liver_single_value",
-        "USPI/SmPC Table 3 (ref §4.2); NCI CTCAE v5.0 grades, baseline normal",
+        "USPI/SmPC 2.3 Table 3; NCI CTCAE v5.0 grades (baseline normal)",
         "One liver value raised alone: graded by CTCAE v5 under the grade ≥ 2 row. Bilirubin "
         "> 1.5 ×ULN (grade 2) or AST/ALT > 3 ×ULN (grade 2): hold; AST/ALT > 2.5-3 ×ULN "
         "(grade 1): give with a caution.",

@@ -238,3 +238,32 @@ def test_interruption_table_omitted_day_never_listed(request: PlanRequest) -> No
     assert not {dose.day for dose in result.doses} & set(result.omitted_days)
     if result.dose_level >= 1:
         assert result.doses == [], "no per-dose amounts at a reduced level"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"bsa_m2": 1.8, "cycle": 1, "sex": "male", "pregnant": true}', "pregnant"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "sex": "male", "breastfeeding": true}', "breastfeeding"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "dose_level": 1}', "dose_level"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "start_date": "9999-12-31"}', "start_date"),
+    ],
+)
+def test_pregnancy_and_dose_reduction_refusals_exit_2_through_the_plan_contract(
+    text: str, field: str
+) -> None:
+    from bot.plan_command import plan_json
+
+    code, document = plan_json(text)
+    assert code == 2 and document["error"]["field"] == field
+
+
+def test_dose_reduction_level2_json_says_why_doses_is_empty() -> None:
+    from bot.plan_command import plan_json
+
+    code, document = plan_json('{"bsa_m2": 1.8, "cycle": 2, "response": "CR", "dose_level": 2}')
+    assert code == 0 and document["decision"] == "give" and document["doses"] == []
+    assert document["doses_unspecified_reason"] == "dose_level_2_split_not_in_label"
+    assert document["total_mg"] is None and document["omitted_days"] == []
+    normal = plan_json('{"bsa_m2": 1.8, "cycle": 2, "response": "CR"}')[1]
+    assert normal["doses_unspecified_reason"] is None and normal["dose_level"] == 0
