@@ -46,7 +46,8 @@ ASK_PLATELETS_BASELINE = N_(
     "(baseline, ×10⁹/L)?"
 )
 ASK_DAY = N_(
-    "A count is low: which dose of the cycle is this? Low counts hold only Day 1 of a cycle."
+    "Which dose of the cycle is this? The plan lists it and the later ones. Low counts hold only "
+    "Day 1 of a cycle; cytoreduction is needed only before the first dose."
 )
 ASK_BLASTS = N_(
     "Circulating blasts in peripheral blood, per mm³ (= per µL), before the first dose?"
