@@ -73,7 +73,8 @@ ASK_PLATELETS_BASELINE = N_(
     "(baseline, ×10⁹/L)?"
 )
 ASK_DAY = N_(
-    "A count is low: which dose of the cycle is this? Low counts hold only Day 1 of a cycle."
+    "Which dose of the cycle is this? The plan lists it and the later ones. Low counts hold only "
+    "Day 1 of a cycle; cytoreduction is needed only before the first dose."
 )
 # TRANSLATORS: Circulating blasts = leukaemic blasts in peripheral blood.
 ASK_BLASTS = N_(

@@ -16,6 +16,7 @@ from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
 from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
 from rules.models import Plan, PlanWarning
+from rules.thresholds import DOSES_AT_LEVEL_TWO
 
 N_ = m.N_
 NP_ = m.NP_
@@ -44,6 +45,17 @@ REDUCED_TOTAL = N_(
     "Reduced total for this cycle: {total_mg_per_m2} mg/m² = {total_mg} mg. The label does not "
     "say how to split it across the days: decide the split."
 )
+LEVEL_TWO_LINE = N_(
+    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the amounts nor "
+    "the days, so no dose and no total are shown: the clinician and the pharmacist decide."
+)
+OMITTED_LINE = N_("Day {day}: omitted (label Table 4), nothing to prepare")
+CYCLE_LENGTH_LINE = N_("Cycle length {length}")
+#: The line that says why no dose rows are shown although the decision is to give.
+UNSPECIFIED_REASON = {
+    "dose_level_1_split_not_in_label": REDUCED_TOTAL,
+    "dose_level_2_split_not_in_label": LEVEL_TWO_LINE,
+}
 MAX_CYCLES_LINE = N_("Cycles at most: {count}")
 WARNINGS_HEADER = N_("Warnings")
 SOURCE = N_("Source: {source}")
@@ -218,16 +230,25 @@ class Renderer:
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
         lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
+        rows = (
+            [(dose.day, self.dose(dose)) for dose in plan.doses] if plan.decision == "give" else []
+        )
+        rows += [(day, self.text(OMITTED_LINE, {"day": day})) for day in plan.omitted_days]
+        lines.extend(line for _, line in sorted(rows, key=lambda row: row[0]))
         if plan.decision == "give":
-            lines.extend(self.dose(dose) for dose in plan.doses)
             totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
-            if not plan.dose_split_specified:
-                lines.append(self._bold(self.text(REDUCED_TOTAL, totals)))
+            if plan.doses_unspecified_reason is not None:
+                reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason, REDUCED_TOTAL)
+                values = {**totals, "level_two_doses": DOSES_AT_LEVEL_TWO}
+                lines.append(self._bold(self.text(reason, values)))
             length = self.plural(DAYS, plan.cycle_length_days)
             if plan.cycle_length_max_days > plan.cycle_length_days:
                 extended = self.plural(DAYS, plan.cycle_length_max_days)
                 length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
-            lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
+            if plan.total_mg is None:
+                lines.append(self.text(CYCLE_LENGTH_LINE, {"length": _Raw(length)}))
+            else:
+                lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
             lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
         if unchecked:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)

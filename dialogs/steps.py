@@ -18,7 +18,13 @@ from dialogs import messages as m
 from dialogs.parsing import Problem, parse_height_weight, parse_quantity, parse_quick_form
 from dialogs.readers import Answer, Context, answer, date, integer, quantity, response, yes_no
 from dialogs.replies import Choice
-from rules.thresholds import ANC_MIN, BILIRUBIN_MAX_ULN, HSCT_THIRD_CYCLE, PLATELETS_MIN
+from rules.thresholds import (
+    ANC_MIN,
+    BILIRUBIN_MAX_ULN,
+    BLASTS_MAX_PER_MM3,
+    HSCT_THIRD_CYCLE,
+    PLATELETS_MIN,
+)
 
 SKIP_COMMAND = "/skip"
 
@@ -184,6 +190,16 @@ def _low_count_later_cycle(draft: BaseModel) -> bool:
     return _below("anc", ANC_MIN)(draft) or _below("platelets", PLATELETS_MIN)(draft)
 
 
+def _day_decides(draft: BaseModel) -> bool:
+    """The dose day changes the decision: low counts in a later cycle (Table 2 is Day 1 only),
+    a high blast count in cycle 1 (cytoreduction is before the first dose only) or an
+    interruption (Table 4 omits a dose within a cycle, reduces at Day 1)."""
+    blasts = draft.blasts_per_mm3  # type: ignore[attr-defined]
+    high_blasts = _first_cycle(draft) and blasts is not None and blasts > BLASTS_MAX_PER_MM3
+    interrupted = bool(draft.interruption_days)  # type: ignore[attr-defined]
+    return _low_count_later_cycle(draft) or high_blasts or interrupted
+
+
 def _bilirubin_raised(draft: BaseModel) -> bool:
     bilirubin = draft.bilirubin_uln  # type: ignore[attr-defined]
     return bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
@@ -299,7 +315,7 @@ STEPS: tuple[Step, ...] = (
         ("day",),
         _choice_reader(DAY_VALUES),
         tuple(Choice(m.DAY_CHOICE, str(day), {"day": day}) for day in (1, 8, 15)),
-        applies=_low_count_later_cycle,
+        applies=_day_decides,
         essential=True,
     ),
     Step(

@@ -1,8 +1,10 @@
 """The rules core: one request in, one plan out; pure, deterministic, every step sourced.
 
-The evaluation walks the rule families in a fixed order and collects warnings; the decision is
-the most severe any rule asks for (discontinue > hold > give). Doses are listed only when the
-decision is to give, and only when the label says how to split them.
+The evaluation walks the rule families in a fixed order; each family decides which outcome of
+the rule table applies (`rules.ruleset.OUTCOMES`: code, severity, decision and message are
+read there, not typed at the call) and collects its warning. The decision is the most severe
+any outcome asks for (discontinue > hold > give). Doses are listed only when the decision is
+to give, from the dose being planned on, and only when the label says how to split them.
 
 Output models are built with their normal constructors: with pydantic 2.14 that is faster than
 `model_construct` (about 5 µs against 8 µs for a Dose; nested model instances are not
@@ -19,9 +21,9 @@ from typing import Any
 
 from rules import messages as msg
 from rules.bsa import body_surface_area
-from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, Severity
+from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
-from rules.ruleset import RULE_BY_ID, RULESET_VERSION
+from rules.ruleset import OUTCOME_BY_NAME, RULE_BY_ID, RULESET_VERSION, Outcome
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -32,13 +34,16 @@ from rules.thresholds import (
     CONTRACEPTION_MALE_MONTHS,
     CYCLE1_DAYS,
     CYTOPENIA_MAX_DAYS,
+    DOSE_DAYS,
     ESRD_CRCL_ML_MIN,
     EXTENDED_CYCLE_DAYS,
+    FIRST_DOSE_DAY,
     HSCT_THIRD_CYCLE,
     INTERRUPTION_CONSIDER_STOP_DAYS,
     INTERRUPTION_OMIT_DAYS,
     INTERRUPTION_REDUCE_DAYS,
     LACTATION_MONTHS,
+    LAST_DOSE_LEVEL,
     LATER_CYCLE_DAYS,
     MAX_CYCLES_HSCT,
     MAX_CYCLES_NO_HSCT,
@@ -48,6 +53,7 @@ from rules.thresholds import (
     PLATELETS_MIN,
     REDUCED_FRACTION,
     RESPONSE_WITHIN_CYCLES,
+    TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
     VIAL_MG,
 )
@@ -73,49 +79,47 @@ class _Evaluation:
         self.decision: Decision = "give"
         self.warnings: list[PlanWarning] = []
         self.fired: list[str] = []
+        #: The dose level the doses are computed at (Table 4 may raise the request's).
+        self.dose_level = request.dose_level
+        #: Days whose dose Table 4 omits.
+        self.omitted_days: list[int] = []
 
-    def fire(
-        self,
-        rule_id: str,
-        code: str | None = None,
-        severity: Severity = "info",
-        template: str | None = None,
-        decision: Decision | None = None,
-        **params: Any,
-    ) -> None:
+    def applies(self, rule_id: str) -> None:
+        """The rule was evaluated and shapes the plan (listed in `rules`), with no message."""
         if rule_id not in self.fired:
             self.fired.append(rule_id)
-        if decision is not None and _RANK[decision] > _RANK[self.decision]:
-            self.decision = decision
-        if template is None:
+
+    def conclude(self, name: str, **values: Any) -> None:
+        """One outcome of the rule table (`rules.ruleset.OUTCOMES`), with the values its
+        message shows: its rule fires, its decision counts and its warning is added."""
+        outcome = OUTCOME_BY_NAME[name]
+        self.applies(outcome.rule)
+        if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
+            self.decision = outcome.decision
+        if values:
+            self.warnings.append(_warning(outcome, values))
             return
-        if params:
-            self.warnings.append(_warning(rule_id, code or rule_id, severity, template, params))
-            return
-        key = (rule_id, code or rule_id, severity, template)
-        warning = _STATIC_WARNINGS.get(key)
+        warning = _STATIC_WARNINGS.get(name)
         if warning is None:
-            warning = _STATIC_WARNINGS[key] = _warning(*key, {})
+            warning = _STATIC_WARNINGS[name] = _warning(outcome, {})
         self.warnings.append(warning)
 
 
-def _warning(
-    rule_id: str, code: str, severity: Severity, template: str, params: dict[str, Any]
-) -> PlanWarning:
-    params = {**msg.constants_for(template), **params}
+def _warning(outcome: Outcome, values: dict[str, Any]) -> PlanWarning:
+    params = {**msg.constants_for(outcome.template), **values}
     return PlanWarning(
-        code=code,
-        severity=severity,
-        message=_english(template, params),
-        source=RULE_BY_ID[rule_id].source,
-        key=template,
+        code=outcome.code,
+        severity=outcome.severity,
+        message=_english(outcome.template, params),
+        source=RULE_BY_ID[outcome.rule].source,
+        key=outcome.template,
         params=params,
     )
 
 
-#: Warnings without values are frozen and fixed by their key: built once, shared between plans
-#: (bounded by the templates; warnings carrying patient values are never cached).
-_STATIC_WARNINGS: dict[tuple[str, str, str, str], PlanWarning] = {}
+#: Warnings without values are frozen and fixed by their outcome: built once, shared between
+#: plans (bounded by the table; warnings carrying patient values are never cached).
+_STATIC_WARNINGS: dict[str, PlanWarning] = {}
 
 
 def _english(template: str, params: dict[str, Any]) -> str:
@@ -131,32 +135,38 @@ def make_plan(request: PlanRequest) -> Plan:
     evaluation = _Evaluation(request)
     bsa, method = _bsa(request, evaluation)
     regimen = _regimen(request)
-    evaluation.fire(regimen)
+    evaluation.applies(regimen)
     max_cycles = MAX_CYCLES_HSCT if request.hsct_planned else MAX_CYCLES_NO_HSCT
     for family in _FAMILIES:
         family(evaluation)
+    level = evaluation.dose_level
     doses: list[Dose] = []
-    total_per_m2 = total_mg = D(0)
-    split = request.dose_level == 0
+    # Level 2 has no total in the label, whatever the decision; a plan to hold or stop has 0.
+    total_per_m2: Decimal | None = None if level == LAST_DOSE_LEVEL else D(0)
+    total_mg: Decimal | None = total_per_m2
+    reason: str | None = None
     if evaluation.decision == "give":
-        evaluation.fire("rounding_convention", template=msg.ROUNDING)
-        if split:
-            doses = _doses(regimen, bsa, request.start_date)
-            total_per_m2 = sum((dose.mg_per_m2 for dose in doses), D(0))
-            total_mg = sum((dose.mg for dose in doses), D(0))
-            evaluation.fire("schedule_window", template=msg.SCHEDULE_WINDOW)
-        else:
+        evaluation.conclude("rounding")
+        if level == 0:
+            cycle_doses = _doses(regimen, bsa, request.start_date)
+            # The totals are the whole cycle's; the rows are the dose planned and the later ones.
+            total_per_m2 = sum((dose.mg_per_m2 for dose in cycle_doses), D(0))
+            total_mg = sum((dose.mg for dose in cycle_doses), D(0))
+            doses = [
+                dose
+                for dose in cycle_doses
+                if dose.day >= request.day and dose.day not in evaluation.omitted_days
+            ]
+            evaluation.conclude("schedule_window")
+        elif level == 1:
             total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION
             total_mg = round_half_up(total_per_m2 * bsa)
-            template = msg.DOSE_REDUCED if request.dose_level == 1 else msg.DOSE_REDUCED_TWO
-            evaluation.fire(
-                "dose_reduction",
-                "dose_reduced",
-                "caution",
-                template,
-                level=request.dose_level,
-                total_mg_per_m2=total_per_m2,
-            )
+            reason = "dose_level_1_split_not_in_label"
+            evaluation.conclude("dose_level_one", level=level, total_mg_per_m2=total_per_m2)
+        else:
+            # Level 2: "2 doses per cycle", with neither days nor amounts in the label.
+            reason = "dose_level_2_split_not_in_label"
+            evaluation.conclude("dose_level_two")
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
     return Plan(
         decision=evaluation.decision,
@@ -166,7 +176,10 @@ def make_plan(request: PlanRequest) -> Plan:
         doses=doses,
         total_mg_per_m2=total_per_m2,
         total_mg=total_mg,
-        dose_split_specified=split,
+        dose_split_specified=level == 0,
+        dose_level=level,
+        omitted_days=evaluation.omitted_days,
+        doses_unspecified_reason=reason,
         bsa_m2=bsa,
         bsa_method=method,
         max_cycles=max_cycles,
@@ -186,9 +199,9 @@ def _bsa(request: PlanRequest, evaluation: _Evaluation) -> tuple[Decimal, Any]:
         assert request.height_cm is not None and request.weight_kg is not None
         bsa = body_surface_area(request.height_cm, request.weight_kg, request.bsa_formula)
         method = request.bsa_formula
-        evaluation.fire("bsa_formula")
+        evaluation.applies("bsa_formula")
     if not BSA_USUAL_LOW <= bsa <= BSA_USUAL_HIGH:
-        evaluation.fire("bsa_unusual", "bsa_unusual", "caution", msg.BSA_UNUSUAL, bsa=bsa)
+        evaluation.conclude("bsa_unusual", bsa=bsa)
     return bsa, method
 
 
@@ -224,88 +237,46 @@ def _duration(evaluation: _Evaluation) -> None:
     request = evaluation.request
     cycle = request.cycle
     if request.hsct_planned:
-        evaluation.fire("max_cycles_hsct")
+        evaluation.applies("max_cycles_hsct")
         if cycle > HSCT_THIRD_CYCLE:
-            evaluation.fire(
-                "max_cycles_hsct",
-                "max_cycles",
-                "stop",
-                msg.MAX_CYCLES_HSCT_LIMIT,
-                "discontinue",
-                cycle=cycle,
-            )
+            evaluation.conclude("hsct_beyond_third", cycle=cycle)
         elif cycle == HSCT_THIRD_CYCLE:
             if request.response in RESPONDED and request.mrd_negative is True:
-                evaluation.fire(
-                    "max_cycles_hsct", "max_cycles", "stop", msg.HSCT_PROCEED, "discontinue"
-                )
+                evaluation.conclude("hsct_proceed")
             elif request.response in RESPONDED and request.mrd_negative is None:
-                evaluation.fire(
-                    "max_cycles_hsct",
-                    "hsct_third_cycle",
-                    "caution",
-                    msg.HSCT_THIRD_CYCLE_MRD_UNKNOWN,
-                )
+                evaluation.conclude("hsct_third_cycle_mrd_unknown")
             else:
-                evaluation.fire(
-                    "max_cycles_hsct", "hsct_third_cycle", "caution", msg.HSCT_THIRD_CYCLE
-                )
+                evaluation.conclude("hsct_third_cycle")
         elif cycle == MAX_CYCLES_HSCT:
-            evaluation.fire(
-                "max_cycles_hsct",
-                "max_cycles",
-                "info",
-                msg.MAX_CYCLES_LAST,
-                max_cycles=MAX_CYCLES_HSCT,
-            )
+            evaluation.conclude("hsct_last_cycle", max_cycles=MAX_CYCLES_HSCT)
     else:
-        evaluation.fire("max_cycles_no_hsct")
+        evaluation.applies("max_cycles_no_hsct")
         if cycle > MAX_CYCLES_NO_HSCT:
-            evaluation.fire(
-                "max_cycles_no_hsct",
-                "max_cycles",
-                "stop",
-                msg.MAX_CYCLES_EXCEEDED,
-                "discontinue",
-                cycle=cycle,
-                max_cycles=MAX_CYCLES_NO_HSCT,
-            )
+            evaluation.conclude("max_cycles_exceeded", cycle=cycle, max_cycles=MAX_CYCLES_NO_HSCT)
         elif cycle == MAX_CYCLES_NO_HSCT:
-            evaluation.fire(
-                "max_cycles_no_hsct",
-                "max_cycles",
-                "info",
-                msg.MAX_CYCLES_LAST,
-                max_cycles=MAX_CYCLES_NO_HSCT,
-            )
+            evaluation.conclude("last_cycle", max_cycles=MAX_CYCLES_NO_HSCT)
     if request.response == "none" and cycle >= 2:
         if cycle > RESPONSE_WITHIN_CYCLES:
-            evaluation.fire(
-                "no_response_3_cycles", "no_response", "stop", msg.NO_RESPONSE_STOP, "discontinue"
-            )
+            evaluation.conclude("no_response_stop")
         else:
-            evaluation.fire("no_response_3_cycles", "no_response", "caution", msg.NO_RESPONSE_WATCH)
+            evaluation.conclude("no_response_watch")
     if cycle == 1:
-        evaluation.fire("cycle1_extension", "cycle1_extension", "info", msg.CYCLE1_EXTENSION)
+        evaluation.conclude("cycle1_extension")
 
 
 def _before_each_dose(evaluation: _Evaluation) -> None:
     request = evaluation.request
-    evaluation.fire("premedication", "premedication", "info", msg.PREMEDICATION)
-    evaluation.fire("monitoring", "monitoring", "info", msg.MONITORING)
-    if request.cycle == 1:
-        blasts = request.blasts_per_mm3
+    evaluation.conclude("premedication")
+    evaluation.conclude("monitoring")
+    blasts = request.blasts_per_mm3
+    if request.cycle == 1 and request.day == FIRST_DOSE_DAY:
         if blasts is None:
-            evaluation.fire("cytoreduction", "cytoreduction", "info", msg.CYTOREDUCTION_CHECK)
+            evaluation.conclude("cytoreduction_check")
         elif blasts > BLASTS_MAX_PER_MM3:
-            evaluation.fire(
-                "cytoreduction",
-                "cytoreduction",
-                "stop",
-                msg.CYTOREDUCTION_HOLD,
-                "hold",
-                blasts=blasts,
-            )
+            evaluation.conclude("cytoreduction_hold", blasts=blasts)
+    elif request.cycle == 1 and blasts is not None and blasts > BLASTS_MAX_PER_MM3:
+        # USPI 2.2: cytoreduction is "prior to the first dose of Cycle 1", not later.
+        evaluation.conclude("cytoreduction_after_first", blasts=blasts)
 
 
 def _counts(evaluation: _Evaluation) -> None:
@@ -317,10 +288,11 @@ def _counts(evaluation: _Evaluation) -> None:
     platelets_low = platelets is not None and platelets < PLATELETS_MIN
     if not (anc_low or platelets_low):
         return
-    if request.cycle == 1 or request.day != 1:
-        evaluation.fire(
-            "counts_within_cycle", "counts_within_cycle", "info", msg.COUNTS_WITHIN_CYCLE
-        )
+    if request.cycle == 1:
+        evaluation.conclude("counts_cycle1")
+        return
+    if request.day != FIRST_DOSE_DAY:
+        evaluation.conclude("counts_within_cycle")
         return
     anc_base, platelets_base = request.anc_baseline, request.platelets_baseline
     low_baseline = (anc_base is not None and anc_base < ANC_MIN) or (
@@ -332,75 +304,53 @@ def _counts(evaluation: _Evaluation) -> None:
         )
         unknown = (anc_low and anc_base is None) or (platelets_low and platelets_base is None)
         if fell or unknown:
-            evaluation.fire(
-                "hold_counts_low_baseline", "hold_counts", "stop", msg.HOLD_LOW_BASELINE, "hold"
-            )
+            evaluation.conclude("hold_low_baseline")
         return
+    # (low, its baseline, name shown, outcome when the baseline is known, unknown, values)
     counts = (
-        (anc_low, anc_base, "ANC", "hold_anc", msg.HOLD_ANC, {"anc": anc}),
+        (anc_low, anc_base, "ANC", "hold_anc", "anc_baseline_unknown", {"anc": anc}),
         (
             platelets_low,
             platelets_base,
             "Platelets",
             "hold_platelets",
-            msg.HOLD_PLATELETS,
+            "platelets_baseline_unknown",
             {"platelets": platelets},
         ),
     )
-    for low, base, count_name, code, message, values in counts:
+    for low, base, count_name, known, unknown_base, values in counts:
         if not low:
             continue
         if base is None:
-            evaluation.fire(
-                "counts_baseline_unknown",
-                code,
-                "caution",
-                msg.BASELINE_UNKNOWN,
-                "hold",
-                count_name=count_name,
-            )
+            evaluation.conclude(unknown_base, count_name=count_name)
         else:
-            evaluation.fire(code, code, "stop", message, "hold", **values)
+            evaluation.conclude(known, **values)
 
 
 def _cytopenia(evaluation: _Evaluation) -> None:
     days = evaluation.request.cytopenia_days
     if days is not None and days > CYTOPENIA_MAX_DAYS:
-        evaluation.fire(
-            "discontinue_cytopenia",
-            "discontinue_cytopenia",
-            "stop",
-            msg.DISCONTINUE_CYTOPENIA,
-            "discontinue",
-            days=days,
-        )
+        evaluation.conclude("discontinue_cytopenia", days=days)
 
 
 def _non_haematological(evaluation: _Evaluation) -> None:
     request = evaluation.request
     if request.vod:
-        evaluation.fire(
-            "discontinue_vod", "discontinue_vod", "stop", msg.DISCONTINUE_VOD, "discontinue"
-        )
+        evaluation.conclude("discontinue_vod")
     if request.infusion_reaction == "severe":
-        evaluation.fire(
-            "infusion_reaction", "infusion_reaction", "stop", msg.INFUSION_SEVERE, "discontinue"
-        )
+        evaluation.conclude("infusion_severe")
     elif request.infusion_reaction == "mild":
-        evaluation.fire("infusion_reaction", "infusion_reaction", "caution", msg.INFUSION_MILD)
+        evaluation.conclude("infusion_mild")
     _liver(evaluation)
     if request.nonheme_grade >= NONHEME_HOLD_GRADE:
-        evaluation.fire(
-            "hold_nonheme",
-            "hold_nonheme",
-            "stop",
-            msg.HOLD_NONHEME,
-            "hold",
-            grade=request.nonheme_grade,
-        )
+        evaluation.conclude("hold_nonheme", grade=request.nonheme_grade)
 
 
 def _liver(evaluation: _Evaluation) -> None:
+    """USPI/SmPC Table 3: the liver row needs bilirubin > 1.5 ×ULN *and* AST/ALT > 2.5 ×ULN;
+    a value raised on its own is graded by CTCAE v5 (baseline normal) under the row for
+    non-haematological toxicity of grade 2 or higher. Bilirubin explained by Gilbert's syndrome
+    or haemolysis is exempt and does not count towards either row."""
     request = evaluation.request
     bilirubin, ast, alt = request.bilirubin_uln, request.ast_uln, request.alt_uln
     if bilirubin is None and ast is None and alt is None:
@@ -410,58 +360,75 @@ def _liver(evaluation: _Evaluation) -> None:
         "ast": _DASH if ast is None else ast,
         "alt": _DASH if alt is None else alt,
     }
+    transaminase = max((v for v in (ast, alt) if v is not None), default=None)
     bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
     exempt = bilirubin_raised and request.gilbert_or_hemolysis
-    transaminase_raised = any(v is not None and v > TRANSAMINASE_MAX_ULN for v in (ast, alt))
     bilirubin_counts = bilirubin_raised and not exempt
+    transaminase_raised = transaminase is not None and transaminase > TRANSAMINASE_MAX_ULN
+    transaminase_grade2 = transaminase is not None and transaminase > TRANSAMINASE_GRADE2_ULN
     if exempt:
-        evaluation.fire(
-            "gilbert_exception", "gilbert_exception", "caution", msg.GILBERT, bili=bilirubin
-        )
+        evaluation.conclude("gilbert_exception", bili=bilirubin)
     if bilirubin_counts and transaminase_raised:
-        evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER, "hold", **shown)
-    elif bilirubin_counts or transaminase_raised:
-        evaluation.fire("hold_liver", "hold_liver", "stop", msg.HOLD_LIVER_SINGLE, "hold", **shown)
+        evaluation.conclude("hold_liver", **shown)
+    elif bilirubin_counts:
+        evaluation.conclude("bilirubin_grade2", **shown)
+    elif transaminase_grade2:
+        evaluation.conclude("transaminase_grade2", **shown)
+    elif transaminase_raised:
+        evaluation.conclude("transaminase_grade1", **shown)
     if bilirubin_counts or transaminase_raised:
-        evaluation.fire("hepatic_impairment", "hepatic_impairment", "caution", msg.HEPATIC_LIMITED)
+        evaluation.conclude("hepatic_limited")
     elif any(v is not None and v > 1 for v in (None if exempt else bilirubin, ast, alt)):
         # Seed l.25: mild impairment. Bilirubin explained by Gilbert's/haemolysis is not counted.
-        evaluation.fire("hepatic_impairment", "hepatic_impairment", "info", msg.HEPATIC_MILD)
+        evaluation.conclude("hepatic_mild")
 
 
 def _interruption(evaluation: _Evaluation) -> None:
-    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption."""
+    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption
+    at the dose being planned: under 7 days the dose is given late; 7 or more, a dose within
+    the cycle is omitted; 14 or more, the next dose level (applied here when the interruption
+    ends at Day 1 of a later cycle); more than 28, hold and consider stopping."""
     request = evaluation.request
-    days = request.interruption_days
-    if not days:
+    days = request.interruption_days or 0
+    if days == 0 and request.dose_level == 0:
         return
+    evaluation.conclude("interruption_note")
+    if days == 0:
+        return
+    starts_later_cycle = request.day == FIRST_DOSE_DAY and request.cycle >= 2
     if days > INTERRUPTION_CONSIDER_STOP_DAYS:
-        evaluation.fire(
-            "interruption_table", "interruption", "stop", msg.INTERRUPTION_STOP, "hold", days=days
-        )
-    elif days >= INTERRUPTION_REDUCE_DAYS:
-        evaluation.fire(
-            "interruption_table", "interruption", "caution", msg.INTERRUPTION_REDUCE, days=days
-        )
-    elif days >= INTERRUPTION_OMIT_DAYS:
-        evaluation.fire(
-            "interruption_table", "interruption", "caution", msg.INTERRUPTION_OMIT, days=days
-        )
+        evaluation.conclude("interruption_stop", days=days)
+        if request.day != FIRST_DOSE_DAY:
+            evaluation.omitted_days.append(request.day)  # the 7-day row applies as well
+    elif days < INTERRUPTION_OMIT_DAYS:
+        evaluation.conclude("interruption_short", days=days)
+    elif days >= INTERRUPTION_REDUCE_DAYS and request.day == FIRST_DOSE_DAY:
+        pass  # Day 1 after 14 days or more: the next dose level, below
+    elif request.day == FIRST_DOSE_DAY:
+        evaluation.conclude("interruption_day1", days=days)
     else:
-        evaluation.fire(
-            "interruption_table", "interruption", "info", msg.INTERRUPTION_SHORT, days=days
-        )
+        evaluation.omitted_days.append(request.day)
+        remaining = [day for day in DOSE_DAYS if day > request.day]
+        omitted = "interruption_omit" if remaining else "interruption_omit_last"
+        evaluation.conclude(omitted, days=days, day=request.day)
     if days < INTERRUPTION_REDUCE_DAYS:
         return
-    # 14 days or more, and so also more than 28 (the step to 2 doses is in INTERRUPTION_REDUCE).
+    if starts_later_cycle:
+        next_level = request.dose_level + 1
+        if next_level > LAST_DOSE_LEVEL:
+            evaluation.conclude("discontinue_after_reduction")
+            return
+        evaluation.dose_level = next_level
+        evaluation.conclude("dose_level_applied", days=days, level=next_level)
+        return
+    evaluation.conclude("interruption_reduce", days=days)
+    # 14 days or more within a cycle: the next cycle's level (and so also more than 28).
     if request.dose_level == 0:
-        evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_REDUCED)
+        evaluation.conclude("next_cycle_level_one")
     elif request.dose_level == 1:
-        evaluation.fire("dose_reduction", "dose_reduced", "caution", msg.NEXT_CYCLE_LEVEL_TWO)
+        evaluation.conclude("next_cycle_level_two")
     else:
-        evaluation.fire(
-            "dose_reduction", "dose_reduced", "stop", msg.DISCONTINUE_AFTER_REDUCTION, "discontinue"
-        )
+        evaluation.conclude("discontinue_after_reduction")
 
 
 def _renal(evaluation: _Evaluation) -> None:
@@ -469,52 +436,36 @@ def _renal(evaluation: _Evaluation) -> None:
     if crcl is None or crcl >= NORMAL_CRCL_ML_MIN:
         return
     if crcl < ESRD_CRCL_ML_MIN:
-        evaluation.fire("renal_impairment", "renal_esrd", "caution", msg.RENAL_ESRD, crcl=crcl)
+        evaluation.conclude("renal_esrd", crcl=crcl)
     else:
-        evaluation.fire(
-            "renal_impairment", "renal_no_adjustment", "info", msg.RENAL_NO_ADJUSTMENT, crcl=crcl
-        )
+        evaluation.conclude("renal_no_adjustment", crcl=crcl)
 
 
 def _reproduction(evaluation: _Evaluation) -> None:
     request = evaluation.request
     last = request.last_dose_date
     if request.pregnant:
-        evaluation.fire("pregnancy", "pregnancy", "stop", msg.PREGNANCY, "hold")
+        evaluation.conclude("pregnancy")
     if request.sex == "female":
         if last is None:
-            evaluation.fire("contraception", "contraception", "info", msg.CONTRACEPTION_FEMALE)
+            evaluation.conclude("contraception_female")
         else:
-            evaluation.fire(
-                "contraception",
-                "contraception",
-                "info",
-                msg.CONTRACEPTION_FEMALE_UNTIL,
-                until=_plus_months(last, CONTRACEPTION_FEMALE_MONTHS),
+            evaluation.conclude(
+                "contraception_female_until", until=_plus_months(last, CONTRACEPTION_FEMALE_MONTHS)
             )
     elif request.sex == "male":
         if last is None:
-            evaluation.fire("contraception", "contraception", "info", msg.CONTRACEPTION_MALE)
+            evaluation.conclude("contraception_male")
         else:
-            evaluation.fire(
-                "contraception",
-                "contraception",
-                "info",
-                msg.CONTRACEPTION_MALE_UNTIL,
-                until=_plus_months(last, CONTRACEPTION_MALE_MONTHS),
+            evaluation.conclude(
+                "contraception_male_until", until=_plus_months(last, CONTRACEPTION_MALE_MONTHS)
             )
     if request.sex == "female" or request.breastfeeding:
-        severity: Severity = "caution" if request.breastfeeding else "info"
+        outcome = "breastfeeding" if request.breastfeeding else "lactation"
         if last is None:
-            evaluation.fire("lactation", "lactation", severity, msg.LACTATION)
+            evaluation.conclude(outcome)
         else:
-            evaluation.fire(
-                "lactation",
-                "lactation",
-                severity,
-                msg.LACTATION_UNTIL,
-                until=_plus_months(last, LACTATION_MONTHS),
-            )
+            evaluation.conclude(outcome + "_until", until=_plus_months(last, LACTATION_MONTHS))
 
 
 def _age(evaluation: _Evaluation) -> None:
@@ -522,28 +473,28 @@ def _age(evaluation: _Evaluation) -> None:
     if age is None:
         return
     if age < 1:
-        evaluation.fire("pediatric", "pediatric", "stop", msg.INFANT, "hold")
+        evaluation.conclude("infant")
     elif age < 18:
-        evaluation.fire("pediatric", "pediatric", "info", msg.PEDIATRIC)
+        evaluation.conclude("pediatric")
 
 
 def _boxed_and_class_warnings(evaluation: _Evaluation) -> None:
-    evaluation.fire(
-        "boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod", "caution", msg.BOXED_VOD
-    )
+    evaluation.conclude("boxed_hepatotoxicity_vod")
     if evaluation.request.hsct_planned:
-        evaluation.fire(
-            "boxed_post_hsct_mortality", "boxed_post_hsct_mortality", "caution", msg.BOXED_HSCT
-        )
-    evaluation.fire("qt_prolongation", "qt_prolongation", "info", msg.QT)
+        evaluation.conclude("boxed_post_hsct_mortality")
+    evaluation.conclude("qt_prolongation")
 
 
 def _plus_months(day: dt.date, months: int) -> str:
-    """The same day `months` calendar months later (clamped to the month's end), ISO text."""
+    """The date `months` calendar months later, ISO text. "At least N months after": when the
+    day does not exist in the target month, the 1st of the month after (31 Aug + 8 months is
+    1 May), never a day earlier. The contract keeps the result within the calendar."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last_day = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last_day)).isoformat()
+    if day.day > last_day:
+        return (dt.date(year, month, last_day) + dt.timedelta(days=1)).isoformat()
+    return dt.date(year, month, day.day).isoformat()
 
 
 _FAMILIES = (

@@ -57,6 +57,8 @@ CONSTANTS: dict[str, Decimal | int] = {
     "observation_hours": t.OBSERVATION_HOURS,
     "rounding_step": CENT,
     "severe_renal_crcl": t.SEVERE_RENAL_CRCL_ML_MIN,
+    "reduction_percent": t.REDUCTION_PERCENT,
+    "level_two_doses": t.DOSES_AT_LEVEL_TWO,
 }
 
 
@@ -119,12 +121,12 @@ BSA_UNUSUAL = N_(
     "weight-based dosing)."
 )
 CYTOREDUCTION_HOLD = N_(
-    "Blasts {blasts}/mm³: before the first dose, cytoreduce with hydroxyurea, steroids and/or "
-    "vincristine to 10,000/mm³ or fewer."
+    "Blasts {blasts}/mm³ before the first dose (cycle 1, Day 1): cytoreduce first with "
+    "hydroxyurea, steroids and/or vincristine to {blasts_max}/mm³ or fewer."
 )
 CYTOREDUCTION_CHECK = N_(
-    "Before the first dose: with circulating blasts above 10,000/mm³, cytoreduce first "
-    "(blast count not entered)."
+    "Before the first dose: with circulating blasts above {blasts_max}/mm³, cytoreduce "
+    "first (blast count not entered)."
 )
 # TRANSLATORS: {max_cycles} is the maximum number of cycles the label allows for this patient.
 MAX_CYCLES_LAST = N_("This is the last planned cycle (at most {max_cycles}).")
@@ -201,18 +203,21 @@ DISCONTINUE_CYTOPENIA = N_(
 # TRANSLATORS: Discontinue permanently = an instruction; VOD = veno-occlusive disease.
 DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VOD.")
 HOLD_LIVER = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): hold until bilirubin ≤ 1.5 "
-    "and AST/ALT ≤ 2.5 ×ULN; discontinue if they do not recover."
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
+    "{bilirubin_max} ×ULN and AST/ALT above {transaminase_max} ×ULN, the label's liver row: "
+    "hold until bilirubin ≤ {bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN; "
+    "discontinue if they do not recover."
 )
 HOLD_LIVER_SINGLE = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above 1.5 and "
-    "AST/ALT above 2.5 ×ULN are not both present. The label's liver row names both; the grade "
-    "2 or higher row may apply. Holding until the raised value is back within its limit; "
-    "clinician to confirm."
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
+    "{bilirubin_max} ×ULN on its own is grade 2 or higher by CTCAE v5, and the label's "
+    "liver row needs AST/ALT above {transaminase_max} ×ULN as well. The row for "
+    "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
+    "until grade 1 or the pretreatment grade."
 )
 GILBERT = N_(
-    "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: no hold for "
-    "bilirubin. Confirm the cause."
+    "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: the label "
+    "exempts it, so bilirubin does not hold; AST/ALT decide. Confirm the cause."
 )
 # TRANSLATORS: Infusion reaction = infusion-related reaction.
 INFUSION_MILD = N_(
@@ -227,48 +232,85 @@ HOLD_NONHEME = N_(
     "Non-haematological toxicity grade {grade}: hold until grade 1 or the pretreatment grade."
 )
 INTERRUPTION_SHORT = N_(
-    "Interruption of {days} days (under 7): postpone the next dose, keeping at least 6 days "
-    "between doses. Label Table 4, wording unconfirmed."
+    "Interruption of {days} days (under {omit_days}): give this dose late, keeping at least "
+    "{min_days_between} days between doses (label Table 4)."
 )
 INTERRUPTION_OMIT = N_(
-    "Interruption of {days} days (7 or more): omit the next dose of this cycle. Label Table 4, "
-    "wording unconfirmed."
+    "Interruption of {days} days ({omit_days} or more): the dose of Day {day} is omitted, "
+    "not given late (label Table 4)."
 )
 INTERRUPTION_REDUCE = N_(
-    "Interruption of {days} days (14 or more): once recovered, reduce the total dose by 25 % "
-    "from the next cycle; if toxicity recurs, 2 doses per cycle. Label Table 4, wording "
-    "unconfirmed."
+    "Interruption of {days} days ({reduce_days} or more): once recovered, the total dose is "
+    "reduced by {reduction_percent} % for the subsequent cycle; if a further change is "
+    "needed, {level_two_doses} doses per cycle; if that is not tolerated, discontinue "
+    "permanently (label Table 4)."
 )
 INTERRUPTION_STOP = N_(
-    "Interruption of {days} days (more than 28): consider permanent discontinuation. Label "
-    "Table 4, wording unconfirmed; clinician decision."
+    "Interruption of {days} days (more than {consider_stop_days}): consider permanent "
+    "discontinuation (label Table 4). Holding; clinician decision."
 )
 NEXT_CYCLE_REDUCED = N_(
-    "After an interruption of 14 days or more the next cycle is at dose level 1 (total −25 %). "
-    "Label Table 4, wording unconfirmed."
+    "After an interruption of {reduce_days} days or more the next cycle is at dose level 1 "
+    "(total −{reduction_percent} %). Never re-escalate."
 )
 NEXT_CYCLE_LEVEL_TWO = N_(
-    "Toxicity again at dose level 1 with an interruption of 14 days or more: the next cycle is "
-    "at dose level 2 (2 doses per cycle). Label Table 4, wording unconfirmed."
+    "Toxicity again at dose level 1 with an interruption of {reduce_days} days or more: the "
+    "next cycle is at dose level 2 ({level_two_doses} doses per cycle). Never re-escalate."
 )
 DOSE_REDUCED = N_(
-    "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does not "
-    "say how to split it across the days: the clinician decides. Never re-escalate. Label "
-    "Table 4, wording unconfirmed."
+    "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does "
+    "not say how to split it across the days: the clinician decides. Never re-escalate."
 )
 DOSE_REDUCED_TWO = N_(
-    "Reduced dose level 2: total {total_mg_per_m2} mg/m² in 2 doses per cycle. The label does "
-    "not say which days or amounts: the clinician decides. Never re-escalate. Label Table 4, "
-    "wording unconfirmed."
+    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the days nor "
+    "the amounts, and so no total: the clinician and the pharmacist decide. Never "
+    "re-escalate."
 )
 DISCONTINUE_AFTER_REDUCTION = N_(
-    "Toxicity again after the 25 % reduction and 2 doses per cycle: discontinue permanently. "
-    "Label Table 4, wording unconfirmed."
+    "Toxicity again after the {reduction_percent} % reduction and {level_two_doses} doses "
+    "per cycle: discontinue permanently (label Table 4)."
+)
+HOLD_TRANSAMINASE_GRADE2 = N_(
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
+    "{transaminase_grade2} ×ULN is grade 2 or higher by CTCAE v5, and without a raised "
+    "bilirubin that counts the label's liver row does not apply. The row for "
+    "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
+    "until grade 1 or the pretreatment grade."
+)
+CAUTION_TRANSAMINASE_GRADE1 = N_(
+    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
+    "{transaminase_max} and up to {transaminase_grade2} ×ULN is grade 1 by CTCAE v5, and "
+    "without a raised bilirubin that counts the label's liver row does not apply. Grade 1 "
+    "does not hold: give, and recheck the liver tests before each dose."
+)
+CYTOREDUCTION_AFTER_FIRST = N_(
+    "Blasts {blasts}/mm³: the label's cytoreduction applies before the first dose (cycle 1, "
+    "Day 1) only, so it does not hold this dose; clinician to assess."
+)
+COUNTS_CYCLE1 = N_(
+    "Low counts in cycle 1 do not hold this dose: the label's Table 2 applies from Day 1 of "
+    "cycle 2."
+)
+INTERRUPTION_DAY1 = N_(
+    "Interruption of {days} days ({omit_days} or more) at Day 1: the label's row to omit "
+    "the next dose is for doses within a cycle and does not say what applies at the start "
+    "of one. Start the cycle once recovered; clinician decision."
+)
+DOSE_LEVEL_APPLIED = N_(
+    "Interruption of {days} days ({reduce_days} or more) before Day 1: dose level {level} "
+    "is applied to this cycle automatically (label Table 4). Never re-escalate."
+)
+INTERRUPTION_UNCONFIRMED = N_(
+    "The label's Table 4 (dose changes by the length of an interruption) could not be "
+    "checked word for word for this rule set: confirm against the label. The labels do not "
+    "say from when an interruption is counted (from the missed dose or from the last dose "
+    "given): the clinician decides."
 )
 HEPATIC_MILD = N_("Mild hepatic impairment: no initial dose adjustment.")
 HEPATIC_LIMITED = N_(
-    "Liver tests above 1.5 ×ULN (bilirubin) or 2.5 ×ULN (AST/ALT): data in moderate to severe "
-    "hepatic impairment are limited; use with caution."
+    "Liver tests above {bilirubin_max} ×ULN (bilirubin) or {transaminase_max} ×ULN "
+    "(AST/ALT): data in moderate to severe hepatic impairment are limited; use with "
+    "caution."
 )
 # TRANSLATORS: CrCl = creatinine clearance; end-stage renal disease = CrCl below the value shown.
 RENAL_ESRD = N_("CrCl {crcl} mL/min: safety in end-stage renal disease has not been established.")

@@ -22,6 +22,13 @@ from pydantic import (
     model_validator,
 )
 
+from rules.thresholds import (
+    CONTRACEPTION_FEMALE_MONTHS,
+    CONTRACEPTION_MALE_MONTHS,
+    DOSE_DAYS,
+    LACTATION_MONTHS,
+)
+
 JsonDecimal = Annotated[
     Decimal,
     PlainSerializer(lambda value: float(value), return_type=float, when_used="json"),
@@ -56,6 +63,19 @@ LIMITS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The last dates whose derived dates (the cycle's dose days; contraception and lactation
+#: months after the last dose) the calendar can still hold, so that no date arithmetic of the
+#: engine can overflow for a request the contract accepts. Whether a date is plausible against
+#: today is the caller's check (the clock is not the rules core's).
+LATEST_START_DATE = dt.date.max - dt.timedelta(days=max(DOSE_DAYS) - 1)
+_MONTHS_AFTER_LAST_DOSE = max(
+    CONTRACEPTION_FEMALE_MONTHS, CONTRACEPTION_MALE_MONTHS, LACTATION_MONTHS
+)
+LATEST_LAST_DOSE_DATE = dt.date(dt.date.max.year, 13 - _MONTHS_AFTER_LAST_DOSE, 1) - dt.timedelta(
+    days=1
+)
+
+
 class PlanRequest(BaseModel):
     """One question to the rules core: the patient's situation at the start of a dose."""
 
@@ -84,9 +104,14 @@ class PlanRequest(BaseModel):
     nonheme_grade: int = Field(default=0, ge=0, le=4, strict=True)
     #: The dose day of the cycle this request is for: Table 2 count rules apply on Day 1 only.
     day: Literal[1, 8, 15] = 1
+    #: How long the toxicity interruption has lasted at the dose being planned, in days (label
+    #: Table 4). The labels do not say from when it is counted: the clinician does.
     interruption_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     cytopenia_days: int | None = Field(default=None, ge=0, le=365, strict=True)
+    #: The dose level in effect for this cycle after earlier reductions (label Table 4): 0 full,
+    #: 1 total −25 %, 2 two doses per cycle. A reduction applies to a subsequent cycle.
     dose_level: int = Field(default=0, ge=0, le=2, strict=True)
+    #: The date of Day 1 of this cycle.
     start_date: dt.date | None = None
     last_dose_date: dt.date | None = None
     sex: Literal["female", "male"] | None = None
@@ -114,7 +139,29 @@ class PlanRequest(BaseModel):
                 )
         if self.cycle >= 2 and self.response is None:
             raise ValueError("response: required from cycle 2 (CR, CRi or none)")
+        self._consistent()
         return self
+
+    def _consistent(self) -> None:
+        """Requests that contradict themselves are refused, with the field named, rather than
+        answered as if one of the two values were not there."""
+        if self.sex == "male":
+            for field in ("pregnant", "breastfeeding"):
+                if getattr(self, field) is True:
+                    raise ValueError(f"{field}: cannot be true when sex is male")
+        if self.cycle == 1 and self.dose_level >= 1:
+            raise ValueError(
+                "dose_level: a reduced dose level applies to a subsequent cycle, not to cycle 1"
+            )
+        if self.start_date is not None and self.start_date > LATEST_START_DATE:
+            raise ValueError(
+                f"start_date: the cycle's dose dates would fall after {dt.date.max.isoformat()}"
+            )
+        if self.last_dose_date is not None and self.last_dose_date > LATEST_LAST_DOSE_DATE:
+            raise ValueError(
+                f"last_dose_date: the dates after the last dose would fall after "
+                f"{dt.date.max.isoformat()}"
+            )
 
 
 class Dose(BaseModel):
@@ -153,10 +200,20 @@ class Plan(BaseModel):
     cycle: int
     cycle_length_days: int
     cycle_length_max_days: int
+    #: The dose being planned (`day` of the request) and the later ones of the cycle.
     doses: list[Dose]
-    total_mg_per_m2: JsonDecimal
-    total_mg: JsonDecimal
+    #: The whole cycle's total; null when the label gives none (dose level 2).
+    total_mg_per_m2: JsonDecimal | None
+    total_mg: JsonDecimal | None
     dose_split_specified: bool = True
+    #: The dose level the plan is computed at: the request's, or the next one when an
+    #: interruption of 14 days or more ends at Day 1 of a cycle (label Table 4).
+    dose_level: int = 0
+    #: Days of this cycle whose dose is omitted (label Table 4, interruption of 7 days or more).
+    omitted_days: list[int] = Field(default_factory=list)
+    #: Why `doses` is empty although the decision is to give (a short code), else null; so that
+    #: no frontend can read an empty list as "nothing to give".
+    doses_unspecified_reason: str | None = None
     bsa_m2: JsonDecimal
     bsa_method: Literal["given", "mosteller", "dubois"]
     max_cycles: int

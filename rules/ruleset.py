@@ -1,4 +1,5 @@
-"""Every rule of the core, with its source, as a table a clinician can check line by line.
+"""Every rule of the core, with its source, as a table a clinician can check line by line;
+then every outcome a rule can reach, one row each (warning code, severity, decision, message).
 
 "seed l.N" is line N of the site's clinical specification (shared/clinical/000_…txt); "USPI"
 is the US Prescribing Information (3/2024), "SmPC" the EU summary of product characteristics,
@@ -10,6 +11,9 @@ label adds; "unconfirmed" marks label text the reference could not read verbatim
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from rules import messages as msg
 
 RULESET_VERSION = "2026.11.1"
 
@@ -84,7 +88,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cytoreduction",
         "seed l.6; USPI 2.2 (ref §3)",
-        "Circulating blasts above 10,000/mm³ before the first dose: cytoreduce first.",
+        "Circulating blasts above 10,000/mm³ before the first dose (cycle 1, Day 1): "
+        "cytoreduce first. Not a hold on later doses.",
     ),
     Rule(
         "monitoring",
@@ -116,7 +121,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "counts_within_cycle",
         "USPI 2.3 (ref §4); seed silent",
-        "Days 8 and 15 are not held for neutropenia or thrombocytopenia.",
+        "Days 8 and 15 are not held for neutropenia or thrombocytopenia; in cycle 1 Table 2 "
+        "applies from Day 1 of cycle 2.",
     ),
     Rule(
         "discontinue_cytopenia",
@@ -132,7 +138,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hold_liver",
         "USPI/SmPC Table 3 (ref §4.2)",
-        "Bilirubin > 1.5 ×ULN and/or AST/ALT > 2.5 ×ULN: hold until recovered.",
+        "Bilirubin > 1.5 ×ULN and AST/ALT > 2.5 ×ULN (both): hold until recovered.",
+    ),
+    Rule(
+        "liver_single_value",
+        "USPI/SmPC 2.3 Table 3; NCI CTCAE v5.0 grades (baseline normal)",
+        "One liver value raised alone: graded by CTCAE v5 under the grade ≥ 2 row. Bilirubin "
+        "> 1.5 ×ULN (grade 2) or AST/ALT > 3 ×ULN (grade 2): hold; AST/ALT > 2.5-3 ×ULN "
+        "(grade 1): give with a caution.",
     ),
     Rule(
         "gilbert_exception",
@@ -152,12 +165,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "interruption_table",
         "USPI/SmPC Table 4 (ref §4.3, wording unconfirmed)",
-        "<7 d postpone; ≥7 d omit next dose; ≥14 d −25 % then 2 doses; >28 d consider stop.",
+        "<7 d the dose is given late; ≥7 d the dose within the cycle is omitted; ≥14 d next "
+        "dose level (applied at Day 1 of a later cycle); >28 d hold, consider stopping.",
     ),
     Rule(
         "dose_reduction",
         "USPI Table 4, 2.3 (ref §4.3, wording unconfirmed)",
-        "Reduced dose level: total −25 % (then 2 doses per cycle); never re-escalated.",
+        "Level 1: total −25 %, no split given; level 2: 2 doses per cycle, no amounts, days "
+        "or total given; then discontinue. Never re-escalated.",
     ),
     # Special populations and warnings
     Rule(
@@ -209,3 +224,149 @@ RULES: tuple[Rule, ...] = (
 
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 assert len(RULE_BY_ID) == len(RULES), "rule ids are unique"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One conclusion a rule can reach, as a row: the warning `code` a transport keys on, its
+    severity, the decision it asks for (None: it informs only) and its message template.
+    The engine decides *which* outcome applies; what the outcome means is read here."""
+
+    name: str
+    rule: str
+    code: str
+    severity: Literal["info", "caution", "stop"]
+    decision: Literal["give", "hold", "discontinue"] | None
+    template: str
+
+
+_: None = None  # "no decision": the outcome informs only
+# fmt: off
+OUTCOMES: tuple[Outcome, ...] = (
+    # name, rule, code, severity, decision, template
+    # Regimen and dose arithmetic
+    Outcome("schedule_window", "schedule_window", "schedule_window", "info", _,
+            msg.SCHEDULE_WINDOW),
+    Outcome("rounding", "rounding_convention", "rounding_convention", "info", _, msg.ROUNDING),
+    Outcome("bsa_unusual", "bsa_unusual", "bsa_unusual", "caution", _, msg.BSA_UNUSUAL),
+    Outcome("cycle1_extension", "cycle1_extension", "cycle1_extension", "info", _,
+            msg.CYCLE1_EXTENSION),
+    # Duration
+    Outcome("hsct_beyond_third", "max_cycles_hsct", "max_cycles", "stop", "discontinue",
+            msg.MAX_CYCLES_HSCT_LIMIT),
+    Outcome("hsct_proceed", "max_cycles_hsct", "max_cycles", "stop", "discontinue",
+            msg.HSCT_PROCEED),
+    Outcome("hsct_third_cycle", "max_cycles_hsct", "hsct_third_cycle", "caution", _,
+            msg.HSCT_THIRD_CYCLE),
+    Outcome("hsct_third_cycle_mrd_unknown", "max_cycles_hsct", "hsct_third_cycle", "caution", _,
+            msg.HSCT_THIRD_CYCLE_MRD_UNKNOWN),
+    Outcome("hsct_last_cycle", "max_cycles_hsct", "max_cycles", "info", _, msg.MAX_CYCLES_LAST),
+    Outcome("max_cycles_exceeded", "max_cycles_no_hsct", "max_cycles", "stop", "discontinue",
+            msg.MAX_CYCLES_EXCEEDED),
+    Outcome("last_cycle", "max_cycles_no_hsct", "max_cycles", "info", _, msg.MAX_CYCLES_LAST),
+    Outcome("no_response_stop", "no_response_3_cycles", "no_response", "stop", "discontinue",
+            msg.NO_RESPONSE_STOP),
+    Outcome("no_response_watch", "no_response_3_cycles", "no_response", "caution", _,
+            msg.NO_RESPONSE_WATCH),
+    # Before each dose
+    Outcome("premedication", "premedication", "premedication", "info", _, msg.PREMEDICATION),
+    Outcome("monitoring", "monitoring", "monitoring", "info", _, msg.MONITORING),
+    Outcome("cytoreduction_hold", "cytoreduction", "cytoreduction", "stop", "hold",
+            msg.CYTOREDUCTION_HOLD),
+    Outcome("cytoreduction_check", "cytoreduction", "cytoreduction", "info", _,
+            msg.CYTOREDUCTION_CHECK),
+    Outcome("cytoreduction_after_first", "cytoreduction", "cytoreduction", "info", _,
+            msg.CYTOREDUCTION_AFTER_FIRST),
+    # Haematological toxicity (Table 2)
+    Outcome("hold_anc", "hold_anc", "hold_anc", "stop", "hold", msg.HOLD_ANC),
+    Outcome("hold_platelets", "hold_platelets", "hold_platelets", "stop", "hold",
+            msg.HOLD_PLATELETS),
+    Outcome("hold_low_baseline", "hold_counts_low_baseline", "hold_counts", "stop", "hold",
+            msg.HOLD_LOW_BASELINE),
+    Outcome("anc_baseline_unknown", "counts_baseline_unknown", "hold_anc", "caution", "hold",
+            msg.BASELINE_UNKNOWN),
+    Outcome("platelets_baseline_unknown", "counts_baseline_unknown", "hold_platelets",
+            "caution", "hold", msg.BASELINE_UNKNOWN),
+    Outcome("counts_within_cycle", "counts_within_cycle", "counts_within_cycle", "info", _,
+            msg.COUNTS_WITHIN_CYCLE),
+    Outcome("counts_cycle1", "counts_within_cycle", "counts_within_cycle", "info", _,
+            msg.COUNTS_CYCLE1),
+    Outcome("discontinue_cytopenia", "discontinue_cytopenia", "discontinue_cytopenia", "stop",
+            "discontinue", msg.DISCONTINUE_CYTOPENIA),
+    # Non-haematological toxicity (Table 3)
+    Outcome("discontinue_vod", "discontinue_vod", "discontinue_vod", "stop", "discontinue",
+            msg.DISCONTINUE_VOD),
+    Outcome("infusion_severe", "infusion_reaction", "infusion_reaction", "stop", "discontinue",
+            msg.INFUSION_SEVERE),
+    Outcome("infusion_mild", "infusion_reaction", "infusion_reaction", "caution", _,
+            msg.INFUSION_MILD),
+    Outcome("gilbert_exception", "gilbert_exception", "gilbert_exception", "caution", _,
+            msg.GILBERT),
+    Outcome("hold_liver", "hold_liver", "hold_liver", "stop", "hold", msg.HOLD_LIVER),
+    Outcome("bilirubin_grade2", "liver_single_value", "hold_liver", "stop", "hold",
+            msg.HOLD_LIVER_SINGLE),
+    Outcome("transaminase_grade2", "liver_single_value", "hold_liver", "stop", "hold",
+            msg.HOLD_TRANSAMINASE_GRADE2),
+    Outcome("transaminase_grade1", "liver_single_value", "liver_grade1", "caution", _,
+            msg.CAUTION_TRANSAMINASE_GRADE1),
+    Outcome("hold_nonheme", "hold_nonheme", "hold_nonheme", "stop", "hold", msg.HOLD_NONHEME),
+    # Interruptions (Table 4) and dose levels
+    Outcome("interruption_note", "interruption_table", "interruption_note", "info", _,
+            msg.INTERRUPTION_UNCONFIRMED),
+    Outcome("interruption_short", "interruption_table", "interruption", "info", _,
+            msg.INTERRUPTION_SHORT),
+    Outcome("interruption_omit", "interruption_table", "interruption", "caution", _,
+            msg.INTERRUPTION_OMIT),
+    Outcome("interruption_omit_last", "interruption_table", "interruption", "caution", "hold",
+            msg.INTERRUPTION_OMIT),
+    Outcome("interruption_day1", "interruption_table", "interruption", "caution", _,
+            msg.INTERRUPTION_DAY1),
+    Outcome("interruption_reduce", "interruption_table", "interruption", "caution", _,
+            msg.INTERRUPTION_REDUCE),
+    Outcome("interruption_stop", "interruption_table", "interruption", "stop", "hold",
+            msg.INTERRUPTION_STOP),
+    Outcome("dose_level_applied", "dose_reduction", "dose_level_applied", "caution", _,
+            msg.DOSE_LEVEL_APPLIED),
+    Outcome("next_cycle_level_one", "dose_reduction", "dose_reduced", "caution", _,
+            msg.NEXT_CYCLE_REDUCED),
+    Outcome("next_cycle_level_two", "dose_reduction", "dose_reduced", "caution", _,
+            msg.NEXT_CYCLE_LEVEL_TWO),
+    Outcome("discontinue_after_reduction", "dose_reduction", "dose_reduced", "stop",
+            "discontinue", msg.DISCONTINUE_AFTER_REDUCTION),
+    Outcome("dose_level_one", "dose_reduction", "dose_reduced", "caution", _, msg.DOSE_REDUCED),
+    Outcome("dose_level_two", "dose_reduction", "dose_reduced", "caution", _,
+            msg.DOSE_REDUCED_TWO),
+    # Special populations and warnings
+    Outcome("hepatic_limited", "hepatic_impairment", "hepatic_impairment", "caution", _,
+            msg.HEPATIC_LIMITED),
+    Outcome("hepatic_mild", "hepatic_impairment", "hepatic_impairment", "info", _,
+            msg.HEPATIC_MILD),
+    Outcome("renal_esrd", "renal_impairment", "renal_esrd", "caution", _, msg.RENAL_ESRD),
+    Outcome("renal_no_adjustment", "renal_impairment", "renal_no_adjustment", "info", _,
+            msg.RENAL_NO_ADJUSTMENT),
+    Outcome("pregnancy", "pregnancy", "pregnancy", "stop", "hold", msg.PREGNANCY),
+    Outcome("contraception_female", "contraception", "contraception", "info", _,
+            msg.CONTRACEPTION_FEMALE),
+    Outcome("contraception_female_until", "contraception", "contraception", "info", _,
+            msg.CONTRACEPTION_FEMALE_UNTIL),
+    Outcome("contraception_male", "contraception", "contraception", "info", _,
+            msg.CONTRACEPTION_MALE),
+    Outcome("contraception_male_until", "contraception", "contraception", "info", _,
+            msg.CONTRACEPTION_MALE_UNTIL),
+    Outcome("lactation", "lactation", "lactation", "info", _, msg.LACTATION),
+    Outcome("lactation_until", "lactation", "lactation", "info", _, msg.LACTATION_UNTIL),
+    Outcome("breastfeeding", "lactation", "lactation", "caution", _, msg.LACTATION),
+    Outcome("breastfeeding_until", "lactation", "lactation", "caution", _, msg.LACTATION_UNTIL),
+    Outcome("infant", "pediatric", "pediatric", "stop", "hold", msg.INFANT),
+    Outcome("pediatric", "pediatric", "pediatric", "info", _, msg.PEDIATRIC),
+    Outcome("boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod",
+            "caution", _, msg.BOXED_VOD),
+    Outcome("boxed_post_hsct_mortality", "boxed_post_hsct_mortality",
+            "boxed_post_hsct_mortality", "caution", _, msg.BOXED_HSCT),
+    Outcome("qt_prolongation", "qt_prolongation", "qt_prolongation", "info", _, msg.QT),
+)
+# fmt: on
+
+OUTCOME_BY_NAME: dict[str, Outcome] = {outcome.name: outcome for outcome in OUTCOMES}
+assert len(OUTCOME_BY_NAME) == len(OUTCOMES), "outcome names are unique"
+assert all(outcome.rule in RULE_BY_ID for outcome in OUTCOMES), "every outcome has its rule"

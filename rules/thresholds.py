@@ -77,3 +77,14 @@ ADULT_AGE_YEARS = D(18)
 CONTRACEPTION_FEMALE_MONTHS = 8
 CONTRACEPTION_MALE_MONTHS = 5
 LACTATION_MONTHS = 2
+
+# Dose days and levels (USPI 2.1 Table 1; 2.3 Table 4) --------------------------------------
+#: The dose days of every cycle; Day 1 is the start of a cycle.
+DOSE_DAYS = (1, 8, 15)
+FIRST_DOSE_DAY = 1
+#: Dose levels: 0 full dose, 1 total −25 %, 2 two doses per cycle; a further step discontinues.
+LAST_DOSE_LEVEL = 2
+#: The same reduction as a percentage, for messages ("total −25 %").
+REDUCTION_PERCENT = int((1 - REDUCED_FRACTION) * 100)
+#: Dose level 2: the number of doses per cycle (the label gives neither days nor amounts).
+DOSES_AT_LEVEL_TWO = 2

@@ -150,10 +150,19 @@ def test_premedication() -> None:
 def test_cytoreduction() -> None:
     held = plan(cycle=1, blasts_per_mm3="25000")
     assert held.decision == "hold" and codes(held)["cytoreduction"] == "stop"
-    assert "10,000/mm³" in warning(held, "cytoreduction")
+    assert "10000/mm³" in warning(held, "cytoreduction")
     assert plan(cycle=1, blasts_per_mm3="10000").decision == "give"
     assert codes(plan(cycle=1))["cytoreduction"] == "info", "reminder when not entered"
     assert "cytoreduction" not in codes(plan(cycle=2, response="CR", blasts_per_mm3="50000"))
+
+
+@pytest.mark.parametrize("day", [8, 15])
+def test_cytoreduction_only_before_the_first_dose(day: int) -> None:
+    """USPI 2.2: "prior to the first dose of Cycle 1"; Days 8 and 15 get an info line only."""
+    later = plan(cycle=1, day=day, blasts_per_mm3="25000")
+    assert later.decision == "give" and codes(later)["cytoreduction"] == "info"
+    assert "first dose" in warning(later, "cytoreduction") and later.doses
+    assert "cytoreduction" not in codes(plan(cycle=1, day=day)), "no reminder after Day 1"
 
 
 def test_monitoring() -> None:
@@ -243,6 +252,7 @@ def test_discontinue_vod() -> None:
 def test_hold_liver() -> None:
     both = plan(cycle=1, bilirubin_uln="1.8", alt_uln="3")
     assert both.decision == "hold" and "1.5" in warning(both, "hold_liver")
+    assert "liver row" in warning(both, "hold_liver") and "hold_liver" in both.rules
     single = plan(cycle=1, bilirubin_uln="1.6", ast_uln="1", alt_uln="1")
     assert single.decision == "hold" and "grade 2" in warning(single, "hold_liver")
     assert plan(cycle=1, bilirubin_uln="1.5", ast_uln="2.5", alt_uln="2.5").decision == "give"
@@ -253,8 +263,12 @@ def test_gilbert_exception() -> None:
         cycle=1, bilirubin_uln="2.2", ast_uln="1", alt_uln="1", gilbert_or_hemolysis=True
     )
     assert gilbert.decision == "give" and codes(gilbert)["gilbert_exception"] == "caution"
-    transaminases = plan(cycle=1, bilirubin_uln="2.2", ast_uln="3", gilbert_or_hemolysis=True)
-    assert transaminases.decision == "hold"
+    assert "exempts" in warning(gilbert, "gilbert_exception")
+    grade2 = plan(cycle=1, bilirubin_uln="2.2", ast_uln="3.1", gilbert_or_hemolysis=True)
+    assert grade2.decision == "hold" and "grade 2" in warning(grade2, "hold_liver")
+    assert "not both" not in warning(grade2, "hold_liver")
+    grade1 = plan(cycle=1, bilirubin_uln="2.2", ast_uln="3", gilbert_or_hemolysis=True)
+    assert grade1.decision == "give" and codes(grade1)["liver_grade1"] == "caution"
 
 
 def test_infusion_reaction() -> None:
@@ -271,12 +285,12 @@ def test_hold_nonheme() -> None:
 
 def test_interruption_table() -> None:
     assert codes(plan(cycle=1, interruption_days=5))["interruption"] == "info"
-    assert "omit" in warning(plan(cycle=1, interruption_days=9), "interruption")
+    assert "omitted" in warning(plan(cycle=1, day=8, interruption_days=9), "interruption")
     reduce = plan(cycle=1, interruption_days=15)
     assert "25 %" in warning(reduce, "interruption") and "dose_reduced" in codes(reduce)
     stop = plan(cycle=1, interruption_days=30)
     assert stop.decision == "hold" and "consider permanent" in warning(stop, "interruption")
-    assert all("unconfirmed" in w.message for w in stop.warnings if w.code == "interruption")
+    assert "word for word" in warning(stop, "interruption_note")
 
 
 def test_dose_reduction() -> None:
@@ -288,6 +302,7 @@ def test_dose_reduction() -> None:
     assert responded.total_mg_per_m2 == D("1.125") and responded.total_mg == D("2.03")
     two = plan(cycle=3, response="CR", dose_level=2)
     assert two.doses == [] and "2 doses" in warning(two, "dose_reduced")
+    assert two.total_mg is None and two.total_mg_per_m2 is None
     again = plan(cycle=3, response="CR", dose_level=2, interruption_days=14)
     assert again.decision == "discontinue"
 
@@ -320,10 +335,10 @@ def test_contraception() -> None:
     female = plan(cycle=1, sex="female", last_dose_date="2026-06-30")
     assert "8 months" in warning(female, "contraception")
     assert next(w for w in female.warnings if w.code == "contraception").params["until"] == (
-        "2027-02-28"
+        "2027-03-01"
     )
     male = plan(cycle=1, sex="male", last_dose_date="2026-01-31")
-    assert "5 months" in warning(male, "contraception") and "2026-06-30" in warning(
+    assert "5 months" in warning(male, "contraception") and "2026-07-01" in warning(
         male, "contraception"
     )
 
@@ -331,7 +346,7 @@ def test_contraception() -> None:
 def test_lactation() -> None:
     result = plan(cycle=1, sex="female", breastfeeding=True, last_dose_date="2026-12-31")
     assert codes(result)["lactation"] == "caution"
-    assert "2027-02-28" in warning(result, "lactation")
+    assert "2027-03-01" in warning(result, "lactation")
     assert "lactation" not in codes(plan(cycle=1, sex="male"))
 
 

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import RULE_BY_ID, PlanRequest, make_plan
+from rules.models import LATEST_LAST_DOSE_DATE, LATEST_START_DATE
+from rules.thresholds import INTERRUPTION_OMIT_DAYS, INTERRUPTION_REDUCE_DAYS, LAST_DOSE_LEVEL
 
 
 def decimals(low: str, high: str, places: int = 2) -> st.SearchStrategy[Decimal]:
@@ -52,12 +54,19 @@ def requests(draw: st.DrawFn) -> PlanRequest:
         "pregnant": st.booleans(),
         "breastfeeding": st.booleans(),
         "age_years": decimals("0.5", "90", 1),
-        "start_date": st.dates(),
-        "last_dose_date": st.dates(),
+        "start_date": st.dates(max_value=LATEST_START_DATE),
+        "last_dose_date": st.dates(max_value=LATEST_LAST_DOSE_DATE),
+        "day": st.sampled_from([1, 8, 15]),
     }
     for name, strategy in optional.items():
         if draw(st.integers(0, 3)) == 0:
             fields[name] = draw(strategy)
+    # Requests the contract refuses as inconsistent (tested in test_rules_tables.py).
+    if fields["cycle"] == 1:
+        fields.pop("dose_level", None)
+    if fields.get("sex") == "male":
+        fields.pop("pregnant", None)
+        fields.pop("breastfeeding", None)
     try:
         return PlanRequest.model_validate(fields)
     except ValueError:
@@ -74,9 +83,22 @@ def check_invariants(request: PlanRequest) -> None:
     assert len(plan.doses) <= 3
     if plan.decision != "give":
         assert plan.doses == []
-    if plan.doses:
+    if plan.doses and request.day == 1 and not plan.omitted_days:
         assert sum(dose.mg for dose in plan.doses) == plan.total_mg
         assert sum(dose.mg_per_m2 for dose in plan.doses) == plan.total_mg_per_m2
+    assert all(dose.day >= request.day for dose in plan.doses), "from the planned day on"
+    assert not {dose.day for dose in plan.doses} & set(plan.omitted_days), "omitted, not listed"
+    if plan.decision == "give" and not plan.doses:
+        assert plan.doses_unspecified_reason, "an empty table always says why"
+    if plan.dose_level == LAST_DOSE_LEVEL:
+        assert plan.doses == [] and plan.total_mg is None and plan.total_mg_per_m2 is None
+    days = request.interruption_days or 0
+    if days >= INTERRUPTION_OMIT_DAYS and request.day != 1:
+        assert request.day in plan.omitted_days
+    if days >= INTERRUPTION_REDUCE_DAYS and request.day == 1 and request.cycle >= 2:
+        # no dose above the level that follows: at level 1 and 2 the label gives no split
+        assert plan.decision == "discontinue" or plan.dose_level == request.dose_level + 1
+        assert plan.doses == []
     for dose in plan.doses:
         assert abs(dose.mg - dose.mg_per_m2 * plan.bsa_m2) <= Decimal("0.005")
         assert dose.ml == (dose.mg / Decimal("0.25")).quantize(Decimal("0.01"))

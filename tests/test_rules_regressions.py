@@ -45,8 +45,10 @@ def test_dose_reduction_level2_interruption_over_28_days_discontinues() -> None:
 
 def test_dose_reduction_level0_interruption_over_28_days_points_to_level1() -> None:
     result = plan(cycle=2, response="CR", interruption_days=30)
-    assert result.decision == "hold"
-    assert any("dose level 1" in text for text in messages(result, "dose_reduced"))
+    assert result.decision == "hold" and result.dose_level == 1
+    assert any("dose level 1" in text for text in messages(result, "dose_level_applied"))
+    within = plan(cycle=2, response="CR", day=8, interruption_days=30)
+    assert any("dose level 1" in text for text in messages(within, "dose_reduced"))
 
 
 def test_hepatic_impairment_not_called_mild_when_bilirubin_is_gilbert() -> None:
@@ -80,27 +82,34 @@ def test_rounding_convention_no_trailing_zero_in_any_message(request: PlanReques
         assert not _TRAILING_ZERO.search(warning.message), warning.message
 
 
-def test_contraception_end_date_clamped_to_month_end() -> None:
+def test_contraception_end_date_rolls_forward_to_the_next_month() -> None:
+    """ "At least N months after": a day the target month lacks rolls forward, never back."""
     result = plan(cycle=1, sex="female", last_dose_date="2026-06-30")
     (contraception,) = [w for w in result.warnings if w.code == "contraception"]
-    assert contraception.params["until"] == "2027-02-28"
+    assert contraception.params["until"] == "2027-03-01"
     (lactation,) = [w for w in result.warnings if w.code == "lactation"]
     assert lactation.params["until"] == "2026-08-30"
     male = plan(cycle=1, sex="male", last_dose_date="2027-09-30")
-    assert [w.params["until"] for w in male.warnings if w.code == "contraception"] == ["2028-02-29"]
+    assert [w.params["until"] for w in male.warnings if w.code == "contraception"] == ["2028-03-01"]
+    august = plan(cycle=1, sex="female", last_dose_date="2026-08-31")
+    assert [w.params["until"] for w in august.warnings if w.code == "contraception"] == [
+        "2027-05-01"
+    ]
 
 
-def test_interruption_table_every_table4_message_says_unconfirmed() -> None:
-    """Table 4 is not confirmed verbatim (ref §4.3): each message based on it says so."""
+def test_interruption_table_one_plain_note_that_table4_is_unconfirmed() -> None:
+    """Table 4 is not confirmed verbatim: one note in the plan says so whenever a Table 4 row
+    applies (an interruption or a reduced level), and none otherwise."""
     cases = [
-        plan(cycle=2, response="CR", interruption_days=days, dose_level=level)
+        plan(cycle=2, response="CR", interruption_days=days, dose_level=level, day=day)
         for days in (3, 8, 15, 30)
         for level in (0, 1, 2)
+        for day in (1, 8, 15)
     ]
     for result in cases:
-        for w in result.warnings:
-            if w.code in {"interruption", "dose_reduced"}:
-                assert "Table 4, wording unconfirmed" in w.message, w.message
+        assert len(messages(result, "interruption_note")) == 1
+    assert messages(plan(cycle=2, response="CR"), "interruption_note") == []
+    assert messages(plan(cycle=2, response="CR", interruption_days=0), "interruption_note") == []
 
 
 def test_counts_baseline_unknown_holds_with_a_caution() -> None:
@@ -118,10 +127,10 @@ def test_counts_baseline_unknown_holds_with_a_caution() -> None:
 def test_dose_reduction_level1_interruption_points_to_level2() -> None:
     """Table 4 (unconfirmed): after the 25 % cut, a further ≥ 14-day interruption means 2 doses
     per cycle for the next cycle."""
-    result = plan(cycle=3, response="CR", dose_level=1, interruption_days=15)
+    result = plan(cycle=3, response="CR", dose_level=1, day=8, interruption_days=15)
     assert result.decision == "give" and result.doses == []
     texts = messages(result, "dose_reduced")
-    assert any("dose level 2" in text and "unconfirmed" in text for text in texts), texts
+    assert any("dose level 2" in text for text in texts), texts
 
 
 def test_hepatic_impairment_mild_transaminases_with_gilbert_bilirubin() -> None:
@@ -131,14 +140,13 @@ def test_hepatic_impairment_mild_transaminases_with_gilbert_bilirubin() -> None:
     assert [w.severity for w in result.warnings if w.code == "hepatic_impairment"] == ["info"]
 
 
-def test_hold_liver_single_value_claims_no_grade() -> None:
-    """ALT 2.6 ×ULN is CTCAE grade 1 (grade 2 starts above 3 ×ULN): the message must not say a
-    single raised value is at least grade 2."""
+def test_liver_single_value_transaminase_grade1_gives_with_a_caution() -> None:
+    """ALT 2.6 ×ULN is CTCAE grade 1 (grade 2 starts above 3 ×ULN): given, with a caution that
+    names the value and the rule, never a claim of grade 2."""
     result = plan(cycle=1, alt_uln="2.6")
-    assert result.decision == "hold"
-    (text,) = messages(result, "hold_liver")
-    assert "at least grade 2" not in text and "clinician" in text
-    assert "2.6" in text and "not both" in text
+    assert result.decision == "give" and result.doses
+    (text,) = messages(result, "liver_grade1")
+    assert "2.6" in text and "grade 1" in text and "grade 2" not in text
 
 
 def test_discontinue_cytopenia_eu_difference_marked_unconfirmed() -> None:
