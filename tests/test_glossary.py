@@ -8,14 +8,10 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-import rules.messages as rule_messages
 from locales import catalog_paths
 from locales.glossary import LANGS, VIEW, concepts, markdown
-from tests.test_message_numbers import HELPER_A_OWNS
 
 _PLACEHOLDER = re.compile(r"{\w+}")
-#: Helper A retranslates these messages in its branch; the lead empties this set at merge.
-HELPER_A_IDS = frozenset(getattr(rule_messages, name, "") for name in HELPER_A_OWNS)
 
 
 def translations(lang: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -26,8 +22,6 @@ def translations(lang: str) -> list[tuple[str, tuple[str, ...]]]:
         if not message.id:
             continue
         source = message.id if isinstance(message.id, str) else " ".join(message.id)
-        if source in HELPER_A_IDS:
-            continue
         source = _PLACEHOLDER.sub("", source)
         targets = message.string if isinstance(message.string, tuple) else (message.string,)
         pairs.append((source, tuple(_PLACEHOLDER.sub("", target) for target in targets)))

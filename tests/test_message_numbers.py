@@ -19,32 +19,6 @@ _PLACEHOLDER = re.compile(r"{\w+}")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 #: Numbers in the English text that are names, not clinical values.
 ALLOWED = ("×10⁹/L", "CTCAE v5", "Table 4", "Cycle 1", "(1)", "(2)", "(3)")
-#: Helper A converts these messages (liver, cytoreduction, counts within cycle, interruption,
-#: dose reduction, non-haematological) in its own branch; the lead empties this set at merge.
-PENDING_HELPER_A = frozenset(
-    {
-        "CYTOREDUCTION_HOLD",
-        "CYTOREDUCTION_CHECK",
-        "COUNTS_WITHIN_CYCLE",
-        "HOLD_LIVER",
-        "HOLD_LIVER_SINGLE",
-        "HOLD_NONHEME",
-        "INTERRUPTION_SHORT",
-        "INTERRUPTION_OMIT",
-        "INTERRUPTION_REDUCE",
-        "INTERRUPTION_STOP",
-        "NEXT_CYCLE_REDUCED",
-        "NEXT_CYCLE_LEVEL_TWO",
-        "DOSE_REDUCED",
-        "DOSE_REDUCED_TWO",
-        "DISCONTINUE_AFTER_REDUCTION",
-        "HEPATIC_LIMITED",
-    }
-)
-
-
-#: Every message helper A owns (its translator comments come with its branch).
-HELPER_A_OWNS = PENDING_HELPER_A | {"GILBERT", "HEPATIC_MILD"}
 
 
 def numbers(text: str) -> set[str]:
@@ -63,8 +37,6 @@ def rule_templates() -> dict[str, str]:
 def test_no_rule_message_types_a_clinical_number() -> None:
     typed = {}
     for name, template in rule_templates().items():
-        if name in PENDING_HELPER_A:
-            continue
         text = template
         for allowed in ALLOWED:
             text = text.replace(allowed, "")
@@ -78,14 +50,6 @@ def test_every_placeholder_of_a_rule_message_is_a_constant_or_a_value() -> None:
     for template in rule_templates().values():
         for name in rule_messages.constants_for(template):
             assert name in rule_messages.CONSTANTS
-
-
-def test_the_allow_list_names_only_messages_that_still_type_numbers() -> None:
-    templates = rule_templates()
-    stale = {
-        name for name in PENDING_HELPER_A if name in templates and not numbers(templates[name])
-    }
-    assert not stale, f"converted already, remove from PENDING_HELPER_A: {stale}"
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
