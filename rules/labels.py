@@ -424,7 +424,7 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
 #: Rule ids that have a row here (and an entry in docs/clinical-basis.md) but are not yet in
 #: rules/ruleset.py: the engine changes of issue 10 (a liver value alone) and issue 12 (the EU
 #: contraindications) add them. When one lands, drop it here and its marker in the basis.
-PENDING_RULE_IDS: frozenset[str] = frozenset({"liver_single_value", "eu_contraindications"})
+PENDING_RULE_IDS: frozenset[str] = frozenset({"eu_contraindications"})
 
 SOURCES_BY_RULE: dict[str, RuleSource] = {row.rule_id: row for row in RULE_SOURCES}
 assert len(SOURCES_BY_RULE) == len(RULE_SOURCES), "one row per rule id"
