@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from dialogs import messages as m
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire, go_back
-from dialogs.parsing import Problem, parse_quick_form
+from dialogs.problems import Problem
+from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply
 from dialogs.steps import (

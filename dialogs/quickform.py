@@ -4,7 +4,7 @@ Pairs are ``key=value``, ``key: value`` or ``key value``, separated by spaces, c
 semicolons or newlines. Keys are found at token boundaries (case-insensitive); a key's value is
 the text up to the next key or the next hard separator (``;``, a newline, or a comma that is
 not between digits), so values may hold spaces and units ("plt 80,000/µL", "h 1.80 m").
-Each value is read by the same functions as the guided dialog (`dialogs.parsing`).
+Each value is read by the same functions as the guided dialog (`dialogs/readers.py`).
 
 Decisions:
 * A text without any key and value is not a quick form: a plain answer like "1.8", "CR" or
@@ -34,7 +34,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dialogs.parsing import Problem, normalise
+from dialogs.normalise import normalise
+from dialogs.problems import Problem
 from dialogs.readers import (
     Context,
     Reader,

@@ -13,15 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs.parsing import (
-    NOT_AN_OPTION,
-    Problem,
-    parse_date,
-    parse_int,
-    parse_quantity,
-    parse_response,
-    parse_yes_no,
-)
+from dialogs.dates import parse_date
+from dialogs.numbers import parse_int
+from dialogs.problems import NOT_AN_OPTION, Problem
+from dialogs.quantities import parse_quantity
+from dialogs.words import parse_response, parse_yes_no
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from dialogs import messages as m
-from dialogs.parsing import Problem, parse_height_weight, parse_quantity, parse_quick_form
+from dialogs.problems import Problem
+from dialogs.quantities import parse_height_weight, parse_quantity
+from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, date, integer, quantity, response, yes_no
 from dialogs.replies import Choice
 from rules.thresholds import ANC_MIN, BILIRUBIN_MAX_ULN, HSCT_THIRD_CYCLE, PLATELETS_MIN
