@@ -7,6 +7,8 @@ keeps the dialog on the same step with every earlier answer intact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,7 +35,6 @@ from rules.models import first_error
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"
 BACK = Choice(m.BACK, "/back")
-_COMMAND_WORDS = {"back", "help", "cancel", "restart", "new", "skip", "plan"}
 
 
 def start(conversation: Conversation) -> list[Reply]:
@@ -98,42 +99,97 @@ def current(conversation: Conversation) -> list[Reply]:
 # Commands ------------------------------------------------------------------------------
 
 
+def split_command(text: str) -> tuple[str, str]:
+    """("/name", argument) of a command message: lowercase, without Telegram's @botname."""
+    command, _, argument = text.strip().partition(" ")
+    return command.split("@", 1)[0].lower(), argument.strip()
+
+
 def _command(conversation: Conversation, text: str, today: dt.date) -> list[Reply]:
-    command, _, argument = text.partition(" ")
-    command = command.split("@", 1)[0].lower()
-    if command == "/start":
-        return start(conversation)
-    if command in {"/new", "/restart"}:
-        fire(conversation, "restart")
-        return [Reply("notice", m.RESTARTED), *current(conversation)]
-    if command == "/cancel":
-        fire(conversation, "cancel")
-        return [Reply("notice", m.CANCELLED)]
-    if command == "/help":
-        return [Reply("notice", m.HELP), *current(conversation)]
-    if command == "/back":
-        if not go_back(conversation):
-            return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
+    name, argument = split_command(text)
+    command = COMMANDS.get(name)
+    replies = command.run(conversation, argument, today) if command else None
+    if replies is None:
+        return [Reply("problem", m.UNKNOWN_COMMAND, {"command": name}), *current(conversation)]
+    return replies
+
+
+def _restart(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "restart")
+    return [Reply("notice", m.RESTARTED), *current(conversation)]
+
+
+def _cancel(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "cancel")
+    return [Reply("notice", m.CANCELLED)]
+
+
+def _help(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    return [Reply("notice", m.HELP), *current(conversation)]
+
+
+def _back(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    if not go_back(conversation):
+        return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
+    return current(conversation)
+
+
+def _accept_pending(
+    conversation: Conversation, argument: str, today: dt.date
+) -> list[Reply] | None:
+    return _accept(conversation) if conversation.pending else None
+
+
+def _plan_command(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    if conversation.state == SUMMARY and fire(conversation, "confirm"):
         return current(conversation)
-    if command == ACCEPT_COMMAND and conversation.pending:
-        return _accept(conversation)
-    if command == "/plan":
-        if conversation.state == SUMMARY and fire(conversation, "confirm"):
-            return current(conversation)
-        return _advance(conversation, remember=False)
-    if command == "/summary":
-        fire(conversation, "review")
-        return current(conversation)
-    if command == "/edit":
-        return _edit(conversation, argument.strip().lower())
-    if command in {SKIP_COMMAND, NORMAL_COMMAND} and conversation.state in STEP_BY_NAME:
-        step = STEP_BY_NAME[conversation.state]
-        if command == NORMAL_COMMAND:
-            return _answer(conversation, step, command, today)
-        if step.skippable:
-            conversation.skipped.add(step.name)
-            return _advance(conversation)
-    return [Reply("problem", m.UNKNOWN_COMMAND, {"command": command}), *current(conversation)]
+    return _advance(conversation, remember=False)
+
+
+def _review(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "review")
+    return current(conversation)
+
+
+def _skip(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
+    step = STEP_BY_NAME.get(conversation.state)
+    if step is None or not step.skippable:
+        return None
+    conversation.skipped.add(step.name)
+    return _advance(conversation)
+
+
+def _normal(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
+    step = STEP_BY_NAME.get(conversation.state)
+    return None if step is None else _answer(conversation, step, NORMAL_COMMAND, today)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command of the dialog. `run` returns None where the command does not apply now (it
+    is then answered as unknown); `menu` is its line in a transport's command menu, `word`
+    whether it is also understood typed without the slash ("back")."""
+
+    run: Callable[[Conversation, str, dt.date], list[Reply] | None]
+    menu: str | None = None
+    word: bool = False
+
+
+COMMANDS: dict[str, Command] = {
+    "/start": Command(lambda conversation, argument, today: start(conversation), m.MENU_START),
+    "/new": Command(_restart, m.MENU_NEW, word=True),
+    "/back": Command(_back, m.MENU_BACK, word=True),
+    "/cancel": Command(_cancel, m.MENU_CANCEL, word=True),
+    "/help": Command(_help, m.MENU_HELP, word=True),
+    "/restart": Command(_restart, word=True),
+    "/plan": Command(_plan_command, word=True),
+    "/summary": Command(_review),
+    "/edit": Command(lambda conversation, argument, today: _edit(conversation, argument.lower())),
+    SKIP_COMMAND: Command(_skip, word=True),
+    NORMAL_COMMAND: Command(_normal),
+    ACCEPT_COMMAND: Command(_accept_pending),
+}
+_COMMAND_WORDS = frozenset(name[1:] for name, command in COMMANDS.items() if command.word)
 
 
 def _edit(conversation: Conversation, name: str) -> list[Reply]:

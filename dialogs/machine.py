@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from transitions import EventData, Machine
 
 from dialogs.draft import Draft, draft_values
@@ -32,7 +32,7 @@ class Conversation:
 
     def __init__(self, lang: str = "en") -> None:
         self.state: str = FIRST
-        self.draft: BaseModel = Draft()
+        self.draft = Draft()
         self.skipped: set[str] = set()
         self.history: list[str] = []
         self.quick = False
