@@ -2,7 +2,7 @@
 
 One `Machine` is built once for the whole process (`model=None`) and events are fired with a
 conversation as the model, so a conversation costs only its own small object, not a machine
-(`engineering-notes.md`). The machine is synchronous and its callbacks are pure: transport I/O
+(transitions README: a standalone `Machine(model=None)` serves many models). The machine is synchronous and its callbacks are pure: transport I/O
 happens after a trigger returns, so a double tap can never abort a half-done step.
 """
 
