@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dialogs import messages as m
 from dialogs.draft import to_request
-from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire, go_back
+from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire
 from dialogs.problems import Problem
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
@@ -25,7 +25,6 @@ from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
     SKIP_COMMAND,
-    STEP_BY_NAME,
     Step,
 )
 from dialogs.summary import summary_lines, unchecked_items
@@ -39,7 +38,7 @@ BACK = Choice(m.BACK, "/back")
 
 def start(conversation: Conversation) -> list[Reply]:
     """The greeting, then wherever the conversation stands (a fresh one: the first question)."""
-    if conversation.state == IDLE:
+    if conversation.phase is IDLE:
         fire(conversation, "restart")
     return [Reply("notice", m.WELCOME), *current(conversation)]
 
@@ -69,25 +68,22 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     form = parse_quick_form(text, today, conversation.lang)
     if form.is_quick_form:
         return _quick_form(conversation, form.values, form.problems, form.unknown)
-    if conversation.state == IDLE:
-        return [Reply("notice", m.IDLE)]
-    if conversation.state == SUMMARY:
+    if conversation.question is not None:
+        return _answer(conversation, conversation.question, text, today)
+    if conversation.phase is SUMMARY:
         return [Reply("notice", m.PICK_OR_TYPE), *current(conversation)]
-    if conversation.state == PLAN:
-        return [Reply("notice", m.PLAN_FOLLOW_UP)]
-    return _answer(conversation, STEP_BY_NAME[conversation.state], text, today)
+    return [Reply("notice", m.PLAN_FOLLOW_UP if conversation.phase is PLAN else m.IDLE)]
 
 
 def current(conversation: Conversation) -> list[Reply]:
     """The message that shows the conversation's present state."""
-    state = conversation.state
-    if state == IDLE:
+    step = conversation.question
+    if step is None:
+        if conversation.phase is SUMMARY:
+            return [_summary(conversation)]
+        if conversation.phase is PLAN:
+            return [_plan(conversation)]
         return [Reply("notice", m.IDLE, choices=(Choice(m.RESTARTED, "/new"),))]
-    if state == SUMMARY:
-        return [_summary(conversation)]
-    if state == PLAN:
-        return [_plan(conversation)]
-    step = STEP_BY_NAME[state]
     choices = step.choices + ((BACK,) if conversation.history else ())
     return [
         Reply(
@@ -129,7 +125,7 @@ def _help(conversation: Conversation, argument: str, today: dt.date) -> list[Rep
 
 
 def _back(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
-    if not go_back(conversation):
+    if not fire(conversation, "back"):
         return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
     return current(conversation)
 
@@ -141,7 +137,7 @@ def _accept_pending(
 
 
 def _plan_command(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
-    if conversation.state == SUMMARY and fire(conversation, "confirm"):
+    if fire(conversation, "confirm"):
         return current(conversation)
     return _advance(conversation, remember=False)
 
@@ -152,15 +148,11 @@ def _review(conversation: Conversation, argument: str, today: dt.date) -> list[R
 
 
 def _skip(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
-    step = STEP_BY_NAME.get(conversation.state)
-    if step is None or not step.skippable:
-        return None
-    conversation.skipped.add(step.name)
-    return _advance(conversation)
+    return current(conversation) if fire(conversation, "skip") else None
 
 
 def _normal(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
-    step = STEP_BY_NAME.get(conversation.state)
+    step = conversation.question
     return None if step is None else _answer(conversation, step, NORMAL_COMMAND, today)
 
 
@@ -193,14 +185,11 @@ _COMMAND_WORDS = frozenset(name[1:] for name, command in COMMANDS.items() if com
 
 
 def _edit(conversation: Conversation, name: str) -> list[Reply]:
-    state = EDIT_NAMES.get(name, name)
-    if state not in STEP_BY_NAME or not fire(conversation, f"edit_{state}"):
+    if not fire(conversation, "edit", step=EDIT_NAMES.get(name, name)):
         return [
             Reply("problem", m.UNKNOWN_COMMAND, {"command": f"/edit {name}"}),
             *current(conversation),
         ]
-    conversation.history.append(SUMMARY)
-    conversation.skipped.discard(state)
     return current(conversation)
 
 
@@ -223,10 +212,7 @@ def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]
 
 
 def _advance(conversation: Conversation, remember: bool = True) -> list[Reply]:
-    before = conversation.state
-    fire(conversation, "advance")
-    if remember and conversation.state != before and before not in (IDLE, PLAN):
-        conversation.history.append(before)
+    fire(conversation, "answer", remember=remember)
     return current(conversation)
 
 
@@ -251,7 +237,7 @@ def _accept(conversation: Conversation) -> list[Reply]:
         value = Decimal(pending["value"])
     except (InvalidOperation, KeyError):
         return current(conversation)
-    _apply(conversation, STEP_BY_NAME.get(conversation.state), {pending["field"]: value})
+    _apply(conversation, conversation.question, {pending["field"]: value})
     return _advance(conversation)
 
 
@@ -263,16 +249,16 @@ def _quick_form(
 ) -> list[Reply]:
     """Take every readable value at once; ask only for what is still missing."""
     replies: list[Reply] = []
-    if conversation.state == IDLE:
+    if conversation.phase is IDLE:
         fire(conversation, "restart")
-    if not conversation.state.startswith("opt_"):
-        conversation.quick = True
+    if conversation.question is None or conversation.question.required:
+        conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
     for problem in problems:
         replies.append(Reply("problem", problem.key, dict(problem.values)))
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
-    if problems and conversation.state in STEP_BY_NAME:
+    if problems and conversation.question is not None:
         return [*replies, *current(conversation)]
     return [*replies, *_advance(conversation)]
 

@@ -23,6 +23,12 @@ from dialogs.replies import Choice
 from rules.thresholds import ANC_MIN, BILIRUBIN_MAX_ULN, HSCT_THIRD_CYCLE, PLATELETS_MIN
 
 SKIP_COMMAND = "/skip"
+#: Whether a question matters for this patient; its docstring says when (docs/dialog.md).
+Condition = Callable[[Draft], bool]
+
+
+def _always(draft: Draft) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Step:
     choices: tuple[Choice, ...] = ()
     reader: Callable[[str, Context], Answer] | None = None
     required: bool = True
-    applies: Callable[[Draft], bool] = lambda draft: True
+    applies: Condition = _always
     answered: Callable[[Draft], bool] | None = None
     skippable: bool = False
     #: Asked even in the quick form: the rules core needs it, or it changes the decision.
@@ -174,13 +180,24 @@ SEX = Options(
 
 
 # Conditions ------------------------------------------------------------------------------
+# Each says in its docstring when its question is asked; docs/dialog.md shows that text.
 
 
+def _when(description: str) -> Callable[[Condition], Condition]:
+    def describe(condition: Condition) -> Condition:
+        condition.__doc__ = description
+        return condition
+
+    return describe
+
+
+@_when("cycle 2 or later")
 def _later_cycle(draft: Draft) -> bool:
     return draft.cycle is not None and draft.cycle >= 2
 
 
-def _below(field: str, limit: Decimal) -> Callable[[Draft], bool]:
+def _below(field: str, limit: Decimal) -> Condition:
+    @_when(f"cycle 2 or later and {field} < {limit}")
     def applies(draft: Draft) -> bool:
         value = getattr(draft, field)
         return _later_cycle(draft) and value is not None and value < limit
@@ -192,18 +209,22 @@ def _body_answered(draft: Draft) -> bool:
     return draft.bsa_m2 is not None or (draft.height_cm is not None and draft.weight_kg is not None)
 
 
+@_when(f"HSCT planned and cycle {HSCT_THIRD_CYCLE}")
 def _third_cycle_before_hsct(draft: Draft) -> bool:
     return bool(draft.hsct_planned) and draft.cycle == HSCT_THIRD_CYCLE
 
 
+@_when(f"cycle 2 or later, and anc < {ANC_MIN} or platelets < {PLATELETS_MIN}")
 def _low_count_later_cycle(draft: Draft) -> bool:
     return _below("anc", ANC_MIN)(draft) or _below("platelets", PLATELETS_MIN)(draft)
 
 
+@_when(f"bilirubin_uln > {BILIRUBIN_MAX_ULN}")
 def _bilirubin_raised(draft: Draft) -> bool:
     return draft.bilirubin_uln is not None and draft.bilirubin_uln > BILIRUBIN_MAX_ULN
 
 
+@_when("cycle 1")
 def _first_cycle(draft: Draft) -> bool:
     return draft.cycle == 1
 
