@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from dialogs import messages as m
 from dialogs.draft import Draft
-from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME
+from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
 from dialogs.problems import Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
@@ -154,6 +154,11 @@ def _read_liver(text: str, context: Context) -> Answer:
     return _read_from_keys(LIVER_FIELDS)(text, context)
 
 
+def _other_words(words: dict[str, str], value: str) -> tuple[str, ...]:
+    """The field's other words for `value` ("f" for female), typed instead of the option."""
+    return tuple(word for word, meaning in words.items() if meaning == value and word != value)
+
+
 TOXICITY = Options(
     (
         Option(m.NONE, "none", {"nonheme_grade": 0, "infusion_reaction": "none", "vod": False}),
@@ -169,11 +174,14 @@ TOXICITY = Options(
 _FEMALE = {"sex": "female", "pregnant": False, "breastfeeding": False}
 SEX = Options(
     (
-        Option(m.FEMALE, "female", _FEMALE, aliases=("f",)),
+        Option(m.FEMALE, "female", _FEMALE, aliases=_other_words(SEX_WORDS, "female")),
         Option(m.FEMALE_PREGNANT, "female pregnant", {**_FEMALE, "pregnant": True}),
         Option(m.FEMALE_BREASTFEEDING, "female breastfeeding", {**_FEMALE, "breastfeeding": True}),
         Option(
-            m.MALE, "male", {"sex": "male", "pregnant": None, "breastfeeding": None}, aliases=("m",)
+            m.MALE,
+            "male",
+            {"sex": "male", "pregnant": None, "breastfeeding": None},
+            aliases=_other_words(SEX_WORDS, "male"),
         ),
     )
 )
