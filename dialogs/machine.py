@@ -16,6 +16,7 @@ double tap can never abort a half-done step.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -138,6 +139,9 @@ class Conversation:
 # Conditions and callbacks: what each row of the table checks and does -------------------
 
 
+Callback = Callable[[EventData], Any]
+
+
 def _conversation(event: EventData) -> Conversation:
     return cast(Conversation, event.model)
 
@@ -179,7 +183,7 @@ def editable(event: EventData) -> bool:
 
 
 def _leave(event: EventData) -> None:
-    """Before an answer moves on: note where the conversation stood."""
+    """Before any row is tried: note where the conversation stood."""
     event.kwargs["left"] = _conversation(event).state
 
 
@@ -229,29 +233,28 @@ def _new_step(event: EventData) -> None:
 # The table -------------------------------------------------------------------------------
 
 ON_SCREEN = [ASKING, SUMMARY, PLAN]
-_ANSWER = {"before": [_leave], "after": [_remember]}
-_NEXT = [_ask_next, _remember]
+_MOVE_ON: list[Callback] = [_ask_next, _remember]
+#: The dialog. Rows of one trigger are tried in order; the first whose conditions hold moves.
+ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
+    # trigger   from             to       only if                     first    then
+    ("answer",  ON_SCREEN,       ASKING,  [question_left],            [],      _MOVE_ON),
+    ("answer",  ON_SCREEN,       PLAN,    [quick],                    [],      [_remember]),
+    ("answer",  ON_SCREEN,       SUMMARY, [],                         [],      [_remember]),
+    ("skip",    ASKING,          ASKING,  [skippable, question_left], [_skip], _MOVE_ON),
+    ("skip",    ASKING,          PLAN,    [skippable, quick],         [_skip], [_remember]),
+    ("skip",    ASKING,          SUMMARY, [skippable],                [_skip], [_remember]),
+    ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
+    ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),
+    ("edit",    [SUMMARY, PLAN], ASKING,  [editable],                 [],      [_edit]),
+    ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
+    ("review",  PLAN,            SUMMARY, [],                         [],      []),
+    ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
+    ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),
+)  # fmt: skip
 TRANSITIONS: list[dict[str, Any]] = [
-    {"trigger": "answer", "source": ON_SCREEN, "dest": ASKING, "conditions": [question_left],
-     "before": [_leave], "after": _NEXT},
-    {"trigger": "answer", "source": ON_SCREEN, "dest": PLAN, "conditions": [quick], **_ANSWER},
-    {"trigger": "answer", "source": ON_SCREEN, "dest": SUMMARY, **_ANSWER},
-    {"trigger": "skip", "source": ASKING, "dest": ASKING, "conditions": [skippable, question_left],
-     "prepare": [_skip], "before": [_leave], "after": _NEXT},
-    {"trigger": "skip", "source": ASKING, "dest": PLAN, "conditions": [skippable, quick],
-     "prepare": [_skip], **_ANSWER},
-    {"trigger": "skip", "source": ASKING, "dest": SUMMARY, "conditions": [skippable],
-     "prepare": [_skip], **_ANSWER},
-    {"trigger": "back", "source": ON_SCREEN, "dest": SUMMARY, "conditions": [back_to_summary],
-     "after": [_go_back]},
-    {"trigger": "back", "source": ON_SCREEN, "dest": ASKING, "conditions": [back_to_question],
-     "after": [_go_back]},
-    {"trigger": "edit", "source": [SUMMARY, PLAN], "dest": ASKING, "conditions": [editable],
-     "after": [_edit]},
-    {"trigger": "confirm", "source": SUMMARY, "dest": PLAN, "conditions": [complete]},
-    {"trigger": "review", "source": PLAN, "dest": SUMMARY},
-    {"trigger": "restart", "source": "*", "dest": ASKING, "after": [_clear, _ask_next]},
-    {"trigger": "cancel", "source": "*", "dest": IDLE, "after": [_clear]},
+    {"trigger": trigger, "source": source, "dest": dest, "conditions": conditions,
+     "prepare": prepare, "after": after}
+    for trigger, source, dest, conditions, prepare, after in ROWS
 ]  # fmt: skip
 
 MACHINE = Machine(
@@ -262,6 +265,7 @@ MACHINE = Machine(
     auto_transitions=False,
     send_event=True,
     ignore_invalid_triggers=True,
+    prepare_event=[_leave],
     after_state_change=[_new_step],
     model_attribute="phase",
 )

@@ -97,7 +97,7 @@ def test_read_number_whole_reads_three_digit_groups_in_every_locale() -> None:
 
 
 QUANTITIES = [
-    # traps from the engineering notes
+    # the classic traps: decimal comma, thousands separators, locale
     ("1,8", "bsa_m2", "en", D("1.8")),
     ("1,8", "bsa_m2", "de", D("1.8")),
     ("1.8", "bsa_m2", "de", D("1.8")),
