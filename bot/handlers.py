@@ -70,17 +70,14 @@ class BotService:
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0
         )
-        # The transport's own commands; PTB drops the @botname. Every other command is the
-        # dialog's (`dialogs.dialog.COMMANDS`), read by on_text with the rest of the text.
-        application.add_handler(
-            CommandHandler("forget", self.on_forget, filters.UpdateType.MESSAGE), group=0
-        )
-        application.add_handler(
-            CommandHandler("about", self.on_about, filters.UpdateType.MESSAGE), group=0
-        )
-        application.add_handler(
-            CommandHandler("language", self.on_language, filters.UpdateType.MESSAGE), group=0
-        )
+        # The transport's own commands (`texts.BOT_COMMANDS`, each answered by `on_<name>`);
+        # PTB drops the @botname. Every other command is the dialog's (`dialogs.dialog.COMMANDS`),
+        # read by on_text with the rest of the text.
+        for name in texts.BOT_COMMANDS:
+            callback = getattr(self, f"on_{name}")
+            application.add_handler(
+                CommandHandler(name, callback, filters.UpdateType.MESSAGE), group=0
+            )
         application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text), group=0
         )

@@ -18,6 +18,7 @@ from typing import Any
 from dialogs import messages as m
 from dialogs.readers import Reader, choice, date, dose_day, integer, quantity, response, yes_no
 from dialogs.replies import Text
+from dialogs.units import UNITS, UnitSpec
 
 #: How the summary shows a value that is present (absent values show as "not given").
 Show = Callable[[Any], Text]
@@ -68,6 +69,11 @@ class Field:
     words: Mapping[str, str] | None = None
     negatable: bool = False
     bare_yes: bool = False
+
+    @property
+    def unit(self) -> UnitSpec | None:
+        """A quantity's unit and the spellings accepted for it (`dialogs/units.py`)."""
+        return UNITS.get(self.name)
 
 
 def _choice_field(name: str, keys: tuple[str, ...], words: Mapping[str, str]) -> Field:

@@ -11,7 +11,7 @@ from dialogs.draft import Draft
 from dialogs.fields import FIELD_BY_KEY, FIELDS
 from dialogs.readers import Context
 from dialogs.steps import SEX, STEPS, TOXICITY
-from rules.models import PlanRequest
+from rules.models import LIMITS, PlanRequest
 
 REQUEST_FIELDS = set(PlanRequest.model_fields) - {"locale"}
 CONTEXT = Context(dt.date(2026, 11, 25), "en")
@@ -47,3 +47,8 @@ def test_each_option_button_reads_back_as_its_own_values(options) -> None:  # ty
 def test_commands_strip_the_bot_name_and_keep_the_argument() -> None:
     assert split_command("/Edit@besponsa_bot  Cycle ") == ("/edit", "Cycle")
     assert all(name.startswith("/") and name == name.lower() for name in COMMANDS)
+
+
+def test_every_quantity_field_has_its_unit() -> None:
+    quantities = {field.name for field in FIELDS if field.unit is not None}
+    assert quantities == set(LIMITS)
