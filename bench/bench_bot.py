@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -40,10 +38,10 @@ from bot.app import build_application, with_bot_api_stack
 from bot.config import load_settings
 from bot.keyboards import choices_keyboard
 from bot.store import SessionStore
+from botapi_emulator.emulator import TOKEN, BotApiEmulator
 from dialogs.dialog import handle_text
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
-from tests.botapi_emulator import TOKEN, BotApiEmulator
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WORKLOADS = {

@@ -11,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.botapi_emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 FIRST_CHAT = 10_000
 

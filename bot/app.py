@@ -14,7 +14,9 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
@@ -28,6 +30,11 @@ from rules import RULESET_VERSION
 logger = logging.getLogger(__name__)
 
 PURGE_INTERVAL_SECONDS = 600.0
+#: Every message the bot sends is HTML (`dialogs/render.py` escapes each value) and shows no
+#: link preview; PTB applies these to every call that does not say otherwise.
+SEND_DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 
 def app_version() -> str:
@@ -77,6 +84,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.base_file_url)
+        .defaults(SEND_DEFAULTS)
     )
     if rate_limit:  # Telegram's own limits; off only to measure our per-update cost
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))

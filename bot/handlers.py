@@ -16,12 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
@@ -31,7 +32,7 @@ from telegram.ext import (
 from bot import keyboards, texts
 from bot.logsetup import log_update
 from bot.store import SessionStore, StoreUnavailable
-from dialogs.dialog import current, handle_choice, handle_text, start
+from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Reply
@@ -41,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
 SEND_ATTEMPTS = 4
-BOT_COMMANDS = {"/language", "/about", "/forget"}
 
 
 class BotService:
@@ -70,6 +70,14 @@ class BotService:
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0
         )
+        # The transport's own commands (`texts.BOT_COMMANDS`, each answered by `on_<name>`);
+        # PTB drops the @botname. Every other command is the dialog's (`dialogs.dialog.COMMANDS`),
+        # read by on_text with the rest of the text.
+        for name in texts.BOT_COMMANDS:
+            callback = getattr(self, f"on_{name}")
+            application.add_handler(
+                CommandHandler(name, callback, filters.UpdateType.MESSAGE), group=0
+            )
         application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text), group=0
         )
@@ -115,18 +123,13 @@ class BotService:
         message = update.effective_message
         assert message is not None and message.text is not None and update.effective_user
         text = message.text
-        command = text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text else ""
+        command = split_command(text)[0] if text.startswith("/") else None
         started = time.perf_counter()
-        if command in BOT_COMMANDS:
-            await self._bot_command(update, command)
-        elif command == "/start":
-            await self._dialog(update, start)
-        else:
-            await self._dialog(
-                update, lambda conversation: handle_text(conversation, text, self.today())
-            )
+        await self._dialog(
+            update, lambda conversation: handle_text(conversation, text, self.today())
+        )
         elapsed = (time.perf_counter() - started) * 1000
-        log_update(logger, update.update_id, "text", command or None, elapsed)
+        log_update(logger, update.update_id, "text", command, elapsed)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -200,21 +203,22 @@ class BotService:
         conversation.lang = lang
         return conversation
 
-    async def _bot_command(self, update: Update, command: str) -> None:
+    async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        assert chat is not None and update.effective_user is not None
-        bot = context_bot(update)
-        renderer = Renderer(self._language(update), html=True)
-        if command == "/forget":
-            self.store.forget(chat.id)
-            await self._send(chat.id, renderer.text(texts.FORGOTTEN), None, bot)
-        elif command == "/about":
-            values = {"version": self.version, "ruleset": self.ruleset, "hours": self.ttl_hours}
-            await self._send(chat.id, renderer.text(texts.ABOUT, values), None, bot)
-        else:
-            await self._send(
-                chat.id, renderer.text(texts.CHOOSE_LANGUAGE), keyboards.language_keyboard(), bot
-            )
+        assert chat is not None
+        lang = self._language(update)  # said in the chat's language, read before it is erased
+        self.store.forget(chat.id)
+        await self._notice(update, texts.FORGOTTEN, lang=lang)
+        log_update(logger, update.update_id, "text", "/forget", 0.0)
+
+    async def on_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        values = {"version": self.version, "ruleset": self.ruleset, "hours": self.ttl_hours}
+        await self._notice(update, texts.ABOUT, values)
+        log_update(logger, update.update_id, "text", "/about", 0.0)
+
+    async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._notice(update, texts.CHOOSE_LANGUAGE, markup=keyboards.language_keyboard())
+        log_update(logger, update.update_id, "text", "/language", 0.0)
 
     async def _set_language(self, update: Update, query: CallbackQuery, lang: str) -> None:
         chat = update.effective_chat
@@ -227,11 +231,18 @@ class BotService:
             chosen_language=lang,
         )
 
-    async def _notice(self, update: Update, key: str) -> None:
+    async def _notice(
+        self,
+        update: Update,
+        key: str,
+        values: dict[str, Any] | None = None,
+        markup: Any = None,
+        lang: str | None = None,
+    ) -> None:
         chat = update.effective_chat
         assert chat is not None
-        text = Renderer(self._language(update), html=True).text(key)
-        await self._send(chat.id, text, None, context_bot(update))
+        text = Renderer(lang or self._language(update), html=True).text(key, values)
+        await self._send(chat.id, text, markup, context_bot(update))
 
     def _language(self, update: Update) -> str:
         """The chat's stored language, else the closest to Telegram's; never fails on storage."""
@@ -266,13 +277,8 @@ class BotService:
         """
         for attempt in range(SEND_ATTEMPTS):
             try:
-                return await bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    disable_web_page_preview=True,
-                )
+                # HTML and no link previews: the application's Defaults (bot/app.py).
+                return await bot.send_message(chat_id, text, reply_markup=markup)
             except (BadRequest, Forbidden):
                 logger.warning("message to a chat refused by Telegram")
                 return None
@@ -326,8 +332,13 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 
 def command_menu(lang: str) -> list[BotCommand]:
+    """The dialog's commands that have a menu line, then the transport's own."""
     renderer = Renderer(lang)
-    return [BotCommand(name, renderer.text(key)) for name, key in texts.COMMANDS.items()]
+    dialog = {name[1:]: command.menu for name, command in COMMANDS.items() if command.menu}
+    return [
+        BotCommand(name, renderer.text(key))
+        for name, key in {**dialog, **texts.BOT_COMMANDS}.items()
+    ]
 
 
 async def register_commands(bot: Any) -> list[BaseException]:

@@ -20,7 +20,8 @@ REDACTED = "<token>"
 #: Libraries that log request URLs (with the token) or raw updates (with message text, so lab
 #: values) below WARNING: none of their records below WARNING is ever emitted, whatever the
 #: level. This covers telegram.ext.Updater, telegram.ext._utils.webhookhandler and
-#: tornado.access named in engineering-notes.md, and telegram.ext.ExtBot, which also logs
+#: tornado.access (each logs the request URL or the update it received, see their source in
+#: python-telegram-bot v22 and Tornado), and telegram.ext.ExtBot, which also logs
 #: whole updates at DEBUG. `transitions` logs every state change at INFO.
 LIBRARY_LOGGERS = (
     "telegram",

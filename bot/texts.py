@@ -30,13 +30,9 @@ UNAVAILABLE = N_(
 )
 STALE_LANGUAGE = N_("That button is no longer valid.")
 
-#: Command menu: name → description. Registered once per language.
-COMMANDS: dict[str, str] = {
-    "start": N_("Start or resume the dosing dialog"),
-    "new": N_("New patient (erases the answers)"),
-    "back": N_("Previous question"),
-    "cancel": N_("Stop and erase the answers"),
-    "help": N_("How to answer, and the quick form"),
+#: Commands of the Telegram transport only, and their lines in the command menu (the dialog's
+#: own are `dialogs.dialog.COMMANDS`). Registered once per language.
+BOT_COMMANDS: dict[str, str] = {
     "language": N_("Change the language"),
     "about": N_("Version, sources and disclaimer"),
     "forget": N_("Erase everything stored for this chat"),

@@ -7,6 +7,8 @@ keeps the dialog on the same step with every earlier answer intact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,15 +16,15 @@ from pydantic import ValidationError
 
 from dialogs import messages as m
 from dialogs.draft import to_request
-from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire, go_back
-from dialogs.parsing import Problem, parse_quick_form
+from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire
+from dialogs.problems import Problem
+from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply
 from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
     SKIP_COMMAND,
-    STEP_BY_NAME,
     Step,
 )
 from dialogs.summary import summary_lines, unchecked_items
@@ -32,12 +34,11 @@ from rules.models import first_error
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"
 BACK = Choice(m.BACK, "/back")
-_COMMAND_WORDS = {"back", "help", "cancel", "restart", "new", "skip", "plan"}
 
 
 def start(conversation: Conversation) -> list[Reply]:
     """The greeting, then wherever the conversation stands (a fresh one: the first question)."""
-    if conversation.state == IDLE:
+    if conversation.phase is IDLE:
         fire(conversation, "restart")
     return [Reply("notice", m.WELCOME), *current(conversation)]
 
@@ -67,25 +68,22 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     form = parse_quick_form(text, today, conversation.lang)
     if form.is_quick_form:
         return _quick_form(conversation, form.values, form.problems, form.unknown)
-    if conversation.state == IDLE:
-        return [Reply("notice", m.IDLE)]
-    if conversation.state == SUMMARY:
+    if conversation.question is not None:
+        return _answer(conversation, conversation.question, text, today)
+    if conversation.phase is SUMMARY:
         return [Reply("notice", m.PICK_OR_TYPE), *current(conversation)]
-    if conversation.state == PLAN:
-        return [Reply("notice", m.PLAN_FOLLOW_UP)]
-    return _answer(conversation, STEP_BY_NAME[conversation.state], text, today)
+    return [Reply("notice", m.PLAN_FOLLOW_UP if conversation.phase is PLAN else m.IDLE)]
 
 
 def current(conversation: Conversation) -> list[Reply]:
     """The message that shows the conversation's present state."""
-    state = conversation.state
-    if state == IDLE:
+    step = conversation.question
+    if step is None:
+        if conversation.phase is SUMMARY:
+            return [_summary(conversation)]
+        if conversation.phase is PLAN:
+            return [_plan(conversation)]
         return [Reply("notice", m.IDLE, choices=(Choice(m.RESTARTED, "/new"),))]
-    if state == SUMMARY:
-        return [_summary(conversation)]
-    if state == PLAN:
-        return [_plan(conversation)]
-    step = STEP_BY_NAME[state]
     choices = step.choices + ((BACK,) if conversation.history else ())
     return [
         Reply(
@@ -97,53 +95,101 @@ def current(conversation: Conversation) -> list[Reply]:
 # Commands ------------------------------------------------------------------------------
 
 
+def split_command(text: str) -> tuple[str, str]:
+    """("/name", argument) of a command message: lowercase, without Telegram's @botname."""
+    command, _, argument = text.strip().partition(" ")
+    return command.split("@", 1)[0].lower(), argument.strip()
+
+
 def _command(conversation: Conversation, text: str, today: dt.date) -> list[Reply]:
-    command, _, argument = text.partition(" ")
-    command = command.split("@", 1)[0].lower()
-    if command == "/start":
-        return start(conversation)
-    if command in {"/new", "/restart"}:
-        fire(conversation, "restart")
-        return [Reply("notice", m.RESTARTED), *current(conversation)]
-    if command == "/cancel":
-        fire(conversation, "cancel")
-        return [Reply("notice", m.CANCELLED)]
-    if command == "/help":
-        return [Reply("notice", m.HELP), *current(conversation)]
-    if command == "/back":
-        if not go_back(conversation):
-            return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
+    name, argument = split_command(text)
+    command = COMMANDS.get(name)
+    replies = command.run(conversation, argument, today) if command else None
+    if replies is None:
+        return [Reply("problem", m.UNKNOWN_COMMAND, {"command": name}), *current(conversation)]
+    return replies
+
+
+def _restart(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "restart")
+    return [Reply("notice", m.RESTARTED), *current(conversation)]
+
+
+def _cancel(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "cancel")
+    return [Reply("notice", m.CANCELLED)]
+
+
+def _help(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    return [Reply("notice", m.HELP), *current(conversation)]
+
+
+def _back(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    if not fire(conversation, "back"):
+        return [Reply("notice", m.NOTHING_BACK), *current(conversation)]
+    return current(conversation)
+
+
+def _accept_pending(
+    conversation: Conversation, argument: str, today: dt.date
+) -> list[Reply] | None:
+    return _accept(conversation) if conversation.pending else None
+
+
+def _plan_command(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    if fire(conversation, "confirm"):
         return current(conversation)
-    if command == ACCEPT_COMMAND and conversation.pending:
-        return _accept(conversation)
-    if command == "/plan":
-        if conversation.state == SUMMARY and fire(conversation, "confirm"):
-            return current(conversation)
-        return _advance(conversation, remember=False)
-    if command == "/summary":
-        fire(conversation, "review")
-        return current(conversation)
-    if command == "/edit":
-        return _edit(conversation, argument.strip().lower())
-    if command in {SKIP_COMMAND, NORMAL_COMMAND} and conversation.state in STEP_BY_NAME:
-        step = STEP_BY_NAME[conversation.state]
-        if command == NORMAL_COMMAND:
-            return _answer(conversation, step, command, today)
-        if step.skippable:
-            conversation.skipped.add(step.name)
-            return _advance(conversation)
-    return [Reply("problem", m.UNKNOWN_COMMAND, {"command": command}), *current(conversation)]
+    return _advance(conversation, remember=False)
+
+
+def _review(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
+    fire(conversation, "review")
+    return current(conversation)
+
+
+def _skip(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
+    return current(conversation) if fire(conversation, "skip") else None
+
+
+def _normal(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
+    step = conversation.question
+    return None if step is None else _answer(conversation, step, NORMAL_COMMAND, today)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command of the dialog. `run` returns None where the command does not apply now (it
+    is then answered as unknown); `menu` is its line in a transport's command menu, `word`
+    whether it is also understood typed without the slash ("back")."""
+
+    run: Callable[[Conversation, str, dt.date], list[Reply] | None]
+    menu: str | None = None
+    word: bool = False
+
+
+COMMANDS: dict[str, Command] = {
+    "/start": Command(lambda conversation, argument, today: start(conversation), m.MENU_START),
+    "/new": Command(_restart, m.MENU_NEW, word=True),
+    "/back": Command(_back, m.MENU_BACK, word=True),
+    "/cancel": Command(_cancel, m.MENU_CANCEL, word=True),
+    "/help": Command(_help, m.MENU_HELP, word=True),
+    "/restart": Command(_restart, word=True),
+    "/plan": Command(_plan_command, word=True),
+    "/summary": Command(_review),
+    "/edit": Command(lambda conversation, argument, today: _edit(conversation, argument.lower())),
+    SKIP_COMMAND: Command(_skip, word=True),
+    NORMAL_COMMAND: Command(_normal),
+    ACCEPT_COMMAND: Command(_accept_pending),
+}
+_COMMAND_WORDS = frozenset(name[1:] for name, command in COMMANDS.items() if command.word)
 
 
 def _edit(conversation: Conversation, name: str) -> list[Reply]:
-    state = EDIT_NAMES.get(name, name)
-    if state not in STEP_BY_NAME or not fire(conversation, f"edit_{state}"):
+    if not fire(conversation, "edit", step=EDIT_NAMES.get(name, name)):
         return [
             Reply("problem", m.UNKNOWN_COMMAND, {"command": f"/edit {name}"}),
             *current(conversation),
         ]
-    conversation.history.append(SUMMARY)
-    conversation.skipped.discard(state)
     return current(conversation)
 
 
@@ -166,10 +212,7 @@ def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]
 
 
 def _advance(conversation: Conversation, remember: bool = True) -> list[Reply]:
-    before = conversation.state
-    fire(conversation, "advance")
-    if remember and conversation.state != before and before not in (IDLE, PLAN):
-        conversation.history.append(before)
+    fire(conversation, "answer", remember=remember)
     return current(conversation)
 
 
@@ -194,7 +237,7 @@ def _accept(conversation: Conversation) -> list[Reply]:
         value = Decimal(pending["value"])
     except (InvalidOperation, KeyError):
         return current(conversation)
-    _apply(conversation, STEP_BY_NAME.get(conversation.state), {pending["field"]: value})
+    _apply(conversation, conversation.question, {pending["field"]: value})
     return _advance(conversation)
 
 
@@ -206,16 +249,16 @@ def _quick_form(
 ) -> list[Reply]:
     """Take every readable value at once; ask only for what is still missing."""
     replies: list[Reply] = []
-    if conversation.state == IDLE:
+    if conversation.phase is IDLE:
         fire(conversation, "restart")
-    if not conversation.state.startswith("opt_"):
-        conversation.quick = True
+    if conversation.question is None or conversation.question.required:
+        conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
     for problem in problems:
         replies.append(Reply("problem", problem.key, dict(problem.values)))
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
-    if problems and conversation.state in STEP_BY_NAME:
+    if problems and conversation.question is not None:
         return [*replies, *current(conversation)]
     return [*replies, *_advance(conversation)]
 

@@ -1,44 +1,72 @@
-"""The dialog's states and transitions, as one table, and the conversation they move.
+"""The dialog's phases and the table of transitions between them, and the conversation they move.
+
+Four phases: idle, asking a question, showing the summary, showing the plan. Which question is
+asked is data, not a state: after an answer it is the first step of `dialogs/steps.py` that
+applies to this patient and is still unanswered; an edit or a step back names it. Going back,
+the history and the step token (which ties a button to its question) are machine callbacks.
+`docs/dialog.md` draws this table (`dialogs/dialog_doc.py`).
 
 One `Machine` is built once for the whole process (`model=None`) and events are fired with a
 conversation as the model, so a conversation costs only its own small object, not a machine
-(`engineering-notes.md`). The machine is synchronous and its callbacks are pure: transport I/O
-happens after a trigger returns, so a double tap can never abort a half-done step.
+(transitions README: a standalone `Machine(model=None)` serves many models). The machine is
+synchronous and its callbacks are pure: transport I/O happens after a trigger returns, so a
+double tap can never abort a half-done step.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Any, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from transitions import EventData, Machine
 
 from dialogs.draft import Draft, draft_values
-from dialogs.steps import OPTIONAL_STEPS, REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
+from dialogs.steps import REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
 
-IDLE, SUMMARY, PLAN = "idle", "summary", "plan"
+
+class Phase(enum.StrEnum):
+    IDLE = "idle"
+    ASKING = "asking"
+    SUMMARY = "summary"
+    PLAN = "plan"
+
+
+IDLE, ASKING, SUMMARY, PLAN = Phase.IDLE, Phase.ASKING, Phase.SUMMARY, Phase.PLAN
 FIRST = REQUIRED_STEPS[0].name
+#: Where a conversation can stand, as stored: a phase, or the name of the step being asked.
+#: Sessions stored before the phases (one state per step) use the same names.
 STATES: tuple[str, ...] = (IDLE, *(step.name for step in STEPS), SUMMARY, PLAN)
-ACTIVE: list[str] = [state for state in STATES if state != IDLE]
 
 
 class Conversation:
-    """One chat's dialog: where it is and what has been answered (a partial rules request).
+    """One chat's dialog: its phase, the question asked, and what has been answered.
 
     A plain class, not a pydantic model: transitions sets attributes on its models. Only
     `to_dict()` is persisted; the machine is rebuilt from the table, never stored.
     """
 
     def __init__(self, lang: str = "en") -> None:
-        self.state: str = FIRST
-        self.draft: BaseModel = Draft()
+        self.phase: Phase = ASKING
+        self.step: str = FIRST
+        self.draft = Draft()
         self.skipped: set[str] = set()
         self.history: list[str] = []
         self.quick = False
         self.token = 0
         self.lang = lang
         self.pending: dict[str, str] | None = None
+
+    @property
+    def state(self) -> str:
+        """Where the conversation stands: the step being asked, else the phase."""
+        return self.step if self.phase is ASKING else self.phase.value
+
+    @property
+    def question(self) -> Step | None:
+        """The step being asked, if the conversation is asking one."""
+        return STEP_BY_NAME[self.step] if self.phase is ASKING else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,8 +88,7 @@ class Conversation:
             conversation.draft = Draft.model_validate(data.get("draft") or {})
         except ValidationError:
             return conversation
-        state = data.get("state")
-        conversation.state = state if state in STATES else FIRST
+        conversation.stand_at(str(data.get("state")))
         conversation.skipped = {name for name in data.get("skipped", []) if name in STEP_BY_NAME}
         conversation.history = [name for name in data.get("history", []) if name in STATES]
         conversation.quick = bool(data.get("quick"))
@@ -69,6 +96,15 @@ class Conversation:
         pending = data.get("pending")
         conversation.pending = pending if isinstance(pending, dict) else None
         return conversation
+
+    def stand_at(self, state: str) -> None:
+        """Phase and question from a stored state name (unknown names: the first question)."""
+        if state in STEP_BY_NAME:
+            self.phase, self.step = ASKING, state
+        elif state in (IDLE, SUMMARY, PLAN):
+            self.phase = Phase(state)
+        else:
+            self.phase, self.step = ASKING, FIRST
 
     def reset(self) -> None:
         self.draft = Draft()
@@ -89,31 +125,101 @@ class Conversation:
         """Whether to ask now: in the quick form only what the plan cannot do without."""
         return self.unanswered(step) and (step.essential or not self.quick)
 
+    def next_question(self) -> Step | None:
+        """The first required step that applies, is unanswered and is needed now."""
+        return next((step for step in REQUIRED_STEPS if self.needs(step)), None)
+
     def complete(self) -> bool:
-        return not any(self.needs(step) for step in REQUIRED_STEPS)
+        return self.next_question() is None
 
     def answers(self) -> dict[str, Any]:
         return draft_values(self.draft)
+
+
+# Conditions and callbacks: what each row of the table checks and does -------------------
+
+
+Callback = Callable[[EventData], Any]
 
 
 def _conversation(event: EventData) -> Conversation:
     return cast(Conversation, event.model)
 
 
-def _missing(step: Step) -> Callable[[EventData], bool]:
-    def condition(event: EventData) -> bool:
-        return _conversation(event).needs(step)
-
-    condition.__name__ = f"missing_{step.name}"
-    return condition
+def question_left(event: EventData) -> bool:
+    """a required question is still needed"""
+    return _conversation(event).next_question() is not None
 
 
-def _quick(event: EventData) -> bool:
+def quick(event: EventData) -> bool:
+    """quick form, or a plan was already shown"""
     return _conversation(event).quick
 
 
-def _complete(event: EventData) -> bool:
+def complete(event: EventData) -> bool:
+    """no required question is needed"""
     return _conversation(event).complete()
+
+
+def skippable(event: EventData) -> bool:
+    """the question may be skipped"""
+    question = _conversation(event).question
+    return question is not None and question.skippable
+
+
+def back_to_summary(event: EventData) -> bool:
+    """the previous place is the summary"""
+    return _conversation(event).history[-1:] == [SUMMARY]
+
+
+def back_to_question(event: EventData) -> bool:
+    """the previous place is a question"""
+    return _conversation(event).history[-1:] != [] and not back_to_summary(event)
+
+
+def editable(event: EventData) -> bool:
+    """the step named exists"""
+    return event.kwargs.get("step") in STEP_BY_NAME
+
+
+def _leave(event: EventData) -> None:
+    """Before any row is tried: note where the conversation stood."""
+    event.kwargs["left"] = _conversation(event).state
+
+
+def _skip(event: EventData) -> None:
+    """Before the conditions: a skipped question no longer counts as needed."""
+    conversation = _conversation(event)
+    if skippable(event):
+        conversation.skipped.add(conversation.step)
+
+
+def _ask_next(event: EventData) -> None:
+    conversation = _conversation(event)
+    question = conversation.next_question()
+    conversation.step = question.name if question else FIRST
+
+
+def _remember(event: EventData) -> None:
+    """After an answer: the place left goes on the history, for /back (not a repeat of the
+    same question, not the plan; /plan itself passes remember=False)."""
+    conversation, left = _conversation(event), event.kwargs.get("left")
+    if event.kwargs.get("remember", True) and left not in (conversation.state, IDLE, PLAN):
+        conversation.history.append(str(left))
+
+
+def _go_back(event: EventData) -> None:
+    conversation = _conversation(event)
+    previous = conversation.history.pop()
+    if previous in STEP_BY_NAME:
+        conversation.step = previous
+
+
+def _edit(event: EventData) -> None:
+    conversation = _conversation(event)
+    conversation.step = event.kwargs["step"]
+    conversation.history.append(SUMMARY)
+    conversation.skipped.discard(conversation.step)
 
 
 def _clear(event: EventData) -> None:
@@ -124,48 +230,48 @@ def _new_step(event: EventData) -> None:
     _conversation(event).token += 1
 
 
-# The dialog. `advance` (after every answer) goes to the first required question that applies
-# to this patient and is still unanswered; when there is none, to the plan if the clinician
-# used the quick form or has already seen a plan, else to the summary.
+# The table -------------------------------------------------------------------------------
+
+ON_SCREEN = [ASKING, SUMMARY, PLAN]
+_MOVE_ON: list[Callback] = [_ask_next, _remember]
+#: The dialog. Rows of one trigger are tried in order; the first whose conditions hold moves.
+ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
+    # trigger   from             to       only if                     first    then
+    ("answer",  ON_SCREEN,       ASKING,  [question_left],            [],      _MOVE_ON),
+    ("answer",  ON_SCREEN,       PLAN,    [quick],                    [],      [_remember]),
+    ("answer",  ON_SCREEN,       SUMMARY, [],                         [],      [_remember]),
+    ("skip",    ASKING,          ASKING,  [skippable, question_left], [_skip], _MOVE_ON),
+    ("skip",    ASKING,          PLAN,    [skippable, quick],         [_skip], [_remember]),
+    ("skip",    ASKING,          SUMMARY, [skippable],                [_skip], [_remember]),
+    ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
+    ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),
+    ("edit",    [SUMMARY, PLAN], ASKING,  [editable],                 [],      [_edit]),
+    ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
+    ("review",  PLAN,            SUMMARY, [],                         [],      []),
+    ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
+    ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),
+)  # fmt: skip
 TRANSITIONS: list[dict[str, Any]] = [
-    *(
-        {"trigger": "advance", "source": ACTIVE, "dest": step.name, "conditions": [_missing(step)]}
-        for step in REQUIRED_STEPS
-    ),
-    {"trigger": "advance", "source": ACTIVE, "dest": PLAN, "conditions": [_quick]},
-    {"trigger": "advance", "source": ACTIVE, "dest": SUMMARY},
-    {"trigger": "confirm", "source": SUMMARY, "dest": PLAN, "conditions": [_complete]},
-    {"trigger": "review", "source": PLAN, "dest": SUMMARY},
-    *(
-        {"trigger": f"edit_{step.name}", "source": [SUMMARY, PLAN], "dest": step.name}
-        for step in (*REQUIRED_STEPS, *OPTIONAL_STEPS)
-    ),
-    {"trigger": "restart", "source": "*", "dest": FIRST, "after": [_clear]},
-    {"trigger": "cancel", "source": "*", "dest": IDLE, "after": [_clear]},
-]
+    {"trigger": trigger, "source": source, "dest": dest, "conditions": conditions,
+     "prepare": prepare, "after": after}
+    for trigger, source, dest, conditions, prepare, after in ROWS
+]  # fmt: skip
 
 MACHINE = Machine(
     model=None,
-    states=list(STATES),
+    states=Phase,
     transitions=TRANSITIONS,
-    initial=FIRST,
+    initial=ASKING,
     auto_transitions=False,
     send_event=True,
     ignore_invalid_triggers=True,
+    prepare_event=[_leave],
     after_state_change=[_new_step],
+    model_attribute="phase",
 )
 
 
-def fire(conversation: Conversation, trigger: str) -> bool:
+def fire(conversation: Conversation, trigger: str, **kwargs: Any) -> bool:
     """Fire an event of the shared machine for one conversation; False if it did not apply."""
     event = MACHINE.events.get(trigger)
-    return bool(event and event.trigger(conversation))
-
-
-def go_back(conversation: Conversation) -> bool:
-    """Return to the previous question; the answers are kept, so nothing is lost."""
-    if not conversation.history:
-        return False
-    MACHINE.set_state(conversation.history.pop(), model=conversation)
-    conversation.token += 1
-    return True
+    return bool(event and event.trigger(conversation, **kwargs))

@@ -120,6 +120,13 @@ NOT_A_PLAN = N_("The answers do not make a valid request: {field}: {message}")
 DID_YOU_MEAN_ACCEPT = N_("Yes, use {suggestion}")
 IDLE = N_("Send /new to start a dosing plan.")
 
+# Command menu (a transport's list of commands)
+MENU_START = N_("Start or resume the dosing dialog")
+MENU_NEW = N_("New patient (erases the answers)")
+MENU_BACK = N_("Previous question")
+MENU_CANCEL = N_("Stop and erase the answers")
+MENU_HELP = N_("How to answer, and the quick form")
+
 # Button labels
 YES = N_("Yes")
 NO = N_("No")

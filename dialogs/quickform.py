@@ -4,7 +4,7 @@ Pairs are ``key=value``, ``key: value`` or ``key value``, separated by spaces, c
 semicolons or newlines. Keys are found at token boundaries (case-insensitive); a key's value is
 the text up to the next key or the next hard separator (``;``, a newline, or a comma that is
 not between digits), so values may hold spaces and units ("plt 80,000/µL", "h 1.80 m").
-Each value is read by the same functions as the guided dialog (`dialogs.parsing`).
+Each value is read by the same functions as the guided dialog (`dialogs/readers.py`).
 
 Decisions:
 * A text without any key and value is not a quick form: a plain answer like "1.8", "CR" or
@@ -34,18 +34,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dialogs.parsing import Problem, normalise
-from dialogs.readers import (
-    Context,
-    Reader,
-    choice,
-    date,
-    dose_day,
-    integer,
-    quantity,
-    response,
-    yes_no,
-)
+from dialogs.fields import FIELD_BY_KEY
+from dialogs.normalise import normalise
+from dialogs.problems import Problem
+from dialogs.readers import Context, Reader
 
 
 @dataclass(frozen=True)
@@ -64,51 +56,13 @@ class QuickForm:
     is_quick_form: bool = False
 
 
-_IRR = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
-_SEX = {"f": "female", "female": "female", "m": "male", "male": "male"}
-_FORMULA = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
-
-#: Every key a clinician may type → (request field, reader). Field names are the contract of
-#: `rules.models.PlanRequest`.
-KEYS: dict[str, tuple[str, Reader]] = {}
-for _names, _field_name, _reader in (
-    (("bsa",), "bsa_m2", quantity),
-    (("height", "h"), "height_cm", quantity),
-    (("weight", "w"), "weight_kg", quantity),
-    (("cycle", "c"), "cycle", integer(1, 99)),
-    (("response", "resp"), "response", response),
-    (("hsct",), "hsct_planned", yes_no),
-    (("anc",), "anc", quantity),
-    (("plt", "platelets"), "platelets", quantity),
-    (("anc0", "anc_base", "anc_baseline"), "anc_baseline", quantity),
-    (("plt0", "plt_base", "platelets_baseline"), "platelets_baseline", quantity),
-    (("blasts",), "blasts_per_mm3", quantity),
-    (("bili", "bilirubin"), "bilirubin_uln", quantity),
-    (("ast",), "ast_uln", quantity),
-    (("alt",), "alt_uln", quantity),
-    (("crcl",), "crcl_ml_min", quantity),
-    (("start",), "start_date", date),
-    (("last",), "last_dose_date", date),
-    (("grade",), "nonheme_grade", integer(0, 4)),
-    (("vod",), "vod", yes_no),
-    (("irr",), "infusion_reaction", choice(_IRR)),
-    (("interruption",), "interruption_days", integer(0, 365)),
-    (("cytopenia",), "cytopenia_days", integer(0, 365)),
-    (("level",), "dose_level", integer(0, 2)),
-    (("day",), "day", dose_day),
-    (("sex",), "sex", choice(_SEX)),
-    (("pregnant",), "pregnant", yes_no),
-    (("breastfeeding",), "breastfeeding", yes_no),
-    (("age",), "age_years", quantity),
-    (("mrd",), "mrd_negative", yes_no),
-    (("gilbert",), "gilbert_or_hemolysis", yes_no),
-    (("bsa_formula", "formula"), "bsa_formula", choice(_FORMULA)),
-):
-    for _name in _names:
-        KEYS[_name] = (_field_name, _reader)
+#: Every key a clinician may type → (request field, reader), from the field table.
+KEYS: dict[str, tuple[str, Reader]] = {
+    key: (spec.name, spec.read) for key, spec in FIELD_BY_KEY.items()
+}
 
 #: Keys that a negation word before them sets to no: "plt 40 no vod", "not pregnant".
-NEGATABLE = frozenset(("vod", "pregnant", "breastfeeding", "hsct", "gilbert"))
+NEGATABLE = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.negatable)
 _NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
 
 
@@ -141,7 +95,7 @@ _TRIM = " \t,;="
 #: value they make a quick form only next to another field, as a bare flag does.
 _STEP_ANSWERS = frozenset(("nonheme_grade", "infusion_reaction"))
 #: Keys that mean "yes" when typed without a value; each only adds caution to a plan.
-BARE_FLAGS = frozenset(("vod", "pregnant", "breastfeeding"))
+BARE_FLAGS = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.bare_yes)
 
 
 def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:

@@ -9,19 +9,16 @@ returns the fields it fills.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs.parsing import (
-    NOT_AN_OPTION,
-    Problem,
-    parse_date,
-    parse_int,
-    parse_quantity,
-    parse_response,
-    parse_yes_no,
-)
+from dialogs.dates import parse_date
+from dialogs.numbers import parse_int
+from dialogs.problems import NOT_AN_OPTION, Problem
+from dialogs.quantities import parse_quantity
+from dialogs.words import parse_response, parse_yes_no
+from rules.thresholds import DOSE_DAYS
 
 
 @dataclass(frozen=True)
@@ -59,25 +56,27 @@ def date(text: str, field: str, context: Context) -> object:
     return parse_date(text, context.today, context.locale)
 
 
-def choice(options: dict[str, str]) -> Reader:
-    """One of a few words (several may mean the same value)."""
-    shown = ", ".join(dict.fromkeys(options.values()))
+def choice(options: Mapping[str, object], shown: str | None = None) -> Reader:
+    """One of a few words (several may mean the same value). The refusal lists `shown`, by
+    default the distinct values; the one reader of options, for fields and steps alike."""
+    listed = shown or ", ".join(dict.fromkeys(str(value) for value in options.values()))
 
     def read(text: str, field: str, context: Context) -> object:
         word = " ".join(text.casefold().split()).rstrip(".!")
         if word in options:
             return options[word]
-        return Problem(NOT_AN_OPTION, {"text": text[:40], "options": shown}, field)
+        return Problem(NOT_AN_OPTION, {"text": text[:40], "options": listed}, field or None)
 
     return read
 
 
 def dose_day(text: str, field: str, context: Context) -> object:
     """Day 1, 8 or 15 of the cycle: Table 2 count rules apply on Day 1 only."""
-    value = parse_int(text, field, 1, 15)
-    if isinstance(value, Problem) or value in (1, 8, 15):
+    value = parse_int(text, field, DOSE_DAYS[0], DOSE_DAYS[-1])
+    if isinstance(value, Problem) or value in DOSE_DAYS:
         return value
-    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "1, 8, 15"}, field)
+    options = ", ".join(map(str, DOSE_DAYS))
+    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": options}, field)
 
 
 def answer(field: str, reader: Reader) -> Callable[[str, Context], Answer]:

@@ -67,7 +67,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 #: Units that follow a number in our messages; in right-to-left text the isolate around the
-#: number is widened over its unit so that "0.9 mg" keeps its order (engineering-notes.md).
+#: number is widened over its unit so that "0.9 mg" keeps its order (Unicode UAX #9, isolates).
 _UNITS = r"(?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN|%)"
 _UNIT_AFTER_ISOLATE = re.compile("\u2069( " + _UNITS + ")(?![\\w/])")
 _FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"

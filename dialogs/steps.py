@@ -2,54 +2,103 @@
 
 Each step names the request fields it fills, how an answer is read, the one-tap choices, and
 when the question matters for this patient (so nobody is asked for a baseline count when the
-current count is normal). The state machine (`dialogs.machine`) walks this table in order.
+current count is normal). The state machine (`dialogs/machine.py`) walks this table in order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-from pydantic import BaseModel
+from typing import Any, cast
 
 from dialogs import messages as m
-from dialogs.parsing import Problem, parse_height_weight, parse_quantity, parse_quick_form
-from dialogs.readers import Answer, Context, answer, date, integer, quantity, response, yes_no
+from dialogs.draft import Draft
+from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
+from dialogs.problems import Problem
+from dialogs.quantities import parse_height_weight, parse_quantity
+from dialogs.quickform import parse_quick_form
+from dialogs.readers import Answer, Context, answer, choice
 from dialogs.replies import Choice
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
     BLASTS_MAX_PER_MM3,
+    DOSE_DAYS,
     HSCT_THIRD_CYCLE,
     PLATELETS_MIN,
 )
 
 SKIP_COMMAND = "/skip"
+#: Whether a question matters for this patient; its docstring says when (docs/dialog.md).
+Condition = Callable[[Draft], bool]
+
+
+def _always(draft: Draft) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
 class Step:
+    """One question: the request fields it fills, its one-tap choices and when it is asked.
+
+    A step that fills one field reads the answer with that field's reader
+    (`dialogs/fields.py`); `reader` is set only where one answer fills several fields.
+    """
+
     name: str
     prompt: str
     label: str
     fields: tuple[str, ...]
-    read: Callable[[str, Context], Answer]
     choices: tuple[Choice, ...] = ()
+    reader: Callable[[str, Context], Answer] | None = None
     required: bool = True
-    applies: Callable[[BaseModel], bool] = lambda draft: True
-    answered: Callable[[BaseModel], bool] | None = None
+    applies: Condition = _always
+    answered: Callable[[Draft], bool] | None = None
     skippable: bool = False
     #: Asked even in the quick form: the rules core needs it, or it changes the decision.
     essential: bool = False
     #: A typed number is an answer here, so the console must not read it as an option number.
     numeric: bool = True
 
-    def is_answered(self, draft: BaseModel) -> bool:
+    def read(self, text: str, context: Context) -> Answer:
+        if self.reader is not None:
+            return self.reader(text, context)
+        field = self.fields[0]
+        return answer(field, FIELD_BY_NAME[field].read)(text, context)
+
+    def is_answered(self, draft: Draft) -> bool:
         if self.answered is not None:
             return self.answered(draft)
         return any(getattr(draft, name) is not None for name in self.fields)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a step that fills several fields: its button, the word it sends (which
+    may also be typed, as may its `aliases`) and the values it sets."""
+
+    label: str
+    word: str
+    values: dict[str, Any]
+    label_values: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    """A step's answers as one table: its buttons and its reader come from the same rows."""
+
+    rows: tuple[Option, ...]
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        return tuple(Choice(row.label, row.word, row.label_values) for row in self.rows)
+
+    def read(self, text: str, context: Context) -> Answer:
+        table = {word: row.values for row in self.rows for word in (row.word, *row.aliases)}
+        value = choice(table, ", ".join(row.word for row in self.rows))(text, "", context)
+        return value if isinstance(value, Problem) else dict(cast(dict[str, Any], value))
 
 
 # Readers ---------------------------------------------------------------------------------
@@ -84,11 +133,11 @@ def _read_from_keys(fields: tuple[str, ...], count_only: bool = False) -> Callab
             first = parse_quantity(parts[0] if parts else text, fields[0], context.locale)
             return first if isinstance(first, Problem) else _wrong_count(text, len(fields))
         values = {}
-        for field, part in zip(fields, parts, strict=True):
-            value = parse_quantity(part, field, context.locale)
+        for name, part in zip(fields, parts, strict=True):
+            value = parse_quantity(part, name, context.locale)
             if isinstance(value, Problem):
                 return value
-            values[field] = value
+            values[name] = value
         return values
 
     return read
@@ -112,111 +161,106 @@ def _read_liver(text: str, context: Context) -> Answer:
     return _read_from_keys(LIVER_FIELDS)(text, context)
 
 
-TOXICITY_VALUES: dict[str, dict[str, Any]] = {
-    "none": {"nonheme_grade": 0, "infusion_reaction": "none", "vod": False},
-    "grade 2": {"nonheme_grade": 2},
-    "grade 3": {"nonheme_grade": 3},
-    "grade 4": {"nonheme_grade": 4},
-    "irr mild": {"infusion_reaction": "mild"},
-    "irr severe": {"infusion_reaction": "severe"},
-    "vod": {"vod": True},
-}
-BAD_CHOICE = m.N_("“{text}” is not one of the options: {options}.")
+def _other_words(words: dict[str, str], value: str) -> tuple[str, ...]:
+    """The field's other words for `value` ("f" for female), typed instead of the option."""
+    return tuple(word for word, meaning in words.items() if meaning == value and word != value)
 
 
-def _choice_reader(table: dict[str, dict[str, Any]]) -> Callable[[str, Context], Answer]:
-    def read(text: str, context: Context) -> Answer:
-        key = " ".join(text.lower().split())
-        if key in table:
-            return dict(table[key])
-        return Problem(BAD_CHOICE, {"text": text[:40], "options": ", ".join(table)})
-
-    return read
-
-
-SEX_VALUES: dict[str, dict[str, Any]] = {
-    "female": {"sex": "female", "pregnant": False, "breastfeeding": False},
-    "female pregnant": {"sex": "female", "pregnant": True, "breastfeeding": False},
-    "female breastfeeding": {"sex": "female", "pregnant": False, "breastfeeding": True},
-    "male": {"sex": "male", "pregnant": None, "breastfeeding": None},
-    "f": {"sex": "female", "pregnant": False, "breastfeeding": False},
-    "m": {"sex": "male", "pregnant": None, "breastfeeding": None},
-}
-LEVEL_VALUES: dict[str, dict[str, Any]] = {
-    "0": {"dose_level": 0},
-    "1": {"dose_level": 1},
-    "2": {"dose_level": 2},
-}
-FORMULA_VALUES: dict[str, dict[str, Any]] = {
-    "mosteller": {"bsa_formula": "mosteller"},
-    "dubois": {"bsa_formula": "dubois"},
-}
-DAY_VALUES: dict[str, dict[str, Any]] = {str(day): {"day": day} for day in (1, 8, 15)}
-MRD_VALUES: dict[str, dict[str, Any]] = {
-    "yes": {"mrd_negative": True},
-    "no": {"mrd_negative": False},
-    "unknown": {},
-}
+TOXICITY = Options(
+    (
+        Option(m.NONE, "none", {"nonheme_grade": 0, "infusion_reaction": "none", "vod": False}),
+        *(
+            Option(m.TOX_NONHEME, f"grade {g}", {"nonheme_grade": g}, {"grade": g})
+            for g in (2, 3, 4)
+        ),
+        Option(m.TOX_IRR_MILD, "irr mild", {"infusion_reaction": "mild"}),
+        Option(m.TOX_IRR_SEVERE, "irr severe", {"infusion_reaction": "severe"}),
+        Option(m.TOX_VOD, "vod", {"vod": True}),
+    )
+)
+_FEMALE = {"sex": "female", "pregnant": False, "breastfeeding": False}
+SEX = Options(
+    (
+        Option(m.FEMALE, "female", _FEMALE, aliases=_other_words(SEX_WORDS, "female")),
+        Option(m.FEMALE_PREGNANT, "female pregnant", {**_FEMALE, "pregnant": True}),
+        Option(m.FEMALE_BREASTFEEDING, "female breastfeeding", {**_FEMALE, "breastfeeding": True}),
+        Option(
+            m.MALE,
+            "male",
+            {"sex": "male", "pregnant": None, "breastfeeding": None},
+            aliases=_other_words(SEX_WORDS, "male"),
+        ),
+    )
+)
 
 
 # Conditions ------------------------------------------------------------------------------
+# Each says in its docstring when its question is asked; docs/dialog.md shows that text.
 
 
-def _later_cycle(draft: BaseModel) -> bool:
-    cycle: int | None = draft.cycle  # type: ignore[attr-defined]
-    return cycle is not None and cycle >= 2
+def _when(description: str) -> Callable[[Condition], Condition]:
+    def describe(condition: Condition) -> Condition:
+        condition.__doc__ = description
+        return condition
+
+    return describe
 
 
-def _below(field: str, limit: Decimal) -> Callable[[BaseModel], bool]:
-    def applies(draft: BaseModel) -> bool:
+@_when("cycle 2 or later")
+def _later_cycle(draft: Draft) -> bool:
+    return draft.cycle is not None and draft.cycle >= 2
+
+
+def _below(field: str, limit: Decimal) -> Condition:
+    @_when(f"cycle 2 or later and {field} < {limit}")
+    def applies(draft: Draft) -> bool:
         value = getattr(draft, field)
         return _later_cycle(draft) and value is not None and value < limit
 
     return applies
 
 
-def _body_answered(draft: BaseModel) -> bool:
-    values = draft.model_dump(include={"bsa_m2", "height_cm", "weight_kg"})
-    return values["bsa_m2"] is not None or (
-        values["height_cm"] is not None and values["weight_kg"] is not None
-    )
+def _body_answered(draft: Draft) -> bool:
+    return draft.bsa_m2 is not None or (draft.height_cm is not None and draft.weight_kg is not None)
 
 
-def _third_cycle_before_hsct(draft: BaseModel) -> bool:
-    return bool(draft.hsct_planned) and draft.cycle == HSCT_THIRD_CYCLE  # type: ignore[attr-defined]
+@_when(f"HSCT planned and cycle {HSCT_THIRD_CYCLE}")
+def _third_cycle_before_hsct(draft: Draft) -> bool:
+    return bool(draft.hsct_planned) and draft.cycle == HSCT_THIRD_CYCLE
 
 
-def _low_count_later_cycle(draft: BaseModel) -> bool:
+@_when(f"cycle 2 or later, and anc < {ANC_MIN} or platelets < {PLATELETS_MIN}")
+def _low_count_later_cycle(draft: Draft) -> bool:
     return _below("anc", ANC_MIN)(draft) or _below("platelets", PLATELETS_MIN)(draft)
 
 
-def _day_decides(draft: BaseModel) -> bool:
-    """The dose day changes the decision: low counts in a later cycle (Table 2 is Day 1 only),
-    a high blast count in cycle 1 (cytoreduction is before the first dose only) or an
-    interruption (Table 4 omits a dose within a cycle, reduces at Day 1)."""
-    blasts = draft.blasts_per_mm3  # type: ignore[attr-defined]
+@_when(
+    f"cycle 2 or later with a low count, cycle 1 with blasts_per_mm3 > {BLASTS_MAX_PER_MM3}, "
+    "or an interruption"
+)
+def _day_decides(draft: Draft) -> bool:
+    # The dose day changes the decision: Table 2 applies on Day 1 only, cytoreduction is before
+    # the first dose only, and Table 4 omits a dose within a cycle but reduces at Day 1.
+    blasts = draft.blasts_per_mm3
     high_blasts = _first_cycle(draft) and blasts is not None and blasts > BLASTS_MAX_PER_MM3
-    interrupted = bool(draft.interruption_days)  # type: ignore[attr-defined]
-    return _low_count_later_cycle(draft) or high_blasts or interrupted
+    return _low_count_later_cycle(draft) or high_blasts or bool(draft.interruption_days)
 
 
-def _bilirubin_raised(draft: BaseModel) -> bool:
-    bilirubin = draft.bilirubin_uln  # type: ignore[attr-defined]
-    return bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
+@_when(f"bilirubin_uln > {BILIRUBIN_MAX_ULN}")
+def _bilirubin_raised(draft: Draft) -> bool:
+    return draft.bilirubin_uln is not None and draft.bilirubin_uln > BILIRUBIN_MAX_ULN
 
 
-def _first_cycle(draft: BaseModel) -> bool:
-    return draft.cycle == 1  # type: ignore[attr-defined]
-
-
-def _mrd_answered(draft: BaseModel) -> bool:
-    return draft.mrd_negative is not None  # type: ignore[attr-defined]
+@_when("cycle 1")
+def _first_cycle(draft: Draft) -> bool:
+    return draft.cycle == 1
 
 
 # Choices ---------------------------------------------------------------------------------
 
 YES_NO = (Choice(m.YES, "yes"), Choice(m.NO, "no"))
 SKIP = Choice(m.SKIP, SKIP_COMMAND)
+UNKNOWN = Choice(m.UNKNOWN, SKIP_COMMAND)
 TODAY_CHOICES = (Choice(m.TODAY, "today"), Choice(m.TOMORROW, "tomorrow"), SKIP)
 
 
@@ -232,78 +276,51 @@ STEPS: tuple[Step, ...] = (
         m.ASK_BODY,
         m.LABEL_BODY,
         ("bsa_m2", "height_cm", "weight_kg"),
-        _read_body,
+        reader=_read_body,
         answered=_body_answered,
         essential=True,
     ),
-    Step(
-        "ask_cycle",
-        m.ASK_CYCLE,
-        m.LABEL_CYCLE,
-        ("cycle",),
-        answer("cycle", integer(1, 99)),
-        _numbers(1, 6),
-        essential=True,
-    ),
+    Step("ask_cycle", m.ASK_CYCLE, m.LABEL_CYCLE, ("cycle",), _numbers(1, 6), essential=True),
     Step(
         "ask_response",
         m.ASK_RESPONSE,
         m.LABEL_RESPONSE,
         ("response",),
-        answer("response", response),
         (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE, "none")),
         applies=_later_cycle,
         essential=True,
         numeric=False,
     ),
-    Step(
-        "ask_hsct",
-        m.ASK_HSCT,
-        m.LABEL_HSCT,
-        ("hsct_planned",),
-        answer("hsct_planned", yes_no),
-        YES_NO,
-        numeric=False,
-    ),
+    Step("ask_hsct", m.ASK_HSCT, m.LABEL_HSCT, ("hsct_planned",), YES_NO, numeric=False),
     Step(
         "ask_mrd",
         m.ASK_MRD,
         m.LABEL_MRD,
         ("mrd_negative",),
-        _choice_reader(MRD_VALUES),
-        (*YES_NO, Choice(m.UNKNOWN, "unknown")),
+        (*YES_NO, UNKNOWN),
         applies=_third_cycle_before_hsct,
-        answered=_mrd_answered,
         skippable=True,
         essential=True,
         numeric=False,
     ),
-    Step("ask_anc", m.ASK_ANC, m.LABEL_ANC, ("anc",), answer("anc", quantity)),
+    Step("ask_anc", m.ASK_ANC, m.LABEL_ANC, ("anc",)),
     Step(
         "ask_anc_baseline",
         m.ASK_ANC_BASELINE,
         m.LABEL_ANC_BASELINE,
         ("anc_baseline",),
-        answer("anc_baseline", quantity),
-        (Choice(m.UNKNOWN, SKIP_COMMAND),),
+        (UNKNOWN,),
         applies=_below("anc", ANC_MIN),
         skippable=True,
         essential=True,
     ),
-    Step(
-        "ask_platelets",
-        m.ASK_PLATELETS,
-        m.LABEL_PLATELETS,
-        ("platelets",),
-        answer("platelets", quantity),
-    ),
+    Step("ask_platelets", m.ASK_PLATELETS, m.LABEL_PLATELETS, ("platelets",)),
     Step(
         "ask_platelets_baseline",
         m.ASK_PLATELETS_BASELINE,
         m.LABEL_PLATELETS_BASELINE,
         ("platelets_baseline",),
-        answer("platelets_baseline", quantity),
-        (Choice(m.UNKNOWN, SKIP_COMMAND),),
+        (UNKNOWN,),
         applies=_below("platelets", PLATELETS_MIN),
         skippable=True,
         essential=True,
@@ -313,8 +330,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_DAY,
         m.LABEL_DAY,
         ("day",),
-        _choice_reader(DAY_VALUES),
-        tuple(Choice(m.DAY_CHOICE, str(day), {"day": day}) for day in (1, 8, 15)),
+        tuple(Choice(m.DAY_CHOICE, str(day), {"day": day}) for day in DOSE_DAYS),
         applies=_day_decides,
         essential=True,
     ),
@@ -323,8 +339,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_BLASTS,
         m.LABEL_BLASTS,
         ("blasts_per_mm3",),
-        answer("blasts_per_mm3", quantity),
-        (Choice(m.NO_BLASTS, "0"), Choice(m.UNKNOWN, SKIP_COMMAND)),
+        (Choice(m.NO_BLASTS, "0"), UNKNOWN),
         applies=_first_cycle,
         skippable=True,
     ),
@@ -333,7 +348,6 @@ STEPS: tuple[Step, ...] = (
         m.ASK_GILBERT,
         m.LABEL_GILBERT,
         ("gilbert_or_hemolysis",),
-        answer("gilbert_or_hemolysis", yes_no),
         YES_NO,
         applies=_bilirubin_raised,
         essential=True,
@@ -345,8 +359,8 @@ STEPS: tuple[Step, ...] = (
         m.ASK_LIVER,
         m.LABEL_LIVER,
         LIVER_FIELDS,
-        _read_liver,
         (Choice(m.NORMAL, NORMAL_COMMAND), SKIP),
+        _read_liver,
         required=False,
         skippable=True,
     ),
@@ -355,7 +369,6 @@ STEPS: tuple[Step, ...] = (
         m.ASK_CRCL,
         m.LABEL_CRCL,
         ("crcl_ml_min",),
-        answer("crcl_ml_min", quantity),
         (SKIP,),
         required=False,
         skippable=True,
@@ -365,14 +378,8 @@ STEPS: tuple[Step, ...] = (
         m.ASK_TOXICITY,
         m.LABEL_TOXICITY,
         ("nonheme_grade", "infusion_reaction", "vod"),
-        _choice_reader(TOXICITY_VALUES),
-        (
-            Choice(m.NONE, "none"),
-            *(Choice(m.TOX_NONHEME, f"grade {g}", {"grade": g}) for g in (2, 3, 4)),
-            Choice(m.TOX_IRR_MILD, "irr mild"),
-            Choice(m.TOX_IRR_SEVERE, "irr severe"),
-            Choice(m.TOX_VOD, "vod"),
-        ),
+        TOXICITY.choices,
+        TOXICITY.read,
         required=False,
         skippable=True,
         numeric=False,
@@ -382,7 +389,6 @@ STEPS: tuple[Step, ...] = (
         m.ASK_INTERRUPTION,
         m.LABEL_INTERRUPTION,
         ("interruption_days",),
-        answer("interruption_days", integer(0, 365)),
         (Choice(m.NONE, "0"), SKIP),
         required=False,
         skippable=True,
@@ -392,7 +398,6 @@ STEPS: tuple[Step, ...] = (
         m.ASK_CYTOPENIA,
         m.LABEL_CYTOPENIA,
         ("cytopenia_days",),
-        answer("cytopenia_days", integer(0, 365)),
         (Choice(m.NONE, "0"), SKIP),
         required=False,
         skippable=True,
@@ -402,8 +407,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_DOSE_LEVEL,
         m.LABEL_DOSE_LEVEL,
         ("dose_level",),
-        _choice_reader(LEVEL_VALUES),
-        (Choice(m.LEVEL_FULL, "0"), Choice(m.LEVEL_REDUCED, "1"), Choice(m.LEVEL_TWO_DOSES, "2")),
+        tuple(Choice(label, str(level)) for level, label in DOSE_LEVEL_LABELS.items()),
         required=False,
         skippable=True,
     ),
@@ -412,7 +416,6 @@ STEPS: tuple[Step, ...] = (
         m.ASK_START,
         m.LABEL_START,
         ("start_date",),
-        answer("start_date", date),
         TODAY_CHOICES,
         required=False,
         skippable=True,
@@ -422,14 +425,8 @@ STEPS: tuple[Step, ...] = (
         m.ASK_SEX,
         m.LABEL_SEX,
         ("sex",),
-        _choice_reader(SEX_VALUES),
-        (
-            Choice(m.FEMALE, "female"),
-            Choice(m.FEMALE_PREGNANT, "female pregnant"),
-            Choice(m.FEMALE_BREASTFEEDING, "female breastfeeding"),
-            Choice(m.MALE, "male"),
-            SKIP,
-        ),
+        (*SEX.choices, SKIP),
+        SEX.read,
         required=False,
         skippable=True,
         numeric=False,
@@ -439,27 +436,18 @@ STEPS: tuple[Step, ...] = (
         m.ASK_LAST_DOSE,
         m.LABEL_LAST_DOSE,
         ("last_dose_date",),
-        answer("last_dose_date", date),
         TODAY_CHOICES,
         required=False,
         skippable=True,
     ),
     Step(
-        "opt_age",
-        m.ASK_AGE,
-        m.LABEL_AGE,
-        ("age_years",),
-        answer("age_years", quantity),
-        (SKIP,),
-        required=False,
-        skippable=True,
+        "opt_age", m.ASK_AGE, m.LABEL_AGE, ("age_years",), (SKIP,), required=False, skippable=True
     ),
     Step(
         "opt_formula",
         m.ASK_FORMULA,
         m.LABEL_FORMULA,
         ("bsa_formula",),
-        _choice_reader(FORMULA_VALUES),
         (Choice(m.FORMULA_MOSTELLER, "mosteller"), Choice(m.FORMULA_DUBOIS, "dubois")),
         required=False,
         skippable=True,

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.botapi_emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 
 @pytest.fixture

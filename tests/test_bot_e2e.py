@@ -13,10 +13,10 @@ from bot.app import build_application
 from bot.config import load_settings
 from bot.handlers import split_message
 from bot.store import SessionStore
+from botapi_emulator.emulator import BotApiEmulator, parse_html, utf16_len
 from dialogs.render import Renderer
 from locales import LANGUAGES
 from rules import PlanRequest, make_plan
-from tests.botapi_emulator import BotApiEmulator, parse_html, utf16_len
 
 Started = tuple[Any, SessionStore]
 CHAT = 4242

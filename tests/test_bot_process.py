@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.botapi_emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or "besponsa-bot"
 CHAT = 5151

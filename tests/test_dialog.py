@@ -257,3 +257,21 @@ def test_corrupt_stored_conversation_starts_fresh() -> None:
     restored = Conversation.from_dict({"state": "nowhere", "draft": {"cycle": "x"}})
     assert restored.state in STATES
     assert restored.answers() == {}
+
+
+def test_unknown_mrd_moves_on_instead_of_asking_again() -> None:
+    conversation = Conversation()
+    say(conversation, "1.8", "3", "CR", "yes")
+    assert conversation.state == "ask_mrd"
+    say(conversation, "/skip")
+    assert conversation.state == "ask_anc" and "ask_mrd" in conversation.skipped
+
+
+def test_one_option_reader_for_fields_and_steps() -> None:
+    conversation = Conversation()
+    say(conversation, "1.8", "2", "CR", "no", "1.5", "80", "/edit formula")
+    replies = say(conversation, "haycock")
+    assert conversation.state == "opt_formula"
+    assert replies[0].key == "“{text}” is not one of: {options}."
+    say(conversation, "du bois")
+    assert conversation.draft.bsa_formula == "dubois"

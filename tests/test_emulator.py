@@ -36,7 +36,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from tests.botapi_emulator import BotApiEmulator, parse_html
+from botapi_emulator.emulator import BotApiEmulator, parse_html
 
 CHAT = 501
 Launch = Callable[..., Awaitable[Application[Any, Any, Any, Any, Any, Any]]]

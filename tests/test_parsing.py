@@ -11,20 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogs import parsing as p
-from dialogs.parsing import (
-    FIELDS,
-    PROBLEM_KEYS,
-    Problem,
-    limits,
-    parse_date,
-    parse_height_weight,
-    parse_int,
-    parse_quantity,
-    parse_response,
-    parse_yes_no,
-    read_number,
-)
+from dialogs import problems as p
+from dialogs.dates import parse_date
+from dialogs.numbers import decimal_separator, parse_int, read_number
+from dialogs.problems import PROBLEM_KEYS, Problem
+from dialogs.quantities import parse_height_weight, parse_quantity
+from dialogs.units import UNITS, limits
+from dialogs.words import parse_response, parse_yes_no
 from rules.models import LIMITS, PlanRequest
 
 TODAY = dt.date(2026, 11, 25)
@@ -51,8 +44,8 @@ def test_every_template_is_exported_and_formats_with_its_own_placeholders() -> N
 
 
 def test_fields_cover_the_limits_of_the_request() -> None:
-    assert set(FIELDS) == set(LIMITS)
-    assert set(FIELDS) <= set(PlanRequest.model_fields)
+    assert set(UNITS) == set(LIMITS)
+    assert set(UNITS) <= set(PlanRequest.model_fields)
 
 
 # Numbers -------------------------------------------------------------------------------
@@ -104,7 +97,7 @@ def test_read_number_whole_reads_three_digit_groups_in_every_locale() -> None:
 
 
 QUANTITIES = [
-    # traps from the engineering notes
+    # the classic traps: decimal comma, thousands separators, locale
     ("1,8", "bsa_m2", "en", D("1.8")),
     ("1,8", "bsa_m2", "de", D("1.8")),
     ("1.8", "bsa_m2", "de", D("1.8")),
@@ -577,9 +570,7 @@ def test_any_value_in_range_parses_back_exactly(
     text = f"{value:f}".replace(".", separator)
     result = parse_quantity(text, field, locale)
     integer, _, fraction = f"{value:f}".partition(".")
-    grouping = (
-        len(fraction) == 3 and integer.strip("0") and separator != p.decimal_separator(locale)
-    )
+    grouping = len(fraction) == 3 and integer.strip("0") and separator != decimal_separator(locale)
     if grouping:
         # "1,234" in en is 1234: the documented ambiguity rule, never a silent fraction
         assert result != value
@@ -689,7 +680,7 @@ LONG_DIGITS = st.integers(min_value=1, max_value=60).flatmap(
     lambda size: st.text(alphabet=string.digits, min_size=size, max_size=size)
 )
 FIELD_UNITS = sorted(
-    {(field, unit) for field, spec in p.FIELDS.items() for unit in {*spec.units, *spec.refused}}
+    {(field, unit) for field, spec in UNITS.items() for unit in {*spec.units, *spec.refused}}
     | {(field, "kg") for field in LIMITS}
 )
 

@@ -13,7 +13,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.transport import AiohttpRequest
-from tests.botapi_emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 CHAT = 5151
 

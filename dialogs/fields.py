@@ -1,0 +1,126 @@
+"""One row per request field: the keys a clinician types for it, its words, its reader, and how
+the summary shows its value.
+
+The quick form (`dialogs/quickform.py`) finds its keys here, a guided step that fills one field
+(`dialogs/steps.py`) reads with that field's reader, and the summary (`dialogs/summary.py`) shows
+the value as its row says, so a value reads and shows the same whichever way it was typed.
+Adding a request field touches `rules/models.py` (`PlanRequest`), `dialogs/draft.py`, this
+table and at most one step. Field names are the contract of `rules.models.PlanRequest`; the
+unit and accepted spellings of each quantity are in `dialogs/units.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dialogs import messages as m
+from dialogs.readers import Reader, choice, date, dose_day, integer, quantity, response, yes_no
+from dialogs.replies import Text
+from dialogs.units import UNITS, UnitSpec
+
+#: How the summary shows a value that is present (absent values show as "not given").
+Show = Callable[[Any], Text]
+
+
+def plain(value: Any) -> Text:
+    return Text("{value}", {"value": value})
+
+
+def yes_or_no(value: Any) -> Text:
+    return Text(m.YES if value else m.NO)
+
+
+def with_unit(template: str | tuple[str, str]) -> Show:
+    """The value in its unit's template; a plural pair is chosen by the value ("1 day")."""
+
+    def show(value: Any) -> Text:
+        if isinstance(template, tuple):
+            return Text(template[0], {"value": value}, plural=template[1])
+        return Text(template, {"value": value})
+
+    return show
+
+
+def labelled(labels: Mapping[Any, str]) -> Show:
+    """A value shown by its own label ("Full dose" for dose level 0)."""
+
+    def show(value: Any) -> Text:
+        return Text(labels[value])
+
+    return show
+
+
+@dataclass(frozen=True)
+class Field:
+    """A request field as the dialog knows it.
+
+    `keys` are the quick-form keys (``plt``, ``platelets``); `words` the vocabulary of a field
+    read as one of a few words (word typed → value); `negatable` keys take a negation before
+    them ("no vod"), and `bare_yes` keys mean yes when typed without a value ("pregnant"),
+    only where that adds caution to a plan.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    read: Reader
+    show: Show = plain
+    words: Mapping[str, str] | None = None
+    negatable: bool = False
+    bare_yes: bool = False
+
+    @property
+    def unit(self) -> UnitSpec | None:
+        """A quantity's unit and the spellings accepted for it (`dialogs/units.py`)."""
+        return UNITS.get(self.name)
+
+
+def _choice_field(name: str, keys: tuple[str, ...], words: Mapping[str, str]) -> Field:
+    return Field(name, keys, choice(words), words=words)
+
+
+SEX_WORDS = {"f": "female", "female": "female", "m": "male", "male": "male"}
+FORMULA_WORDS = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
+REACTION_WORDS = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
+DOSE_LEVEL_LABELS = {0: m.LEVEL_FULL, 1: m.LEVEL_REDUCED, 2: m.LEVEL_TWO_DOSES}
+_COUNT = with_unit(m.VALUE_COUNT)
+_DAYS = with_unit(m.VALUE_DAYS)
+
+FIELDS: tuple[Field, ...] = (
+    Field("bsa_m2", ("bsa",), quantity),
+    Field("height_cm", ("height", "h"), quantity),
+    Field("weight_kg", ("weight", "w"), quantity),
+    Field("cycle", ("cycle", "c"), integer(1, 99)),
+    Field("response", ("response", "resp"), response),
+    Field("hsct_planned", ("hsct",), yes_no, yes_or_no, negatable=True),
+    Field("anc", ("anc",), quantity, _COUNT),
+    Field("platelets", ("plt", "platelets"), quantity, _COUNT),
+    Field("anc_baseline", ("anc0", "anc_base", "anc_baseline"), quantity, _COUNT),
+    Field("platelets_baseline", ("plt0", "plt_base", "platelets_baseline"), quantity, _COUNT),
+    Field("blasts_per_mm3", ("blasts",), quantity, with_unit(m.VALUE_BLASTS)),
+    Field("bilirubin_uln", ("bili", "bilirubin"), quantity),
+    Field("ast_uln", ("ast",), quantity),
+    Field("alt_uln", ("alt",), quantity),
+    Field("crcl_ml_min", ("crcl",), quantity, with_unit(m.VALUE_CRCL)),
+    Field("start_date", ("start",), date),
+    Field("last_dose_date", ("last",), date),
+    Field("nonheme_grade", ("grade",), integer(0, 4)),
+    Field("vod", ("vod",), yes_no, yes_or_no, negatable=True, bare_yes=True),
+    _choice_field("infusion_reaction", ("irr",), REACTION_WORDS),
+    Field("interruption_days", ("interruption",), integer(0, 365), _DAYS),
+    Field("cytopenia_days", ("cytopenia",), integer(0, 365), _DAYS),
+    Field("dose_level", ("level",), integer(0, 2), labelled(DOSE_LEVEL_LABELS)),
+    Field("day", ("day",), dose_day),
+    _choice_field("sex", ("sex",), SEX_WORDS),
+    Field("pregnant", ("pregnant",), yes_no, yes_or_no, negatable=True, bare_yes=True),
+    Field("breastfeeding", ("breastfeeding",), yes_no, yes_or_no, negatable=True, bare_yes=True),
+    Field("age_years", ("age",), quantity, with_unit(m.VALUE_YEARS)),
+    Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
+    Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
+    _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
+#: Every quick-form key → its field.
+FIELD_BY_KEY: dict[str, Field] = {key: field for field in FIELDS for key in field.keys}

@@ -1,0 +1,53 @@
+"""What a phone keyboard types, in one spelling: ASCII digits, separators and spaces.
+
+Used by every reader (`dialogs/numbers.py`, `dialogs/quantities.py`, `dialogs/words.py`,
+`dialogs/dates.py`, `dialogs/quickform.py`) before it looks at the text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2009\u202f\u2007\u2002\u2003\u3000\t\r"), " ")
+_SEPARATORS = {
+    ord("\u066b"): ".",  # Arabic decimal separator
+    ord("\u066c"): ",",  # Arabic thousands separator
+    ord("\u060c"): ",",  # Arabic comma (a list separator in the quick form)
+    ord("\u061b"): ";",  # Arabic semicolon
+    ord("\u2212"): "-",  # minus sign
+    ord("\u2013"): "-",  # en dash
+    ord("\u2010"): "-",  # hyphen
+    ord("\u2011"): "-",  # non-breaking hyphen
+}
+_FULLWIDTH = range(0xFF01, 0xFF5F)  # fullwidth ASCII forms: "１.８", "ｂｓａ＝１．８"
+
+
+def normalise(text: str) -> str:
+    """Unicode digits as ASCII digits, separators and spaces as ASCII, stripped.
+
+    Only decimal digits (category Nd: Arabic-Indic, Devanagari, fullwidth...) become digits;
+    superscripts, fractions and circled numbers stay as they are, so "1.8²" or "½" are refused
+    instead of read as 1.82 or 12.
+    """
+    if text.isascii():  # the common case: nothing to map but tabs and carriage returns
+        return text.translate(_SPACES).strip()
+    chars = []
+    for char in text.translate(_SEPARATORS).translate(_SPACES):
+        if unicodedata.category(char) == "Nd":
+            chars.append(str(unicodedata.digit(char)))
+        elif ord(char) in _FULLWIDTH:
+            chars.append(chr(ord(char) - 0xFEE0))
+        else:
+            chars.append(char)
+    return "".join(chars).strip()
+
+
+def clip(text: str) -> str:
+    """The text as quoted back in a Problem: one line, at most 40 characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def folded(text: str) -> str:
+    """A typed word for lookup in a vocabulary: normalised, case-folded, without end punctuation."""
+    return " ".join(normalise(text).casefold().split()).rstrip(".!")

@@ -1,0 +1,82 @@
+"""Why an answer could not be used: `Problem`, and every template a reader may return.
+
+Each template is an English `str.format` string and its gettext msgid; the renderer
+(`dialogs/render.py`) formats the values per locale. Kept in one place, as the dialog's own
+text is in `dialogs/messages.py`, so that a translator reviews every refusal together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.messages import N_
+
+NOT_A_NUMBER = N_(
+    "Could not read “{text}” as a number. Type it like {example} {unit}, between {low} and {high}."
+)
+NEGATIVE = N_("“{text}”: a negative value is not possible. Type a number from {low} to {high}.")
+WRONG_UNIT = N_("The unit “{unit}” does not fit here. Accepted: {units}.")
+OUT_OF_RANGE = N_("{value} {unit} is outside the possible range, {low} to {high} {unit}.")
+DID_YOU_MEAN_COUNT = N_(
+    "{value} is not possible as ×10⁹/L. Did you mean {suggestion} ×10⁹/L (= {value}/µL)?"
+)
+DID_YOU_MEAN_HEIGHT = N_(
+    "{value} cm is not a possible height. Did you mean {suggestion} cm (= {value} m)?"
+)
+NOT_A_COUNT = N_("“{text}”: a count per µL is a whole number. Type it like {example}.")
+ABSOLUTE_ULN = N_(
+    "Please give this as a multiple of the upper limit of normal (×ULN), e.g. 1.2, not in {unit}."
+)
+NOT_A_WHOLE_NUMBER = N_("“{text}” is not a whole number from {low} to {high}.")
+NOT_YES_NO = N_("Please answer yes or no.")
+NOT_A_RESPONSE = N_("Please answer CR, CRi or none.")
+NOT_A_DATE = N_("Could not read “{text}” as a date. Use the form 2026-11-25, or today.")
+AMBIGUOUS_DATE = N_("“{text}” can be read two ways. Please use the form 2026-11-25.")
+TWO_DIGIT_YEAR = N_("“{text}”: please write the year with 4 digits, like 2026-11-25.")
+DATE_TOO_FAR = N_("{date} is more than a year from today. Please check the date.")
+NOT_HEIGHT_WEIGHT = N_(
+    "Could not read height and weight from “{text}”. Type them like 180 cm 75 kg."
+)
+NOT_AN_OPTION = N_("“{text}” is not one of: {options}.")
+#: No longer raised (quick-form duplicates: the last one wins); kept so that the committed
+#: catalogs still match the source. Remove together with its catalog entries.
+CONFLICTING_VALUES = N_(
+    "“{key}” was given more than once with different values. Please give it once."
+)
+
+PROBLEM_KEYS: tuple[str, ...] = (
+    NOT_A_NUMBER,
+    NEGATIVE,
+    WRONG_UNIT,
+    OUT_OF_RANGE,
+    DID_YOU_MEAN_COUNT,
+    DID_YOU_MEAN_HEIGHT,
+    NOT_A_COUNT,
+    ABSOLUTE_ULN,
+    NOT_A_WHOLE_NUMBER,
+    NOT_YES_NO,
+    NOT_A_RESPONSE,
+    NOT_A_DATE,
+    AMBIGUOUS_DATE,
+    TWO_DIGIT_YEAR,
+    DATE_TOO_FAR,
+    NOT_HEIGHT_WEIGHT,
+    NOT_AN_OPTION,
+    CONFLICTING_VALUES,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer could not be used.
+
+    `key` is an English `str.format` template (and the gettext msgid, one of `PROBLEM_KEYS`),
+    `values` fill its placeholders (Decimal, int, str, date; formatted per locale by the
+    renderer), `field` names the request field when known, and `suggestion` is the value a
+    did-you-mean offers (a `Decimal` in the field's unit), to be used only if the user accepts.
+    """
+
+    key: str
+    values: dict[str, object]
+    field: str | None = None
+    suggestion: object | None = None

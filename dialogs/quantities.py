@@ -1,0 +1,169 @@
+"""Reading a quantity with its unit, and height with weight in one answer.
+
+A unitless value that is possible only in another unit gets a did-you-mean `Problem` with a
+`suggestion`, never a silent conversion. The result is always in the field's unit
+(`dialogs/units.py`) and within the request's hard limits (`rules/models.py`, `LIMITS`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from dialogs.normalise import clip, normalise
+from dialogs.numbers import MAX_NUMBER_TEXT, read_number
+from dialogs.problems import (
+    ABSOLUTE_ULN,
+    DID_YOU_MEAN_COUNT,
+    DID_YOU_MEAN_HEIGHT,
+    NEGATIVE,
+    NOT_A_COUNT,
+    NOT_A_NUMBER,
+    NOT_HEIGHT_WEIGHT,
+    OUT_OF_RANGE,
+    WRONG_UNIT,
+    Problem,
+)
+from dialogs.units import (
+    CONVERTED_PLACES,
+    COUNT_FIELDS,
+    KNOWN_UNITS,
+    PER_MICROLITRE,
+    UNITS,
+    UnitSpec,
+    limits,
+    unit_key,
+)
+
+_NUMBER = re.compile(
+    r"(?P<sign>-)?\s*"
+    r"(?P<num>\d{1,3}(?: \d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"
+    r"(?P<unit>.*)",
+    re.DOTALL,
+)
+
+
+def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Problem:
+    """One value for a quantity field of the request (a key of `FIELDS`/`LIMITS`).
+
+    The result is in the field's unit (cm, kg, ×10⁹/L, /mm³, ×ULN, mL/min, m², years) and
+    within `LIMITS[field]`; an explicitly typed unit is converted, a wrong one refused.
+    """
+    spec = UNITS[field]
+    low, high = limits(field)
+    clean = normalise(text)
+    shown = clip(text.strip())
+    not_a_number = Problem(
+        NOT_A_NUMBER,
+        {"text": shown, "example": spec.example, "unit": spec.unit, "low": low, "high": high},
+        field,
+    )
+    match = _NUMBER.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
+    if match is None:
+        return not_a_number
+    raw_unit = match["unit"].strip()
+    unit = unit_key(raw_unit)
+    if unit not in spec.units:
+        if unit in spec.refused:
+            return Problem(ABSOLUTE_ULN, {"unit": raw_unit}, field)
+        if unit in KNOWN_UNITS or (raw_unit[:1].isalpha() and not re.search(r"\d", unit)):
+            return Problem(WRONG_UNIT, {"unit": clip(raw_unit), "units": spec.accepted}, field)
+        return not_a_number
+    factor = spec.units[unit]
+    whole = factor == PER_MICROLITRE or (field == "blasts_per_mm3" and factor == 1)
+    value = read_number(match["num"], locale, whole)
+    if value is None:
+        return not_a_number
+    if match["sign"]:
+        return Problem(NEGATIVE, {"text": shown, "low": low, "high": high}, field)
+    if whole and value != value.to_integral_value():
+        example = "5000/mm³" if field == "blasts_per_mm3" else "80000/µL"
+        return Problem(NOT_A_COUNT, {"text": shown, "example": example}, field)
+    if factor != 1:
+        value = value * factor
+        if field in CONVERTED_PLACES:
+            value = value.quantize(CONVERTED_PLACES[field], rounding=ROUND_HALF_UP)
+        value = _plain(value)
+    if low <= value <= high:
+        return value
+    return _out_of_range(value, field, spec, unit, low, high)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Without exponent or trailing zeros (80000 × 0.001 → 80, 180.0 → 180)."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
+def _out_of_range(
+    value: Decimal, field: str, spec: UnitSpec, unit: str, low: Decimal, high: Decimal
+) -> Problem:
+    if unit == "" and field in COUNT_FIELDS and value > high and value == value.to_integral():
+        suggestion = _plain(value / 1000)
+        if low <= suggestion <= high:
+            return Problem(
+                DID_YOU_MEAN_COUNT, {"value": value, "suggestion": suggestion}, field, suggestion
+            )
+    if unit == "" and field == "height_cm" and value < low:
+        suggestion = _plain(value * 100)
+        if low <= suggestion <= high:
+            return Problem(
+                DID_YOU_MEAN_HEIGHT, {"value": value, "suggestion": suggestion}, field, suggestion
+            )
+    values: dict[str, object] = {"value": value, "unit": spec.unit, "low": low, "high": high}
+    return Problem(OUT_OF_RANGE, values, field)
+
+
+# Height and weight ---------------------------------------------------------------------
+
+_HW_TOKEN = re.compile(
+    r"(?<![\d.,])(?P<num>-?\d+(?:[.,]\d+)*)\s*"
+    r"(?P<unit>cm|kgs|kg|lbs|lb|pounds|pound|inches|inch|in|m|\")?(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_HEIGHT_UNITS = frozenset(("cm", "m", "in", "inch", "inches", '"'))
+_WEIGHT_UNITS = frozenset(("kg", "kgs", "lb", "lbs", "pound", "pounds"))
+_HW_FILLER = re.compile(r"[\s,;/&+]*(?:and|und|et|y|e)?[\s,;/&+]*", re.IGNORECASE)
+
+
+def parse_height_weight(text: str, locale: str = "en") -> tuple[Decimal, Decimal] | Problem:
+    """Height (cm) and weight (kg) in one answer.
+
+    "180 cm 75 kg", "75kg 180cm", "180/75", "180 75", "1.80 m, 75 kg", "180cm/75kg": a value
+    with a unit goes to its quantity; without units the first is height, the second weight.
+    """
+    clean = normalise(text)
+    bad = Problem(NOT_HEIGHT_WEIGHT, {"text": clip(text.strip())})
+    if len(clean) > 2 * MAX_NUMBER_TEXT:
+        return bad
+    tokens = [(match["num"], match["unit"] or "") for match in _HW_TOKEN.finditer(clean)]
+    leftover = _HW_TOKEN.sub(" ", clean)
+    if len(tokens) != 2 or not all(_HW_FILLER.fullmatch(part) for part in leftover.split(" ")):
+        return bad
+    height: str | None = None
+    weight: str | None = None
+    unitless: list[str] = []
+    for number, unit in tokens:
+        unit = unit.lower()
+        if unit in _HEIGHT_UNITS and height is None:
+            height = f"{number} {unit}"
+        elif unit in _WEIGHT_UNITS and weight is None:
+            weight = f"{number} {unit}"
+        elif unit:
+            return bad
+        else:
+            unitless.append(number)
+    for number in unitless:
+        if height is None:
+            height = number
+        else:
+            weight = number
+    if height is None or weight is None:
+        return bad
+    height_cm = parse_quantity(height, "height_cm", locale)
+    if isinstance(height_cm, Problem):
+        return height_cm
+    weight_kg = parse_quantity(weight, "weight_kg", locale)
+    if isinstance(weight_kg, Problem):
+        return weight_kg
+    return height_cm, weight_kg
