@@ -23,6 +23,7 @@ from bot.ordering import ChatOrderedProcessor
 from bot.store import SessionStore, StoreUnavailable
 from bot.transport import AiohttpRequest
 from bot.update_types import ALLOWED_UPDATES
+from bot.webhook import run_webhook
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -137,13 +138,13 @@ def run_telegram() -> int:
     try:
         if settings.bot_mode == "webhook":
             assert settings.webhook_url is not None and settings.webhook_secret is not None
-            application.run_webhook(
+            run_webhook(
+                application,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES,
+                path=settings.webhook_path,
+                url=settings.webhook_url,
+                secret=settings.webhook_secret.get_secret_value(),
             )
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
