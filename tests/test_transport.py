@@ -180,3 +180,21 @@ async def test_after_a_bad_502_body_the_reply_is_delivered(
         assert "Traceback" not in caplog.text and "AttributeError" not in caplog.text
     finally:
         await stop_bot(started)
+
+
+@pytest.mark.parametrize("kind", ["html", "json-string"])
+async def test_a_bad_answer_to_the_long_poll_does_not_stop_polling(
+    emulator: BotApiEmulator, tmp_path: Path, kind: str
+) -> None:
+    from tests.test_bot_e2e import start_bot, stop_bot
+
+    started = await start_bot(emulator, tmp_path / "state.sqlite3")
+    try:
+        polls = len(emulator.calls_to("getUpdates"))
+        emulator.answer_raw_next("getUpdates", 502, BAD_BODIES[kind])
+        await emulator.wait_for(lambda: len(emulator.calls_to("getUpdates")) > polls + 1, 15)
+        await emulator.send_text(CHAT, "/start")
+        messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+        assert any("Besponsa" in message["text"] for message in messages)
+    finally:
+        await stop_bot(started)

@@ -4,8 +4,11 @@ neither a traceback nor the message text."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import signal
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from bot.store import SessionStore
 from bot.update_types import ALLOWED_UPDATES
 from bot.webhook import MAX_UPDATE_BYTES, WebhookServer, start_webhook
 from tests.botapi_emulator import BotApiEmulator
+from tests.test_bot_process import COMMAND
 
 CHAT = 6161
 SECRET = "s3cret-token"
@@ -223,3 +227,39 @@ async def test_a_replayed_update_is_answered_once(
     assert running.server.processed == 2
     assert running.store.stats()["seen_updates"] == 1
     assert_clean_log(caplog)
+
+
+async def test_the_installed_command_serves_the_webhook_and_stops_on_sigterm(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """`besponsa-bot telegram` with BOT_MODE=webhook: bot/app.py runs bot/webhook.py."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        "BOT_MODE": "webhook",
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "DEBUG",
+    }
+    log = tmp_path / "bot.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            COMMAND, "telegram", env=env, stdout=out, stderr=out
+        )
+    try:
+        await emulator.wait_for(lambda: emulator.webhook is not None, timeout=30)
+        await emulator.send_text(CHAT, "/start")
+        await emulator.wait_for_messages(CHAT, 1, timeout=15)
+        assert await post(f"http://127.0.0.1:{port}/hook", b"ANC 1.234") == 400
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 20)
+    assert code == 0
+    text = log.read_text()
+    assert "webhook request refused with 400: body is not JSON" in text
+    assert "Traceback" not in text and "1.234" not in text
