@@ -73,18 +73,29 @@ def _number(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _too_long_field(data: Any) -> str | None:
-    """The top-level field holding a too-long number ("request" when it is nested deeper)."""
+    """The top-level field holding a too-long number, at any depth ("request" when the
+    document is not an object)."""
     if isinstance(data, dict):
         for name, value in data.items():
-            if isinstance(value, _TooLong):
+            if _holds_too_long(value):
                 return str(name)
-            if _too_long_field(value) is not None:
-                return "request"
-    elif isinstance(data, list):
-        return "request" if any(_too_long_field(value) for value in data) else None
-    elif isinstance(data, _TooLong):
-        return "request"
-    return None
+        return None
+    return "request" if _holds_too_long(data) else None
+
+
+def _holds_too_long(value: Any) -> bool:
+    """Without recursion: JSON nested nearly as deep as the parser allows must not overflow
+    the stack here."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _TooLong):
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _iso_date(data: dict[str, Any], name: str) -> dt.date | None:

@@ -62,6 +62,7 @@ def test_a_hold_is_still_a_plan() -> None:
         ('{"bsa_m2": 1.8, "cycle": 1, "last_dose_date": "20260101"}', "last_dose_date"),
         ('{"bsa_m2": 1.8, "cycle": 1, "start_date": "2026-02-30"}', "start_date"),
         ("[" * 50_000 + "]" * 50_000, "request"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "colour": ' + "[" * 800 + "]" * 800 + "}", "colour"),
         ('{"bsa_m2": 1.8, "cycle": 1.0}', "cycle"),
         ("", "request"),
     ],
@@ -166,7 +167,9 @@ def test_without_today_the_clock_is_used() -> None:
         ('{"bsa_m2": 1.8, "cycle": 1, "anc": ' + "1" * 5000 + "}", "anc"),
         ('{"bsa_m2": 1.8, "cycle": ' + "9" * 51 + "}", "cycle"),
         ('{"bsa_m2": 1.' + "8" * 5000 + ', "cycle": 1}', "bsa_m2"),
-        ('{"bsa_m2": 1.8, "cycle": 1, "x": [' + "1" * 5000 + "]}", "request"),
+        ('{"bsa_m2": 1.8, "cycle": 1, "x": [{"y": ' + "1" * 5000 + "}]}", "x"),
+        ("[" + "1" * 5000 + "]", "request"),
+        ('{"anc": ' + "[" * 800 + "1" * 60 + "]" * 800 + "}", "anc"),
         ("1" * 5000, "request"),
     ],
 )
