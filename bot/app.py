@@ -22,9 +22,10 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor
-from bot.store import SessionStore, StoreUnavailable
+from bot.store import SessionStore
 from bot.transport import AiohttpRequest
 from bot.update_types import ALLOWED_UPDATES
+from bot.webhook import run_webhook
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def build_application(
     background: list[asyncio.Task[None]] = []
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        store.purge_expired()
+        _purge(store)
         # The command menu is a convenience: the bot answers before it is registered (ten
         # round trips to Telegram), and a failure to register it is logged, not fatal.
         background.append(asyncio.create_task(_register_menu(application.bot)))
@@ -116,13 +117,18 @@ async def _purge_periodically(store: SessionStore, interval: float) -> None:
     """Erase clinical values older than the TTL, also while the chat is silent."""
     while True:
         await asyncio.sleep(interval)
-        try:
-            purged = store.purge_expired()
-        except Exception as error:  # never let the purge loop die silently
-            logger.error("purge failed: %s", type(error).__name__)
-        else:
-            if purged:
-                logger.info("purged %d expired sessions", purged)
+        _purge(store)
+
+
+def _purge(store: SessionStore) -> None:
+    """One purge; a failure is logged, never raised (at start it would stop the bot)."""
+    try:
+        purged = store.purge_expired()
+    except Exception as error:  # never let the purge loop die silently
+        logger.error("purge failed: %s", type(error).__name__)
+    else:
+        if purged:
+            logger.info("purged %d expired sessions", purged)
 
 
 def run_telegram() -> int:
@@ -135,23 +141,21 @@ def run_telegram() -> int:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    try:
-        store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
-    except StoreUnavailable as error:
-        print(f"state database {settings.bot_db_path} unavailable: {error}", file=sys.stderr)
-        return 2
+    # open_later: a database that cannot be opened now is tried again at each message, and
+    # the clinician is told meanwhile; exiting would only have systemd restart us in a loop.
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl, open_later=True)
     application = build_application(settings, store)
     logger.info("starting in %s mode", settings.bot_mode)
     try:
         if settings.bot_mode == "webhook":
             assert settings.webhook_url is not None and settings.webhook_secret is not None
-            application.run_webhook(
+            run_webhook(
+                application,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES,
+                path=settings.webhook_path,
+                url=settings.webhook_url,
+                secret=settings.webhook_secret.get_secret_value(),
             )
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -106,8 +106,9 @@ class BotService:
         try:
             if not self.store.mark_update_seen(update.update_id):
                 raise ApplicationHandlerStop
-        except StoreUnavailable:
-            await self._refuse(update, texts.UNAVAILABLE, lang)
+        except StoreUnavailable as error:
+            logger.warning("update %s not processed: %s", update.update_id, error)
+            await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
@@ -182,10 +183,8 @@ class BotService:
             conversation = self._load(chat.id, update.effective_user.language_code, chosen_language)
             replies = step(conversation)
             self.store.save(chat.id, conversation.to_dict())
-        except StoreUnavailable:
-            lang = closest_language(update.effective_user.language_code)
-            text = Renderer(lang, html=True).text(texts.UNAVAILABLE)
-            await self._send(chat.id, text, None, context_bot(update))
+        except StoreUnavailable as error:
+            await self._unavailable(update, error)
             return
         await self._send_replies(update, conversation.lang, replies)
 
@@ -207,7 +206,11 @@ class BotService:
         chat = update.effective_chat
         assert chat is not None
         lang = self._language(update)  # said in the chat's language, read before it is erased
-        self.store.forget(chat.id)
+        try:
+            self.store.forget(chat.id)
+        except StoreUnavailable as error:  # never "erased" when it was not
+            await self._unavailable(update, error)
+            return
         await self._notice(update, texts.FORGOTTEN, lang=lang)
         log_update(logger, update.update_id, "text", "/forget", 0.0)
 
@@ -230,6 +233,17 @@ class BotService:
             lambda conversation: [Reply("notice", texts.LANGUAGE_SET), *current(conversation)],
             chosen_language=lang,
         )
+
+    async def _unavailable(self, update: Update, error: StoreUnavailable) -> None:
+        """Storage failed: say so, in the language Telegram reports (the stored one cannot be
+        read), and log the reason (never a value)."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        logger.warning("update %s not saved: %s", update.update_id, error)
+        text = Renderer(closest_language(user.language_code), html=True).text(
+            unavailable_text(error)
+        )
+        await self._send(chat.id, text, None, context_bot(update))
 
     async def _notice(
         self,
@@ -295,6 +309,12 @@ class BotService:
             await query.answer(text)
         except (BadRequest, NetworkError):
             logger.info("callback answer failed")
+
+
+def unavailable_text(error: StoreUnavailable) -> str:
+    """Busy: the earlier answers are kept, try again in a moment. Otherwise: nothing was saved,
+    try again later or tell the administrator."""
+    return texts.UNAVAILABLE if error.busy else texts.STORAGE_FAILED
 
 
 def context_bot(update: Update) -> Any:

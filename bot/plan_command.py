@@ -3,23 +3,37 @@
 The stable machine interface for other frontends and for our own checks. Exit 0 with a plan
 (holding or stopping is still a plan); exit 2 with {"error": {"field", "message"}} otherwise.
 Warning messages come in the request's `locale`.
+
+Dates get the dialog's plausibility (`dialogs.dates.parse_date`: within a year of today),
+because the rules core has no clock and a Day 1 in the year 9999 is a typing error, not a plan.
+"Today" is the caller's optional top-level `today` (their calendar day, which may differ from
+ours across time zones; itself within a year of our clock), else this machine's date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from dialogs.dates import parse_date
+from dialogs.problems import Problem
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
 from rules.models import LIMITS, first_error
 
 MAX_INPUT = 100_000
+#: Digits of one JSON number; no field holds more than a few. Longer numbers are refused by
+#: name before Python converts them (it gives up at 4300 digits with advice meant for
+#: programmers).
+MAX_NUMBER_LENGTH = 50
+TODAY_FIELD = "today"
 DATE_FIELDS = ("start_date", "last_dose_date")
 #: Calendar dates only as ISO text: pydantic would also take a number (seconds since 1970)
 #: or a datetime string, and a clinician's date must never be guessed.
@@ -47,13 +61,83 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _read(text: str) -> PlanRequest:
+class _TooLong:
+    """A JSON number with more than MAX_NUMBER_LENGTH characters, kept unconverted so that the
+    field holding it can be named."""
+
+
+def _number(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        return _TooLong() if len(text) > MAX_NUMBER_LENGTH else convert(text)
+
+    return parse
+
+
+def _too_long_field(data: Any) -> str | None:
+    """The top-level field holding a too-long number, at any depth ("request" when the
+    document is not an object)."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if _holds_too_long(value):
+                return str(name)
+        return None
+    return "request" if _holds_too_long(data) else None
+
+
+def _holds_too_long(value: Any) -> bool:
+    """Without recursion: JSON nested nearly as deep as the parser allows must not overflow
+    the stack here."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _TooLong):
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _iso_date(data: dict[str, Any], name: str) -> dt.date | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise _InvalidInput(name, "expected a date as text, YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _InvalidInput(name, "not a calendar date") from None
+
+
+def _plausible(name: str, date: dt.date, today: dt.date, reference: str = "today") -> None:
+    """The dialog's own window (`parse_date`), so the two frontends accept the same dates."""
+    if isinstance(parse_date(date.isoformat(), today), Problem):
+        raise _InvalidInput(name, f"more than a year away from {reference} ({today.isoformat()})")
+
+
+def _check_dates(data: dict[str, Any], clock_today: dt.date) -> None:
+    """Shape and plausibility of every date; removes `today`, which is not part of the request."""
+    given_today = _iso_date(data, TODAY_FIELD)
+    data.pop(TODAY_FIELD, None)
+    if given_today is not None:
+        _plausible(TODAY_FIELD, given_today, clock_today, "this computer's date")
+    today = given_today or clock_today
+    for name in DATE_FIELDS:
+        date = _iso_date(data, name)
+        if date is not None:
+            _plausible(name, date, today)
+
+
+def _read(text: str, today: dt.date) -> PlanRequest:
     if len(text) > MAX_INPUT:
         raise _InvalidInput("request", f"input longer than {MAX_INPUT} characters")
     try:
         data = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_number(Decimal),
+            parse_int=_number(int),
             parse_constant=_reject_constant,
             object_pairs_hook=_unique_keys,
         )
@@ -61,17 +145,15 @@ def _read(text: str) -> PlanRequest:
         raise _InvalidInput("request", f"not valid JSON: {error.msg}") from None
     except RecursionError:
         raise _InvalidInput("request", "not valid JSON: nested too deeply") from None
-    except ValueError as error:  # an integer with more digits than Python converts
-        raise _InvalidInput("request", f"not valid JSON: {error}") from None
+    too_long = _too_long_field(data)
+    if too_long is not None:
+        raise _InvalidInput(too_long, f"number too long (more than {MAX_NUMBER_LENGTH} characters)")
     if not isinstance(data, dict):
         raise _InvalidInput("request", "expected one JSON object")
     for name in LIMITS:  # every Decimal field: pydantic would also take "0_5" as 5, "١" as 1
         if isinstance(data.get(name), str):
             raise _InvalidInput(name, "expected a JSON number, not text")
-    for name in DATE_FIELDS:
-        value = data.get(name)
-        if value is not None and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
-            raise _InvalidInput(name, "expected a date as text, YYYY-MM-DD")
+    _check_dates(data, today)
     try:
         return PlanRequest.model_validate(data)
     except ValidationError as error:
@@ -79,10 +161,10 @@ def _read(text: str) -> PlanRequest:
         raise _InvalidInput(field or "request", message) from None
 
 
-def plan_json(text: str) -> tuple[int, dict[str, Any]]:
-    """Exit code and JSON document for one request text."""
+def plan_json(text: str, today: dt.date | None = None) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON document for one request text; `today` defaults to the clock."""
     try:
-        request = _read(text)
+        request = _read(text, today or dt.date.today())
     except _InvalidInput as error:
         return 2, {"error": {"field": error.field, "message": error.message}}
     plan = make_plan(request)

@@ -21,6 +21,12 @@ and outlives it. Erased rows are overwritten (secure_delete) and the WAL is chec
 truncated after every erasure, so neither /forget nor the TTL leaves a readable trace in the
 database or -wal file. A corrupt file is moved aside (kept only for the TTL, then deleted: it
 holds clinical values) and replaced by an empty database instead of stopping the bot.
+
+Faults never stop the bot (under systemd's Restart=on-failure a bot that exits at start is
+restarted in a loop and answers nobody): with `open_later`, a database that cannot be opened
+at start (locked, unwritable, a newer schema) is logged and tried again at each use, and each
+use meanwhile raises StoreUnavailable, which the handlers turn into a clear answer. A file
+deleted while the bot runs is recreated from the open connection, so nothing saved is lost.
 """
 
 from __future__ import annotations
@@ -74,7 +80,12 @@ ALTER TABLE seen_updates_v2 RENAME TO seen_updates;
 
 
 class StoreUnavailable(Exception):
-    """The database is locked by another writer or cannot be written; nothing was changed."""
+    """The database is locked by another writer (`busy`: try again in a moment) or cannot be
+    opened or written; nothing was changed."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
 
 
 class _Unreadable(Exception):
@@ -110,6 +121,8 @@ class SessionStore:
         ttl: dt.timedelta,
         clock: Callable[[], dt.datetime] = utc_now,
         busy_timeout: float = 5.0,
+        *,
+        open_later: bool = False,
     ) -> None:
         self.path = Path(path)
         self.ttl = ttl
@@ -117,7 +130,17 @@ class SessionStore:
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._closed = False
-        self._conn = self._open()
+        #: (device, inode) of the file the connection has open: a deleted file is noticed.
+        self._identity: tuple[int, int] | None = None
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self._conn = self._open()
+        except StoreUnavailable as error:
+            if not open_later:
+                raise
+            logger.error(
+                "state database unavailable at start (%s); trying again at each use", error
+            )
 
     # Opening and recovery --------------------------------------------------------------
 
@@ -133,7 +156,7 @@ class SessionStore:
         except (sqlite3.DatabaseError, _Unreadable) as error:
             kind = "corrupt" if isinstance(error, _Unreadable) else _classify(error)
             if kind == "lock":
-                raise StoreUnavailable("database is locked") from None
+                raise StoreUnavailable("database is locked", busy=True) from None
             if kind == "other":
                 raise StoreUnavailable(
                     f"database cannot be opened ({_error_name(error)})"
@@ -161,9 +184,11 @@ class SessionStore:
             if check != [("ok",)]:  # quick_check reports most damage as rows, not errors
                 raise sqlite3.DatabaseError("database disk image is malformed")
             self._prepare_schema(conn)
+            status = os.stat(self.path)
         except BaseException:
             conn.close()
             raise
+        self._identity = (status.st_dev, status.st_ino)
         return conn
 
     def _create_private(self) -> None:
@@ -249,8 +274,9 @@ class SessionStore:
             ) from None
 
     def _recover(self, error: BaseException) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._conn.close()
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
         self._move_aside(error)
         try:
             self._conn = self._connect()
@@ -265,7 +291,7 @@ class SessionStore:
             if self._closed:
                 raise StoreUnavailable("store is closed")
             for attempt in range(2):
-                conn = self._conn
+                conn = self._connection()
                 try:
                     conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                     with conn:  # commits, or rolls back on an exception
@@ -276,12 +302,53 @@ class SessionStore:
                             conn.execute("ROLLBACK")
                     kind = _classify(error)
                     if kind == "lock":
-                        raise StoreUnavailable("database is locked") from None
+                        raise StoreUnavailable("database is locked", busy=True) from None
                     if kind == "other" or attempt:
                         logger.warning("state database error (%s)", _error_name(error))
                         raise StoreUnavailable(f"database error ({_error_name(error)})") from None
                     self._recover(error)
             raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection: opened now if it could not be at start, and the file recreated
+        if it was deleted meanwhile."""
+        if self._conn is None:
+            self._conn = self._open()
+            logger.info("state database opened")
+        elif self._deleted():
+            self._restore_deleted(self._conn)
+        assert self._conn is not None
+        return self._conn
+
+    def _deleted(self) -> bool:
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False  # SQLite reports what it cannot reach
+        return (status.st_dev, status.st_ino) != self._identity
+
+    def _restore_deleted(self, old: sqlite3.Connection) -> None:
+        """The file was deleted or replaced under us: write what our connection still holds
+        (SQLite keeps a deleted file readable through its open descriptor) to a new file."""
+        logger.warning("state database file deleted or replaced while running; rewriting it")
+        memory = sqlite3.connect(":memory:")
+        try:
+            old.backup(memory)
+            old.close()
+            self._conn = None
+            for suffix in _SIDE_FILES:  # what is left at the path is not ours
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            conn = self._connect()
+            memory.backup(conn)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn = conn
+        except (OSError, sqlite3.Error, _Unreadable) as error:
+            raise StoreUnavailable(f"database cannot be rewritten ({_error_name(error)})") from None
+        finally:
+            memory.close()
 
     # Sessions --------------------------------------------------------------------------
 
@@ -414,7 +481,8 @@ class SessionStore:
                 self._checkpoint()
             finally:
                 self._closed = True
-                self._conn.close()
+                if self._conn is not None:
+                    self._conn.close()
 
     # Helpers ---------------------------------------------------------------------------
 
@@ -424,6 +492,8 @@ class SessionStore:
     def _checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it, so erased values leave no trace."""
         with self._lock:
+            if self._conn is None:
+                return
             try:
                 busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.Error as error:

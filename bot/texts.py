@@ -28,6 +28,10 @@ UNAVAILABLE = N_(
     "The assistant's storage is busy right now. Your answers are kept; please send the last "
     "message again in a moment."
 )
+STORAGE_FAILED = N_(
+    "The assistant cannot save right now, so nothing from your last message was saved. Please "
+    "send it again in a few minutes; if this goes on, tell the administrator."
+)
 STALE_LANGUAGE = N_("That button is no longer valid.")
 
 #: Commands of the Telegram transport only, and their lines in the command menu (the dialog's

@@ -7,17 +7,26 @@ in C and keeps its pool cheap. Measured in bench/bench_bot.py and BENCHMARKS.md.
 Errors map as in PTB's own client: a timeout is `TimedOut`, any other failure to get an answer
 is `NetworkError`; answers with an error status are PTB's job (`BaseRequest` turns them into
 `BadRequest`, `RetryAfter` and so on). The token is part of every URL, so no URL or exception
-text is logged here.
+text is logged here (only a status and a kind of answer).
+
+An answer that is not the Bot API's JSON object (an empty body, a proxy's HTML page, a JSON
+string, a cut-off body, a success without `result`) did not come from Telegram, whatever its
+status: it is a `NetworkError` naming its kind, so the sender retries it. PTB would instead
+raise AttributeError on a JSON string (the reply was then lost, issue 18), BadRequest on a
+proxy's 400 page, and log the body (message text included) with a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given"
@@ -82,12 +91,29 @@ class AiohttpRequest(BaseRequest):
                 allow_redirects=False,
                 **_body(request_data),
             ) as response:
-                return response.status, await response.read()
+                status, body = response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             # The class name only: aiohttp's message may quote the URL, and with it the token.
             raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+        kind = unexpected_answer(status, body)
+        if kind is not None:
+            logger.warning("unexpected answer from the Bot API (HTTP %d, %s)", status, kind)
+            raise NetworkError(f"unexpected answer from the Bot API (HTTP {status}, {kind})")
+        return status, body
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """PTB's parser without its logging of the body (it holds the message text); bodies
+        reach it only after `unexpected_answer` accepted them."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            raise NetworkError("unexpected answer from the Bot API (not JSON)") from None
+        if not isinstance(data, dict):
+            raise NetworkError("unexpected answer from the Bot API (not a JSON object)")
+        return data
 
     def _timeout(self, read: Any, write: Any, connect: Any, pool: Any) -> aiohttp.ClientTimeout:
         """aiohttp has no write timeout: the whole request gets the sum of the four as its
@@ -104,6 +130,21 @@ class AiohttpRequest(BaseRequest):
             sock_connect=seconds["connect"],
             sock_read=seconds["read"],
         )
+
+
+def unexpected_answer(status: int, body: bytes) -> str | None:
+    """What is wrong with an answer that is not the Bot API's JSON object, or None."""
+    if not body.strip():
+        return "empty body"
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        return "HTML" if body.lstrip()[:1] == b"<" else "not JSON"
+    if not isinstance(data, dict):
+        return f"JSON {type(data).__name__}, not an object"
+    if 200 <= status < 300 and "result" not in data:
+        return "success without a result"
+    return None
 
 
 def _plus(first: float | None, second: float | None) -> float | None:

@@ -467,13 +467,23 @@ def command_entities(text: str) -> list[JSON]:
 
 @dataclass
 class _Fault:
-    kind: str  # "fail" | "delay" | "drop"
+    kind: str  # "fail" | "delay" | "drop" | "raw"
     times: int
     status: int = 500
+    body: bytes = b""  # "raw": the answer's bytes as sent, not JSON-encoded
     retry_after: int | None = None
     description: str | None = None
     seconds: float = 0.0
     after_processing: bool = False
+
+
+class _RawAnswer(dict[str, Any]):
+    """An answer body sent as it is (see `answer_raw_next`); an empty dict, so that it passes
+    where answers are JSON objects and nothing reads a field from it."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
 
 
 @dataclass
@@ -943,6 +953,11 @@ class BotApiEmulator:
         """
         self._add_fault(method, _Fault("drop", times, after_processing=after_processing))
 
+    def answer_raw_next(self, method: str, status: int, body: bytes, times: int = 1) -> None:
+        """The next `times` calls of `method` answer `status` with `body` as it is (an HTML page
+        from a proxy, an empty or truncated answer, JSON that is not an object) and do nothing."""
+        self._add_fault(method, _Fault("raw", times, status=status, body=body))
+
     def _add_fault(self, method: str, fault: _Fault) -> None:
         if fault.times < 1:
             raise ValueError("times must be at least 1")
@@ -1068,7 +1083,11 @@ class BotApiEmulator:
                     status, payload = await self._handle(method_line, headers, body)
                 except _Drop:
                     break
-                data = json.dumps(payload).encode("utf-8")
+                data = (
+                    payload.body
+                    if isinstance(payload, _RawAnswer)
+                    else json.dumps(payload).encode("utf-8")
+                )
                 keep_alive = headers.get("connection", "").lower() != "close"
                 phrase = (
                     HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
@@ -1213,6 +1232,8 @@ class BotApiEmulator:
             await asyncio.sleep(fault.seconds)
         if fault is not None and fault.kind == "drop" and not fault.after_processing:
             raise _Drop
+        if fault is not None and fault.kind == "raw":
+            return fault.status, _RawAnswer(fault.body)
         if fault is not None and fault.kind == "fail":
             description = fault.description or (
                 f"Too Many Requests: retry after {fault.retry_after}"

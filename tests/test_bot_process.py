@@ -221,29 +221,3 @@ async def test_values_are_erased_after_the_ttl(emulator: BotApiEmulator, tmp_pat
     store.close()
     stored = process.db.read_bytes()
     assert b"1.987" not in stored and b"0.777" not in stored
-
-
-async def test_database_locked_at_start_up_is_reported_in_one_line(tmp_path: Path) -> None:
-    db = tmp_path / "locked.sqlite3"
-    locker = sqlite3.connect(db, isolation_level=None)
-    locker.execute("CREATE TABLE x (y)")
-    locker.execute("BEGIN EXCLUSIVE")
-    try:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
-            "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN",
-            "BOT_DB_PATH": str(db),
-        }
-        process = await asyncio.create_subprocess_exec(
-            COMMAND,
-            "telegram",
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    finally:
-        locker.execute("ROLLBACK")
-        locker.close()
-    assert process.returncode == 2
-    assert b"unavailable" in stderr and b"Traceback" not in stderr

@@ -504,3 +504,82 @@ def test_restart_while_another_connection_writes_can_still_read(
         other.close()
     store.save(2, {"b": 2})
     assert store.load(1) == {"kept": True} and store.load(2) == {"b": 2}
+
+
+# Faults while running, and at start with open_later ------------------------------------------
+
+
+@pytest.mark.parametrize("also_side_files", [True, False], ids=["all-files", "main-file-only"])
+def test_a_file_deleted_while_running_is_rewritten_with_everything_saved(
+    store: SessionStore, also_side_files: bool
+) -> None:
+    store.save(1, {"draft": {"anc": "1.5"}})
+    store.set_language(1, "de")
+    store.mark_update_seen(77)
+    suffixes = ("", "-wal", "-shm") if also_side_files else ("",)
+    for suffix in suffixes:
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    assert store.load(1) == {"draft": {"anc": "1.5"}}
+    assert store.path.exists() and store.path.stat().st_mode & 0o777 == 0o600
+    store.save(2, {"draft": {"anc": "2"}})
+    store.close()
+    reopened = SessionStore(store.path, ttl=TTL, clock=store.clock)
+    assert reopened.load(1) == {"draft": {"anc": "1.5"}} and reopened.load(2) == {
+        "draft": {"anc": "2"}
+    }
+    assert reopened.language(1) == "de" and reopened.mark_update_seen(77) is False
+
+
+def test_a_file_replaced_while_running_is_overwritten_by_what_the_bot_holds(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    store.save(1, {"kept": True})
+    other = tmp_path / "other.sqlite3"
+    other.write_bytes(b"")
+    other.replace(store.path)
+    assert store.load(1) == {"kept": True}
+    store.close()
+    assert SessionStore(store.path, ttl=TTL, clock=store.clock).load(1) == {"kept": True}
+
+
+def test_open_later_reports_each_use_until_the_database_can_be_opened(
+    tmp_path: Path, clock: Clock
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the directory should be")
+    store = SessionStore(blocker / "state.sqlite3", ttl=TTL, clock=clock, open_later=True)
+    with pytest.raises(StoreUnavailable) as raised:
+        store.save(1, {"x": 1})
+    assert not raised.value.busy
+    with pytest.raises(StoreUnavailable):
+        store.load(1)
+    blocker.unlink()
+    store.save(1, {"x": 1})
+    assert store.load(1) == {"x": 1}
+    store.close()
+
+
+def test_without_open_later_an_unopenable_database_raises_at_once(
+    tmp_path: Path, clock: Clock
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    with pytest.raises(StoreUnavailable, match="cannot create the state directory"):
+        SessionStore(blocker / "state.sqlite3", ttl=TTL, clock=clock)
+
+
+def test_a_lock_is_busy_and_a_write_refusal_is_not(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=TTL, clock=clock, busy_timeout=0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreUnavailable) as locked:
+        store.save(1, {"x": 1})
+    other.execute("ROLLBACK")
+    other.close()
+    assert locked.value.busy
+    assert store._conn is not None
+    store._conn.execute("PRAGMA query_only=ON")
+    with pytest.raises(StoreUnavailable, match="SQLITE_READONLY") as refused:
+        store.save(1, {"x": 1})
+    assert not refused.value.busy

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -104,3 +105,96 @@ async def test_uploads_are_refused_before_anything_is_sent() -> None:
 async def test_requests_before_initialize_are_refused() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/botx/getMe", "POST")
+
+
+#: Answers that did not come from the Bot API: what a proxy or a cut connection gives.
+BAD_BODIES = {
+    "empty": b"",
+    "html": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+    "json-string": b'"Bad Gateway"',
+    "json-array": b"[]",
+    "truncated": b'{"ok": false, "error_code": 502, "descr',
+}
+
+
+@pytest.mark.parametrize("status", [502, 400, 200])
+@pytest.mark.parametrize("kind", BAD_BODIES)
+async def test_an_answer_that_is_not_a_json_object_is_a_network_error(
+    emulator: BotApiEmulator, bot: Bot, kind: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whatever the status: a JSON string used to raise AttributeError and lose the reply,
+    a proxy's 400 page BadRequest (not retried)."""
+    emulator.add_chat(CHAT)
+    emulator.answer_raw_next("sendMessage", status, BAD_BODIES[kind])
+    with pytest.raises(NetworkError) as raised:
+        await bot.send_message(CHAT, "ANC 1.234")
+    assert type(raised.value) is NetworkError
+    assert f"HTTP {status}" in str(raised.value)
+    assert emulator.token not in caplog.text and "1.234" not in caplog.text
+    assert "Traceback" not in caplog.text and "Bad Gateway" not in caplog.text
+    await bot.send_message(CHAT, "next")
+    assert [message["text"] for message in emulator.sent(CHAT)] == ["next"]
+
+
+async def test_a_success_without_a_result_is_a_network_error(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    emulator.add_chat(CHAT)
+    emulator.answer_raw_next("sendMessage", 200, b'{"ok": true}')
+    with pytest.raises(NetworkError, match="without a result"):
+        await bot.send_message(CHAT, "x")
+
+
+async def test_telegram_error_objects_still_map_to_ptb_errors(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    emulator.add_chat(CHAT)
+    emulator.answer_raw_next(
+        "sendMessage",
+        400,
+        b'{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}',
+    )
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_message(CHAT, "x")
+
+
+@pytest.mark.parametrize("kind", BAD_BODIES)
+async def test_after_a_bad_502_body_the_reply_is_delivered(
+    emulator: BotApiEmulator, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 18: after one 502 whose body was a JSON string, the reply never arrived."""
+    from tests.test_bot_e2e import start_bot, stop_bot
+
+    started = await start_bot(emulator, tmp_path / "state.sqlite3")
+    try:
+        await emulator.send_text(CHAT, "/start")
+        await emulator.wait_idle(0.3)
+        first = emulator.sent(CHAT)
+        emulator.answer_raw_next("sendMessage", 502, BAD_BODIES[kind])
+        await emulator.send_text(CHAT, "1.8")
+        messages = await emulator.wait_for_messages(CHAT, len(first) + 1)
+        assert "cycle" in messages[-1]["text"].lower()
+        statuses = [call.status for call in emulator.calls_to("sendMessage")]
+        assert statuses[-2:] == [502, 200], "retried once after the bad answer"
+        assert "unexpected answer from the Bot API (HTTP 502" in caplog.text
+        assert "Traceback" not in caplog.text and "AttributeError" not in caplog.text
+    finally:
+        await stop_bot(started)
+
+
+@pytest.mark.parametrize("kind", ["html", "json-string"])
+async def test_a_bad_answer_to_the_long_poll_does_not_stop_polling(
+    emulator: BotApiEmulator, tmp_path: Path, kind: str
+) -> None:
+    from tests.test_bot_e2e import start_bot, stop_bot
+
+    started = await start_bot(emulator, tmp_path / "state.sqlite3")
+    try:
+        polls = len(emulator.calls_to("getUpdates"))
+        emulator.answer_raw_next("getUpdates", 502, BAD_BODIES[kind])
+        await emulator.wait_for(lambda: len(emulator.calls_to("getUpdates")) > polls + 1, 15)
+        await emulator.send_text(CHAT, "/start")
+        messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+        assert any("Besponsa" in message["text"] for message in messages)
+    finally:
+        await stop_bot(started)

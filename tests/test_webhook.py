@@ -1,0 +1,265 @@
+"""Webhook mode (bot/webhook.py) with the real Application against the Bot API emulator: what is
+refused gets its status and one short log line, nothing of it is processed, and the log holds
+neither a traceback nor the message text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.logsetup import PrivacyFilter
+from bot.store import SessionStore
+from bot.update_types import ALLOWED_UPDATES
+from bot.webhook import MAX_UPDATE_BYTES, WebhookServer, start_webhook
+from botapi_emulator.emulator import BotApiEmulator
+from tests.test_bot_process import COMMAND
+
+CHAT = 6161
+SECRET = "s3cret-token"
+#: A distinctive value that must never reach the log.
+TEXT = "ANC 1.234"
+
+
+@dataclass
+class Running:
+    application: Any
+    store: SessionStore
+    server: WebhookServer
+    url: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def running(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Running]:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, retry_delay=0.01)
+    emulator.add_chat(CHAT)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    await application.initialize()
+    await application.start()
+    server = await start_webhook(
+        application, listen="127.0.0.1", port=port, path="hook", url=url, secret=SECRET
+    )
+    try:
+        yield Running(application, store, server, url)
+    finally:
+        await server.stop()
+        await application.stop()
+        await application.shutdown()
+        store.close()
+
+
+def update(update_id: int, text: str = TEXT) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "text": text,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Dr", "language_code": "en"},
+        },
+    }
+
+
+async def post(url: str, body: bytes, secret: str | None = SECRET) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    async with httpx.AsyncClient() as client:
+        response = await client.post(url, content=body, headers=headers)
+    return response.status_code
+
+
+def production_log(caplog: pytest.LogCaptureFixture) -> None:
+    """Everything down to DEBUG, through the privacy filter the bot's handler has
+    (bot/logsetup.py)."""
+    caplog.set_level(logging.DEBUG)
+    caplog.handler.addFilter(PrivacyFilter())
+
+
+def assert_clean_log(caplog: pytest.LogCaptureFixture) -> None:
+    assert "Traceback" not in caplog.text
+    assert "1.234" not in caplog.text and SECRET not in caplog.text
+    assert all(record.exc_info is None for record in caplog.records)
+
+
+async def test_set_webhook_names_the_secret_and_only_the_handled_update_types(
+    emulator: BotApiEmulator, running: Running
+) -> None:
+    assert emulator.webhook is not None
+    assert emulator.webhook["url"] == running.url
+    assert emulator.webhook["secret_token"] == SECRET
+    assert emulator.webhook["allowed_updates"] == ALLOWED_UPDATES
+
+
+async def test_an_update_from_telegram_is_answered(
+    emulator: BotApiEmulator, running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    production_log(caplog)
+    await emulator.send_text(CHAT, "/start")
+    messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+    assert messages and running.server.processed == 1
+    await emulator.send_text(CHAT, "1.234")  # a BSA the dialog accepts; never logged
+    await emulator.wait_for_messages(CHAT, len(messages) + 1, timeout=15)
+    assert_clean_log(caplog)
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"), [(None, "missing secret token"), ("wrong", "wrong secret token")]
+)
+async def test_a_missing_or_wrong_secret_is_refused_with_403(
+    emulator: BotApiEmulator,
+    running: Running,
+    caplog: pytest.LogCaptureFixture,
+    secret: str | None,
+    reason: str,
+) -> None:
+    production_log(caplog)
+    status = await post(running.url, json.dumps(update(900)).encode(), secret=secret)
+    assert status == 403
+    await emulator.wait_idle(0.3)
+    assert running.server.processed == 0 and emulator.sent(CHAT) == []
+    assert running.store.stats()["seen_updates"] == 0
+    refusals = [r.getMessage() for r in caplog.records if r.name == "bot.webhook"]
+    assert refusals == [f"webhook request refused with 403: {reason}"]
+    assert_clean_log(caplog)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"ANC 1.234 not json", "body is not JSON"),
+        (b'{"update_id": 901, "message": {"text": "ANC 1.234"', "body is not JSON"),
+        (b"\xff\xfe ANC 1.234", "body is not JSON"),
+        (b"", "body is not JSON"),
+        (b'"ANC 1.234"', "body is not a JSON object"),
+        (b'[{"update_id": 902}]', "body is not a JSON object"),
+        (json.dumps({"message": update(0)["message"]}).encode(), "no update_id"),
+        (json.dumps({**update(0), "update_id": "903"}).encode(), "no update_id"),
+        (json.dumps({**update(0), "update_id": True}).encode(), "no update_id"),
+        (
+            json.dumps({"update_id": 904, "message": {"text": "ANC 1.234"}}).encode(),
+            "update 904 not readable",
+        ),
+    ],
+)
+async def test_a_body_that_is_not_an_update_is_refused_with_400(
+    emulator: BotApiEmulator,
+    running: Running,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    reason: str,
+) -> None:
+    production_log(caplog)
+    assert await post(running.url, body) == 400
+    await emulator.wait_idle(0.3)
+    assert running.server.processed == 0 and emulator.sent(CHAT) == []
+    assert running.store.stats() == {"sessions": 0, "preferences": 0, "seen_updates": 0}
+    refusals = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(refusals) == 1 and refusals[0].startswith(
+        f"webhook request refused with 400: {reason}"
+    )
+    assert_clean_log(caplog)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_an_oversized_body_is_refused_with_413(
+    emulator: BotApiEmulator, running: Running, caplog: pytest.LogCaptureFixture, declared: bool
+) -> None:
+    production_log(caplog)
+    big = json.dumps(update(905, TEXT + " " + "x" * MAX_UPDATE_BYTES)).encode()
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: read until the limit
+        for start in range(0, len(big), 65536):
+            yield big[start : start + 65536]
+
+    async with httpx.AsyncClient() as client:
+        content: Any = big if declared else chunks()
+        response = await client.post(running.url, content=content, headers=headers)
+    assert response.status_code == 413
+    await emulator.wait_idle(0.3)
+    assert running.server.processed == 0 and emulator.sent(CHAT) == []
+    assert running.store.stats()["seen_updates"] == 0
+    assert [r.name for r in caplog.records if r.levelno >= logging.WARNING] == ["bot.webhook"]
+    assert_clean_log(caplog)
+
+
+async def test_a_replayed_update_is_answered_once(
+    emulator: BotApiEmulator, running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    production_log(caplog)
+    body = json.dumps(update(906, "/start")).encode()
+    assert await post(running.url, body) == 200
+    first = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+    await emulator.wait_idle(0.3)
+    count = len(emulator.sent(CHAT))
+    assert await post(running.url, body) == 200
+    await emulator.wait_idle(0.5)
+    assert len(emulator.sent(CHAT)) == count and first
+    assert running.server.processed == 2
+    assert running.store.stats()["seen_updates"] == 1
+    assert_clean_log(caplog)
+
+
+async def test_the_installed_command_serves_the_webhook_and_stops_on_sigterm(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """`besponsa-bot telegram` with BOT_MODE=webhook: bot/app.py runs bot/webhook.py."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        "BOT_MODE": "webhook",
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "DEBUG",
+    }
+    log = tmp_path / "bot.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            COMMAND, "telegram", env=env, stdout=out, stderr=out
+        )
+    try:
+        await emulator.wait_for(lambda: emulator.webhook is not None, timeout=30)
+        await emulator.send_text(CHAT, "/start")
+        await emulator.wait_for_messages(CHAT, 1, timeout=15)
+        assert await post(f"http://127.0.0.1:{port}/hook", b"ANC 1.234") == 400
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 20)
+    assert code == 0
+    text = log.read_text()
+    assert "webhook request refused with 400: body is not JSON" in text
+    assert "Traceback" not in text and "1.234" not in text
