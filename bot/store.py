@@ -1,6 +1,6 @@
 """Conversation state in SQLite: one transaction per message, so a crash loses nothing said.
 
-PicklePersistence writes non-atomically on a timer (python-telegram-bot docs, PicklePersistence); here every save is
+PTB's PicklePersistence writes non-atomically on a timer (see its docs); here every save is
 a committed transaction in WAL mode. The store is transport-agnostic: it keeps opaque JSON
 documents keyed by chat id.
 

@@ -109,7 +109,7 @@ def right_to_left(text: str) -> str:
 
     A client takes each paragraph's direction from its first strong character (Unicode bidi
     rule P2, isolates skipped): a line starting with "ANC" or a number would be laid out left to
-    right and the Arabic around a threshold would swap places (Unicode UAX #9, rule P2). So every
+    right and the Arabic around a threshold would swap places (Unicode UAX #9). So every
     line starts with a right-to-left mark, and every number with its unit and every Latin term
     is isolated. HTML tags and entities are left intact; applying it twice changes nothing.
     """
