@@ -3,20 +3,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from dialogs.dialog import handle_text, start
+from dialogs.dialog import start
 from dialogs.machine import SUMMARY, Conversation
-from dialogs.replies import Reply
-
-TODAY = dt.date(2026, 11, 25)
-
-
-def say(conversation: Conversation, *texts: str) -> list[Reply]:
-    replies: list[Reply] = []
-    for text in texts:
-        replies = handle_text(conversation, text, TODAY)
-    return replies
+from tests.test_dialog import say
 
 
 def test_cycle1_high_blasts_asks_the_day_and_day_8_is_not_held() -> None:
