@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
 from importlib.metadata import PackageNotFoundError
@@ -19,7 +20,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
 from bot.logsetup import configure_logging
-from bot.ordering import ChatOrderedProcessor
+from bot.ordering import ChatOrderedProcessor, not_allowed
+from bot.overflow import tell_too_many
 from bot.store import SessionStore, StoreUnavailable
 from bot.transport import AiohttpRequest
 from bot.update_types import ALLOWED_UPDATES
@@ -80,12 +82,17 @@ def build_application(
     )
     if rate_limit:  # Telegram's own limits; off only to measure our per-update cost
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = with_bot_api_stack(builder).post_init(post_init).post_stop(post_stop).build()
+    processor = ChatOrderedProcessor(
+        refused=not_allowed(settings.bot_allowed_users),
+        overflowed=functools.partial(tell_too_many, store),
+    )
+    builder = with_bot_api_stack(builder, processor)
+    application = builder.post_init(post_init).post_stop(post_stop).build()
     service.register(application)
     return application
 
 
-def with_bot_api_stack(builder: Any) -> Any:
+def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = None) -> Any:
     """The bot's HTTP transport and update processor on `builder`; the benchmark's echo bot is
     built on the same, so that it measures the same floor."""
     return (
@@ -93,7 +100,7 @@ def with_bot_api_stack(builder: Any) -> Any:
         .get_updates_request(
             AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
         )
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(processor or ChatOrderedProcessor())
     )
 
 

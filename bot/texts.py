@@ -28,6 +28,10 @@ UNAVAILABLE = N_(
     "The assistant's storage is busy right now. Your answers are kept; please send the last "
     "message again in a moment."
 )
+TOO_MANY = N_(
+    "Too many messages at once: I did not read the last ones. Please send again what I have not "
+    "answered."
+)
 STALE_LANGUAGE = N_("That button is no longer valid.")
 
 #: Command menu: name → description. Registered once per language.
