@@ -22,6 +22,7 @@ from bot.handlers import BotService, register_commands
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.overflow import tell_too_many
+from bot.polling import run_polling
 from bot.store import SessionStore, StoreUnavailable
 from bot.transport import AiohttpRequest
 from bot.update_types import ALLOWED_UPDATES
@@ -153,7 +154,7 @@ def run_telegram() -> int:
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            run_polling(application)  # confirms an update only once it was handled
     finally:
         store.close()
     return 0

@@ -77,6 +77,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         # A chat is here only while one of its updates waits or runs.
         self._chats: dict[int, _Chat] = {}
         self._refusing: set[int] = set()
+        #: Told of every update once it is handled, dropped or refused (bot/polling.py
+        #: confirms it to Telegram then).
+        self.on_handled: Callable[[object], None] | None = None
 
     @property
     def max_concurrent_updates(self) -> int:
@@ -88,12 +91,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
-        if key is None:
-            await self._in_slot(coroutine)
-        elif self._refused(update):
-            await self._refuse(key, coroutine)
-        else:
-            await self._in_turn(key, update, coroutine)
+        try:
+            if key is None:
+                await self._in_slot(coroutine)
+            elif self._refused(update):
+                await self._refuse(key, coroutine)
+            else:
+                await self._in_turn(key, update, coroutine)
+        finally:
+            if self.on_handled is not None:
+                self.on_handled(update)
 
     async def _in_turn(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
         chat = self._chats.setdefault(key, _Chat())

@@ -97,8 +97,7 @@ async def test_a_flooding_chat_holds_one_slot_only() -> None:
         done.append(name)
 
     flood = [
-        asyncio.create_task(processor.process_update(update(i, 301), blocked()))
-        for i in range(10)
+        asyncio.create_task(processor.process_update(update(i, 301), blocked())) for i in range(10)
     ]
     await asyncio.sleep(0)
     other = asyncio.create_task(processor.process_update(update(99, 302), fast("other chat")))
