@@ -102,6 +102,7 @@ async def _latencies(emulator: BotApiEmulator, sent: list[tuple[int, float]]) ->
 async def measure(scenario: str, seconds: float) -> list[float]:
     from bot.app import build_application
     from bot.config import load_settings
+    from bot.inbox import Inbox
     from bot.polling import ConfirmingPoller
     from bot.store import SessionStore
 
@@ -125,7 +126,8 @@ async def measure(scenario: str, seconds: float) -> list[float]:
         )
         store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
         application = build_application(settings, store, rate_limit=False)
-        poller = ConfirmingPoller(application, timeout=1)
+        inbox = Inbox(Path(folder) / "fair.inbox")
+        poller = ConfirmingPoller(application, inbox, timeout=1)
         await application.initialize()
         await application.start()
         polling = asyncio.create_task(poller.run())
@@ -136,6 +138,7 @@ async def measure(scenario: str, seconds: float) -> list[float]:
         await application.stop()
         await application.shutdown()
         store.close()
+        inbox.close()
     await server.wait()
     return latencies
 
@@ -162,7 +165,9 @@ async def main(seconds: float, rounds: int) -> None:
     print(f"{'other chats':<12} {'p50':>8} {'p95':>8} {'p99':>8}  p99 / alone")
     for name, (p50, p95, p99) in median.items():
         ratio = p99 / median["alone"][2]
-        print(f"{name:<12} {p50 * 1000:6.0f}ms {p95 * 1000:6.0f}ms {p99 * 1000:6.0f}ms  {ratio:.2f}×")
+        print(
+            f"{name:<12} {p50 * 1000:6.0f}ms {p95 * 1000:6.0f}ms {p99 * 1000:6.0f}ms  {ratio:.2f}×"
+        )
     flood = median["flood"][2] / median["alone"][2]
     print(f"flood p99 / alone p99: {flood:.2f}× (target ≤ 1.5×)")
 

@@ -13,12 +13,14 @@ import logging
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
+from bot.inbox import Inbox, InboxUnavailable
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.overflow import tell_too_many
@@ -154,7 +156,15 @@ def run_telegram() -> int:
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            run_polling(application)  # confirms an update only once it was handled
+            try:
+                inbox = Inbox(Path(f"{settings.bot_db_path}.inbox"))
+            except InboxUnavailable as error:
+                print(f"update inbox unavailable: {error}", file=sys.stderr)
+                return 2
+            try:
+                run_polling(application, inbox)  # confirms an update only once it is saved
+            finally:
+                inbox.close()
     finally:
         store.close()
     return 0
