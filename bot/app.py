@@ -33,6 +33,7 @@ from rules import RULESET_VERSION
 logger = logging.getLogger(__name__)
 
 PURGE_INTERVAL_SECONDS = 600.0
+MENU_DELAY_SECONDS = 1.0
 
 
 def app_version() -> str:
@@ -108,6 +109,8 @@ def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = No
 
 
 async def _register_menu(bot: Any) -> None:
+    # Building the menus loads every language's catalog: not before the bot is listening.
+    await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)
     if errors:
         kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
