@@ -115,7 +115,7 @@ async def test_sigkill_while_many_chats_are_answered_leaves_every_chat_usable(
     assert " failed: " not in log and "ERROR" not in log, "no update raised"
 
 
-async def test_update_redelivered_after_a_crash_is_answered_once(
+async def test_update_redelivered_after_a_crash_is_not_applied_twice(
     emulator: BotApiEmulator, bot_process: BotProcess
 ) -> None:
     await turn(emulator, "1.8")
