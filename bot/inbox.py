@@ -7,6 +7,10 @@ a chat sending 100 messages at once would hide everyone else's until its backlog
 update is saved here first, confirmed, handled, then deleted; after a crash the updates still
 here are handled on start-up, in order.
 
+Durability: a batch is committed with synchronous=FULL before it is confirmed, so neither a
+SIGKILL nor a power cut loses it; removals are cheaper (NORMAL), since losing one only means
+the update is handled again, which the de-dup table of bot/store.py makes harmless.
+
 Privacy: a row holds the message as Telegram sent it (clinical values included) for as long as
 it waits, normally milliseconds. Deleted rows are overwritten (secure_delete) and the WAL is
 truncated whenever the inbox empties (at most once a second), so the values do not linger.
@@ -53,10 +57,14 @@ class Inbox:
         now = time.time()
         rows = [(u["update_id"], now, json.dumps(u, ensure_ascii=False)) for u in updates]
         try:
+            # FULL: once this returns, Telegram is told to forget them, so a power cut must
+            # not take them back. A removal may be lost (NORMAL): the update is handled again.
+            self._conn.execute("PRAGMA synchronous=FULL")
             with self._transaction():
                 self._conn.executemany(
                     "INSERT OR IGNORE INTO inbox(update_id, received, body) VALUES (?, ?, ?)", rows
                 )
+            self._conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as error:
             raise InboxUnavailable(type(error).__name__) from None
 
