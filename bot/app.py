@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
+from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -20,11 +22,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import BotService, register_commands
+from bot.inbox import Inbox, InboxUnavailable
 from bot.logsetup import configure_logging
-from bot.ordering import ChatOrderedProcessor
+from bot.ordering import ChatOrderedProcessor, not_allowed
+from bot.overflow import tell_too_many
+from bot.polling import run_polling
 from bot.store import SessionStore
 from bot.transport import AiohttpRequest
-from bot.update_types import ALLOWED_UPDATES
 from bot.webhook import run_webhook
 from rules import RULESET_VERSION
 
@@ -36,6 +40,7 @@ PURGE_INTERVAL_SECONDS = 600.0
 SEND_DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
+MENU_DELAY_SECONDS = 1.0
 
 
 def app_version() -> str:
@@ -89,12 +94,17 @@ def build_application(
     )
     if rate_limit:  # Telegram's own limits; off only to measure our per-update cost
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = with_bot_api_stack(builder).post_init(post_init).post_stop(post_stop).build()
+    processor = ChatOrderedProcessor(
+        refused=not_allowed(settings.bot_allowed_users),
+        overflowed=functools.partial(tell_too_many, store),
+    )
+    builder = with_bot_api_stack(builder, processor)
+    application = builder.post_init(post_init).post_stop(post_stop).build()
     service.register(application)
     return application
 
 
-def with_bot_api_stack(builder: Any) -> Any:
+def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = None) -> Any:
     """The bot's HTTP transport and update processor on `builder`; the benchmark's echo bot is
     built on the same, so that it measures the same floor."""
     return (
@@ -102,11 +112,13 @@ def with_bot_api_stack(builder: Any) -> Any:
         .get_updates_request(
             AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
         )
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(processor or ChatOrderedProcessor())
     )
 
 
 async def _register_menu(bot: Any) -> None:
+    # Building the menus loads every language's catalog: not before the bot is listening.
+    await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)
     if errors:
         kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
@@ -158,7 +170,16 @@ def run_telegram() -> int:
                 secret=settings.webhook_secret.get_secret_value(),
             )
         else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            try:
+                inbox = Inbox(Path(f"{settings.bot_db_path}.inbox"))
+            except InboxUnavailable as error:
+                # Like the state database, an unwritable inbox never stops the bot.
+                logger.warning("update inbox unavailable (%s): kept in memory", error)
+                inbox = Inbox(None)
+            try:
+                run_polling(application, inbox)  # confirms an update only once it is saved
+            finally:
+                inbox.close()
     finally:
         store.close()
     return 0

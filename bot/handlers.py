@@ -104,12 +104,18 @@ class BotService:
                 await self._refuse(update, texts.GROUP_POINTER, lang)
             raise ApplicationHandlerStop
         try:
-            if not self.store.mark_update_seen(update.update_id):
-                raise ApplicationHandlerStop
+            seen = not self.store.mark_update_seen(update.update_id)
         except StoreUnavailable as error:
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
+        if seen:
+            # Delivered again: the bot stopped before confirming it (bot/polling.py), maybe
+            # before its answer reached the chat. It is not applied twice; the dialog's present
+            # state is shown again, which is the last answer the chat got or should have got.
+            log_update(logger, update.update_id, "redelivered", None, 0.0)
+            await self._dialog(update, current)
+            raise ApplicationHandlerStop
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
         text = Renderer(lang, html=True).text(key)

@@ -32,6 +32,10 @@ STORAGE_FAILED = N_(
     "The assistant cannot save right now, so nothing from your last message was saved. Please "
     "send it again in a few minutes; if this goes on, tell the administrator."
 )
+TOO_MANY = N_(
+    "Too many messages at once: I did not read the last ones. Please send again what I have not "
+    "answered."
+)
 STALE_LANGUAGE = N_("That button is no longer valid.")
 
 #: Commands of the Telegram transport only, and their lines in the command menu (the dialog's

@@ -1,0 +1,112 @@
+"""Updates fetched from Telegram and not yet handled, in SQLite: what lets bot/polling.py confirm
+them to Telegram at once without losing any to a crash.
+
+Telegram confirms by offset (every id below it), so confirming only handled updates would let one
+chat's unhandled backlog hold back every update after it, and getUpdates returns 100 at most:
+a chat sending 100 messages at once would hide everyone else's until its backlog drained. So an
+update is saved here first, confirmed, handled, then deleted; after a crash the updates still
+here are handled on start-up, in order.
+
+Durability: a batch is committed with synchronous=FULL before it is confirmed, so neither a
+SIGKILL nor a power cut loses it; removals are cheaper (NORMAL), since losing one only means
+the update is handled again, which the de-dup table of bot/store.py makes harmless.
+
+Privacy: a row holds the message as Telegram sent it (clinical values included) for as long as
+it waits, normally milliseconds. Deleted rows are overwritten (secure_delete) and the WAL is
+truncated whenever the inbox empties (at most once a second), so the values do not linger.
+Rows older than Telegram's own 24 hours are dropped unread, never answered late. The file is
+private to the bot's user, like the state database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+MAX_AGE_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for 24 hours
+CHECKPOINT_EVERY = 1.0
+
+
+class InboxUnavailable(Exception):
+    pass
+
+
+class Inbox:
+    def __init__(self, path: Path | None) -> None:
+        """`path` None keeps the inbox in memory: the fallback when no file can be written
+        (then a crash may lose a message just received, as with PTB's own polling)."""
+        self.path = path
+        try:
+            if path is not None:
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            target = ":memory:" if path is None else path
+            self._conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+            for pragma in ("secure_delete=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+                self._conn.execute(f"PRAGMA {pragma}")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS inbox ("
+                "update_id INTEGER PRIMARY KEY, received REAL NOT NULL, body TEXT NOT NULL)"
+            )
+        except (OSError, sqlite3.Error) as error:
+            raise InboxUnavailable(type(error).__name__) from None
+        self._checked_at = 0.0
+
+    def put(self, updates: list[dict[str, Any]]) -> None:
+        """All of `updates` durably, or none (then they must not be confirmed)."""
+        now = time.time()
+        rows = [(u["update_id"], now, json.dumps(u, ensure_ascii=False)) for u in updates]
+        try:
+            # FULL: once this returns, Telegram is told to forget them, so a power cut must
+            # not take them back. A removal may be lost (NORMAL): the update is handled again.
+            self._conn.execute("PRAGMA synchronous=FULL")
+            with self._transaction():
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO inbox(update_id, received, body) VALUES (?, ?, ?)", rows
+                )
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as error:
+            raise InboxUnavailable(type(error).__name__) from None
+
+    def remove(self, update_id: int) -> None:
+        """The update was handled. A failure here only means it is handled again after a
+        restart, which the de-dup table of bot/store.py makes harmless."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+            now = time.monotonic()
+            if now - self._checked_at >= CHECKPOINT_EVERY:
+                empty = self._conn.execute("SELECT 1 FROM inbox LIMIT 1").fetchone() is None
+                if empty:
+                    self._checked_at = now
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def waiting(self) -> list[dict[str, Any]]:
+        """The updates left from before a crash, in order; those too old are dropped."""
+        try:
+            with self._transaction():
+                self._conn.execute(
+                    "DELETE FROM inbox WHERE received < ?", (time.time() - MAX_AGE_SECONDS,)
+                )
+            rows = self._conn.execute("SELECT body FROM inbox ORDER BY update_id").fetchall()
+        except sqlite3.Error as error:
+            raise InboxUnavailable(type(error).__name__) from None
+        return [json.loads(body) for (body,) in rows]
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Any:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")

@@ -1,0 +1,155 @@
+"""Polling mode: an update is confirmed to Telegram only once it is saved.
+
+PTB's Updater confirms a batch (getUpdates `offset` = its last id + 1) when it fetches the
+next one, before the batch's updates have been handled; a SIGKILL or power cut in between
+loses them (Telegram never delivers a confirmed update again). Here each batch is saved to the
+inbox (bot/inbox.py) before the next getUpdates confirms it, and an update leaves the inbox
+only once the update processor reports it handled: its state saved and its answer sent. After
+a crash the inbox is handled first. Handling an update twice is harmless: the de-dup table of
+bot/store.py (`mark_update_seen`, checked first by the gate in bot/handlers.py) keeps it from
+being applied twice.
+
+Confirming handled updates only, without an inbox, does not work with Telegram's offset: one
+chat's backlog would hold back the confirmation of every update after it, and since getUpdates
+returns 100 updates at most, a chat that sends 100 at once would hide everyone else's.
+
+Everything else (handlers, the update processor, post_init/post_stop) stays python-telegram-
+bot's `Application`; only its Updater is not started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
+
+from bot.inbox import Inbox, InboxUnavailable
+from bot.ordering import ChatOrderedProcessor
+from bot.update_types import ALLOWED_UPDATES
+
+logger = logging.getLogger(__name__)
+
+LONG_POLL_SECONDS = 10
+BATCH = 100  # the Bot API's maximum
+ERROR_PAUSE_MAX = 30.0
+
+App = Any  # telegram.ext.Application, generic in six types
+
+
+class ConfirmingPoller:
+    """getUpdates in a loop: each batch into the inbox, then to `application.update_queue`;
+    the next getUpdates confirms it; the update processor's report takes it out of the inbox."""
+
+    def __init__(self, application: App, inbox: Inbox, timeout: int = LONG_POLL_SECONDS) -> None:
+        processor = application.update_processor
+        if not isinstance(processor, ChatOrderedProcessor):
+            raise TypeError("ConfirmingPoller needs ChatOrderedProcessor to learn what is handled")
+        processor.on_handled = self.handled
+        self.application, self.inbox, self.timeout = application, inbox, timeout
+        self._next = 0  # one more than the highest id saved (0: none yet): the offset to send
+        self._stopping = asyncio.Event()
+
+    def handled(self, update: object) -> None:
+        update_id = getattr(update, "update_id", None)
+        if isinstance(update_id, int):
+            self.inbox.remove(update_id)
+
+    async def run(self) -> None:
+        bot, pause = self.application.bot, 1.0
+        for data in self.inbox.waiting():  # left by a crash: handled first, in order
+            update = Update.de_json(data, bot)
+            self._next = max(self._next, update.update_id + 1)
+            await self.application.update_queue.put(update)
+        await bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        while not self._stopping.is_set():
+            try:
+                updates = await bot.get_updates(
+                    offset=self._next or None,
+                    limit=BATCH,
+                    timeout=self.timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                fresh = [update for update in updates if update.update_id >= self._next]
+                self.inbox.put([update.to_dict() for update in fresh])
+            except InvalidToken:
+                raise
+            except RetryAfter as error:
+                await self._pause(_seconds(error.retry_after))
+                continue
+            except (TelegramError, InboxUnavailable) as error:
+                # Not saved, so not confirmed: Telegram sends these again. The class name only:
+                # the text may quote the request, and with it the token.
+                name = type(error).__name__
+                logger.warning("getUpdates failed (%s); retrying in %.0f s", name, pause)
+                await self._pause(pause)
+                pause = min(pause * 2, ERROR_PAUSE_MAX)
+                continue
+            pause = 1.0
+            for update in fresh:
+                self._next = update.update_id + 1
+                await self.application.update_queue.put(update)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    @property
+    def stopping(self) -> asyncio.Event:
+        return self._stopping
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def confirm(self) -> None:
+        """On the way out: tell Telegram about the last batch, which is saved."""
+        if self._next:
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.get_updates(
+                    offset=self._next, limit=1, timeout=0, allowed_updates=ALLOWED_UPDATES
+                )
+
+
+def _seconds(value: Any) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+
+
+def run_polling(application: App, inbox: Inbox) -> None:
+    """`Application.run_polling`, with ConfirmingPoller in place of PTB's Updater."""
+    asyncio.run(_run(application, inbox))
+
+
+async def _run(application: App, inbox: Inbox) -> None:
+    poller = ConfirmingPoller(application, inbox)
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, poller.stop)
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        polling = asyncio.create_task(poller.run())
+        stopped = asyncio.create_task(poller.stopping.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        poller.stop()
+        for task in (polling, stopped):
+            task.cancel()
+        # Both tasks are finished only after this: a cancelled task has no result to ask for
+        # until it has run its cancellation (asking earlier raises InvalidStateError).
+        await asyncio.gather(polling, stopped, return_exceptions=True)
+        failure = None if polling.cancelled() else polling.exception()
+        await application.stop()  # handles what is queued
+        await poller.confirm()
+        if application.post_stop:
+            await application.post_stop(application)
+    finally:
+        if application.running:  # a failure above left it started
+            await application.stop()
+        await application.shutdown()
+    if failure is not None:
+        raise failure

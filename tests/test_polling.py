@@ -1,0 +1,62 @@
+"""ConfirmingPoller against the emulator: updates left in the inbox by a crash are answered on
+start-up, in order; fetched ones are confirmed to Telegram only once saved; the inbox empties as
+they are handled."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.inbox import Inbox
+from bot.polling import ConfirmingPoller
+from bot.store import SessionStore
+from botapi_emulator.emulator import BotApiEmulator
+
+CHAT = 6161
+
+
+def left_by_a_crash(update_id: int, text: str) -> dict:
+    chat = {"id": CHAT, "type": "private", "first_name": "Dr"}
+    user = {"id": CHAT, "is_bot": False, "first_name": "Dr", "language_code": "en"}
+    message = {"message_id": update_id, "date": 0, "chat": chat, "from": user, "text": text}
+    return {"update_id": update_id, "message": message}
+
+
+async def test_inbox_is_answered_first_then_polling_confirms_what_it_saved(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    emulator.add_chat(CHAT)  # the chat existed before the crash
+    inbox = Inbox(tmp_path / "state.inbox")
+    inbox.put([left_by_a_crash(1, "/start"), left_by_a_crash(2, "1.8")])
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, rate_limit=False)
+    poller = ConfirmingPoller(application, inbox, timeout=1)
+    await application.initialize()
+    await application.start()
+    polling = asyncio.create_task(poller.run())
+    try:
+        await emulator.wait_for_messages(CHAT, 3, timeout=15)
+        texts = [m["text"] for m in emulator.sent(CHAT)]
+        assert "cycle" in texts[-1].lower(), "/start then the BSA, in order"
+        await emulator.send_text(CHAT, "2")
+        await emulator.wait_for_messages(CHAT, 4, timeout=15)
+        await emulator.wait_idle(0.3, timeout=15)
+        assert emulator.pending_updates == [], "confirmed once saved"
+        assert inbox.waiting() == [], "each update left the inbox once handled"
+    finally:
+        poller.stop()
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await application.stop()
+        await application.shutdown()
+        store.close()
+        inbox.close()
