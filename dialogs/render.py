@@ -45,11 +45,17 @@ REDUCED_TOTAL = N_(
     "Reduced total for this cycle: {total_mg_per_m2} mg/m² = {total_mg} mg. The label does not "
     "say how to split it across the days: decide the split."
 )
+# TRANSLATORS: Dose level = the step of dose reduction (0 full dose); pharmacist = the hospital
+# pharmacist who prepares the dose; no dose and no total = no amounts are printed.
 LEVEL_TWO_LINE = N_(
     "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the amounts nor "
     "the days, so no dose and no total are shown: the clinician and the pharmacist decide."
 )
+# TRANSLATORS: Omitted = this dose is not given at all (not postponed); label Table 4 = the label's
+# table of dose changes by the length of an interruption; nothing to prepare = for the pharmacy.
 OMITTED_LINE = N_("Day {day}: omitted (label Table 4), nothing to prepare")
+# TRANSLATORS: Cycle length = the number of days of the treatment cycle; {length} is a translated
+# number of days.
 CYCLE_LENGTH_LINE = N_("Cycle length {length}")
 #: The line that says why no dose rows are shown although the decision is to give.
 UNSPECIFIED_REASON = {

@@ -59,6 +59,16 @@ CONSTANTS: dict[str, Decimal | int] = {
     "severe_renal_crcl": t.SEVERE_RENAL_CRCL_ML_MIN,
     "reduction_percent": t.REDUCTION_PERCENT,
     "level_two_doses": t.DOSES_AT_LEVEL_TWO,
+    "first_cycle": t.FIRST_CYCLE,
+    "first_dose_day": t.FIRST_DOSE_DAY,
+    "table2_from_cycle": t.TABLE2_FROM_CYCLE,
+    "second_dose_day": t.DOSE_DAYS[1],
+    "third_dose_day": t.DOSE_DAYS[2],
+    "reduced_level": t.REDUCED_DOSE_LEVEL,
+    "last_level": t.LAST_DOSE_LEVEL,
+    "nonheme_recovery_grade": t.NONHEME_RECOVERY_GRADE,
+    "liver_hold_grade": t.LIVER_VALUE_HOLD_GRADE,
+    "liver_caution_grade": t.LIVER_VALUE_CAUTION_GRADE,
 }
 
 
@@ -120,10 +130,14 @@ BSA_UNUSUAL = N_(
     "BSA {bsa} m² is unusual: check height and weight. The dose is not capped (full "
     "weight-based dosing)."
 )
+# TRANSLATORS: Blasts = circulating (peripheral blood) lymphoblasts; cytoreduce = lower the blast
+# count first (hydroxyurea, steroids, vincristine: the drugs the label names).
 CYTOREDUCTION_HOLD = N_(
-    "Blasts {blasts}/mm³ before the first dose (cycle 1, Day 1): cytoreduce first with "
-    "hydroxyurea, steroids and/or vincristine to {blasts_max}/mm³ or fewer."
+    "Blasts {blasts}/mm³ before the first dose (cycle {first_cycle}, Day {first_dose_day}): "
+    "cytoreduce first with hydroxyurea, steroids and/or vincristine to {blasts_max}/mm³ or fewer."
 )
+# TRANSLATORS: Circulating blasts = lymphoblasts in the peripheral blood; cytoreduce = lower the
+# blast count before the first dose.
 CYTOREDUCTION_CHECK = N_(
     "Before the first dose: with circulating blasts above {blasts_max}/mm³, cytoreduce "
     "first (blast count not entered)."
@@ -189,9 +203,11 @@ BASELINE_UNKNOWN = N_(
     "{count_name} is low and its pre-treatment baseline is not known: the baseline decides "
     "which rule applies. Holding; clinician to confirm."
 )
+# TRANSLATORS: Low counts = low ANC or platelets; hold = do not give now; count rules = the label's
+# rules for low blood counts (Table 2).
 COUNTS_WITHIN_CYCLE = N_(
-    "Low counts do not hold days 8 and 15 of a cycle; count rules apply at the start of the "
-    "next cycle."
+    "Low counts do not hold days {second_dose_day} and {third_dose_day} of a cycle; count rules "
+    "apply at the start of the next cycle."
 )
 # TRANSLATORS: Cytopenia = low blood counts; discontinue permanently = an instruction, keep its
 # force.
@@ -202,19 +218,27 @@ DISCONTINUE_CYTOPENIA = N_(
 )
 # TRANSLATORS: Discontinue permanently = an instruction; VOD = veno-occlusive disease.
 DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VOD.")
+# TRANSLATORS: ULN = upper limit of normal; AST/ALT = the transaminases (keep); the label's liver
+# row = the row of Table 3 for bilirubin and AST/ALT; hold = do not give now; discontinue = an
+# instruction, keep its force.
 HOLD_LIVER = N_(
     "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
     "{bilirubin_max} ×ULN and AST/ALT above {transaminase_max} ×ULN, the label's liver row: "
     "hold until bilirubin ≤ {bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN; "
     "discontinue if they do not recover."
 )
+# TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); grade = toxicity grade; pretreatment
+# grade = the grade before treatment; the label's liver row = the row of Table 3 for bilirubin and
+# AST/ALT; non-haematological toxicity = toxicity other than low blood counts.
 HOLD_LIVER_SINGLE = N_(
     "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
-    "{bilirubin_max} ×ULN on its own is grade 2 or higher by CTCAE v5, and the label's "
-    "liver row needs AST/ALT above {transaminase_max} ×ULN as well. The row for "
+    "{bilirubin_max} ×ULN on its own is grade {liver_hold_grade} or higher by CTCAE v5, and "
+    "the label's liver row needs AST/ALT above {transaminase_max} ×ULN as well. The row for "
     "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
-    "until grade 1 or the pretreatment grade."
+    "until grade {nonheme_recovery_grade} or the pretreatment grade."
 )
+# TRANSLATORS: Gilbert's syndrome, haemolysis = causes of a raised bilirubin; exempts = the label's
+# liver row does not count this bilirubin.
 GILBERT = N_(
     "Bilirubin {bili} ×ULN attributed to Gilbert's syndrome or haemolysis: the label "
     "exempts it, so bilirubin does not hold; AST/ALT decide. Confirm the cause."
@@ -228,85 +252,128 @@ INFUSION_MILD = N_(
 INFUSION_SEVERE = N_(
     "Severe or life-threatening infusion reaction: discontinue Besponsa permanently."
 )
+# TRANSLATORS: Non-haematological toxicity = toxicity other than low blood counts, graded by CTCAE;
+# pretreatment grade = the grade before treatment; hold = do not give now.
 HOLD_NONHEME = N_(
-    "Non-haematological toxicity grade {grade}: hold until grade 1 or the pretreatment grade."
+    "Non-haematological toxicity grade {grade}: hold until grade {nonheme_recovery_grade} or the "
+    "pretreatment grade."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity, in days; label Table 4 = the
+# label's table of dose changes by the length of an interruption.
 INTERRUPTION_SHORT = N_(
     "Interruption of {days} days (under {omit_days}): give this dose late, keeping at least "
     "{min_days_between} days between doses (label Table 4)."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity; omitted = not given at all
+# (not postponed); label Table 4 = the label's table of dose changes by interruption length.
 INTERRUPTION_OMIT = N_(
     "Interruption of {days} days ({omit_days} or more): the dose of Day {day} is omitted, "
     "not given late (label Table 4)."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity; total dose = the dose of the whole
+# cycle; discontinue permanently = an instruction, keep its force.
 INTERRUPTION_REDUCE = N_(
     "Interruption of {days} days ({reduce_days} or more): once recovered, the total dose is "
     "reduced by {reduction_percent} % for the subsequent cycle; if a further change is "
     "needed, {level_two_doses} doses per cycle; if that is not tolerated, discontinue "
     "permanently (label Table 4)."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity; permanent discontinuation = stop
+# the drug for good; holding = not giving now.
 INTERRUPTION_STOP = N_(
     "Interruption of {days} days (more than {consider_stop_days}): consider permanent "
     "discontinuation (label Table 4). Holding; clinician decision."
 )
+# TRANSLATORS: Dose level = the step of dose reduction (0 full dose); total = the dose of the whole
+# cycle; never re-escalate = do not go back to a higher dose (an instruction, keep its force).
 NEXT_CYCLE_REDUCED = N_(
-    "After an interruption of {reduce_days} days or more the next cycle is at dose level 1 "
-    "(total −{reduction_percent} %). Never re-escalate."
+    "After an interruption of {reduce_days} days or more the next cycle is at dose level "
+    "{reduced_level} (total −{reduction_percent} %). Never re-escalate."
 )
+# TRANSLATORS: Dose level = the step of dose reduction; never re-escalate = do not go back to a
+# higher dose (an instruction, keep its force).
 NEXT_CYCLE_LEVEL_TWO = N_(
-    "Toxicity again at dose level 1 with an interruption of {reduce_days} days or more: the "
-    "next cycle is at dose level 2 ({level_two_doses} doses per cycle). Never re-escalate."
+    "Toxicity again at dose level {reduced_level} with an interruption of {reduce_days} days or "
+    "more: the next cycle is at dose level {last_level} ({level_two_doses} doses per cycle). "
+    "Never re-escalate."
 )
+# TRANSLATORS: Dose level = the step of dose reduction; mg/m² = dose per body surface area (ru
+# мг/м²); split = how the total is divided between the days; never re-escalate = an instruction.
 DOSE_REDUCED = N_(
     "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label does "
     "not say how to split it across the days: the clinician decides. Never re-escalate."
 )
+# TRANSLATORS: Dose level = the step of dose reduction; pharmacist = the hospital pharmacist who
+# prepares the dose; never re-escalate = an instruction, keep its force.
 DOSE_REDUCED_TWO = N_(
-    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the days nor "
-    "the amounts, and so no total: the clinician and the pharmacist decide. Never "
+    "Dose level {last_level}: {level_two_doses} doses per cycle. The label gives neither the "
+    "days nor the amounts, and so no total: the clinician and the pharmacist decide. Never "
     "re-escalate."
 )
+# TRANSLATORS: Reduction = the dose reduction of the total; discontinue permanently = an
+# instruction, keep its force.
 DISCONTINUE_AFTER_REDUCTION = N_(
     "Toxicity again after the {reduction_percent} % reduction and {level_two_doses} doses "
     "per cycle: discontinue permanently (label Table 4)."
 )
+# TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; the
+# label's liver row = the row of Table 3 for bilirubin and AST/ALT; pretreatment grade = the grade
+# before treatment; hold = do not give now.
 HOLD_TRANSAMINASE_GRADE2 = N_(
     "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
-    "{transaminase_grade2} ×ULN is grade 2 or higher by CTCAE v5, and without a raised "
-    "bilirubin that counts the label's liver row does not apply. The row for "
+    "{transaminase_grade2} ×ULN is grade {liver_hold_grade} or higher by CTCAE v5, and without "
+    "a raised bilirubin that counts the label's liver row does not apply. The row for "
     "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
-    "until grade 1 or the pretreatment grade."
+    "until grade {nonheme_recovery_grade} or the pretreatment grade."
 )
+# TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; the
+# label's liver row = the row of Table 3 for bilirubin and AST/ALT; give = give the dose now.
 CAUTION_TRANSAMINASE_GRADE1 = N_(
     "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
-    "{transaminase_max} and up to {transaminase_grade2} ×ULN is grade 1 by CTCAE v5, and "
-    "without a raised bilirubin that counts the label's liver row does not apply. Grade 1 "
-    "does not hold: give, and recheck the liver tests before each dose."
+    "{transaminase_max} and up to {transaminase_grade2} ×ULN is grade {liver_caution_grade} by "
+    "CTCAE v5, and without a raised bilirubin that counts the label's liver row does not apply. "
+    "Grade {liver_caution_grade} does not hold: give, and recheck the liver tests before each "
+    "dose."
 )
+# TRANSLATORS: Blasts = circulating lymphoblasts; cytoreduction = lowering the blast count before
+# the first dose; clinician to assess = the clinician decides.
 CYTOREDUCTION_AFTER_FIRST = N_(
-    "Blasts {blasts}/mm³: the label's cytoreduction applies before the first dose (cycle 1, "
-    "Day 1) only, so it does not hold this dose; clinician to assess."
+    "Blasts {blasts}/mm³: the label's cytoreduction applies before the first dose (cycle "
+    "{first_cycle}, Day {first_dose_day}) only, so it does not hold this dose; clinician to "
+    "assess."
 )
+# TRANSLATORS: Low counts = low ANC or platelets; Table 2 = the label's table for low blood counts;
+# hold = do not give now.
 COUNTS_CYCLE1 = N_(
-    "Low counts in cycle 1 do not hold this dose: the label's Table 2 applies from Day 1 of "
-    "cycle 2."
+    "Low counts in cycle {first_cycle} do not hold this dose: the label's Table 2 applies from "
+    "Day {first_dose_day} of cycle {table2_from_cycle}."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity; omit = not give at all (not
+# postpone); start of a cycle = its Day 1.
 INTERRUPTION_DAY1 = N_(
-    "Interruption of {days} days ({omit_days} or more) at Day 1: the label's row to omit "
-    "the next dose is for doses within a cycle and does not say what applies at the start "
-    "of one. Start the cycle once recovered; clinician decision."
+    "Interruption of {days} days ({omit_days} or more) at Day {first_dose_day}: the label's row "
+    "to omit the next dose is for doses within a cycle and does not say what applies at the "
+    "start of one. Start the cycle once recovered; clinician decision."
 )
+# TRANSLATORS: Interruption = a dosing interruption for toxicity; dose level = the step of dose
+# reduction; never re-escalate = do not go back to a higher dose (an instruction).
 DOSE_LEVEL_APPLIED = N_(
-    "Interruption of {days} days ({reduce_days} or more) before Day 1: dose level {level} "
-    "is applied to this cycle automatically (label Table 4). Never re-escalate."
+    "Interruption of {days} days ({reduce_days} or more) before Day {first_dose_day}: dose "
+    "level {level} is applied to this cycle automatically (label Table 4). Never re-escalate."
 )
+# TRANSLATORS: Table 4 = the label's table of dose changes by the length of an interruption;
+# interruption = a dosing interruption for toxicity; missed dose = the dose not given.
 INTERRUPTION_UNCONFIRMED = N_(
     "The label's Table 4 (dose changes by the length of an interruption) could not be "
     "checked word for word for this rule set: confirm against the label. The labels do not "
     "say from when an interruption is counted (from the missed dose or from the last dose "
     "given): the clinician decides."
 )
+# TRANSLATORS: Hepatic impairment = reduced liver function (before treatment); initial dose = the
+# starting dose.
 HEPATIC_MILD = N_("Mild hepatic impairment: no initial dose adjustment.")
+# TRANSLATORS: ULN = upper limit of normal; AST/ALT = the transaminases (keep); hepatic impairment =
+# reduced liver function.
 HEPATIC_LIMITED = N_(
     "Liver tests above {bilirubin_max} ×ULN (bilirubin) or {transaminase_max} ×ULN "
     "(AST/ALT): data in moderate to severe hepatic impairment are limited; use with "

@@ -52,6 +52,13 @@ TRANSAMINASE_MAX_ULN = D("2.5")
 TRANSAMINASE_GRADE2_ULN = D(3)
 #: Non-haematological toxicity of this grade or higher holds (Table 3).
 NONHEME_HOLD_GRADE = 2
+#: ... until recovery to this grade or the pretreatment grade (Table 3).
+NONHEME_RECOVERY_GRADE = 1
+#: CTCAE v5 (baseline normal) grade of a liver value raised on its own: bilirubin above
+#: BILIRUBIN_MAX_ULN, or AST/ALT above TRANSAMINASE_GRADE2_ULN, is grade 2 or higher (it holds);
+#: AST/ALT above TRANSAMINASE_MAX_ULN and up to TRANSAMINASE_GRADE2_ULN is grade 1 (it gives).
+LIVER_VALUE_HOLD_GRADE = 2
+LIVER_VALUE_CAUTION_GRADE = 1
 #: Boxed warning: VOD risk is higher with HSCT conditioning containing 2 alkylating agents.
 VOD_RISK_ALKYLATING_AGENTS = 2
 
@@ -82,8 +89,15 @@ LACTATION_MONTHS = 2
 #: The dose days of every cycle; Day 1 is the start of a cycle.
 DOSE_DAYS = (1, 8, 15)
 FIRST_DOSE_DAY = 1
+#: Cycle 1: cytoreduction before its first dose (USPI 2.2).
+FIRST_CYCLE = 1
+#: Table 2 (counts at the start of a cycle, against the prior cycle's baseline) applies from Day 1
+#: of this cycle: cycle 1 has no prior cycle.
+TABLE2_FROM_CYCLE = FIRST_CYCLE + 1
 #: Dose levels: 0 full dose, 1 total −25 %, 2 two doses per cycle; a further step discontinues.
 LAST_DOSE_LEVEL = 2
+#: Dose level 1: the total −25 % (Table 4, 14 days or more), split not given by the label.
+REDUCED_DOSE_LEVEL = 1
 #: The same reduction as a percentage, for messages ("total −25 %").
 REDUCTION_PERCENT = int((1 - REDUCED_FRACTION) * 100)
 #: Dose level 2: the number of doses per cycle (the label gives neither days nor amounts).
