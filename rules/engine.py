@@ -232,9 +232,7 @@ def _regimen(request: PlanRequest) -> str:
     return "later_cycle_no_response"
 
 
-def _doses(
-    regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal
-) -> list[Dose]:
+def _doses(regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal) -> list[Dose]:
     """The regimen's doses; vials counted at `vial_mg` withdrawable each (`rules.labels.Vial`)."""
     doses = []
     for day, per_m2 in REGIMENS[regimen]:
@@ -509,8 +507,10 @@ def _contraindications(evaluation: _Evaluation) -> None:
     request = evaluation.request
     if request.prior_vod or request.serious_liver_disease:
         evaluation.conclude("eu_contraindicated")
-    elif request.cycle == 1 and request.day == FIRST_DOSE_DAY and (
-        request.prior_vod is None or request.serious_liver_disease is None
+    elif (
+        request.cycle == 1
+        and request.day == FIRST_DOSE_DAY
+        and (request.prior_vod is None or request.serious_liver_disease is None)
     ):
         evaluation.conclude("eu_contraindications_unknown")
 
