@@ -179,6 +179,7 @@ def _settings(conversation: Conversation, argument: str, today: dt.date) -> list
     if profile is None:
         return None
     conversation.label_choice = profile
+    conversation.draft.label = None  # a label typed with the answers gives way to the choice
     return [Reply("notice", m.LABEL_SET, {"label": label_name(profile)}), *current(conversation)]
 
 

@@ -399,12 +399,12 @@ def _liver(evaluation: _Evaluation) -> None:
     if bilirubin_counts or transaminase_raised:
         evaluation.conclude("hepatic_limited")
     elif any(v is not None and v > 1 for v in (None if exempt else bilirubin, ast, alt)):
-        # Site specification: mild impairment. Bilirubin explained by Gilbert's/haemolysis is not counted.
+        # Seed l.25: mild impairment. Bilirubin explained by Gilbert's/haemolysis is not counted.
         evaluation.conclude("hepatic_mild")
 
 
 def _interruption(evaluation: _Evaluation) -> None:
-    """Label Table 4 (wording unconfirmed, docs/clinical-basis.md) by the length of a toxicity interruption
+    """Label Table 4 (wording unconfirmed, ref §4.3) by the length of a toxicity interruption
     at the dose being planned: under 7 days the dose is given late; 7 or more, a dose within
     the cycle is omitted; 14 or more, the next dose level (applied here when the interruption
     ends at Day 1 of a later cycle); more than 28, hold and consider stopping."""
