@@ -300,12 +300,15 @@ class Renderer:
         return line
 
     def label_line(self, plan: Plan) -> str:
-        """The label profile the plan follows, and how its vials are counted."""
+        """The label profile the plan follows, and how its vials are counted (when there are
+        doses to prepare)."""
         document = LABEL_OF[plan.label]
         label = self.text(
             m.LABEL_NAME,
             {"profile": plan.label, "document": f"{document.short_name} {document.revision}"},
         )
+        if not plan.doses:
+            return label  # nothing to prepare, no vials to count
         vial = self.text(
             VIAL_LINE,
             {"labelled_mg": plan.vial_labelled_mg, "counted_mg": plan.vial_counted_mg},
