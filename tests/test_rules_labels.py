@@ -142,3 +142,17 @@ def test_json_contract_grows_by_added_fields_only() -> None:
     assert data["vial_counted_mg"] == 0.9
     assert {"kind", "reference"} <= set(data["warnings"][0]["sources"][0])
     assert isinstance(data["warnings"][0]["source"], str)
+
+
+def test_rows_of_one_label_only_are_replaced_under_the_other() -> None:
+    """`LabelProfile.only_here` (rules/labels.py) and `PROFILE_OUTCOMES` (rules/ruleset.py) say
+    the same: every outcome of a rule that only one label has is replaced, or dropped, under
+    the other profile."""
+    for profile in PROFILES:
+        other = next(p for p in PROFILES if p != profile)
+        for rule_id in LABEL_PROFILES[profile].only_here:
+            outcomes = {o.name for o in OUTCOME_BY_NAME.values() if o.rule == rule_id}
+            replaced = {name for name, p in PROFILE_OUTCOMES if p == other}
+            # The outcomes reached under `profile` that the other label has no row for.
+            native = outcomes - {i for i in PROFILE_OUTCOMES.values() if i is not None}
+            assert native <= replaced, (rule_id, native - replaced)

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from rules.labels import BASIS_STATUS, CLINICAL_BASIS, DOCUMENTS, documents_for
 from rules.ruleset import RULESET_VERSION
-from tests.test_bot_e2e import CHAT, bot, buttons, press, say, settle  # noqa: F401  (bot: the fixture)
+from tests.test_bot_e2e import buttons, press, say, settle, start_bot, stop_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 2)
@@ -112,8 +113,15 @@ def test_bot_label_setting() -> None:
     assert "`BOT_LABEL`" in readme
 
 
-async def test_sources_in_telegram(emulator: BotApiEmulator, bot) -> None:  # type: ignore[no-untyped-def]
-    await bot()
+@pytest.fixture
+async def telegram(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[None]:
+    """The real Application against the emulator (tests/test_bot_e2e.py)."""
+    started = await start_bot(emulator, tmp_path / "state.sqlite3")
+    yield
+    await stop_bot(started)
+
+
+async def test_sources_in_telegram(emulator: BotApiEmulator, telegram: None) -> None:
     reply = await say(emulator, "/sources")
     assert "USPI" in reply["text"] and "03/2024" in reply["text"]
     assert RULESET_VERSION in reply["text"] and CLINICAL_BASIS in reply["text"]
@@ -129,9 +137,28 @@ async def test_sources_in_telegram(emulator: BotApiEmulator, bot) -> None:  # ty
     assert "vials counted at 0.9 mg withdrawable each" in plan["text"]
 
 
-async def test_sources_and_settings_are_in_the_command_menu(emulator: BotApiEmulator, bot) -> None:  # type: ignore[no-untyped-def]
-    await bot()
+async def test_sources_and_settings_are_in_the_command_menu(
+    emulator: BotApiEmulator, telegram: None
+) -> None:
     await emulator.wait_for(lambda: None in emulator.commands, timeout=5)
     names = {command["command"] for command in emulator.commands[None]}
     assert {"sources", "settings"} <= names
-    assert CHAT
+
+
+def test_plan_command_takes_and_returns_the_label() -> None:
+    from bot.plan_command import run_plan_command
+
+    request = {"bsa_m2": 1.8, "cycle": 1, "label": "EU", "age_years": 16, "locale": "fr"}
+    out = io.StringIO()
+    assert run_plan_command(io.StringIO(json.dumps(request)), out) == 0
+    plan = json.loads(out.getvalue())
+    assert plan["label"] == "EU" and plan["decision"] == "hold" and plan["doses"] == []
+    pediatric = next(w for w in plan["warnings"] if w["code"] == "pediatric")
+    assert pediatric["severity"] == "stop" and pediatric["source"].startswith("SmPC 4.1")
+    assert pediatric["sources"][0] == {"kind": "label", "reference": "SmPC 4.1 (02/2022)"}
+    out = io.StringIO()
+    assert run_plan_command(io.StringIO(json.dumps({**request, "label": "XX"})), out) == 2
+    assert json.loads(out.getvalue())["error"]["field"] == "label"
+    out = io.StringIO()
+    assert run_plan_command(io.StringIO(json.dumps({"bsa_m2": 1.8, "cycle": 1})), out) == 0
+    assert json.loads(out.getvalue())["label"] == "US"
