@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from rules import messages as msg
@@ -119,16 +120,25 @@ class _Evaluation:
 def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> PlanWarning:
     """The outcome's warning, citing its rule under the label profile (`rules/labels.py`)."""
     params = {**msg.constants_for(outcome.template), **values}
-    citations = citations_for(outcome.rule, profile)
+    source, sources = _citations(outcome.rule, profile)
     return PlanWarning(
         code=outcome.code,
         severity=outcome.severity,
         message=_english(outcome.template, params),
-        source=source_line(citations),
-        sources=tuple(WarningSource(kind=c.kind, reference=c.reference()) for c in citations),
+        source=source,
+        sources=sources,
         key=outcome.template,
         params=params,
     )
+
+
+@cache
+def _citations(rule_id: str, profile: Profile) -> tuple[str, tuple[WarningSource, ...]]:
+    """A rule's citations under a profile, as a warning carries them; fixed by the table, so
+    built once per rule and profile."""
+    citations = citations_for(rule_id, profile)
+    sources = tuple(WarningSource(kind=c.kind, reference=c.reference()) for c in citations)
+    return source_line(citations), sources
 
 
 #: Warnings without values are frozen and fixed by their outcome and profile: built once,
