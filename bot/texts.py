@@ -16,7 +16,8 @@ EDITS_IGNORED = N_(
 ABOUT = N_(
     "Besponsa dosing assistant {version}, rules {ruleset}.\n"
     "Sources: the product labels (US Prescribing Information, EU SmPC) and the site's clinical "
-    "specification; each warning names its source.\n"
+    "specification; each warning names its label section, and /sources lists the documents and "
+    "the clinical basis.\n"
     "This tool supports, and does not replace, clinical judgement. Check every dose against "
     "the label and your local protocol before giving it.\n"
     "Clinical values are erased {hours} hours after the last message, or at once with /forget."
