@@ -1,4 +1,5 @@
-"""`besponsa-bot`: one entry point for the Telegram bot, the console chat and the `plan` command.
+"""`besponsa-bot`: one entry point for the Telegram bot, the console chat, the `plan` command and
+the `sources` command.
 
 With no sub-command it runs the Telegram bot when `TELEGRAM_BOT_TOKEN` is set and the console
 chat otherwise, so that a new user sees the dialog without any set-up.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Literal
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,6 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("plan", help="one JSON request on stdin, one JSON plan on stdout")
     chat = commands.add_parser("chat", help="the guided dialog in this terminal")
     chat.add_argument("--lang", default=None, help="language code, e.g. en, de, fr, ar")
+    chat.add_argument(
+        "--label", default=None, choices=("US", "EU"), help="label profile (default: BOT_LABEL)"
+    )
+    commands.add_parser(
+        "sources",
+        help="the documents the rules cite per label profile, ruleset version and status (JSON)",
+    )
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     return parser
 
@@ -28,13 +37,29 @@ def main(argv: list[str] | None = None) -> None:
         from bot.plan_command import run_plan_command
 
         raise SystemExit(run_plan_command(sys.stdin, sys.stdout))
+    if command == "sources":
+        import json
+
+        from bot.sources import sources_document
+
+        sys.stdout.write(json.dumps(sources_document(), ensure_ascii=False, indent=2) + "\n")
+        raise SystemExit(0)
     if command == "chat":
         from bot.console import run_console
 
-        raise SystemExit(run_console(sys.stdin, sys.stdout, lang=getattr(args, "lang", None)))
+        label = getattr(args, "label", None) or _site_label()
+        raise SystemExit(
+            run_console(sys.stdin, sys.stdout, lang=getattr(args, "lang", None), label=label)
+        )
     from bot.app import run_telegram
 
     raise SystemExit(run_telegram())
+
+
+def _site_label() -> Literal["US", "EU"]:
+    """BOT_LABEL for the console; an unknown value is the default, the console has no setup."""
+    value = os.environ.get("BOT_LABEL", "").strip().upper()
+    return "EU" if value == "EU" else "US"
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ def build_application(
         store,
         allowed_users=settings.bot_allowed_users,
         ttl_hours=settings.bot_state_ttl_hours,
+        label=settings.bot_label,
         version=app_version(),
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     bot_state_ttl_hours: int = Field(default=12, gt=0, le=24 * 365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    #: The label profile of this deployment (rules/labels.py); a chat may choose another one
+    #: with /settings.
+    bot_label: Literal["US", "EU"] = "US"
 
     @classmethod
     def settings_customise_sources(
@@ -140,7 +143,7 @@ class Settings(BaseSettings):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
         return value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "bot_label", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value

@@ -16,22 +16,31 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from dialogs.dialog import handle_text, start
+from bot.sources import sources_text
+from dialogs.dialog import handle_text, split_command, start
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Choice, Reply
 from locales import closest_language
+from rules.labels import DEFAULT_PROFILE, Profile
 
 PROMPT = "> "
+SOURCES_COMMAND = "/sources"
 
 
 class ConsoleChat:
     """One conversation between this terminal and the dialog."""
 
-    def __init__(self, out: TextIO, lang: str, today: Callable[[], dt.date] = dt.date.today):
+    def __init__(
+        self,
+        out: TextIO,
+        lang: str,
+        today: Callable[[], dt.date] = dt.date.today,
+        label: Profile = DEFAULT_PROFILE,
+    ):
         self.out = out
         self.renderer = Renderer(lang)
-        self.conversation = Conversation(lang=lang)
+        self.conversation = Conversation(lang=lang, site_label=label)
         self.today = today
         self.options: dict[str, Choice] = {}
 
@@ -43,6 +52,11 @@ class ConsoleChat:
         choice = self.options.get(text.lower())
         if choice is not None:
             text = choice.value
+        if split_command(text)[0] == SOURCES_COMMAND:
+            # The transport's own command, as in Telegram: not the dialog's, which stays put.
+            self.out.write(sources_text(self.renderer, self.conversation.label) + "\n\n")
+            self.out.flush()
+            return
         self.show(handle_text(self.conversation, text, self.today()))
 
     def show(self, replies: list[Reply]) -> None:
@@ -64,9 +78,11 @@ class ConsoleChat:
         return "\n".join("   " + "   ".join(row) for row in rows)
 
 
-def run_console(stdin: TextIO, stdout: TextIO, lang: str | None = None) -> int:
+def run_console(
+    stdin: TextIO, stdout: TextIO, lang: str | None = None, label: Profile = DEFAULT_PROFILE
+) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
-    chat = ConsoleChat(stdout, closest_language(lang))
+    chat = ConsoleChat(stdout, closest_language(lang), label=label)
     interactive = stdin.isatty()
     if interactive:
         chat.greet()

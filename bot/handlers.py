@@ -31,12 +31,14 @@ from telegram.ext import (
 
 from bot import keyboards, texts
 from bot.logsetup import log_update
+from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Reply
 from locales import LANGUAGES, closest_language
+from rules.labels import DEFAULT_PROFILE, Profile
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class BotService:
         store: SessionStore,
         allowed_users: frozenset[int] = frozenset(),
         ttl_hours: int = 12,
+        label: Profile = DEFAULT_PROFILE,
         version: str = "",
         ruleset: str = "",
         today: Callable[[], dt.date] = dt.date.today,
@@ -60,6 +63,8 @@ class BotService:
         self.store = store
         self.allowed_users = allowed_users
         self.ttl_hours = ttl_hours
+        #: The site's label profile (BOT_LABEL); a chat may choose another with /settings.
+        self.label = label
         self.version = version
         self.ruleset = ruleset
         self.today = today
@@ -206,6 +211,7 @@ class BotService:
         data = self.store.load(chat_id)
         conversation = Conversation.from_dict(data) if data else Conversation(lang)
         conversation.lang = lang
+        conversation.site_label = self.label
         return conversation
 
     async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,6 +230,22 @@ class BotService:
         values = {"version": self.version, "ruleset": self.ruleset, "hours": self.ttl_hours}
         await self._notice(update, texts.ABOUT, values)
         log_update(logger, update.update_id, "text", "/about", 0.0)
+
+    async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The documents the chat's label profile cites (its /settings choice, else the site's)."""
+        chat = update.effective_chat
+        assert chat is not None
+        label = self.label
+        try:
+            data = self.store.load(chat.id)
+        except StoreUnavailable:
+            data = None  # the site's profile is still a true answer
+        if data:
+            conversation = Conversation.from_dict(data)
+            label = conversation.label_choice or self.label
+        text = sources_text(Renderer(self._language(update), html=True), label)
+        await self._send(chat.id, text, None, context_bot(update))
+        log_update(logger, update.update_id, "text", "/sources", 0.0)
 
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._notice(update, texts.CHOOSE_LANGUAGE, markup=keyboards.language_keyboard())

@@ -16,7 +16,8 @@ EDITS_IGNORED = N_(
 ABOUT = N_(
     "Besponsa dosing assistant {version}, rules {ruleset}.\n"
     "Sources: the product labels (US Prescribing Information, EU SmPC) and the site's clinical "
-    "specification; each warning names its source.\n"
+    "specification; each warning names its label section, and /sources lists the documents and "
+    "the clinical basis.\n"
     "This tool supports, and does not replace, clinical judgement. Check every dose against "
     "the label and your local protocol before giving it.\n"
     "Clinical values are erased {hours} hours after the last message, or at once with /forget."
@@ -44,4 +45,26 @@ BOT_COMMANDS: dict[str, str] = {
     "language": N_("Change the language"),
     "about": N_("Version, sources and disclaimer"),
     "forget": N_("Erase everything stored for this chat"),
+    "sources": N_("The documents the rules cite, and the clinical basis"),
+}
+
+# /sources (bot/sources.py): the documents the rules cite, and where the basis is published.
+# TRANSLATORS: {label} is a translated "US label (USPI 03/2024)"; {version} the ruleset version.
+SOURCES_HEADER = N_("Sources of the dosing rules {version}, as this chat uses them: {label}.")
+# TRANSLATORS: {name} is a document's short name (USPI, SmPC), {title} its own title, kept in
+# its language; {revision} a date such as 03/2024.
+SOURCES_DOCUMENT = N_("{name}: {title}, revision {revision}.")
+# TRANSLATORS: {status} is a translated review status; pharmacy = the site's clinical pharmacy.
+SOURCES_STATUS = N_("Status of the rules: {status}.")
+# TRANSLATORS: {path} is a file of the product's repository; keep it as it is.
+SOURCES_BASIS = N_(
+    "The clinical basis (each rule with its label section, and where the labels are silent) is "
+    "published with the product: {path}."
+)
+SOURCES_SETTINGS = N_("To follow the other label, use /settings.")
+#: The review status of the clinical basis (`rules.labels.BASIS_STATUS`).
+BASIS_STATUS = {
+    "draft": N_("draft, not yet reviewed by the site's pharmacy"),
+    "reviewed": N_("reviewed by the site's pharmacy, not yet approved"),
+    "approved": N_("approved by the site"),
 }

@@ -20,7 +20,7 @@ from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire
 from dialogs.problems import Problem
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
-from dialogs.replies import Choice, Reply
+from dialogs.replies import Choice, Reply, Text
 from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
@@ -29,6 +29,7 @@ from dialogs.steps import (
 )
 from dialogs.summary import summary_lines, unchecked_items
 from rules import make_plan
+from rules.labels import LABEL_OF, PROFILES, Profile
 from rules.models import first_error
 
 MAX_TEXT = 1000
@@ -156,6 +157,32 @@ def _normal(conversation: Conversation, argument: str, today: dt.date) -> list[R
     return None if step is None else _answer(conversation, step, NORMAL_COMMAND, today)
 
 
+def label_name(profile: Profile) -> Text:
+    """ "US label (USPI 03/2024)", for the chat's language."""
+    document = LABEL_OF[profile]
+    return Text(
+        m.LABEL_NAME, {"profile": profile, "document": f"{document.short_name} {document.revision}"}
+    )
+
+
+def _settings(conversation: Conversation, argument: str, today: dt.date) -> list[Reply] | None:
+    """`/settings`: the chat's label profile, with a button per profile; `/settings eu` sets it
+    for this chat's plans from now on (kept across /new)."""
+    if not argument:
+        choices = tuple(
+            Choice(m.LABEL_NAME, f"/settings {profile.lower()}", dict(label_name(profile).values))
+            for profile in PROFILES
+        )
+        values = {"label": label_name(conversation.label)}
+        return [Reply("notice", m.SETTINGS, values, choices, conversation.token)]
+    profile = next((p for p in PROFILES if p.lower() == argument.lower()), None)
+    if profile is None:
+        return None
+    conversation.label_choice = profile
+    conversation.draft.label = None  # a label typed with the answers gives way to the choice
+    return [Reply("notice", m.LABEL_SET, {"label": label_name(profile)}), *current(conversation)]
+
+
 @dataclass(frozen=True)
 class Command:
     """A command of the dialog. `run` returns None where the command does not apply now (it
@@ -180,6 +207,7 @@ COMMANDS: dict[str, Command] = {
     SKIP_COMMAND: Command(_skip, word=True),
     NORMAL_COMMAND: Command(_normal),
     ACCEPT_COMMAND: Command(_accept_pending),
+    "/settings": Command(_settings, m.MENU_SETTINGS),
 }
 _COMMAND_WORDS = frozenset(name[1:] for name, command in COMMANDS.items() if command.word)
 
@@ -276,7 +304,7 @@ def _summary(conversation: Conversation) -> Reply:
 
 
 def _plan(conversation: Conversation) -> Reply:
-    request = to_request(conversation.draft, conversation.lang)
+    request = to_request(conversation.draft, conversation.lang, conversation.label)
     if isinstance(request, ValidationError):
         field, message = first_error(request)
         return Reply("problem", m.NOT_A_PLAN, {"field": field or "request", "message": message})

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.models import PlanRequest, Response
+from rules.models import Label, PlanRequest, Response
 
 
 class Draft(BaseModel):
@@ -51,6 +51,9 @@ class Draft(BaseModel):
     pregnant: bool | None = None
     breastfeeding: bool | None = None
     age_years: Decimal | None = None
+    label: Label | None = None
+    prior_vod: bool | None = None
+    serious_liver_disease: bool | None = None
 
 
 def draft_values(draft: Draft) -> dict[str, Any]:
@@ -58,9 +61,11 @@ def draft_values(draft: Draft) -> dict[str, Any]:
     return {name: value for name, value in draft if value is not None}
 
 
-def to_request(draft: Draft, locale: str) -> PlanRequest | ValidationError:
-    """The complete request for the rules core, or why the answers do not make one."""
+def to_request(draft: Draft, locale: str, label: Label = "US") -> PlanRequest | ValidationError:
+    """The complete request for the rules core, or why the answers do not make one. `label` is
+    the chat's label profile; one typed with the answers (`label=EU`) takes its place."""
     try:
-        return PlanRequest.model_validate({**draft_values(draft), "locale": locale})
+        values = {"label": label, **draft_values(draft), "locale": locale}
+        return PlanRequest.model_validate(values)
     except ValidationError as error:
         return error

@@ -83,6 +83,8 @@ def _choice_field(name: str, keys: tuple[str, ...], words: Mapping[str, str]) ->
 SEX_WORDS = {"f": "female", "female": "female", "m": "male", "male": "male"}
 FORMULA_WORDS = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
 REACTION_WORDS = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
+#: The label profiles (`rules/labels.py`), as typed in the quick form (`label=EU`).
+LABEL_WORDS = {"us": "US", "eu": "EU"}
 DOSE_LEVEL_LABELS = {0: m.LEVEL_FULL, 1: m.LEVEL_REDUCED, 2: m.LEVEL_TWO_DOSES}
 _COUNT = with_unit(m.VALUE_COUNT)
 _DAYS = with_unit(m.VALUE_DAYS)
@@ -119,6 +121,9 @@ FIELDS: tuple[Field, ...] = (
     Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
+    _choice_field("label", ("label",), LABEL_WORDS),
+    Field("prior_vod", ("prior_vod",), yes_no, yes_or_no, negatable=True),
+    Field("serious_liver_disease", ("liver_disease",), yes_no, yes_or_no, negatable=True),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

@@ -24,6 +24,7 @@ from transitions import EventData, Machine
 
 from dialogs.draft import Draft, draft_values
 from dialogs.steps import REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
+from rules.labels import PROFILES, Profile
 
 
 class Phase(enum.StrEnum):
@@ -47,7 +48,7 @@ class Conversation:
     `to_dict()` is persisted; the machine is rebuilt from the table, never stored.
     """
 
-    def __init__(self, lang: str = "en") -> None:
+    def __init__(self, lang: str = "en", site_label: Profile = "US") -> None:
         self.phase: Phase = ASKING
         self.step: str = FIRST
         self.draft = Draft()
@@ -57,6 +58,15 @@ class Conversation:
         self.token = 0
         self.lang = lang
         self.pending: dict[str, str] | None = None
+        #: The label profile chosen for this chat (/settings), kept across /new; None: the
+        #: site's (`site_label`, set by the transport from its settings, never stored).
+        self.label_choice: Profile | None = None
+        self.site_label: Profile = site_label
+
+    @property
+    def label(self) -> Profile:
+        """The label profile this chat's plans follow."""
+        return self.label_choice or self.site_label
 
     @property
     def state(self) -> str:
@@ -78,6 +88,7 @@ class Conversation:
             "token": self.token,
             "lang": self.lang,
             "pending": self.pending,
+            "label": self.label_choice,
         }
 
     @classmethod
@@ -95,6 +106,8 @@ class Conversation:
         conversation.token = int(data.get("token") or 0)
         pending = data.get("pending")
         conversation.pending = pending if isinstance(pending, dict) else None
+        label = data.get("label")
+        conversation.label_choice = next((p for p in PROFILES if p == label), None)
         return conversation
 
     def stand_at(self, state: str) -> None:

@@ -210,3 +210,13 @@ PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},
     ASK_MRD: {"max_cycles_hsct": thresholds.MAX_CYCLES_HSCT},
 }
+
+# Label profile (/settings; rules/labels.py) ----------------------------------------------
+# TRANSLATORS: {profile} is US or EU; {document} the label's short name and revision, such as
+# "USPI 03/2024" (keep it as it is).
+LABEL_NAME = N_("{profile} label ({document})")
+MENU_SETTINGS = N_("Label profile: US or EU")
+# TRANSLATORS: {label} is a translated "US label (USPI 03/2024)".
+SETTINGS = N_("Plans follow the {label}. Choose the label profile of this chat:")
+# TRANSLATORS: {label} is a translated "EU label (SmPC 02/2022)".
+LABEL_SET = N_("Plans in this chat now follow the {label}.")

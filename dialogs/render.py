@@ -15,7 +15,8 @@ from typing import Any
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
 from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
-from rules.models import Plan, PlanWarning
+from rules.labels import LABEL_OF
+from rules.models import Plan, PlanWarning, WarningSource
 from rules.thresholds import DOSES_AT_LEVEL_TWO
 
 N_ = m.N_
@@ -65,6 +66,28 @@ UNSPECIFIED_REASON = {
 MAX_CYCLES_LINE = N_("Cycles at most: {count}")
 WARNINGS_HEADER = N_("Warnings")
 SOURCE = N_("Source: {source}")
+# TRANSLATORS: {labelled_mg} is the vial as its label gives it; {counted_mg} the amount each vial
+# is counted at (withdrawable = what can be drawn up from one vial).
+VIAL_LINE = N_(
+    "vial as labelled {labelled_mg} mg; vials counted at {counted_mg} mg withdrawable each"
+)
+#: The words around a citation, by its kind (`rules.labels.SourceKind`): only the document's
+#: own name, section and revision ({reference}) stay as the document prints them.
+# TRANSLATORS: {reference} is a label citation such as "USPI (03/2024)"; keep it as it is.
+SOURCE_SILENT = N_("{reference}: the label does not say")
+# TRANSLATORS: a choice of this product or site, not a statement of the label.
+SOURCE_LOCAL = N_("local convention")
+# TRANSLATORS: {reference} is a publication such as "Mosteller (1987)"; keep it as it is.
+SOURCE_LITERATURE = N_("literature: {reference}")
+# TRANSLATORS: {reference} is a citation such as "SmPC 4.2, Table 2 (02/2022)": the row exists
+# only in the other label.
+SOURCE_NOT_IN_LABEL = N_("{reference}: not in this label")
+SOURCE_KIND = {
+    "label_silent": SOURCE_SILENT,
+    "local_convention": SOURCE_LOCAL,
+    "literature": SOURCE_LITERATURE,
+    "not_in_label": SOURCE_NOT_IN_LABEL,
+}
 # TRANSLATORS: Rules = the version of the dosing rules; clinical judgement = the clinician's own
 # decision.
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
@@ -235,6 +258,7 @@ class Renderer:
 
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
+        lines.append(self.label_line(plan))
         lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
         rows = (
             [(dose.day, self.dose(dose)) for dose in plan.doses] if plan.decision == "give" else []
@@ -281,6 +305,31 @@ class Renderer:
             line = self.text(DOSE_DATE, {"line": _Raw(line), "date": dose.date})
         return line
 
+    def label_line(self, plan: Plan) -> str:
+        """The label profile the plan follows, and how its vials are counted (when there are
+        doses to prepare)."""
+        document = LABEL_OF[plan.label]
+        label = self.text(
+            m.LABEL_NAME,
+            {"profile": plan.label, "document": f"{document.short_name} {document.revision}"},
+        )
+        if not plan.doses:
+            return label  # nothing to prepare, no vials to count
+        vial = self.text(
+            VIAL_LINE,
+            {"labelled_mg": plan.vial_labelled_mg, "counted_mg": plan.vial_counted_mg},
+        )
+        return f"{label} · {vial}"
+
+    def citation(self, source: WarningSource) -> str:
+        """One citation: the reference as printed, in the words of its kind."""
+        template = SOURCE_KIND.get(source.kind)
+        if template is None:
+            return self._escape(source.reference)
+        return self._format(
+            self.gettext(template), template, {"reference": _Raw(self._escape(source.reference))}
+        )
+
     def warning(self, warning: PlanWarning) -> str:
         # A plain-text parameter that is itself a message ("Platelets") is shown translated.
         params = {
@@ -288,7 +337,8 @@ class Renderer:
             for name, value in warning.params.items()
         }
         message = self.text(warning.key, params) if warning.key else warning.message
-        source = self.text(SOURCE, {"source": warning.source})
+        cited = "; ".join(dict.fromkeys(self.citation(source) for source in warning.sources))
+        source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
         if self.html:
             source = f"<i>{source}</i>"
         return f"{ICON.get(warning.severity, '•')} {message} {source}"

@@ -17,14 +17,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from rules import messages as msg
 from rules.bsa import body_surface_area
-from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning
+from rules.labels import LABEL_PROFILES, Profile, citations_for, source_line
+from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, WarningSource
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
-from rules.ruleset import OUTCOME_BY_NAME, RULE_BY_ID, RULESET_VERSION, Outcome
+from rules.ruleset import OUTCOME_BY_NAME, PROFILE_OUTCOMES, RULESET_VERSION, Outcome
 from rules.thresholds import (
+    ADULT_AGE_YEARS,
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
     BLASTS_MAX_PER_MM3,
@@ -48,6 +51,7 @@ from rules.thresholds import (
     MAX_CYCLES_HSCT,
     MAX_CYCLES_NO_HSCT,
     MG_PER_ML,
+    MIN_AGE_US_YEARS,
     NONHEME_HOLD_GRADE,
     NORMAL_CRCL_ML_MIN,
     PLATELETS_MIN,
@@ -55,11 +59,10 @@ from rules.thresholds import (
     RESPONSE_WITHIN_CYCLES,
     TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
-    VIAL_MG,
 )
 
 D = Decimal
-#: Regimens of USPI Table 1 / seed l.8, l.11, l.12: (day, mg/m²).
+#: Regimens of USPI 2, Table 1 and SmPC 4.2, Table 1: (day, mg/m²).
 REGIMENS: dict[str, tuple[tuple[int, Decimal], ...]] = {
     "cycle1_regimen": ((1, D("0.8")), (8, D("0.5")), (15, D("0.5"))),
     "later_cycle_response": ((1, D("0.5")), (8, D("0.5")), (15, D("0.5"))),
@@ -76,6 +79,7 @@ class _Evaluation:
 
     def __init__(self, request: PlanRequest) -> None:
         self.request = request
+        self.profile: Profile = request.label
         self.decision: Decision = "give"
         self.warnings: list[PlanWarning] = []
         self.fired: list[str] = []
@@ -91,35 +95,56 @@ class _Evaluation:
 
     def conclude(self, name: str, **values: Any) -> None:
         """One outcome of the rule table (`rules.ruleset.OUTCOMES`), with the values its
-        message shows: its rule fires, its decision counts and its warning is added."""
+        message shows: its rule fires, its decision counts and its warning is added.
+
+        The outcome is the rule's US wording; the request's label profile may reach another one
+        instead, or none (`rules.ruleset.PROFILE_OUTCOMES`)."""
+        instead = PROFILE_OUTCOMES.get((name, self.profile), name)
+        if instead is None:
+            return
+        name = instead
         outcome = OUTCOME_BY_NAME[name]
         self.applies(outcome.rule)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
         if values:
-            self.warnings.append(_warning(outcome, values))
+            self.warnings.append(_warning(outcome, values, self.profile))
             return
-        warning = _STATIC_WARNINGS.get(name)
+        warning = _STATIC_WARNINGS.get((name, self.profile))
         if warning is None:
-            warning = _STATIC_WARNINGS[name] = _warning(outcome, {})
+            warning = _warning(outcome, {}, self.profile)
+            _STATIC_WARNINGS[name, self.profile] = warning
         self.warnings.append(warning)
 
 
-def _warning(outcome: Outcome, values: dict[str, Any]) -> PlanWarning:
+def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> PlanWarning:
+    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`)."""
     params = {**msg.constants_for(outcome.template), **values}
+    source, sources = _citations(outcome.rule, profile)
     return PlanWarning(
         code=outcome.code,
         severity=outcome.severity,
         message=_english(outcome.template, params),
-        source=RULE_BY_ID[outcome.rule].source,
+        source=source,
+        sources=sources,
         key=outcome.template,
         params=params,
     )
 
 
-#: Warnings without values are frozen and fixed by their outcome: built once, shared between
-#: plans (bounded by the table; warnings carrying patient values are never cached).
-_STATIC_WARNINGS: dict[str, PlanWarning] = {}
+@cache
+def _citations(rule_id: str, profile: Profile) -> tuple[str, tuple[WarningSource, ...]]:
+    """A rule's citations under a profile, as a warning carries them; fixed by the table, so
+    built once per rule and profile."""
+    citations = citations_for(rule_id, profile)
+    sources = tuple(WarningSource(kind=c.kind, reference=c.reference()) for c in citations)
+    return source_line(citations), sources
+
+
+#: Warnings without values are frozen and fixed by their outcome and profile: built once,
+#: shared between plans (bounded by the table; warnings carrying patient values are never
+#: cached).
+_STATIC_WARNINGS: dict[tuple[str, Profile], PlanWarning] = {}
 
 
 def _english(template: str, params: dict[str, Any]) -> str:
@@ -133,6 +158,7 @@ def _english(template: str, params: dict[str, Any]) -> str:
 def make_plan(request: PlanRequest) -> Plan:
     """The dosing plan for one request. Same request, same plan: no clock, no I/O."""
     evaluation = _Evaluation(request)
+    vial = LABEL_PROFILES[request.label].vial
     bsa, method = _bsa(request, evaluation)
     regimen = _regimen(request)
     evaluation.applies(regimen)
@@ -148,7 +174,7 @@ def make_plan(request: PlanRequest) -> Plan:
     if evaluation.decision == "give":
         evaluation.conclude("rounding")
         if level == 0:
-            cycle_doses = _doses(regimen, bsa, request.start_date)
+            cycle_doses = _doses(regimen, bsa, request.start_date, vial.counted_mg)
             # The totals are the whole cycle's; the rows are the dose planned and the later ones.
             total_per_m2 = sum((dose.mg_per_m2 for dose in cycle_doses), D(0))
             total_mg = sum((dose.mg for dose in cycle_doses), D(0))
@@ -186,6 +212,9 @@ def make_plan(request: PlanRequest) -> Plan:
         warnings=warnings,
         rules=evaluation.fired,
         ruleset_version=RULESET_VERSION,
+        label=request.label,
+        vial_labelled_mg=vial.labelled_mg,
+        vial_counted_mg=vial.counted_mg,
     )
 
 
@@ -213,7 +242,8 @@ def _regimen(request: PlanRequest) -> str:
     return "later_cycle_no_response"
 
 
-def _doses(regimen: str, bsa: Decimal, start: dt.date | None) -> list[Dose]:
+def _doses(regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal) -> list[Dose]:
+    """The regimen's doses; vials counted at `vial_mg` withdrawable each (`rules.labels.Vial`)."""
     doses = []
     for day, per_m2 in REGIMENS[regimen]:
         mg = round_half_up(per_m2 * bsa)
@@ -223,7 +253,7 @@ def _doses(regimen: str, bsa: Decimal, start: dt.date | None) -> list[Dose]:
                 mg_per_m2=per_m2,
                 mg=mg,
                 ml=round_half_up(mg / MG_PER_ML),
-                vials=ceil_whole(mg / VIAL_MG),
+                vials=ceil_whole(mg / vial_mg),
                 date=None if start is None else start + dt.timedelta(days=day - 1),
             )
         )
@@ -469,13 +499,30 @@ def _reproduction(evaluation: _Evaluation) -> None:
 
 
 def _age(evaluation: _Evaluation) -> None:
+    """The US population (1 year and older); under the EU profile, adults only: the profile
+    turns both outcomes into a stop (`rules.ruleset.PROFILE_OUTCOMES`)."""
     age = evaluation.request.age_years
     if age is None:
         return
-    if age < 1:
+    if age < MIN_AGE_US_YEARS:
         evaluation.conclude("infant")
-    elif age < 18:
+    elif age < ADULT_AGE_YEARS:
         evaluation.conclude("pediatric")
+
+
+def _contraindications(evaluation: _Evaluation) -> None:
+    """EU PL 2: prior confirmed severe or ongoing VOD/SOS, or serious ongoing liver disease,
+    contraindicate; not known before the first dose, they are to be checked. Under the US
+    profile the same facts are risk factors (USPI 5.1), and nothing is asked."""
+    request = evaluation.request
+    if request.prior_vod or request.serious_liver_disease:
+        evaluation.conclude("eu_contraindicated")
+    elif (
+        request.cycle == 1
+        and request.day == FIRST_DOSE_DAY
+        and (request.prior_vod is None or request.serious_liver_disease is None)
+    ):
+        evaluation.conclude("eu_contraindications_unknown")
 
 
 def _boxed_and_class_warnings(evaluation: _Evaluation) -> None:
@@ -507,5 +554,6 @@ _FAMILIES = (
     _renal,
     _reproduction,
     _age,
+    _contraindications,
     _boxed_and_class_warnings,
 )

@@ -3,8 +3,8 @@
 
 Why data and not branches: the two labels agree on almost every row, differ on a few, and a
 clinician must be able to check each citation against a document they can open. A profile is
-therefore a table of citations, one row per rule id, read by whatever renders a reply; nothing
-here is wired into the engine yet (issue 12), and nothing here does I/O.
+therefore a table of citations, one row per rule id: the engine attaches the rows of the
+request's profile to each warning (`rules/engine.py`), and nothing here does I/O.
 
 The words around a citation ("the label does not say", "local convention") are not here: a
 transport renders them from the catalog by the citation's `kind`. Section numbers were checked
@@ -403,8 +403,7 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         us=(_uspi("5.5", text_ok=False),),
         eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
     ),
-    # Rows whose rule ids are not in rules/ruleset.py yet (PENDING_RULE_IDS): a liver value
-    # raised on its own, graded by CTCAE (issue 10), and the EU contraindications (issue 12).
+    # A liver value raised on its own, graded by CTCAE (issue 10); the EU contraindications.
     RuleSource(
         "liver_single_value",
         # Table 3's grade 2 row; the grades are CTCAE v5.0's (the footnote was not read).
@@ -422,9 +421,8 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
 )
 
 #: Rule ids that have a row here (and an entry in docs/clinical-basis.md) but are not yet in
-#: rules/ruleset.py: the engine changes of issue 10 (a liver value alone) and issue 12 (the EU
-#: contraindications) add them. When one lands, drop it here and its marker in the basis.
-PENDING_RULE_IDS: frozenset[str] = frozenset({"eu_contraindications"})
+#: rules/ruleset.py. When one lands, drop it here and its marker in the basis.
+PENDING_RULE_IDS: frozenset[str] = frozenset()
 
 SOURCES_BY_RULE: dict[str, RuleSource] = {row.rule_id: row for row in RULE_SOURCES}
 assert len(SOURCES_BY_RULE) == len(RULE_SOURCES), "one row per rule id"
@@ -433,6 +431,16 @@ assert len(SOURCES_BY_RULE) == len(RULE_SOURCES), "one row per rule id"
 def citations_for(rule_id: str, profile: Profile) -> tuple[Citation, ...]:
     """Every source of `rule_id` under `profile`, most specific first."""
     return SOURCES_BY_RULE[rule_id].citations(profile)
+
+
+def source_line(citations: tuple[Citation, ...]) -> str:
+    """The citations as one line of document references, for the JSON `source` field: the
+    label and literature references first ("USPI 2.3, Table 2 (03/2024)"), else whatever
+    reference there is; "" for a local convention alone. Words for the kinds are a
+    transport's (by `Citation.kind`, from the catalog), never part of this line."""
+    stated = [c.reference() for c in citations if c.kind in ("label", "literature")]
+    shown = stated or [c.reference() for c in citations if c.reference()]
+    return "; ".join(dict.fromkeys(shown))
 
 
 def documents_for(profile: Profile) -> tuple[Document, ...]:

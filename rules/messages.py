@@ -435,3 +435,38 @@ PEDIATRIC = N_(
     "Age under {adult_age}: the US label covers patients from {min_age_us} year with the same "
     "mg/m² regimen; the EU label covers adults only."
 )
+
+# Label profiles (rules/labels.py) -----------------------------------------------------------
+# TRANSLATORS: EU label = the EU Summary of Product Characteristics; under 18 = a minor.
+ADULTS_ONLY = N_(
+    "Age under {adult_age}: the EU label covers adults only (the US label covers patients from "
+    "{min_age_us} year). Not given under the EU label; clinician decision."
+)
+# TRANSLATORS: cytopenia = low blood counts; Table 4 = the EU label's table of dosing
+# interruptions; consider permanent discontinuation = the label's own words, an option.
+CYTOPENIA_EU = N_(
+    "Low counts for {days} days (more than {cytopenia_max_days}): the EU label has no row to "
+    "discontinue for cytopenia. Its Table 4 applies instead: after an interruption of more than "
+    "{consider_stop_days} days, consider permanent discontinuation. Holding; clinician decision."
+)
+# TRANSLATORS: contraindication = the drug must not be used; VOD/SOS = veno-occlusive disease /
+# sinusoidal obstruction syndrome (keep the abbreviation); serious ongoing liver disease = the
+# label's words (for example cirrhosis, nodular regenerative hyperplasia, active hepatitis).
+EU_CONTRAINDICATED = N_(
+    "EU label contraindication: prior confirmed severe or ongoing VOD/SOS, or serious ongoing "
+    "liver disease. Do not give Besponsa under the EU label; the US label treats these as risk "
+    "factors only. Clinician decision."
+)
+# TRANSLATORS: contraindications = when the drug must not be used; VOD/SOS = veno-occlusive
+# disease (keep the abbreviation); serious ongoing liver disease = the label's words.
+EU_CONTRAINDICATIONS_UNKNOWN = N_(
+    "Before the first dose, check the EU label's contraindications: prior confirmed severe or "
+    "ongoing VOD/SOS, and serious ongoing liver disease. Neither was entered."
+)
+# TRANSLATORS: risk factor = raises the risk, not a contraindication; VOD/SOS = veno-occlusive
+# disease (keep the abbreviation); serious ongoing liver disease = the label's words.
+VOD_RISK_FACTOR = N_(
+    "Prior VOD/SOS or serious ongoing liver disease: the US label names these as risk factors "
+    "for VOD/SOS, not as contraindications; the EU label contraindicates Besponsa here. Weigh "
+    "the risk and monitor liver tests closely."
+)

@@ -27,6 +27,7 @@ from rules.thresholds import (
     CONTRACEPTION_MALE_MONTHS,
     DOSE_DAYS,
     LACTATION_MONTHS,
+    VIAL_MG,
 )
 
 JsonDecimal = Annotated[
@@ -43,6 +44,9 @@ def _quantity(low: str, high: str) -> Any:
 Response = Literal["CR", "CRi", "none"]
 Severity = Literal["info", "caution", "stop"]
 Decision = Literal["give", "hold", "discontinue"]
+#: A label profile; the same names as `rules.labels.Profile`.
+Label = Literal["US", "EU"]
+SourceKind = Literal["label", "label_silent", "local_convention", "literature", "not_in_label"]
 
 #: Hard limits: outside them a value is impossible or certainly in another unit, and the
 #: request is refused with the field named. Unusual-but-possible values get a caution instead.
@@ -118,6 +122,13 @@ class PlanRequest(BaseModel):
     pregnant: bool | None = Field(default=None, strict=True)
     breastfeeding: bool | None = Field(default=None, strict=True)
     age_years: JsonDecimal | None = _quantity(*LIMITS["age_years"])
+    #: The label profile the plan follows (`rules/labels.py`): which document each warning
+    #: cites, the population, the vial, and the rows only one label has.
+    label: Label = "US"
+    #: EU contraindications (EU PL 2): prior confirmed severe or ongoing VOD/SOS, and serious
+    #: ongoing liver disease. None: not known. Under the US profile a risk factor (USPI 5.1).
+    prior_vod: bool | None = Field(default=None, strict=True)
+    serious_liver_disease: bool | None = Field(default=None, strict=True)
     locale: str = Field(default="en", min_length=2, max_length=10, pattern=r"^[A-Za-z_-]+$")
 
     @model_validator(mode="after")
@@ -177,9 +188,22 @@ class Dose(BaseModel):
     date: dt.date | None = None
 
 
+class WarningSource(BaseModel):
+    """One citation of a warning's rule under the plan's label profile (`rules/labels.py`):
+    its kind, and the reference as printed ("USPI 2.3, Table 2 (03/2024)"; "" for a local
+    convention). A transport renders the words for the kind in the chat's language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SourceKind
+    reference: str = ""
+
+
 class PlanWarning(BaseModel):
     """A safety message. `key` and `params` let a transport render it in any language;
-    `message` is the English rendering (or the request's locale, from the plan command)."""
+    `message` is the English rendering (or the request's locale, from the plan command).
+    `source` is the citation of the rule under the plan's label, documents only ("USPI 2.3,
+    Table 2 (03/2024)"); `sources` gives every citation with its kind."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -187,6 +211,7 @@ class PlanWarning(BaseModel):
     severity: Severity
     message: str
     source: str
+    sources: tuple[WarningSource, ...] = ()
     key: str = ""
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -220,6 +245,11 @@ class Plan(BaseModel):
     warnings: list[PlanWarning]
     rules: list[str]
     ruleset_version: str
+    #: The label profile the plan follows, and the vial as that label gives it and as vials
+    #: are counted (0.9 mg withdrawable under both: `rules.labels.Vial`).
+    label: Label = "US"
+    vial_labelled_mg: JsonDecimal = VIAL_MG
+    vial_counted_mg: JsonDecimal = VIAL_MG
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rules import PlanRequest, engine, make_plan
-from rules.ruleset import OUTCOMES, RULE_BY_ID
+from rules.ruleset import OUTCOMES, PROFILE_OUTCOMES, RULE_BY_ID
 
 CHOICES: dict[str, list[Any]] = {
     "hsct_planned": [True, False],
@@ -36,6 +36,9 @@ CHOICES: dict[str, list[Any]] = {
     "breastfeeding": [True, False],
     "age_years": ["0.5", "10", "40"],
     "last_dose_date": ["2026-08-31"],
+    "label": ["US", "EU"],
+    "prior_vod": [True, False],
+    "serious_liver_disease": [True, False],
 }
 
 
@@ -62,7 +65,8 @@ def test_every_outcome_row_is_reached(monkeypatch: pytest.MonkeyPatch) -> None:
     conclude = engine._Evaluation.conclude
 
     def recording(self: Any, name: str, **values: Any) -> None:
-        reached.add(name)
+        # The outcome the request's label profile reaches for this name (or none).
+        reached.add(str(PROFILE_OUTCOMES.get((name, self.profile), name)))
         conclude(self, name, **values)
 
     monkeypatch.setattr(engine._Evaluation, "conclude", recording)

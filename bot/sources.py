@@ -1,0 +1,61 @@
+"""`/sources`: the documents the rules cite under a label profile, with their revisions, the
+ruleset version and review status, and where the clinical basis is published; as text in the
+chat's language (Telegram, console) and as JSON (`besponsa-bot sources`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from dialogs.dialog import label_name
+from dialogs.render import Renderer
+from dialogs.replies import Text
+from rules.labels import BASIS_STATUS, CLINICAL_BASIS, PROFILES, Profile, documents_for
+from rules.ruleset import RULESET_VERSION
+
+
+def sources_text(renderer: Renderer, profile: Profile) -> str:
+    """The sources a chat following `profile` is given, one line each."""
+    lines = [
+        renderer.text(
+            texts.SOURCES_HEADER,
+            {"version": RULESET_VERSION, "label": label_name(profile)},
+        )
+    ]
+    for document in documents_for(profile):
+        values = {
+            "name": document.short_name,
+            "title": document.title,
+            "revision": document.revision,
+        }
+        lines.append("• " + renderer.text(texts.SOURCES_DOCUMENT, values))
+        # The address on its own line, untouched: a link must stay one run of characters.
+        lines.append("  " + renderer.value(document.addresses[0]))
+    status = Text(texts.BASIS_STATUS[BASIS_STATUS])
+    lines.append(renderer.text(texts.SOURCES_STATUS, {"status": status}))
+    lines.append(renderer.text(texts.SOURCES_BASIS, {"path": CLINICAL_BASIS}))
+    lines.append(renderer.text(texts.SOURCES_SETTINGS))
+    return "\n".join(lines)
+
+
+def sources_document() -> dict[str, Any]:
+    """The same, for every profile, as JSON for the `sources` sub-command."""
+    return {
+        "ruleset_version": RULESET_VERSION,
+        "status": BASIS_STATUS,
+        "clinical_basis": CLINICAL_BASIS,
+        "profiles": {
+            profile: [
+                {
+                    "key": document.key,
+                    "name": document.short_name,
+                    "title": document.title,
+                    "revision": document.revision,
+                    "addresses": list(document.addresses),
+                    "identifier": document.identifier,
+                }
+                for document in documents_for(profile)
+            ]
+            for profile in PROFILES
+        },
+    }
