@@ -48,6 +48,7 @@ from rules.thresholds import (
     MAX_CYCLES_HSCT,
     MAX_CYCLES_NO_HSCT,
     MG_PER_ML,
+    MIN_DAYS_BETWEEN_DOSES,
     NONHEME_HOLD_GRADE,
     NORMAL_CRCL_ML_MIN,
     PLATELETS_MIN,
@@ -56,6 +57,7 @@ from rules.thresholds import (
     TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
     VIAL_MG,
+    WINDOW_DAYS,
 )
 
 D = Decimal
@@ -168,6 +170,7 @@ def make_plan(request: PlanRequest) -> Plan:
             reason = "dose_level_2_split_not_in_label"
             evaluation.conclude("dose_level_two")
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
+    next_cycle, next_cycle_extended = _next_cycle(request, evaluation.decision)
     return Plan(
         decision=evaluation.decision,
         cycle=request.cycle,
@@ -186,6 +189,8 @@ def make_plan(request: PlanRequest) -> Plan:
         warnings=warnings,
         rules=evaluation.fired,
         ruleset_version=RULESET_VERSION,
+        next_cycle_earliest=next_cycle,
+        next_cycle_extended=next_cycle_extended,
     )
 
 
@@ -217,6 +222,8 @@ def _doses(regimen: str, bsa: Decimal, start: dt.date | None) -> list[Dose]:
     doses = []
     for day, per_m2 in REGIMENS[regimen]:
         mg = round_half_up(per_m2 * bsa)
+        date = _day_date(start, day)
+        earliest, latest = _window(start, day)
         doses.append(
             Dose(
                 day=day,
@@ -224,10 +231,49 @@ def _doses(regimen: str, bsa: Decimal, start: dt.date | None) -> list[Dose]:
                 mg=mg,
                 ml=round_half_up(mg / MG_PER_ML),
                 vials=ceil_whole(mg / VIAL_MG),
-                date=None if start is None else start + dt.timedelta(days=day - 1),
+                date=date,
+                window_earliest=earliest,
+                window_latest=latest,
             )
         )
     return doses
+
+
+def _add_days(date: dt.date | None, days: int) -> dt.date | None:
+    """A date some days later, or None past the calendar's end: no date arithmetic raises."""
+    if date is None:
+        return None
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _day_date(start: dt.date | None, day: int) -> dt.date | None:
+    return _add_days(start, day - FIRST_DOSE_DAY)
+
+
+def _window(start: dt.date | None, day: int) -> tuple[dt.date | None, dt.date | None]:
+    """Days 8 and 15 may each move by WINDOW_DAYS, keeping MIN_DAYS_BETWEEN_DOSES after the
+    previous dose (USPI Table 1 footnote). Only Day 1's date is known here, so the minimum is
+    applied against Day 1; after a moved Day 8 the clinician counts from the date it was given
+    (clinical reference, cases 33 and 34)."""
+    if start is None or day == FIRST_DOSE_DAY:
+        return None, None
+    offset = day - FIRST_DOSE_DAY
+    earliest = _add_days(start, max(offset - WINDOW_DAYS, MIN_DAYS_BETWEEN_DOSES))
+    return earliest, _add_days(start, offset + WINDOW_DAYS)
+
+
+def _next_cycle(request: PlanRequest, decision: Decision) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest Day 1 of the next cycle, and the same after an extended cycle 1."""
+    if decision != "give" or request.start_date is None:
+        return None, None
+    length = CYCLE1_DAYS if request.cycle == 1 else LATER_CYCLE_DAYS
+    extended = (
+        _add_days(request.start_date, EXTENDED_CYCLE_DAYS) if length < EXTENDED_CYCLE_DAYS else None
+    )
+    return _add_days(request.start_date, length), extended
 
 
 # Rule families, in evaluation order ----------------------------------------------------
