@@ -34,7 +34,7 @@ from bot.logsetup import log_update
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
 from dialogs.machine import Conversation
-from dialogs.render import Renderer
+from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
 from locales import LANGUAGES, closest_language
 
@@ -332,23 +332,40 @@ def _seconds(value: int | dt.timedelta) -> float:
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line ends so that no part exceeds Telegram's limit or cuts an HTML tag."""
+    """Split at line ends so that no part exceeds Telegram's limit or cuts an HTML tag.
+
+    A card's folded block (`<blockquote expandable>`) split across parts is closed at the end
+    of one part and opened again at the start of the next, so every part is valid HTML.
+    """
     if len(text) <= limit:
         return [text]
+    reserve = len(FOLD_OPEN) + len(FOLD_CLOSE)
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            parts.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) + 1 > limit:
+        while len(line) > limit - reserve:
+            parts.append(line[: limit - reserve])
+            line = line[limit - reserve :]
+        if len(current) + len(line) + 1 > limit - reserve:
             parts.append(current)
             current = line
         else:
             current = f"{current}\n{line}" if current else line
     if current:
         parts.append(current)
-    return parts
+    return _balance_fold(parts)
+
+
+def _balance_fold(parts: list[str]) -> list[str]:
+    """Close a folded block left open at the end of a part and reopen it in the next one."""
+    balanced: list[str] = []
+    open_fold = False
+    for part in parts:
+        if open_fold:
+            part = FOLD_OPEN + part
+        open_fold = part.rfind(FOLD_OPEN) > part.rfind(FOLD_CLOSE)
+        balanced.append(part + FOLD_CLOSE if open_fold else part)
+    return balanced
 
 
 def command_menu(lang: str) -> list[BotCommand]:
