@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,10 +37,12 @@ BACK = Choice(m.BACK, "/back")
 
 
 def start(conversation: Conversation) -> list[Reply]:
-    """The greeting, then wherever the conversation stands (a fresh one: the first question)."""
+    """The greeting and, in the same message, wherever the conversation stands (a fresh one:
+    the first question): one send instead of two, the second waiting for the first."""
     if conversation.phase is IDLE:
         fire(conversation, "restart")
-    return [Reply("notice", m.WELCOME), *current(conversation)]
+    first, *rest = current(conversation)
+    return [replace(first, lead=m.WELCOME), *rest]
 
 
 def handle_choice(

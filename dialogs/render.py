@@ -231,7 +231,10 @@ class Renderer:
     # Replies -----------------------------------------------------------------------------
 
     def reply(self, reply: Reply) -> str:
-        return self._direction(self._reply(reply))
+        body = self._reply(reply)
+        if reply.lead:
+            body = self.text(reply.lead) + "\n\n" + body
+        return self._direction(body)
 
     def _reply(self, reply: Reply) -> str:
         if reply.kind == "plan" and reply.plan is not None:
