@@ -15,8 +15,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.constants import ChatType
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineQueryResultArticle,
+    InputFile,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -24,12 +32,14 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import keyboards, texts
+from bot import cards, keyboards, texts
+from bot.cards import CardShelf
 from bot.logsetup import log_update
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
@@ -56,6 +66,7 @@ class BotService:
         ruleset: str = "",
         today: Callable[[], dt.date] = dt.date.today,
         retry_delay: float = 0.5,
+        team_language: str | None = None,
     ) -> None:
         self.store = store
         self.allowed_users = allowed_users
@@ -64,6 +75,8 @@ class BotService:
         self.ruleset = ruleset
         self.today = today
         self.retry_delay = retry_delay
+        self.team_language = team_language
+        self.cards = CardShelf()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -82,6 +95,7 @@ class BotService:
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text), group=0
         )
         application.add_handler(CallbackQueryHandler(self.on_button), group=0)
+        application.add_handler(InlineQueryHandler(self.on_inline), group=0)
         application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self.on_other), group=0
         )
@@ -92,13 +106,15 @@ class BotService:
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse, before anything is stored, whatever this bot must not process."""
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
+        if user is None or (chat is None and update.inline_query is None):
             raise ApplicationHandlerStop
         lang = closest_language(user.language_code)
         if self.allowed_users and user.id not in self.allowed_users:
             log_update(logger, update.update_id, "refused", None, 0.0)
             await self._refuse(update, texts.NOT_ALLOWED, lang)
             raise ApplicationHandlerStop
+        if chat is None:
+            return  # an inline query: answered only with the asking clinician's own card
         if chat.type != ChatType.PRIVATE or chat.id != user.id:
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await self._refuse(update, texts.GROUP_POINTER, lang)
@@ -144,6 +160,8 @@ class BotService:
         head, value = decoded
         if head == keyboards.LANGUAGE_PREFIX:
             await self._set_language(update, query, value)
+        elif head == keyboards.CARD_PREFIX:
+            await self._card_action(update, query, value)
         else:
             await self._answer(query, None)
             await _remove_keyboard(query)
@@ -153,6 +171,86 @@ class BotService:
             )
         elapsed = (time.perf_counter() - started) * 1000
         log_update(logger, update.update_id, "button", None, elapsed)
+
+    # Dose cards (bot/cards.py) ------------------------------------------------------------
+
+    async def _card_action(self, update: Update, query: CallbackQuery, value: str) -> None:
+        """📅 sends the cycle's calendar file; "Show in …" the same card in the team language."""
+        action, _, card_id = value.partition(":")
+        assert update.effective_user is not None and update.effective_chat is not None
+        card = self.cards.get(card_id, update.effective_user.id)
+        lang = self._language(update)
+        if card is None:
+            await self._answer(query, Renderer(lang).text(cards.CARD_GONE)[:190])
+            return
+        await self._answer(query, None)
+        bot = context_bot(update)
+        if action == cards.CALENDAR_ACTION:
+            plain = Renderer(lang)
+            now = dt.datetime.now(dt.UTC)
+            content = cards.calendar_file(card.plan, plain, card_id, now)
+            if content is not None:
+                caption = Renderer(lang, html=True).text(
+                    cards.CALENDAR_CAPTION, {"cycle": card.plan.cycle}
+                )
+                name = f"besponsa-cycle-{card.plan.cycle}.ics"
+                with contextlib.suppress(BadRequest, Forbidden, NetworkError):
+                    await bot.send_document(
+                        update.effective_chat.id,
+                        InputFile(content, filename=name),
+                        caption=caption,
+                    )
+        elif action == cards.TEAM_ACTION and self.team_language is not None:
+            reply = Reply("plan", "", plan=card.plan, unchecked=card.unchecked)
+            await self._send_card(update, self.team_language, reply, card_id)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The shared card: the inline query carries only the card's id; the answer is the card
+        as the colleague will see it (no buttons), offered only to the clinician it belongs to."""
+        query = update.inline_query
+        assert query is not None
+        card = self.cards.get(query.query.strip(), query.from_user.id)
+        results = []
+        if card is not None:
+            lang = self._language(update)
+            renderer = Renderer(lang, html=True)
+            text = split_message(renderer.plan(card.plan, card.unchecked))[0]
+            results.append(
+                InlineQueryResultArticle(
+                    id=query.query.strip()[:64],
+                    title=Renderer(lang).text(cards.SHARE_TITLE, {"cycle": card.plan.cycle}),
+                    input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                )
+            )
+        with contextlib.suppress(BadRequest, NetworkError):
+            await query.answer(results, cache_time=0, is_personal=True)
+        log_update(logger, update.update_id, "inline", None, 0.0)
+
+    async def _send_card(self, update: Update, lang: str, reply: Reply, card_id: str) -> None:
+        """A card again, in `lang`, with its own buttons (the dialog's belong to the chat)."""
+        chat = update.effective_chat
+        assert chat is not None and reply.plan is not None
+        renderer = Renderer(lang, html=True)
+        rows = self._card_rows(update, reply.plan, card_id, renderer, team=False)
+        markup = keyboards.plan_keyboard(rows, (), 0, renderer)
+        parts = split_message(renderer.reply(reply))
+        for index, part in enumerate(parts):
+            await self._send(
+                chat.id, part, markup if index == len(parts) - 1 else None, context_bot(update)
+            )
+
+    def _card_rows(
+        self, update: Update, plan: Any, card_id: str, renderer: Renderer, team: bool = True
+    ) -> list[list[Any]]:
+        bot = context_bot(update)
+        inline = bool(getattr(bot, "supports_inline_queries", False))
+        return cards.card_rows(
+            plan,
+            card_id,
+            Renderer(renderer.lang),
+            inline=inline,
+            team_language=self.team_language if team else None,
+        )
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._notice(update, texts.TEXT_ONLY)
@@ -259,11 +357,12 @@ class BotService:
         await self._send(chat.id, text, markup, context_bot(update))
 
     def _language(self, update: Update) -> str:
-        """The chat's stored language, else the closest to Telegram's; never fails on storage."""
+        """The chat's stored language, else the closest to Telegram's; never fails on storage.
+        An inline query has no chat: the asking clinician's private chat (its id is theirs)."""
         chat, user = update.effective_chat, update.effective_user
-        assert chat is not None and user is not None
+        assert user is not None
         try:
-            stored = self.store.language(chat.id)
+            stored = self.store.language(chat.id if chat is not None else user.id)
         except StoreUnavailable:
             stored = None
         return stored or closest_language(user.language_code)
@@ -277,6 +376,11 @@ class BotService:
         bot = context_bot(update)
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            if reply.kind == "plan" and reply.plan is not None and update.effective_user:
+                card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
+                card_id = self.cards.add(card)
+                rows = self._card_rows(update, reply.plan, card_id, renderer)
+                markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
