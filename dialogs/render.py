@@ -311,8 +311,8 @@ class Renderer:
             lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
         if plan.next_cycle_earliest is not None:
             if plan.next_cycle_extended is not None:
-                values = {"date": plan.next_cycle_earliest, "extended": plan.next_cycle_extended}
-                lines.append(self.text(NEXT_CYCLE_EXTENDED, values))
+                dates = {"date": plan.next_cycle_earliest, "extended": plan.next_cycle_extended}
+                lines.append(self.text(NEXT_CYCLE_EXTENDED, dates))
             else:
                 lines.append(self.text(NEXT_CYCLE, {"date": plan.next_cycle_earliest}))
         return lines
