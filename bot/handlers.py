@@ -214,7 +214,8 @@ class BotService:
         if card is not None:
             lang = self._language(update)
             renderer = Renderer(lang, html=True)
-            text = split_message(renderer.plan(card.plan, card.unchecked))[0]
+            shown = Reply("plan", "", plan=card.plan, unchecked=card.unchecked)
+            text = split_message(renderer.reply(shown))[0]
             results.append(
                 InlineQueryResultArticle(
                     id=query.query.strip()[:64],
