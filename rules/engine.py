@@ -257,7 +257,7 @@ def _window(start: dt.date | None, day: int) -> tuple[dt.date | None, dt.date | 
     """Days 8 and 15 may each move by WINDOW_DAYS, keeping MIN_DAYS_BETWEEN_DOSES after the
     previous dose (USPI Table 1 footnote). Only Day 1's date is known here, so the minimum is
     applied against Day 1; after a moved Day 8 the clinician counts from the date it was given
-    (clinical reference, cases 33 and 34)."""
+    (the card says so): Day 8 falls on days 7-10 of the cycle, Day 15 on days 13-17."""
     if start is None or day == FIRST_DOSE_DAY:
         return None, None
     offset = day - FIRST_DOSE_DAY

@@ -24,8 +24,8 @@ def _day(n: int) -> dt.date:
 
 
 def test_day_8_window_is_day_7_to_10_and_day_15_window_is_day_13_to_17() -> None:
-    # Clinical reference, cases 33 and 34: Day 8 no earlier than day 7 (6 days after Day 1),
-    # at the latest day 10; Day 15 from day 13 to day 17.
+    # USPI Table 1 footnote: Day 8 no earlier than day 7 (6 days after Day 1), at the latest
+    # day 10; Day 15 from day 13 to day 17.
     doses = {dose.day: dose for dose in _plan(start_date=START).doses}
     assert (doses[1].date, doses[1].window_earliest, doses[1].window_latest) == (START, None, None)
     assert (doses[8].date, doses[8].window_earliest, doses[8].window_latest) == (
