@@ -211,21 +211,31 @@ class BotService:
         assert query is not None
         card = self.cards.get(query.query.strip(), query.from_user.id)
         results = []
-        if card is not None:
-            lang = self._language(update)
-            renderer = Renderer(lang, html=True)
-            shown = Reply("plan", "", plan=card.plan, unchecked=card.unchecked)
-            text = split_message(renderer.reply(shown))[0]
+        text = None if card is None else self._shared_text(card, self._language(update))
+        if card is not None and text is not None:
+            title = Renderer(self._language(update)).text(
+                cards.SHARE_TITLE, {"cycle": card.plan.cycle}
+            )
             results.append(
                 InlineQueryResultArticle(
                     id=query.query.strip()[:64],
-                    title=Renderer(lang).text(cards.SHARE_TITLE, {"cycle": card.plan.cycle}),
+                    title=title,
                     input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
                 )
             )
         with contextlib.suppress(BadRequest, NetworkError):
             await query.answer(results, cache_time=0, is_personal=True)
         log_update(logger, update.update_id, "inline", None, 0.0)
+
+    @staticmethod
+    def _shared_text(card: cards.Card, lang: str) -> str | None:
+        """The card as one message: whole, else without its folded part; never a part of the
+        rows or warnings (a shared card that fits in no message is not offered)."""
+        renderer = Renderer(lang, html=True)
+        text = renderer.reply(Reply("plan", "", plan=card.plan, unchecked=card.unchecked))
+        if len(text) > MAX_MESSAGE:
+            text = text.split(FOLD_OPEN, 1)[0].rstrip("\n")
+        return text if len(text) <= MAX_MESSAGE else None
 
     async def _send_card(self, update: Update, lang: str, reply: Reply, card_id: str) -> None:
         """A card again, in `lang`, with its own buttons (the dialog's belong to the chat)."""

@@ -182,3 +182,29 @@ async def test_no_team_button_when_the_chat_speaks_the_team_language(
     await card_bot(team="en")
     message = await plan_message(emulator, lang="en")
     assert "team" not in card_buttons(message)
+
+
+async def test_start_sends_the_welcome_and_the_first_question_as_one_message(
+    emulator: BotApiEmulator, card_bot
+) -> None:
+    await card_bot()
+    await emulator.send_text(CHAT, "/start")
+    await emulator.wait_idle(0.3)
+    [message] = emulator.sent(CHAT)
+    assert "Besponsa" in message["text"] and "Body surface area" in message["text"]
+
+
+def test_a_shared_card_too_long_for_one_message_goes_without_its_folded_part() -> None:
+    from bot.handlers import MAX_MESSAGE, BotService
+    from rules import PlanRequest, make_plan
+    from tests.test_card_layout import WORST
+
+    plan = make_plan(PlanRequest.model_validate(WORST))
+    card = cards.Card(1, plan, ("Toxicity",))
+    for lang in ("en", "es", "ru"):
+        text = BotService._shared_text(card, lang)
+        assert text is not None and len(text) <= MAX_MESSAGE
+        if FOLD_OPEN not in text:  # cut: the unfolded part is whole
+            assert text.count("⛔") == sum(1 for w in plan.warnings if w.severity == "stop") + (
+                1 if plan.decision == "discontinue" else 0
+            )
