@@ -437,9 +437,12 @@ def context_bot(update: Update) -> Any:
 
 
 async def _remove_keyboard(query: CallbackQuery) -> None:
-    """Buttons of an answered question disappear, so they cannot be pressed twice."""
+    """Buttons of an answered question disappear, so they cannot be pressed twice; a dose
+    card keeps its own (copy, calendar, share, language), which stay true of that card."""
+    markup = getattr(query.message, "reply_markup", None)
+    kept = keyboards.card_buttons_only(markup)
     with contextlib.suppress(BadRequest, NetworkError):
-        await query.edit_message_reply_markup(reply_markup=None)
+        await query.edit_message_reply_markup(reply_markup=kept)
 
 
 def _seconds(value: int | dt.timedelta) -> float:

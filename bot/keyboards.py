@@ -74,6 +74,23 @@ def plan_keyboard(
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
+def card_buttons_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The rows of a dose card's own buttons in `markup` (the dialog's choices dropped)."""
+    if markup is None:
+        return None
+    rows = [
+        [button for button in row if not _is_dialog_choice(button)]
+        for row in markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
+
+
+def _is_dialog_choice(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and not data.startswith(CARD_PREFIX + SEPARATOR)
+
+
 @functools.cache
 def language_keyboard() -> InlineKeyboardMarkup:
     buttons = [

@@ -208,3 +208,26 @@ def test_a_shared_card_too_long_for_one_message_goes_without_its_folded_part() -
             assert text.count("⛔") == sum(1 for w in plan.warnings if w.severity == "stop") + (
                 1 if plan.decision == "discontinue" else 0
             )
+
+
+async def test_answering_the_card_keeps_its_own_buttons(emulator: BotApiEmulator, card_bot) -> None:
+    await card_bot()
+    message = await plan_message(emulator)
+    change = next(
+        button["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button.get("callback_data", "").endswith("|/summary")
+    )
+    await emulator.press_button(CHAT, message["message_id"], change)
+    await emulator.wait_idle(0.3)
+    [card] = [m for m in emulator.sent(CHAT) if m["message_id"] == message["message_id"]]
+    kept = card_buttons(card)
+    assert {"copy", "calendar", "share"} <= set(kept)
+    dialog = [
+        button
+        for row in card["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button.get("callback_data", "")[:1].isdigit()
+    ]
+    assert dialog == []
