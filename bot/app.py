@@ -68,6 +68,7 @@ def build_application(
         version=app_version(),
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,
+        team_language=settings.bot_team_language,
     )
     background: list[asyncio.Task[None]] = []
 

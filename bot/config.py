@@ -25,6 +25,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from locales import LANGUAGES
 from rules.models import first_error
 
 APP_DIR = "besponsa-bot"
@@ -74,6 +75,9 @@ class Settings(BaseSettings):
     #: The label profile of this deployment (rules/labels.py); a chat may choose another one
     #: with /settings.
     bot_label: Literal["US", "EU"] = "US"
+    #: The ward team's shared language (e.g. "en"): a card in another language offers to be
+    #: shown in it too (issue 15). Unset: no such button.
+    bot_team_language: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -142,6 +146,16 @@ class Settings(BaseSettings):
         if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
         return value
+
+    @field_validator("bot_team_language", mode="before")
+    @classmethod
+    def _team_language(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        code = str(value).strip().lower()
+        if code not in LANGUAGES:
+            raise ValueError(f"one of {', '.join(sorted(LANGUAGES))} expected")
+        return code
 
     @field_validator("log_level", "bot_label", mode="before")
     @classmethod

@@ -15,8 +15,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.constants import ChatType
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineQueryResultArticle,
+    InputFile,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -24,18 +32,20 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import keyboards, texts
+from bot import cards, keyboards, texts
+from bot.cards import CardShelf
 from bot.logsetup import log_update
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
 from dialogs.machine import Conversation
-from dialogs.render import Renderer
+from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
 from locales import LANGUAGES, closest_language
 from rules.labels import DEFAULT_PROFILE, Profile
@@ -59,6 +69,7 @@ class BotService:
         ruleset: str = "",
         today: Callable[[], dt.date] = dt.date.today,
         retry_delay: float = 0.5,
+        team_language: str | None = None,
     ) -> None:
         self.store = store
         self.allowed_users = allowed_users
@@ -69,6 +80,8 @@ class BotService:
         self.ruleset = ruleset
         self.today = today
         self.retry_delay = retry_delay
+        self.team_language = team_language
+        self.cards = CardShelf()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -87,6 +100,7 @@ class BotService:
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text), group=0
         )
         application.add_handler(CallbackQueryHandler(self.on_button), group=0)
+        application.add_handler(InlineQueryHandler(self.on_inline), group=0)
         application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self.on_other), group=0
         )
@@ -97,13 +111,15 @@ class BotService:
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse, before anything is stored, whatever this bot must not process."""
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
+        if user is None or (chat is None and update.inline_query is None):
             raise ApplicationHandlerStop
         lang = closest_language(user.language_code)
         if self.allowed_users and user.id not in self.allowed_users:
             log_update(logger, update.update_id, "refused", None, 0.0)
             await self._refuse(update, texts.NOT_ALLOWED, lang)
             raise ApplicationHandlerStop
+        if chat is None:
+            return  # an inline query: answered only with the asking clinician's own card
         if chat.type != ChatType.PRIVATE or chat.id != user.id:
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await self._refuse(update, texts.GROUP_POINTER, lang)
@@ -155,6 +171,8 @@ class BotService:
         head, value = decoded
         if head == keyboards.LANGUAGE_PREFIX:
             await self._set_language(update, query, value)
+        elif head == keyboards.CARD_PREFIX:
+            await self._card_action(update, query, value)
         else:
             await self._answer(query, None)
             await _remove_keyboard(query)
@@ -164,6 +182,97 @@ class BotService:
             )
         elapsed = (time.perf_counter() - started) * 1000
         log_update(logger, update.update_id, "button", None, elapsed)
+
+    # Dose cards (bot/cards.py) ------------------------------------------------------------
+
+    async def _card_action(self, update: Update, query: CallbackQuery, value: str) -> None:
+        """📅 sends the cycle's calendar file; "Show in …" the same card in the team language."""
+        action, _, card_id = value.partition(":")
+        assert update.effective_user is not None and update.effective_chat is not None
+        card = self.cards.get(card_id, update.effective_user.id)
+        lang = self._language(update)
+        if card is None:
+            await self._answer(query, Renderer(lang).text(cards.CARD_GONE)[:190])
+            return
+        await self._answer(query, None)
+        bot = context_bot(update)
+        if action == cards.CALENDAR_ACTION:
+            plain = Renderer(lang)
+            now = dt.datetime.now(dt.UTC)
+            content = cards.calendar_file(card.plan, plain, card_id, now)
+            if content is not None:
+                caption = Renderer(lang, html=True).text(
+                    cards.CALENDAR_CAPTION, {"cycle": card.plan.cycle}
+                )
+                name = f"besponsa-cycle-{card.plan.cycle}.ics"
+                with contextlib.suppress(BadRequest, Forbidden, NetworkError):
+                    await bot.send_document(
+                        update.effective_chat.id,
+                        InputFile(content, filename=name),
+                        caption=caption,
+                    )
+        elif action == cards.TEAM_ACTION and self.team_language is not None:
+            reply = Reply("plan", "", plan=card.plan, unchecked=card.unchecked)
+            await self._send_card(update, self.team_language, reply, card_id)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The shared card: the inline query carries only the card's id; the answer is the card
+        as the colleague will see it (no buttons), offered only to the clinician it belongs to."""
+        query = update.inline_query
+        assert query is not None
+        card = self.cards.get(query.query.strip(), query.from_user.id)
+        results = []
+        text = None if card is None else self._shared_text(card, self._language(update))
+        if card is not None and text is not None:
+            title = Renderer(self._language(update)).text(
+                cards.SHARE_TITLE, {"cycle": card.plan.cycle}
+            )
+            results.append(
+                InlineQueryResultArticle(
+                    id=query.query.strip()[:64],
+                    title=title,
+                    input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                )
+            )
+        with contextlib.suppress(BadRequest, NetworkError):
+            await query.answer(results, cache_time=0, is_personal=True)
+        log_update(logger, update.update_id, "inline", None, 0.0)
+
+    @staticmethod
+    def _shared_text(card: cards.Card, lang: str) -> str | None:
+        """The card as one message: whole, else without its folded part; never a part of the
+        rows or warnings (a shared card that fits in no message is not offered)."""
+        renderer = Renderer(lang, html=True)
+        text = renderer.reply(Reply("plan", "", plan=card.plan, unchecked=card.unchecked))
+        if len(text) > MAX_MESSAGE:
+            text = text.split(FOLD_OPEN, 1)[0].rstrip("\n")
+        return text if len(text) <= MAX_MESSAGE else None
+
+    async def _send_card(self, update: Update, lang: str, reply: Reply, card_id: str) -> None:
+        """A card again, in `lang`, with its own buttons (the dialog's belong to the chat)."""
+        chat = update.effective_chat
+        assert chat is not None and reply.plan is not None
+        renderer = Renderer(lang, html=True)
+        rows = self._card_rows(update, reply.plan, card_id, renderer, team=False)
+        markup = keyboards.plan_keyboard(rows, (), 0, renderer)
+        parts = split_message(renderer.reply(reply))
+        for index, part in enumerate(parts):
+            await self._send(
+                chat.id, part, markup if index == len(parts) - 1 else None, context_bot(update)
+            )
+
+    def _card_rows(
+        self, update: Update, plan: Any, card_id: str, renderer: Renderer, team: bool = True
+    ) -> list[list[Any]]:
+        bot = context_bot(update)
+        inline = bool(getattr(bot, "supports_inline_queries", False))
+        return cards.card_rows(
+            plan,
+            card_id,
+            Renderer(renderer.lang),
+            inline=inline,
+            team_language=self.team_language if team else None,
+        )
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._notice(update, texts.TEXT_ONLY)
@@ -287,11 +396,12 @@ class BotService:
         await self._send(chat.id, text, markup, context_bot(update))
 
     def _language(self, update: Update) -> str:
-        """The chat's stored language, else the closest to Telegram's; never fails on storage."""
+        """The chat's stored language, else the closest to Telegram's; never fails on storage.
+        An inline query has no chat: the asking clinician's private chat (its id is theirs)."""
         chat, user = update.effective_chat, update.effective_user
-        assert chat is not None and user is not None
+        assert user is not None
         try:
-            stored = self.store.language(chat.id)
+            stored = self.store.language(chat.id if chat is not None else user.id)
         except StoreUnavailable:
             stored = None
         return stored or closest_language(user.language_code)
@@ -305,6 +415,11 @@ class BotService:
         bot = context_bot(update)
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            if reply.kind == "plan" and reply.plan is not None and update.effective_user:
+                card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
+                card_id = self.cards.add(card)
+                rows = self._card_rows(update, reply.plan, card_id, renderer)
+                markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
@@ -350,9 +465,12 @@ def context_bot(update: Update) -> Any:
 
 
 async def _remove_keyboard(query: CallbackQuery) -> None:
-    """Buttons of an answered question disappear, so they cannot be pressed twice."""
+    """Buttons of an answered question disappear, so they cannot be pressed twice; a dose
+    card keeps its own (copy, calendar, share, language), which stay true of that card."""
+    markup = getattr(query.message, "reply_markup", None)
+    kept = keyboards.card_buttons_only(markup)
     with contextlib.suppress(BadRequest, NetworkError):
-        await query.edit_message_reply_markup(reply_markup=None)
+        await query.edit_message_reply_markup(reply_markup=kept)
 
 
 def _seconds(value: int | dt.timedelta) -> float:
@@ -360,23 +478,40 @@ def _seconds(value: int | dt.timedelta) -> float:
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line ends so that no part exceeds Telegram's limit or cuts an HTML tag."""
+    """Split at line ends so that no part exceeds Telegram's limit or cuts an HTML tag.
+
+    A card's folded block (`<blockquote expandable>`) split across parts is closed at the end
+    of one part and opened again at the start of the next, so every part is valid HTML.
+    """
     if len(text) <= limit:
         return [text]
+    reserve = len(FOLD_OPEN) + len(FOLD_CLOSE)
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            parts.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) + 1 > limit:
+        while len(line) > limit - reserve:
+            parts.append(line[: limit - reserve])
+            line = line[limit - reserve :]
+        if len(current) + len(line) + 1 > limit - reserve:
             parts.append(current)
             current = line
         else:
             current = f"{current}\n{line}" if current else line
     if current:
         parts.append(current)
-    return parts
+    return _balance_fold(parts)
+
+
+def _balance_fold(parts: list[str]) -> list[str]:
+    """Close a folded block left open at the end of a part and reopen it in the next one."""
+    balanced: list[str] = []
+    open_fold = False
+    for part in parts:
+        if open_fold:
+            part = FOLD_OPEN + part
+        open_fold = part.rfind(FOLD_OPEN) > part.rfind(FOLD_CLOSE)
+        balanced.append(part + FOLD_CLOSE if open_fold else part)
+    return balanced
 
 
 def command_menu(lang: str) -> list[BotCommand]:

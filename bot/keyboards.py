@@ -7,6 +7,7 @@ so a press on an older message is recognised as stale instead of answering a new
 from __future__ import annotations
 
 import functools
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -16,7 +17,10 @@ from locales import LANGUAGES
 
 MAX_CALLBACK_BYTES = 64
 LANGUAGE_PREFIX = "lang"
+#: A dose card's button: `card|<action>:<card id>` (`bot/cards.py`).
+CARD_PREFIX = "card"
 SEPARATOR = "|"
+_CARD_VALUE = re.compile(r"^(?:ics|team):[A-Za-z0-9_-]{1,32}$")
 
 
 def encode(token: int, value: str) -> str:
@@ -33,6 +37,8 @@ def decode(data: str) -> tuple[str, str] | None:
         return None
     if head == LANGUAGE_PREFIX:
         return (head, value) if value in LANGUAGES else None
+    if head == CARD_PREFIX:
+        return (head, value) if _CARD_VALUE.match(value) else None
     return (head, value) if head.isdigit() and len(head) <= 9 else None
 
 
@@ -53,6 +59,36 @@ def _keyboard(labelled: tuple[tuple[str, str], ...], per_row: int) -> InlineKeyb
     width = 1 if longest > 24 else 2 if longest > 12 else per_row
     buttons = [InlineKeyboardButton(label, callback_data=data) for label, data in labelled]
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def plan_keyboard(
+    card_rows: list[list[InlineKeyboardButton]],
+    choices: tuple[Choice, ...],
+    token: int,
+    renderer: Renderer,
+) -> InlineKeyboardMarkup:
+    """A dose card's keyboard: its own rows (copy, calendar, share, team language, and any row
+    another feature appends), then the dialog's choices."""
+    dialog = choices_keyboard(choices, token, renderer)
+    rows = [*card_rows, *(dialog.inline_keyboard if dialog is not None else ())]
+    return InlineKeyboardMarkup([list(row) for row in rows if row])
+
+
+def card_buttons_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The rows of a dose card's own buttons in `markup` (the dialog's choices dropped)."""
+    if markup is None:
+        return None
+    rows = [
+        [button for button in row if not _is_dialog_choice(button)]
+        for row in markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
+
+
+def _is_dialog_choice(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and not data.startswith(CARD_PREFIX + SEPARATOR)
 
 
 @functools.cache

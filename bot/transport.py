@@ -152,12 +152,17 @@ def _plus(first: float | None, second: float | None) -> float | None:
 
 
 def _body(request_data: RequestData | None) -> dict[str, Any]:
-    """JSON, as the Bot API prefers. The bot sends text only, so uploads are refused outright
-    rather than carried by code that nothing exercises."""
+    """JSON, as the Bot API prefers; multipart form data when a file goes with it (the dose
+    card's calendar file, sent with sendDocument), as PTB's own HTTPXRequest sends it."""
     if request_data is None:
         return {}
     if request_data.contains_files:
-        raise RuntimeError("AiohttpRequest does not upload files")
+        form = aiohttp.FormData()
+        for name, value in request_data.json_parameters.items():
+            form.add_field(name, value)
+        for name, (filename, content, mimetype) in (request_data.multipart_data or {}).items():
+            form.add_field(name, content, filename=filename, content_type=mimetype)
+        return {"data": form}
     return {
         "data": json.dumps(request_data.parameters).encode(),
         "headers": {"Content-Type": "application/json"},

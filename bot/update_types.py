@@ -8,4 +8,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-ALLOWED_UPDATES: list[str] = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES: list[str] = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    # The "↗ Share" button of a dose card (bot/cards.py): answered only for its own clinician.
+    Update.INLINE_QUERY,
+]

@@ -22,8 +22,10 @@ JSON bodies (form values are JSON-encoded when they are not strings, as PTB send
 are ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``.
 
 Implemented methods: getMe, getUpdates (long polling), setWebhook, deleteWebhook, getWebhookInfo,
-setMyCommands, getMyCommands, deleteMyCommands, sendMessage, editMessageText,
-editMessageReplyMarkup, answerCallbackQuery, sendChatAction, deleteMessage, close, logOut. Any
+setMyCommands, getMyCommands, deleteMyCommands, sendMessage, sendDocument (the uploaded file is
+kept in ``documents``), editMessageText, editMessageReplyMarkup, answerCallbackQuery,
+answerInlineQuery (kept in ``inline_answers``; see ``send_inline_query``), sendChatAction,
+deleteMessage, close, logOut. Any
 other method answers 404 "Not Found: method not found".
 
 What is validated like Telegram does (400 "Bad Request: ..." otherwise):
@@ -82,6 +84,8 @@ _JSON_PARAMS = {
     "link_preview_options",
     "reply_parameters",
     "media",
+    "results",
+    "button",
 }
 _INT_PARAMS = {
     "offset",
@@ -413,6 +417,15 @@ def check_reply_markup(markup: Any) -> JSON | None:
                         raise _bad("BUTTON_DATA_INVALID")
                 if "url" in button and not str(button["url"]).strip():
                     raise _bad("BUTTON_URL_INVALID")
+                if "copy_text" in button:
+                    copied = button["copy_text"]
+                    text = copied.get("text") if isinstance(copied, dict) else None
+                    if not isinstance(text, str) or not 1 <= len(text) <= 256:
+                        raise _bad("COPY_TEXT_INVALID")
+                if "switch_inline_query_chosen_chat" in button:
+                    chosen = button["switch_inline_query_chosen_chat"]
+                    if not isinstance(chosen, dict) or len(str(chosen.get("query", ""))) > 256:
+                        raise _bad("BUTTON_SWITCH_INLINE_INVALID")
         return markup
     if "keyboard" in markup:
         rows = markup["keyboard"]
@@ -553,6 +566,14 @@ class BotApiEmulator:
         self.webhook_secret: str | None = None
         self.webhook_params: JSON = {}
         self.closed_by_bot = False  # close or logOut was called
+        #: files uploaded with any request, by form field (the last one of each field)
+        self.uploads: dict[str, bytes] = {}
+        #: sendDocument calls: chat_id, file_name, content (bytes), caption, reply_markup
+        self.documents: list[JSON] = []
+        #: answerInlineQuery parameters, in order
+        self.inline_answers: list[JSON] = []
+        self._inline_ids = itertools.count(1)
+        self._upload_names: dict[str, str] = {}
 
         self._server: asyncio.Server | None = None
         self._conn_tasks: set[asyncio.Task[None]] = set()
@@ -572,6 +593,7 @@ class BotApiEmulator:
         self._user_messages: dict[tuple[int, int], JSON] = {}
         self._chat_logs: dict[int, _ChatLog] = {}
         self._callback_ids = itertools.count(1)
+        self._open_inline_queries: set[str] = set()
         self._open_queries: set[str] = set()
         self._in_flight = 0  # requests other than getUpdates being handled
         self._last_activity = time.monotonic()
@@ -1160,7 +1182,9 @@ class BotApiEmulator:
             parse_body_arguments(content_type, body, arguments, files, HTTPHeaders(headers))
             raw.update({k: v[0].decode("utf-8") for k, v in arguments.items()})
             for name, uploads in files.items():
-                raw[name] = f"attach://{uploads[0].filename}"
+                raw[name] = f"attach://{name}"
+                self.uploads[name] = bytes(uploads[0].body)
+                self._upload_names[name] = uploads[0].filename
         for name, value in raw.items():
             params[name] = self._coerce(name, value)
         return params
@@ -1459,6 +1483,78 @@ class BotApiEmulator:
         self._bot_messages.setdefault(chat_id, {})[message_id] = record
         self._log_event(chat_id, "send", record)
         return self._message_object(chat_id, record)
+
+    async def _api_senddocument(self, params: JSON) -> JSON:
+        chat_id = self._chat_for_send(params)
+        document = params.get("document")
+        if not isinstance(document, str) or not document:
+            raise _bad("there is no document in the request")
+        field = document.removeprefix("attach://")
+        content = self.uploads.get(field)
+        name = self._upload_names.get(field, field)
+        if content is None:
+            raise _bad("wrong remote file identifier specified")
+        caption = params.get("caption")
+        if caption is not None:
+            format_text(caption, params.get("parse_mode") or None, self.strict_html)
+        markup = check_reply_markup(params.get("reply_markup"))
+        message_id = self._new_message_id(chat_id)
+        self.documents.append(
+            {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "file_name": name,
+                "content": content,
+                "caption": caption,
+                "reply_markup": markup,
+            }
+        )
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": dict(self._chats[chat_id]),
+            "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
+            "document": {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"u{message_id}",
+                "file_name": name,
+                "file_size": len(content),
+            },
+        }
+
+    async def _api_answerinlinequery(self, params: JSON) -> bool:
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._open_inline_queries:
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise _bad("RESULTS_TOO_MUCH" if isinstance(results, list) else "can't parse results")
+        for result in results:
+            content = result.get("input_message_content") if isinstance(result, dict) else None
+            if not isinstance(content, dict) or "message_text" not in content:
+                raise _bad("MESSAGE_EMPTY")
+            format_text(content["message_text"], content.get("parse_mode"), self.strict_html)
+        self._open_inline_queries.discard(query_id)
+        self.inline_answers.append(copy.deepcopy(params))
+        return True
+
+    async def send_inline_query(
+        self, user_id: int, query: str, language_code: str = "en", chat_type: str = "private"
+    ) -> int:
+        """The user types `@bot <query>` in some chat (or a button prefilled it); returns the
+        update_id. The answer lands in ``inline_answers``."""
+        query_id = f"iq{next(self._inline_ids)}"
+        self._open_inline_queries.add(query_id)
+        update = {
+            "inline_query": {
+                "id": query_id,
+                "from": self._user(user_id, language_code=language_code),
+                "query": query,
+                "offset": "",
+                "chat_type": chat_type,
+            }
+        }
+        return await self.inject_update(update)
 
     def _message_to_edit(self, params: JSON) -> tuple[int, JSON]:
         if "inline_message_id" in params:

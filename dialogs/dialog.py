@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,7 +27,7 @@ from dialogs.steps import (
     SKIP_COMMAND,
     Step,
 )
-from dialogs.summary import summary_lines, unchecked_items
+from dialogs.summary import has_more, summary_lines, unchecked_items
 from rules import make_plan
 from rules.labels import LABEL_OF, PROFILES, Profile
 from rules.models import first_error
@@ -35,13 +35,17 @@ from rules.models import first_error
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"
 BACK = Choice(m.BACK, "/back")
+MORE_ARGUMENT = "all"
+MORE = Choice(m.MORE, f"/summary {MORE_ARGUMENT}")
 
 
 def start(conversation: Conversation) -> list[Reply]:
-    """The greeting, then wherever the conversation stands (a fresh one: the first question)."""
+    """The greeting and, in the same message, wherever the conversation stands (a fresh one:
+    the first question): one send instead of two, the second waiting for the first."""
     if conversation.phase is IDLE:
         fire(conversation, "restart")
-    return [Reply("notice", m.WELCOME), *current(conversation)]
+    first, *rest = current(conversation)
+    return [replace(first, lead=m.WELCOME), *rest]
 
 
 def handle_choice(
@@ -145,6 +149,8 @@ def _plan_command(conversation: Conversation, argument: str, today: dt.date) -> 
 
 def _review(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
     fire(conversation, "review")
+    if conversation.phase is SUMMARY and argument.lower() == MORE_ARGUMENT:
+        return [_summary(conversation, complete=True)]
     return current(conversation)
 
 
@@ -294,11 +300,14 @@ def _quick_form(
 # Summary and plan ----------------------------------------------------------------------
 
 
-def _summary(conversation: Conversation) -> Reply:
-    lines = summary_lines(conversation)
+def _summary(conversation: Conversation, complete: bool = False) -> Reply:
+    """The answers that matter for this patient, one button each; the rest behind "More…"."""
+    lines = summary_lines(conversation, complete)
+    more = () if complete or not has_more(conversation) else (MORE,)
     choices = (
         Choice(m.PLAN, "/plan"),
         *(Choice(line.label, f"/edit {line.step.split('_', 1)[1]}") for line in lines),
+        *more,
     )
     return Reply("summary", m.SUMMARY, lines=lines, choices=choices, token=conversation.token)
 

@@ -140,6 +140,8 @@ NONE = N_("None")
 # respuesta"), not "no toxicity" or "no days" as the plain "None" is.
 NONE_RESPONSE = PC_("treatment response", "None")
 PLAN = N_("✅ Plan")
+# TRANSLATORS: button under the short summary: shows every item, also those not given.
+MORE = N_("More…")
 PLAN_CHANGE = N_("✏️ Change answers")
 PLAN_NEW = N_("🆕 New patient")
 BACK = N_("⬅ Back")

@@ -14,10 +14,18 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
-from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
+from locales import (
+    RTL,
+    format_date,
+    format_date_interval,
+    format_decimal,
+    format_items,
+    label_separator,
+    translation,
+)
 from rules.labels import LABEL_OF
 from rules.models import Plan, PlanWarning, WarningSource
-from rules.thresholds import DOSES_AT_LEVEL_TWO
+from rules.thresholds import DOSES_AT_LEVEL_TWO, MIN_DAYS_BETWEEN_DOSES
 
 N_ = m.N_
 NP_ = m.NP_
@@ -36,6 +44,14 @@ BSA_LINE = {
 # is the translated vial count.
 DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 DOSE_DATE = N_("{line} · {date}")
+# TRANSLATORS: window = the dates a Day 8 or Day 15 dose may be moved to; {window} is a date range.
+DOSE_WINDOW = N_("{line} (window {window})")
+# TRANSLATORS: shown under dose rows with their windows; the previous dose = the one actually given.
+WINDOW_NOTE = N_("Each window: at least {min_days} days after the previous dose as given.")
+# TRANSLATORS: Day 1 = the first dose day of a cycle.
+NEXT_CYCLE = N_("Next cycle: Day 1 on {date} at the earliest")
+# TRANSLATORS: extended = cycle 1 lengthened to allow recovery or after CR/CRi.
+NEXT_CYCLE_EXTENDED = N_("Next cycle: Day 1 on {date} at the earliest ({extended} if extended)")
 VIALS = NP_("{count} vial", "{count} vials")
 DAYS = NP_("{count} day", "{count} days")
 # TRANSLATORS: Total = the dose of the whole cycle; {length} is a translated number of days.
@@ -92,6 +108,13 @@ SOURCE_KIND = {
 # decision.
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
 ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
+#: Warnings shown above the fold of the card; info-level ones are folded. The boxed warning is a
+#: caution and so stays unfolded: the label puts it above everything else (USPI boxed warning).
+UNFOLDED_SEVERITIES = ("stop", "caution")
+#: Telegram folds an expandable blockquote to its first lines (Bot API 7.4); the console, which
+#: cannot fold, prints the folded part after a rule line.
+FOLD_OPEN, FOLD_CLOSE = "<blockquote expandable>", "</blockquote>"
+CONSOLE_RULE = "─" * 24
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -237,7 +260,10 @@ class Renderer:
     # Replies -----------------------------------------------------------------------------
 
     def reply(self, reply: Reply) -> str:
-        return self._direction(self._reply(reply))
+        body = self._reply(reply)
+        if reply.lead:
+            body = self.text(reply.lead) + "\n\n" + body
+        return self._direction(body)
 
     def _reply(self, reply: Reply) -> str:
         if reply.kind == "plan" and reply.plan is not None:
@@ -257,40 +283,69 @@ class Renderer:
         return "\n".join(lines)
 
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
+        """The dose card: what to do and what to prepare on the first screen, the rest folded.
+
+        Top to bottom: the decision; the read-back of what was used; the dose rows; the stop and
+        caution warnings; then, folded, the info-level lines, the cycle limit and the footer.
+        """
         lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
         lines.append(self.label_line(plan))
+        # The read-back line of the values used goes here, right after the decision.
         lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
+        lines.extend(self._dose_rows(plan))
+        if plan.decision == "give":
+            lines.extend(self._cycle_lines(plan))
+        if unchecked:
+            items = format_items([self.gettext(label) for label in unchecked], self.lang)
+            lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
+        folded: list[str] = []
+        for warning in plan.warnings:
+            shown = self.warning(warning)
+            (lines if warning.severity in UNFOLDED_SEVERITIES else folded).append(shown)
+        if plan.decision == "give":
+            folded.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
+        folded.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        return "\n".join(lines) + "\n" + self._fold(folded)
+
+    def _fold(self, lines: list[str]) -> str:
+        if self.html:
+            return FOLD_OPEN + "\n".join(lines) + FOLD_CLOSE
+        return "\n".join([CONSOLE_RULE, *lines])
+
+    def _dose_rows(self, plan: Plan) -> list[str]:
+        """Dose rows and omitted days in day order; none when the decision is not to give."""
         rows = (
             [(dose.day, self.dose(dose)) for dose in plan.doses] if plan.decision == "give" else []
         )
         rows += [(day, self.text(OMITTED_LINE, {"day": day})) for day in plan.omitted_days]
-        lines.extend(line for _, line in sorted(rows, key=lambda row: row[0]))
-        if plan.decision == "give":
-            totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
-            if plan.doses_unspecified_reason is not None:
-                reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason, REDUCED_TOTAL)
-                values = {**totals, "level_two_doses": DOSES_AT_LEVEL_TWO}
-                lines.append(self._bold(self.text(reason, values)))
-            length = self.plural(DAYS, plan.cycle_length_days)
-            if plan.cycle_length_max_days > plan.cycle_length_days:
-                extended = self.plural(DAYS, plan.cycle_length_max_days)
-                length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
-            if plan.total_mg is None:
-                lines.append(self.text(CYCLE_LENGTH_LINE, {"length": _Raw(length)}))
+        lines = [line for _, line in sorted(rows, key=lambda row: row[0])]
+        if plan.decision == "give" and any(dose.window_earliest for dose in plan.doses):
+            lines.append(self.text(WINDOW_NOTE, {"min_days": MIN_DAYS_BETWEEN_DOSES}))
+        return lines
+
+    def _cycle_lines(self, plan: Plan) -> list[str]:
+        """Why no rows (reduced levels), the cycle's total and length, the next cycle's Day 1."""
+        lines = []
+        totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
+        if plan.doses_unspecified_reason is not None:
+            reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason, REDUCED_TOTAL)
+            values = {**totals, "level_two_doses": DOSES_AT_LEVEL_TWO}
+            lines.append(self._bold(self.text(reason, values)))
+        length = self.plural(DAYS, plan.cycle_length_days)
+        if plan.cycle_length_max_days > plan.cycle_length_days:
+            extended = self.plural(DAYS, plan.cycle_length_max_days)
+            length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
+        if plan.total_mg is None:
+            lines.append(self.text(CYCLE_LENGTH_LINE, {"length": _Raw(length)}))
+        else:
+            lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
+        if plan.next_cycle_earliest is not None:
+            if plan.next_cycle_extended is not None:
+                dates = {"date": plan.next_cycle_earliest, "extended": plan.next_cycle_extended}
+                lines.append(self.text(NEXT_CYCLE_EXTENDED, dates))
             else:
-                lines.append(self.text(TOTAL_LINE, {**totals, "length": _Raw(length)}))
-            lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
-        if unchecked:
-            items = format_items([self.gettext(label) for label in unchecked], self.lang)
-            lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
-        warnings = [self.warning(warning) for warning in plan.warnings]
-        if warnings:
-            lines.append("")
-            lines.append(self._bold(self.gettext(WARNINGS_HEADER)))
-            lines.extend(warnings)
-        lines.append("")
-        lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
-        return "\n".join(lines)
+                lines.append(self.text(NEXT_CYCLE, {"date": plan.next_cycle_earliest}))
+        return lines
 
     def dose(self, dose: Any) -> str:
         values = {
@@ -303,6 +358,13 @@ class Renderer:
         line = self.text(DOSE_LINE, values)
         if dose.date is not None:
             line = self.text(DOSE_DATE, {"line": _Raw(line), "date": dose.date})
+        earliest, latest = (
+            getattr(dose, "window_earliest", None),
+            getattr(dose, "window_latest", None),
+        )
+        if earliest is not None and latest is not None:
+            window = self._escape(format_date_interval(earliest, latest, self.lang))
+            line = self.text(DOSE_WINDOW, {"line": _Raw(line), "window": _Raw(window)})
         return line
 
     def label_line(self, plan: Plan) -> str:

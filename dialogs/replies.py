@@ -62,3 +62,6 @@ class Reply:
     unchecked: tuple[str, ...] = ()
     #: A typed number answers this step, so option numbers would be ambiguous.
     numeric: bool = False
+    #: A notice said first in the same message (the welcome before the first question), so
+    #: that a transport sends one message instead of two.
+    lead: str = ""

@@ -408,6 +408,8 @@ STEPS: tuple[Step, ...] = (
         m.LABEL_DOSE_LEVEL,
         ("dose_level",),
         tuple(Choice(label, str(level)) for level, label in DOSE_LEVEL_LABELS.items()),
+        # A reduction applies to a subsequent cycle (label Table 4): never offered in cycle 1.
+        applies=_later_cycle,
         required=False,
         skippable=True,
     ),

@@ -99,14 +99,29 @@ def _value(conversation: Conversation, step: Step) -> Text | None:
     return shown
 
 
-def summary_lines(conversation: Conversation) -> tuple[Line, ...]:
-    """Required answers that apply to this patient, then every optional item."""
+def summary_lines(conversation: Conversation, complete: bool = False) -> tuple[Line, ...]:
+    """Required answers that apply to this patient, then the optional items answered (or
+    skipped); `complete` adds every optional item that applies, for the "More…" view. What
+    was left out of a safety check is named under the plan (`unchecked_items`), so the short
+    summary need not list every "not given"."""
     draft = conversation.draft
     required = (step for step in REQUIRED_STEPS if step.applies(draft))
-    return tuple(
-        Line(step.name, step.label, _value(conversation, step))
-        for step in (*required, *OPTIONAL_STEPS)
+    optional = (step for step in OPTIONAL_STEPS if step.applies(draft))
+    lines = (
+        Line(step.name, step.label, _value(conversation, step)) for step in (*required, *optional)
     )
+    return tuple(
+        line for line in lines if complete or line.value is not None or _required(line.step)
+    )
+
+
+def has_more(conversation: Conversation) -> bool:
+    """Whether the complete summary shows items that the short one leaves out."""
+    return len(summary_lines(conversation, complete=True)) > len(summary_lines(conversation))
+
+
+def _required(step_name: str) -> bool:
+    return any(step.name == step_name for step in REQUIRED_STEPS)
 
 
 def unchecked_items(conversation: Conversation) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_interval as babel_format_interval
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal as babel_format_decimal
 
@@ -110,6 +111,12 @@ def format_decimal(value: Decimal | int, lang: str) -> str:
 @lru_cache(maxsize=4096)
 def format_date(value: dt.date, lang: str) -> str:
     return isolate(babel_format_date(value, format="medium", locale=babel_locale(lang)), lang)
+
+
+def format_date_interval(start: dt.date, end: dt.date, lang: str) -> str:
+    """Two dates as one short range in the locale's words ("Dec 8 – 12", "8.–12. Dez.")."""
+    text = babel_format_interval(start, end, skeleton="MMMd", locale=babel_locale(lang))
+    return isolate(text, lang)
 
 
 def isolate(text: str, lang: str) -> str:

@@ -52,6 +52,7 @@ from rules.thresholds import (
     MAX_CYCLES_NO_HSCT,
     MG_PER_ML,
     MIN_AGE_US_YEARS,
+    MIN_DAYS_BETWEEN_DOSES,
     NONHEME_HOLD_GRADE,
     NORMAL_CRCL_ML_MIN,
     PLATELETS_MIN,
@@ -59,6 +60,7 @@ from rules.thresholds import (
     RESPONSE_WITHIN_CYCLES,
     TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
+    WINDOW_DAYS,
 )
 
 D = Decimal
@@ -194,6 +196,7 @@ def make_plan(request: PlanRequest) -> Plan:
             reason = "dose_level_2_split_not_in_label"
             evaluation.conclude("dose_level_two")
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
+    next_cycle, next_cycle_extended = _next_cycle(request, evaluation.decision)
     return Plan(
         decision=evaluation.decision,
         cycle=request.cycle,
@@ -215,6 +218,8 @@ def make_plan(request: PlanRequest) -> Plan:
         label=request.label,
         vial_labelled_mg=vial.labelled_mg,
         vial_counted_mg=vial.counted_mg,
+        next_cycle_earliest=next_cycle,
+        next_cycle_extended=next_cycle_extended,
     )
 
 
@@ -247,6 +252,8 @@ def _doses(regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal) 
     doses = []
     for day, per_m2 in REGIMENS[regimen]:
         mg = round_half_up(per_m2 * bsa)
+        date = _day_date(start, day)
+        earliest, latest = _window(start, day)
         doses.append(
             Dose(
                 day=day,
@@ -254,10 +261,49 @@ def _doses(regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal) 
                 mg=mg,
                 ml=round_half_up(mg / MG_PER_ML),
                 vials=ceil_whole(mg / vial_mg),
-                date=None if start is None else start + dt.timedelta(days=day - 1),
+                date=date,
+                window_earliest=earliest,
+                window_latest=latest,
             )
         )
     return doses
+
+
+def _add_days(date: dt.date | None, days: int) -> dt.date | None:
+    """A date some days later, or None past the calendar's end: no date arithmetic raises."""
+    if date is None:
+        return None
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _day_date(start: dt.date | None, day: int) -> dt.date | None:
+    return _add_days(start, day - FIRST_DOSE_DAY)
+
+
+def _window(start: dt.date | None, day: int) -> tuple[dt.date | None, dt.date | None]:
+    """Days 8 and 15 may each move by WINDOW_DAYS, keeping MIN_DAYS_BETWEEN_DOSES after the
+    previous dose (USPI Table 1 footnote). Only Day 1's date is known here, so the minimum is
+    applied against Day 1; after a moved Day 8 the clinician counts from the date it was given
+    (the card says so): Day 8 falls on days 7-10 of the cycle, Day 15 on days 13-17."""
+    if start is None or day == FIRST_DOSE_DAY:
+        return None, None
+    offset = day - FIRST_DOSE_DAY
+    earliest = _add_days(start, max(offset - WINDOW_DAYS, MIN_DAYS_BETWEEN_DOSES))
+    return earliest, _add_days(start, offset + WINDOW_DAYS)
+
+
+def _next_cycle(request: PlanRequest, decision: Decision) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest Day 1 of the next cycle, and the same after an extended cycle 1."""
+    if decision != "give" or request.start_date is None:
+        return None, None
+    length = CYCLE1_DAYS if request.cycle == 1 else LATER_CYCLE_DAYS
+    extended = (
+        _add_days(request.start_date, EXTENDED_CYCLE_DAYS) if length < EXTENDED_CYCLE_DAYS else None
+    )
+    return _add_days(request.start_date, length), extended
 
 
 # Rule families, in evaluation order ----------------------------------------------------

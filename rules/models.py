@@ -186,6 +186,11 @@ class Dose(BaseModel):
     ml: JsonDecimal
     vials: int
     date: dt.date | None = None
+    #: The dates this dose may be given on (Days 8 and 15: ±2 days, and at least 6 days after
+    #: Day 1; USPI Table 1 footnote); null without a Day 1 date and for Day 1 itself, which is
+    #: the date the cycle starts on.
+    window_earliest: dt.date | None = None
+    window_latest: dt.date | None = None
 
 
 class WarningSource(BaseModel):
@@ -250,6 +255,12 @@ class Plan(BaseModel):
     label: Label = "US"
     vial_labelled_mg: JsonDecimal = VIAL_MG
     vial_counted_mg: JsonDecimal = VIAL_MG
+    #: The earliest Day 1 of the next cycle: Day 1 of this cycle plus its length (USPI Table 1);
+    #: null without a Day 1 date or when the decision is not to give.
+    next_cycle_earliest: dt.date | None = None
+    #: The same when cycle 1 is extended to 28 days (CR/CRi and/or recovery from toxicity);
+    #: null when the cycle cannot be extended.
+    next_cycle_extended: dt.date | None = None
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from dialogs import messages as m
 from dialogs.dialog import handle_choice, handle_text, start
 from dialogs.machine import IDLE, PLAN, STATES, SUMMARY, Conversation
 from dialogs.replies import Reply
@@ -30,8 +31,9 @@ def plan_of(replies: list[Reply]):  # type: ignore[no-untyped-def]
 def test_start_greets_and_asks_body() -> None:
     conversation = Conversation()
     replies = start(conversation)
-    assert replies[0].kind == "notice"
-    assert replies[-1].kind == "prompt" and conversation.state == "ask_body"
+    # One message: the welcome leads the first question (issue 15, one send instead of two).
+    assert len(replies) == 1 and replies[0].lead == m.WELCOME
+    assert replies[0].kind == "prompt" and conversation.state == "ask_body"
 
 
 def test_cycle_one_guided_path_to_plan() -> None:

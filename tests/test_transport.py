@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.transport import AiohttpRequest
 from botapi_emulator.emulator import BotApiEmulator
@@ -89,17 +87,14 @@ async def test_the_proxy_named_in_the_environment_is_used(
     assert me.is_bot
 
 
-async def test_uploads_are_refused_before_anything_is_sent() -> None:
+async def test_a_file_is_uploaded_as_multipart_form_data(emulator: BotApiEmulator) -> None:
+    # The dose card's calendar file (bot/cards.py) goes with sendDocument.
+    emulator.add_chat(CHAT)
     request = AiohttpRequest()
-    await request.initialize()
-    try:
-        upload = RequestData(
-            [RequestParameter.from_input("document", InputFile(b"x", filename="x.txt"))]
-        )
-        with pytest.raises(RuntimeError, match="does not upload files"):
-            await request.do_request("http://127.0.0.1:9/botx/sendDocument", "POST", upload)
-    finally:
-        await request.shutdown()
+    async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
+        await bot.send_document(CHAT, InputFile(b"BEGIN:VCALENDAR", filename="x.ics"), caption="c")
+    [document] = emulator.documents
+    assert document["content"] == b"BEGIN:VCALENDAR" and document["caption"] == "c"
 
 
 async def test_requests_before_initialize_are_refused() -> None:

@@ -1,0 +1,91 @@
+"""The dose card's buttons as data (bot/cards.py): the copied line, the calendar file, the ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+import pytest
+
+from bot import cards, keyboards
+from bot.config import ConfigError, load_settings
+from dialogs.render import Renderer
+from locales import LANGUAGES
+from rules import PlanRequest, make_plan
+from tests.test_card_layout import WORST
+
+NOW = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
+
+
+def plan(**fields: object):  # type: ignore[no-untyped-def]
+    base: dict[str, object] = {"bsa_m2": "1.8", "cycle": 2, "response": "CR"}
+    return make_plan(PlanRequest.model_validate({**base, **fields}))
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_the_copied_line_is_one_plain_line_within_telegrams_limit(lang: str) -> None:
+    for shown in (plan(), make_plan(PlanRequest.model_validate(WORST)), plan(bsa_m2="3.4")):
+        line = cards.copy_line(shown, Renderer(lang))
+        assert 1 <= len(line) <= cards.MAX_COPY_TEXT and "\n" not in line and "<" not in line
+
+
+def test_the_copied_line_names_drug_label_cycle_doses_decision_and_rules() -> None:
+    line = cards.copy_line(plan(cycle=1, response=None), Renderer("en"))
+    assert line.startswith("Inotuzumab ozogamicin (USPI), cycle 1: D1 1.44 mg 5.76 mL; ")
+    assert "D15 0.9 mg 3.6 mL. GIVE. Rules " in line
+    held = cards.copy_line(plan(platelets="20", platelets_baseline="150"), Renderer("en"))
+    assert ": –. HOLD." in held and "mg" not in held  # no dose to copy when none is given
+    omitted = cards.copy_line(plan(day=8, interruption_days=9), Renderer("en"))
+    assert "D8 omitted; D15 0.9 mg 3.6 mL" in omitted
+
+
+def test_a_receipt_code_is_copied_when_the_plan_has_one() -> None:
+    shown = plan()
+    assert cards.optional_field(shown, "receipt") is None
+    # A plan model with the receipt field (issue "Independent double check") carries it on.
+    with_receipt = type(
+        "PlanWithReceipt", (type(shown),), {"__annotations__": {"receipt": str | None}}
+    )
+    receipted = with_receipt(**shown.model_dump(), receipt="K7Q-2MX")
+    assert cards.copy_line(receipted, Renderer("en")).endswith(". Receipt K7Q-2MX")
+
+
+def test_the_calendar_file_has_the_dose_days_and_nothing_of_the_patient() -> None:
+    content = cards.calendar_file(plan(start_date="2026-12-30"), Renderer("en"), "abc", NOW)
+    assert content is not None
+    events = list(icalendar.Calendar.from_ical(content).walk("VEVENT"))
+    assert [event.decoded("DTSTART") for event in events] == [
+        dt.date(2026, 12, 30),
+        dt.date(2027, 1, 6),
+        dt.date(2027, 1, 13),
+    ]
+    assert len({str(event["UID"]) for event in events}) == 3
+    for value in (b"1.8", b"0.9", b"mg", b"CR"):
+        assert value not in content
+    assert cards.calendar_file(plan(), Renderer("en"), "abc", NOW) is None  # no dates
+    held = plan(start_date="2026-12-30", platelets="20", platelets_baseline="150")
+    assert cards.calendar_file(held, Renderer("en"), "abc", NOW) is None
+
+
+def test_cards_are_kept_for_their_owner_only_and_bounded() -> None:
+    shelf = cards.CardShelf(limit=2)
+    first = shelf.add(cards.Card(1, plan(), ()))
+    assert shelf.get(first, 1) is not None and shelf.get(first, 2) is None
+    shelf.add(cards.Card(1, plan(), ()))
+    shelf.add(cards.Card(1, plan(), ()))
+    assert shelf.get(first, 1) is None  # the oldest is forgotten
+
+
+def test_card_callback_data_is_decoded_only_when_well_formed() -> None:
+    assert keyboards.decode("card|ics:AbC-_9") == ("card", "ics:AbC-_9")
+    assert keyboards.decode("card|team:x1") == ("card", "team:x1")
+    for forged in ("card|ics:", "card|rm:abc", "card|ics:a b", "card|ics:" + "a" * 40):
+        assert keyboards.decode(forged) is None
+
+
+def test_team_language_setting_is_a_shipped_language() -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "1:abc", "BOT_TEAM_LANGUAGE": "EN"}
+    assert load_settings(env).bot_team_language == "en"
+    assert load_settings({**env, "BOT_TEAM_LANGUAGE": ""}).bot_team_language is None
+    with pytest.raises(ConfigError):
+        load_settings({**env, "BOT_TEAM_LANGUAGE": "xx"})
