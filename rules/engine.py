@@ -23,6 +23,7 @@ from rules import messages as msg
 from rules.bsa import body_surface_area
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
+from rules.receipt import receipt_code
 from rules.ruleset import OUTCOME_BY_NAME, RULE_BY_ID, RULESET_VERSION, Outcome
 from rules.thresholds import (
     ANC_MIN,
@@ -186,6 +187,7 @@ def make_plan(request: PlanRequest) -> Plan:
         warnings=warnings,
         rules=evaluation.fired,
         ruleset_version=RULESET_VERSION,
+        receipt=receipt_code(request, RULESET_VERSION),
     )
 
 

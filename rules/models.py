@@ -220,6 +220,8 @@ class Plan(BaseModel):
     warnings: list[PlanWarning]
     rules: list[str]
     ruleset_version: str
+    #: The plan's receipt code ("K7QM-2XPA", `rules/receipt.py`), for an independent check.
+    receipt: str = ""
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:
