@@ -1,6 +1,8 @@
 """The dialog's phases and the table of transitions between them, and the conversation they move.
 
-Four phases: idle, asking a question, showing the summary, showing the plan. Which question is
+Five phases: idle, asking a question, showing the summary, showing the plan, and verifying:
+the moment a double check's second entry is complete and is compared with the first
+(`dialogs/verify.py`, issue 16). Which question is
 asked is data, not a state: after an answer it is the first step of `dialogs/steps.py` that
 applies to this patient and is still unanswered; an edit or a step back names it. Going back,
 the history and the step token (which ties a button to its question) are machine callbacks.
@@ -31,13 +33,15 @@ class Phase(enum.StrEnum):
     ASKING = "asking"
     SUMMARY = "summary"
     PLAN = "plan"
+    VERIFYING = "verifying"
 
 
 IDLE, ASKING, SUMMARY, PLAN = Phase.IDLE, Phase.ASKING, Phase.SUMMARY, Phase.PLAN
+VERIFYING = Phase.VERIFYING
 FIRST = REQUIRED_STEPS[0].name
 #: Where a conversation can stand, as stored: a phase, or the name of the step being asked.
 #: Sessions stored before the phases (one state per step) use the same names.
-STATES: tuple[str, ...] = (IDLE, *(step.name for step in STEPS), SUMMARY, PLAN)
+STATES: tuple[str, ...] = (IDLE, *(step.name for step in STEPS), SUMMARY, PLAN, VERIFYING)
 
 
 class Conversation:
@@ -57,6 +61,8 @@ class Conversation:
         self.token = 0
         self.lang = lang
         self.pending: dict[str, str] | None = None
+        #: The receipt code being double-checked: this entry is the second, made blind.
+        self.verifying: str | None = None
 
     @property
     def state(self) -> str:
@@ -78,6 +84,7 @@ class Conversation:
             "token": self.token,
             "lang": self.lang,
             "pending": self.pending,
+            "verifying": self.verifying,
         }
 
     @classmethod
@@ -95,13 +102,15 @@ class Conversation:
         conversation.token = int(data.get("token") or 0)
         pending = data.get("pending")
         conversation.pending = pending if isinstance(pending, dict) else None
+        verifying = data.get("verifying")
+        conversation.verifying = verifying if isinstance(verifying, str) else None
         return conversation
 
     def stand_at(self, state: str) -> None:
         """Phase and question from a stored state name (unknown names: the first question)."""
         if state in STEP_BY_NAME:
             self.phase, self.step = ASKING, state
-        elif state in (IDLE, SUMMARY, PLAN):
+        elif state in (IDLE, SUMMARY, PLAN, VERIFYING):
             self.phase = Phase(state)
         else:
             self.phase, self.step = ASKING, FIRST
@@ -112,6 +121,7 @@ class Conversation:
         self.history.clear()
         self.quick = False
         self.pending = None
+        self.verifying = None
 
     def unanswered(self, step: Step) -> bool:
         """The step applies to this patient and has neither an answer nor a deliberate skip."""
@@ -159,6 +169,16 @@ def quick(event: EventData) -> bool:
 def complete(event: EventData) -> bool:
     """no required question is needed"""
     return _conversation(event).complete()
+
+
+def verifying(event: EventData) -> bool:
+    """a double check's second entry is being made"""
+    return _conversation(event).verifying is not None
+
+
+def quick_check(event: EventData) -> bool:
+    """a double check, by the quick form"""
+    return verifying(event) and quick(event)
 
 
 def skippable(event: EventData) -> bool:
@@ -226,6 +246,14 @@ def _clear(event: EventData) -> None:
     _conversation(event).reset()
 
 
+def _start_check(event: EventData) -> None:
+    _conversation(event).verifying = str(event.kwargs["code"])
+
+
+def _end_check(event: EventData) -> None:
+    _conversation(event).verifying = None
+
+
 def _new_step(event: EventData) -> None:
     _conversation(event).token += 1
 
@@ -238,16 +266,21 @@ _MOVE_ON: list[Callback] = [_ask_next, _remember]
 ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
     # trigger   from             to       only if                     first    then
     ("answer",  ON_SCREEN,       ASKING,  [question_left],            [],      _MOVE_ON),
+    ("answer",  ON_SCREEN,     VERIFYING, [quick_check],              [],      [_remember]),
     ("answer",  ON_SCREEN,       PLAN,    [quick],                    [],      [_remember]),
     ("answer",  ON_SCREEN,       SUMMARY, [],                         [],      [_remember]),
     ("skip",    ASKING,          ASKING,  [skippable, question_left], [_skip], _MOVE_ON),
+    ("skip",    ASKING,        VERIFYING, [skippable, quick_check],   [_skip], [_remember]),
     ("skip",    ASKING,          PLAN,    [skippable, quick],         [_skip], [_remember]),
     ("skip",    ASKING,          SUMMARY, [skippable],                [_skip], [_remember]),
     ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
     ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),
     ("edit",    [SUMMARY, PLAN], ASKING,  [editable],                 [],      [_edit]),
+    ("confirm", SUMMARY,       VERIFYING, [verifying, complete],      [],      []),
     ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
-    ("review",  PLAN,            SUMMARY, [],                         [],      []),
+    ("review",  [PLAN, VERIFYING], SUMMARY, [],                       [],      []),
+    ("verify",  "*",             ASKING,  [],                         [],      [_clear, _start_check, _ask_next]),
+    ("checked", VERIFYING,       PLAN,    [],                         [],      [_end_check]),
     ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
     ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),
 )  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
+from dialogs.verify import RECEIPT_LINE
 from locales import RTL, format_date, format_decimal, format_items, label_separator, translation
 from rules.models import Plan, PlanWarning
 from rules.thresholds import DOSES_AT_LEVEL_TWO
@@ -260,6 +261,8 @@ class Renderer:
             lines.extend(warnings)
         lines.append("")
         lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        if plan.receipt:
+            lines.append(self.text(RECEIPT_LINE, {"code": plan.receipt}))
         return "\n".join(lines)
 
     def dose(self, dose: Any) -> str:
