@@ -29,10 +29,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, texts
+from bot import keyboards, receipts, texts
 from bot.logsetup import log_update
 from bot.store import SessionStore, StoreUnavailable
-from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
+from dialogs.dialog import (
+    COMMANDS,
+    current,
+    handle_choice,
+    handle_text,
+    split_command,
+    start_verify,
+)
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Reply
@@ -176,17 +183,47 @@ class BotService:
         step: Callable[[Conversation], list[Reply]],
         chosen_language: str | None = None,
     ) -> None:
-        chat = update.effective_chat
-        assert chat is not None and update.effective_user is not None
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
         # No lock here: ChatOrderedProcessor runs one update of a chat at a time.
         try:
-            conversation = self._load(chat.id, update.effective_user.language_code, chosen_language)
+            conversation = self._load(chat.id, user.language_code, chosen_language)
             replies = step(conversation)
+            replies, notice = receipts.settle(
+                self.store, chat.id, replies, self.ttl_hours, user.first_name
+            )
             self.store.save(chat.id, conversation.to_dict())
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return
         await self._send_replies(update, conversation.lang, replies)
+        if notice is not None:
+            await self._tell(update, notice)
+
+    async def _tell(self, update: Update, notice: receipts.Notice) -> None:
+        """The outcome of a check, in the chat that asked for it, in that chat's language."""
+        try:
+            lang = self.store.language(notice.chat_id) or "en"
+        except StoreUnavailable:
+            lang = "en"
+        await self._send_replies(update, lang, notice.replies, chat_id=notice.chat_id)
+
+    async def on_verify(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/verify K7QM-2XPA`: a blind second entry of a stored plan."""
+        chat = update.effective_chat
+        assert chat is not None
+        argument = " ".join(context.args or [])
+        try:
+            begun = receipts.begin(self.store, chat.id, argument, self.ttl_hours)
+        except StoreUnavailable as error:
+            await self._unavailable(update, error)
+            return
+        if isinstance(begun, Reply):
+            await self._send_replies(update, self._language(update), [begun])
+        else:
+            code = begun
+            await self._dialog(update, lambda conversation: start_verify(conversation, code))
+        log_update(logger, update.update_id, "text", "/verify", 0.0)
 
     def _load(
         self, chat_id: int, language_code: str | None, chosen_language: str | None = None
@@ -270,9 +307,12 @@ class BotService:
 
     # Sending ---------------------------------------------------------------------------
 
-    async def _send_replies(self, update: Update, lang: str, replies: list[Reply]) -> None:
+    async def _send_replies(
+        self, update: Update, lang: str, replies: list[Reply], chat_id: int | None = None
+    ) -> None:
         chat = update.effective_chat
         assert chat is not None
+        target = chat.id if chat_id is None else chat_id
         renderer = Renderer(lang, html=True)
         bot = context_bot(update)
         for reply in replies:
@@ -280,7 +320,7 @@ class BotService:
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
-                await self._send(chat.id, part, markup if last else None, bot)
+                await self._send(target, part, markup if last else None, bot)
 
     async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
         """Send, retrying network failures and 5xx answers (429 is the rate limiter's job).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import N_
+from dialogs.verify import MENU_VERIFY
 
 GROUP_POINTER = N_("For patient safety I work only in a private chat. Please write to me directly.")
 NOT_ALLOWED = N_(
@@ -40,4 +41,5 @@ BOT_COMMANDS: dict[str, str] = {
     "language": N_("Change the language"),
     "about": N_("Version, sources and disclaimer"),
     "forget": N_("Erase everything stored for this chat"),
+    "verify": MENU_VERIFY,
 }

@@ -39,6 +39,10 @@ VERIFY_UNKNOWN = N_(
     "No plan with the receipt code {code} is stored: check the code with the colleague who "
     "made the plan. Plans are kept for {hours} hours after they were made."
 )
+VERIFY_OWN = N_(
+    "Receipt {code} was made in this chat. A double check is made by a colleague, in their own "
+    "chat with this bot."
+)
 VERIFY_COMPARING = N_("Comparing your entry with receipt {code}.")
 # TRANSLATORS: "Match" = the second entry gives the same plan; keep the word short and plain.
 MATCH = N_("✅ Match: your entry gives the same plan as receipt {code}.")
