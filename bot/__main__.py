@@ -17,6 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("plan", help="one JSON request on stdin, one JSON plan on stdout")
     chat = commands.add_parser("chat", help="the guided dialog in this terminal")
     chat.add_argument("--lang", default=None, help="language code, e.g. en, de, fr, ar")
+    chat.add_argument(
+        "--db", default=None, help="the bot's state database, for /verify (default: BOT_DB_PATH)"
+    )
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     return parser
 
@@ -29,9 +32,13 @@ def main(argv: list[str] | None = None) -> None:
 
         raise SystemExit(run_plan_command(sys.stdin, sys.stdout))
     if command == "chat":
-        from bot.console import run_console
+        from bot.console import open_console_store, run_console
 
-        raise SystemExit(run_console(sys.stdin, sys.stdout, lang=getattr(args, "lang", None)))
+        store, hours = open_console_store(getattr(args, "db", None))
+        lang = getattr(args, "lang", None)
+        raise SystemExit(
+            run_console(sys.stdin, sys.stdout, lang=lang, store=store, ttl_hours=hours)
+        )
     from bot.app import run_telegram
 
     raise SystemExit(run_telegram())

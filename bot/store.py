@@ -495,8 +495,7 @@ class SessionStore:
         """The stored receipt, or None if unknown or older than the TTL (then erased)."""
         row = self._run(
             lambda conn: conn.execute(
-                "SELECT chat_id, document, updated_at, notify, checks FROM receipts "
-                "WHERE code = ?",
+                "SELECT chat_id, document, updated_at, notify, checks FROM receipts WHERE code = ?",
                 (code,),
             ).fetchone(),
             write=False,
@@ -525,11 +524,13 @@ class SessionStore:
         receipt is not this chat's (or no longer stored)."""
         cutoff = self._cutoff()
         changed = self._run(
-            lambda conn: conn.execute(
-                "UPDATE receipts SET notify = 1 WHERE code = ? AND chat_id = ? "
-                "AND updated_at >= ?",
-                (code, chat_id, cutoff),
-            ).rowcount
+            lambda conn: (
+                conn.execute(
+                    "UPDATE receipts SET notify = 1 WHERE code = ? AND chat_id = ? "
+                    "AND updated_at >= ?",
+                    (code, chat_id, cutoff),
+                ).rowcount
+            )
         )
         return bool(changed)
 

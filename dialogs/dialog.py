@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from dialogs import messages as m
-from dialogs.draft import to_request
 from dialogs import verify
+from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
 from dialogs.quickform import parse_quick_form
@@ -334,4 +334,6 @@ def _ask_for_check(conversation: Conversation) -> list[Reply] | None:
     if plan.plan is None:
         return [plan]
     code = plan.plan.receipt
-    return [Reply("check", verify.CHECK_ASKED, {"code": code}, request=plan.request, plan=plan.plan)]
+    return [
+        Reply("check", verify.CHECK_ASKED, {"code": code}, request=plan.request, plan=plan.plan)
+    ]

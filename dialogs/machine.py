@@ -262,6 +262,8 @@ def _new_step(event: EventData) -> None:
 
 ON_SCREEN = [ASKING, SUMMARY, PLAN]
 _MOVE_ON: list[Callback] = [_ask_next, _remember]
+#: A double check starts from nothing: no answer of this chat's earlier patient is kept.
+_BLIND_ENTRY: list[Callback] = [_clear, _start_check, _ask_next]
 #: The dialog. Rows of one trigger are tried in order; the first whose conditions hold moves.
 ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
     # trigger   from             to       only if                     first    then
@@ -279,7 +281,7 @@ ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback
     ("confirm", SUMMARY,       VERIFYING, [verifying, complete],      [],      []),
     ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
     ("review",  [PLAN, VERIFYING], SUMMARY, [],                       [],      []),
-    ("verify",  "*",             ASKING,  [],                         [],      [_clear, _start_check, _ask_next]),
+    ("verify",  "*",             ASKING,  [],                         [],      _BLIND_ENTRY),
     ("checked", VERIFYING,       PLAN,    [],                         [],      [_end_check]),
     ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
     ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),

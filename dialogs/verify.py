@@ -43,6 +43,10 @@ VERIFY_OWN = N_(
     "Receipt {code} was made in this chat. A double check is made by a colleague, in their own "
     "chat with this bot."
 )
+VERIFY_NO_STORE = N_(
+    "Double checks need the bot's state database: start the chat with --db and its path, or "
+    "set BOT_DB_PATH."
+)
 VERIFY_COMPARING = N_("Comparing your entry with receipt {code}.")
 # TRANSLATORS: "Match" = the second entry gives the same plan; keep the word short and plain.
 MATCH = N_("✅ Match: your entry gives the same plan as receipt {code}.")
@@ -58,7 +62,8 @@ DOSE_DIFFERENCE = N_("Day {day}: first entry {first}, yours {yours}")
 DOSE_AMOUNT = N_("{mg_per_m2} mg/m² = {mg} mg")
 NO_DOSE = N_("no dose")
 CHECKED_BEFORE = NP_(
-    "This receipt was checked {count} time before.", "This receipt was checked {count} times before."
+    "This receipt was checked {count} time before.",
+    "This receipt was checked {count} times before.",
 )
 # TRANSLATORS: {name} is the verifier's first name in Telegram.
 CHECK_OUTCOME = N_("Double check of receipt {code} by {name}:")
@@ -113,7 +118,10 @@ def _plan_key(plan: Plan) -> tuple[Any, ...]:
     """Everything of a plan that is prepared or decided on; not the receipt or the rules."""
     return (
         plan.decision,
-        tuple((dose.day, dose.mg_per_m2, dose.mg, dose.ml, dose.vials, dose.date) for dose in plan.doses),
+        tuple(
+            (dose.day, dose.mg_per_m2, dose.mg, dose.ml, dose.vials, dose.date)
+            for dose in plan.doses
+        ),
         plan.total_mg_per_m2,
         plan.total_mg,
         plan.dose_level,
@@ -175,7 +183,7 @@ def _field_label(name: str) -> str:
 def outcome_replies(
     code: str, comparison: Comparison, first_plan: Plan, checked_before: int = 0
 ) -> list[Reply]:
-    """"✅ Match" with the plan, or "❌ Mismatch" with each differing field and dose."""
+    """ "✅ Match" with the plan, or "❌ Mismatch" with each differing field and dose."""
     replies: list[Reply] = []
     if comparison.match:
         replies = [Reply("notice", MATCH, {"code": code}), Reply("plan", "", plan=first_plan)]

@@ -75,7 +75,7 @@ def canonical_json(request: PlanRequest, ruleset_version: str) -> str:
 
 
 def receipt_code(request: PlanRequest, ruleset_version: str) -> str:
-    """"K7QM-2XPA": the first 40 bits of the SHA-256 of the canonical JSON, 5 bits a symbol."""
+    """ "K7QM-2XPA": the first 40 bits of the SHA-256 of the canonical JSON, 5 bits a symbol."""
     digest = hashlib.sha256(canonical_json(request, ruleset_version).encode()).digest()
     number = int.from_bytes(digest[:5], "big")
     symbols = "".join(
