@@ -47,7 +47,7 @@ def start(conversation: Conversation) -> list[Reply]:
 def start_verify(conversation: Conversation, code: str) -> list[Reply]:
     """A double check of receipt `code`: a fresh, blind entry (the transport has checked that
     the code is stored; nothing of the first entry is in this conversation)."""
-    fire(conversation, "verify", code=code)
+    fire(conversation, "restart", code=code)
     return [Reply("notice", verify.VERIFY_START, {"code": code}), *current(conversation)]
 
 

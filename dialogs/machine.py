@@ -162,8 +162,9 @@ def question_left(event: EventData) -> bool:
 
 
 def quick(event: EventData) -> bool:
-    """quick form, or a plan was already shown"""
-    return _conversation(event).quick
+    """quick form, or a plan was already shown (not in a double check: the summary first)"""
+    conversation = _conversation(event)
+    return conversation.quick and conversation.verifying is None
 
 
 def complete(event: EventData) -> bool:
@@ -174,11 +175,6 @@ def complete(event: EventData) -> bool:
 def verifying(event: EventData) -> bool:
     """a double check's second entry is being made"""
     return _conversation(event).verifying is not None
-
-
-def quick_check(event: EventData) -> bool:
-    """a double check, by the quick form"""
-    return verifying(event) and quick(event)
 
 
 def skippable(event: EventData) -> bool:
@@ -247,7 +243,8 @@ def _clear(event: EventData) -> None:
 
 
 def _start_check(event: EventData) -> None:
-    _conversation(event).verifying = str(event.kwargs["code"])
+    code = event.kwargs.get("code")
+    _conversation(event).verifying = str(code) if code else None
 
 
 def _end_check(event: EventData) -> None:
@@ -262,17 +259,16 @@ def _new_step(event: EventData) -> None:
 
 ON_SCREEN = [ASKING, SUMMARY, PLAN]
 _MOVE_ON: list[Callback] = [_ask_next, _remember]
-#: A double check starts from nothing: no answer of this chat's earlier patient is kept.
-_BLIND_ENTRY: list[Callback] = [_clear, _start_check, _ask_next]
+#: A new patient, or with `code=` a double check of that receipt: from nothing, no answer of
+#: this chat's earlier patient kept.
+_AFRESH: list[Callback] = [_clear, _start_check, _ask_next]
 #: The dialog. Rows of one trigger are tried in order; the first whose conditions hold moves.
 ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
     # trigger   from             to       only if                     first    then
     ("answer",  ON_SCREEN,       ASKING,  [question_left],            [],      _MOVE_ON),
-    ("answer",  ON_SCREEN,     VERIFYING, [quick_check],              [],      [_remember]),
     ("answer",  ON_SCREEN,       PLAN,    [quick],                    [],      [_remember]),
     ("answer",  ON_SCREEN,       SUMMARY, [],                         [],      [_remember]),
     ("skip",    ASKING,          ASKING,  [skippable, question_left], [_skip], _MOVE_ON),
-    ("skip",    ASKING,        VERIFYING, [skippable, quick_check],   [_skip], [_remember]),
     ("skip",    ASKING,          PLAN,    [skippable, quick],         [_skip], [_remember]),
     ("skip",    ASKING,          SUMMARY, [skippable],                [_skip], [_remember]),
     ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
@@ -281,9 +277,8 @@ ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback
     ("confirm", SUMMARY,       VERIFYING, [verifying, complete],      [],      []),
     ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
     ("review",  [PLAN, VERIFYING], SUMMARY, [],                       [],      []),
-    ("verify",  "*",             ASKING,  [],                         [],      _BLIND_ENTRY),
     ("checked", VERIFYING,       PLAN,    [],                         [],      [_end_check]),
-    ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
+    ("restart", "*",             ASKING,  [],                         [],      _AFRESH),
     ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),
 )  # fmt: skip
 TRANSITIONS: list[dict[str, Any]] = [
