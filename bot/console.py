@@ -155,6 +155,7 @@ def open_console_store(path: str | None) -> tuple[SessionStore | None, int]:
     from bot.config import load_settings
 
     settings = load_settings()
+    hours = settings.bot_state_ttl_hours
     if path is None and not os.environ.get("BOT_DB_PATH"):
-        return None
-    return SessionStore(path or settings.bot_db_path, ttl=settings.ttl, open_later=True)
+        return None, hours
+    return SessionStore(path or settings.bot_db_path, ttl=settings.ttl, open_later=True), hours

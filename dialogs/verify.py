@@ -232,9 +232,11 @@ def _exact_plan(plan: Plan) -> dict[str, Any]:
 def from_document(document: dict[str, Any]) -> tuple[PlanRequest, Plan] | None:
     """The stored request and plan, or None if the document is not one (never a crash)."""
     try:
-        return (
-            PlanRequest.model_validate(document["request"]),
-            Plan.model_validate(document["plan"]),
-        )
+        request = PlanRequest.model_validate(document["request"])
+        stored = Plan.model_validate(document["plan"])
     except (KeyError, TypeError, ValueError):
         return None
+    # The same request under the same rules is the same plan, with its values typed again
+    # (warning parameters are plain JSON in the document); under other rules, the one shown.
+    again = make_plan(request)
+    return request, again if again.receipt == stored.receipt else stored
