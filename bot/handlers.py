@@ -15,7 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
@@ -32,6 +39,7 @@ from telegram.ext import (
 from bot import keyboards, receipts, texts
 from bot.logsetup import log_update
 from bot.store import SessionStore, StoreUnavailable
+from dialogs import verify
 from dialogs.dialog import (
     COMMANDS,
     current,
@@ -131,7 +139,11 @@ class BotService:
         message = update.effective_message
         assert message is not None and message.text is not None and update.effective_user
         text = message.text
-        command = split_command(text)[0] if text.startswith("/") else None
+        command, argument = split_command(text) if text.startswith("/") else (None, "")
+        if command == "/start" and argument.lower().startswith(verify.DEEP_LINK_PREFIX):
+            # The card's "Verify" link, tapped by a colleague (on a forwarded card too).
+            await self._verify(update, argument[len(verify.DEEP_LINK_PREFIX) :])
+            return
         started = time.perf_counter()
         await self._dialog(
             update, lambda conversation: handle_text(conversation, text, self.today())
@@ -210,9 +222,11 @@ class BotService:
 
     async def on_verify(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/verify K7QM-2XPA`: a blind second entry of a stored plan."""
+        await self._verify(update, " ".join(context.args or []))
+
+    async def _verify(self, update: Update, argument: str) -> None:
         chat = update.effective_chat
         assert chat is not None
-        argument = " ".join(context.args or [])
         try:
             begun = receipts.begin(self.store, chat.id, argument, self.ttl_hours)
         except StoreUnavailable as error:
@@ -317,6 +331,8 @@ class BotService:
         bot = context_bot(update)
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            if reply.kind == "plan" and reply.plan is not None and reply.plan.receipt:
+                markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
@@ -355,6 +371,25 @@ def unavailable_text(error: StoreUnavailable) -> str:
     """Busy: the earlier answers are kept, try again in a moment. Otherwise: nothing was saved,
     try again later or tell the administrator."""
     return texts.UNAVAILABLE if error.busy else texts.STORAGE_FAILED
+
+
+def _with_verify_link(
+    markup: InlineKeyboardMarkup | None, code: str, renderer: Renderer, bot: Any
+) -> InlineKeyboardMarkup | None:
+    """One more row under a plan: a link that starts the double check in the tapper's own chat.
+    A link (not a callback) so that it still works on a card forwarded to a colleague."""
+    try:
+        username = bot.username
+    except (AttributeError, RuntimeError):  # a bot not initialised (get_me not called)
+        username = None
+    if not username:
+        return markup
+    payload = verify.DEEP_LINK_PREFIX + code.replace("-", "")
+    button = InlineKeyboardButton(
+        renderer.text(verify.VERIFY_BUTTON), url=f"https://t.me/{username}?start={payload}"
+    )
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([*rows, [button]])
 
 
 def context_bot(update: Update) -> Any:

@@ -75,6 +75,11 @@ CHECK_ASKED = N_(
 )
 CHECK_NOT_STORED = N_("This plan is no longer stored: make the plan again to ask for a check.")
 MENU_VERIFY = N_("Double-check a plan by its receipt code")
+# TRANSLATORS: a button on a plan card (also when forwarded): the colleague who taps it starts
+# the double check of that plan in their own chat with the bot.
+VERIFY_BUTTON = N_("✅ Verify")
+#: The payload of the card's "Verify" link (`t.me/<bot>?start=verify-K7QM2XPA`).
+DEEP_LINK_PREFIX = "verify-"
 RECEIPT_LINE = N_("Receipt {code}: a colleague can check this plan with /verify {code}")
 #: The plan's decision in a mismatch line, as the plan card names it.
 DECISION_WORDS = {"give": N_("give"), "hold": N_("hold"), "discontinue": N_("discontinue")}

@@ -198,3 +198,22 @@ async def test_forget_erases_the_chats_receipts(emulator: BotApiEmulator, bot) -
     await verify(emulator, FIRST, "/forget")
     assert store.receipt(code) is None
     assert (await verify(emulator, SECOND, f"/verify {code}"))[0].startswith("❗ No plan")
+
+
+async def test_the_cards_verify_link_starts_the_check_in_the_colleagues_chat(
+    emulator: BotApiEmulator,
+    bot,  # noqa: F811
+) -> None:
+    await bot()
+    card, code = await plan_in(emulator, FIRST, FIRST_ENTRY)
+    links = [
+        button["url"]
+        for row in card["reply_markup"]["inline_keyboard"]
+        for button in row
+        if "url" in button
+    ]
+    assert links == [f"https://t.me/test_emulator_bot?start=verify-{code.replace('-', '')}"]
+    payload = links[0].rsplit("=", 1)[1]
+    started = await verify(emulator, SECOND, f"/start {payload}")
+    assert started[0].startswith(f"Double check of receipt {code}.")
+    assert not any("1.73" in text or "87" in text for text in started)
