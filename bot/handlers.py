@@ -331,7 +331,7 @@ class BotService:
         bot = context_bot(update)
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
-            if reply.kind == "plan" and reply.plan is not None and reply.plan.receipt:
+            if reply.kind == "plan" and reply.plan is not None and reply.request is not None:
                 markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):

@@ -474,9 +474,10 @@ class SessionStore:
     def save_receipt(self, code: str, chat_id: int, document: dict[str, Any]) -> None:
         """Keep a plan's request and plan under its receipt code, for a later double check.
 
-        The same code from another chat (the same request planned twice) takes the row over:
-        one code names one request, and the last chat that planned it is the one told. Saving
-        again keeps a requested check and the count of checks made.
+        The chat that planned a code first keeps it: the same request planned in another chat
+        (a verifier looking at their own plan after the check) neither takes the row over nor
+        redirects the outcome of a check. Saving again in the same chat refreshes the TTL and
+        keeps a requested check and the count of checks made.
         """
         text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
         updated_at = self.clock().timestamp()
@@ -484,9 +485,7 @@ class SessionStore:
             lambda conn: conn.execute(
                 "INSERT INTO receipts(code, chat_id, document, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(code) DO UPDATE SET document = excluded.document, "
-                "updated_at = excluded.updated_at, chat_id = excluded.chat_id, "
-                "notify = CASE WHEN receipts.chat_id = excluded.chat_id "
-                "THEN receipts.notify ELSE 0 END",
+                "updated_at = excluded.updated_at WHERE receipts.chat_id = excluded.chat_id",
                 (code, chat_id, text, updated_at),
             )
         )

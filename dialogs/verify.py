@@ -114,9 +114,15 @@ def _same_written(first: Any, yours: Any) -> bool:
     """Two decimals equal at the precision of the less precise one (1.62 and 1.619)."""
     if not isinstance(first, Decimal) or not isinstance(yours, Decimal):
         return False
-    places = min(-first.normalize().as_tuple().exponent, -yours.normalize().as_tuple().exponent)
-    quantum = Decimal(1).scaleb(-max(int(places), 0))
+    places = min(_places(first), _places(yours))
+    quantum = Decimal(1).scaleb(-places)
     return first.quantize(quantum, ROUND_HALF_UP) == yours.quantize(quantum, ROUND_HALF_UP)
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places as written without trailing zeros (1.620 → 2, 80 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
 
 
 def _plan_key(plan: Plan) -> tuple[Any, ...]:
@@ -196,7 +202,10 @@ def outcome_replies(
         lines = [Line("verify", RECEIPT, Text("{code}", {"code": code}))]
         if comparison.decision is not None:
             first, yours = comparison.decision
-            values = {"first": Text(DECISION_WORDS[first]), "yours": Text(DECISION_WORDS[yours])}
+            values: dict[str, Any] = {
+                "first": Text(DECISION_WORDS[first]),
+                "yours": Text(DECISION_WORDS[yours]),
+            }
             lines.append(Line("verify", DECISION, Text(FIELD_DIFFERENCE, values)))
         for name, first_value, your_value in comparison.fields:
             values = {"first": _shown(first_value), "yours": _shown(your_value)}

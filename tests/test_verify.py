@@ -239,3 +239,20 @@ def test_the_console_without_a_database_says_what_a_check_needs() -> None:
     chat.answer("bsa=1.73 cycle=2 response=CR anc=1.6 plt=87")
     chat.answer("/check")
     assert out.getvalue().count("state database") == 2
+
+
+def test_the_chat_that_planned_a_code_first_keeps_it(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "s.sqlite3", ttl=dt.timedelta(hours=12))
+    first = request()
+    document = stored_document(first, make_plan(first))
+    store.save_receipt("AAAA-BBBB", 1, document)
+    assert store.request_check("AAAA-BBBB", 1)
+    store.save_receipt("AAAA-BBBB", 2, document)  # the verifier's own identical plan
+    kept = store.receipt("AAAA-BBBB")
+    assert kept is not None and kept.chat_id == 1 and kept.notify
+    assert not store.request_check("AAAA-BBBB", 2)
+    store.forget(2)
+    assert store.receipt("AAAA-BBBB") is not None
+    store.forget(1)
+    assert store.receipt("AAAA-BBBB") is None
+    store.close()
