@@ -79,6 +79,7 @@ async def test_match_told_to_both_with_the_verifiers_name(emulator: BotApiEmulat
         ("bsa=1.73 cycle=2 response=CRi hsct=no anc=1.6 plt=87", "response", "CR", "CRi"),
         ("bsa=1.73 cycle=2 response=CR hsct=yes anc=1.6 plt=87", "hsct", "No", "Yes"),
         ("bsa=1.73 cycle=2 response=CR hsct=no anc=1.6 plt=78", "plt", "87", "78"),
+        ("bsa=1.73 cycle=3 response=CR hsct=no anc=1.6 plt=87", "cycle", "2", "3"),
         (
             "bsa=1.73 cycle=2 response=CR hsct=no anc=1.6 plt=87 start=2026-12-07",
             "start",
