@@ -101,10 +101,9 @@ class Comparison:
 
 def _values(request: PlanRequest) -> dict[str, Any]:
     """The request's values as the plan used them, typed (Decimal, date) for display."""
+    planned = canonical_request(request)
     values = {
-        name: value
-        for name, value in request.model_dump(mode="python").items()
-        if name in canonical_request(request)
+        name: value for name, value in request.model_dump(mode="python").items() if name in planned
     }
     values["bsa_m2"] = bsa_used(request)
     return values
@@ -149,10 +148,11 @@ def compare(first: PlanRequest, first_plan: Plan, yours: PlanRequest) -> Compari
     your_plan = make_plan(yours)
     same_plan = _plan_key(first_plan) == _plan_key(your_plan)
     a, b = _values(first), _values(yours)
+    plain_a, plain_b = canonical_request(first), canonical_request(yours)
     differing = [
         (name, a.get(name), b.get(name))
-        for name in canonical_request(first) | canonical_request(yours)
-        if canonical_request(first).get(name) != canonical_request(yours).get(name)
+        for name in plain_a | plain_b
+        if plain_a.get(name) != plain_b.get(name)
     ]
     if same_plan:
         differing = [item for item in differing if not _same_written(item[1], item[2])]
