@@ -56,6 +56,8 @@ from locales import LANGUAGES, closest_language
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
+#: The "Ask for a double check" button's value (`dialogs/dialog.py`).
+CHECK_VALUE = "/check"
 SEND_ATTEMPTS = 4
 
 
@@ -165,7 +167,8 @@ class BotService:
             await self._set_language(update, query, value)
         else:
             await self._answer(query, None)
-            await _remove_keyboard(query)
+            if value != CHECK_VALUE:  # the card keeps its Verify link, to be forwarded
+                await _remove_keyboard(query)
             token = int(head)
             await self._dialog(
                 update, lambda conversation: handle_choice(conversation, token, value, self.today())

@@ -218,3 +218,14 @@ async def test_the_cards_verify_link_starts_the_check_in_the_colleagues_chat(
     started = await verify(emulator, SECOND, f"/start {payload}")
     assert started[0].startswith(f"Double check of receipt {code}.")
     assert not any("1.73" in text or "87" in text for text in started)
+
+
+async def test_asking_for_a_check_keeps_the_cards_link_for_forwarding(
+    emulator: BotApiEmulator,
+    bot,  # noqa: F811
+) -> None:
+    await bot()
+    card, _ = await plan_in(emulator, FIRST, FIRST_ENTRY)
+    await press(emulator, card, "/check", chat=FIRST)
+    await settle(emulator, FIRST)
+    assert not emulator.calls_to("editMessageReplyMarkup")
