@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--label", default=None, choices=("US", "EU"), help="label profile (default: BOT_LABEL)"
     )
+    chat.add_argument(
+        "--db", default=None, help="the bot's state database, for /verify (default: BOT_DB_PATH)"
+    )
     commands.add_parser(
         "sources",
         help="the documents the rules cite per label profile, ruleset version and status (JSON)",
@@ -45,11 +48,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(json.dumps(sources_document(), ensure_ascii=False, indent=2) + "\n")
         raise SystemExit(0)
     if command == "chat":
-        from bot.console import run_console
+        from bot.console import open_console_store, run_console
 
         label = getattr(args, "label", None) or _site_label()
+        store, hours = open_console_store(getattr(args, "db", None))
+        lang = getattr(args, "lang", None)
         raise SystemExit(
-            run_console(sys.stdin, sys.stdout, lang=getattr(args, "lang", None), label=label)
+            run_console(sys.stdin, sys.stdout, lang=lang, label=label, store=store, ttl_hours=hours)
         )
     from bot.app import run_telegram
 

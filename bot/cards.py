@@ -23,6 +23,7 @@ from telegram import (
 from dialogs.messages import N_
 from dialogs.render import Renderer
 from locales import NAMES
+from rules.labels import LABEL_OF
 from rules.models import Plan
 
 CARD_PREFIX = "card"
@@ -33,8 +34,6 @@ MAX_COPY_TEXT = 256
 #: Cards kept at once; the oldest is forgotten first.
 MAX_CARDS = 2000
 #: Which document a label profile's doses follow, for the copied line.
-LABEL_DOCUMENTS = {"US": "USPI", "EU": "SmPC"}
-DEFAULT_LABEL = "US"
 
 CALENDAR_BUTTON = N_("📅 Calendar")
 COPY_BUTTON = N_("📋 Copy")
@@ -92,14 +91,6 @@ class CardShelf:
         return card if card is not None and card.owner == owner else None
 
 
-def optional_field(plan: Plan, name: str) -> str | None:
-    """A field another issue adds to `Plan` (the label profile, the receipt code), if there."""
-    if name not in type(plan).model_fields:
-        return None
-    value = plan.model_dump().get(name)
-    return None if value is None else str(value)
-
-
 def copy_line(plan: Plan, renderer: Renderer) -> str:
     """One plain-text line for the chart or the pharmacy, at most 256 characters."""
     parts = [
@@ -110,18 +101,16 @@ def copy_line(plan: Plan, renderer: Renderer) -> str:
     doses = "; ".join(part for _, part in sorted(parts))
     if not doses and plan.decision == "give" and plan.total_mg is not None:
         doses = f"{renderer.value(plan.total_mg)} mg"
-    label = optional_field(plan, "label") or DEFAULT_LABEL
     values = {
-        "label": LABEL_DOCUMENTS.get(label, label),
+        "label": LABEL_OF[plan.label].short_name,
         "cycle": plan.cycle,
         "doses": doses or "–",
         "decision": renderer.gettext(COPY_DECISION[plan.decision]),
         "version": plan.ruleset_version,
     }
     line = renderer.text(COPY_LINE, values)
-    receipt = optional_field(plan, "receipt")
-    if receipt is not None:
-        line = renderer.text(COPY_RECEIPT, {"line": line, "receipt": receipt})
+    if plan.receipt:
+        line = renderer.text(COPY_RECEIPT, {"line": line, "receipt": plan.receipt})
     return line if len(line) <= MAX_COPY_TEXT else line[: MAX_COPY_TEXT - 1] + "…"
 
 

@@ -3,6 +3,10 @@
 Buttons become numbered options (lettered where a typed number is itself an answer). Piped
 input is answered line by line and the program ends with the input, so
 `echo "bsa=1.8 cycle=2 response=CR" | besponsa-bot chat` prints a plan and exits.
+
+With the bot's state database (`--db PATH`, or BOT_DB_PATH as for the bot) the console keeps
+its plans' receipts and makes double checks: `/verify K7QM-2XPA` at a pharmacy workstation
+checks a plan made in Telegram (issue 16). The console is chat 0 of that database.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot import receipts
+from bot.handlers import unavailable_text
 from bot.sources import sources_text
-from dialogs.dialog import handle_text, split_command, start
+from bot.store import SessionStore, StoreUnavailable
+from dialogs import verify
+from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Choice, Reply
@@ -26,6 +34,9 @@ from rules.labels import DEFAULT_PROFILE, Profile
 
 PROMPT = "> "
 SOURCES_COMMAND = "/sources"
+CONSOLE_CHAT = 0
+#: The verifier's name told to the chat that asked for the check.
+CONSOLE_NAME = "console"
 
 
 class ConsoleChat:
@@ -37,8 +48,12 @@ class ConsoleChat:
         lang: str,
         today: Callable[[], dt.date] = dt.date.today,
         label: Profile = DEFAULT_PROFILE,
+        store: SessionStore | None = None,
+        ttl_hours: int = 12,
     ):
         self.out = out
+        self.store = store
+        self.ttl_hours = ttl_hours
         self.renderer = Renderer(lang)
         self.conversation = Conversation(lang=lang, site_label=label)
         self.today = today
@@ -57,7 +72,41 @@ class ConsoleChat:
             self.out.write(sources_text(self.renderer, self.conversation.label) + "\n\n")
             self.out.flush()
             return
-        self.show(handle_text(self.conversation, text, self.today()))
+        name, argument = split_command(text) if text.startswith("/") else ("", "")
+        if name == "/verify":
+            self.show(self._verify(argument))
+            return
+        self.show(self._settled(handle_text(self.conversation, text, self.today())))
+
+    def _verify(self, argument: str) -> list[Reply]:
+        if self.store is None:
+            return [Reply("problem", verify.VERIFY_NO_STORE)]
+        try:
+            begun = receipts.begin(self.store, CONSOLE_CHAT, argument, self.ttl_hours)
+        except StoreUnavailable as error:
+            return [Reply("problem", unavailable_text(error))]
+        if isinstance(begun, Reply):
+            return [begun]
+        return self._settled(start_verify(self.conversation, begun))
+
+    def _settled(self, replies: list[Reply]) -> list[Reply]:
+        """Receipts kept and checks compared, when the console has the bot's database.
+
+        The console sends nothing to Telegram: the outcome of a check made here is shown in
+        this terminal only, and a check asked for here is not reported anywhere else.
+        """
+        if self.store is None:
+            return [
+                Reply("problem", verify.VERIFY_NO_STORE) if reply.kind == "check" else reply
+                for reply in replies
+            ]
+        try:
+            settled, _ = receipts.settle(
+                self.store, CONSOLE_CHAT, replies, self.ttl_hours, CONSOLE_NAME
+            )
+        except StoreUnavailable as error:
+            return [*replies, Reply("problem", unavailable_text(error))]
+        return settled
 
     def show(self, replies: list[Reply]) -> None:
         self.options = {}
@@ -79,10 +128,17 @@ class ConsoleChat:
 
 
 def run_console(
-    stdin: TextIO, stdout: TextIO, lang: str | None = None, label: Profile = DEFAULT_PROFILE
+    stdin: TextIO,
+    stdout: TextIO,
+    lang: str | None = None,
+    label: Profile = DEFAULT_PROFILE,
+    store: SessionStore | None = None,
+    ttl_hours: int = 12,
 ) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
-    chat = ConsoleChat(stdout, closest_language(lang), label=label)
+    chat = ConsoleChat(
+        stdout, closest_language(lang), label=label, store=store, ttl_hours=ttl_hours
+    )
     interactive = stdin.isatty()
     if interactive:
         chat.greet()
@@ -103,3 +159,15 @@ def run_console(
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def open_console_store(path: str | None) -> tuple[SessionStore | None, int]:
+    """The bot's state database when one is named (`--db`, else BOT_DB_PATH), with the bot's
+    TTL; None otherwise, so that a plain console chat writes no file."""
+    from bot.config import load_settings
+
+    settings = load_settings()
+    hours = settings.bot_state_ttl_hours
+    if path is None and not os.environ.get("BOT_DB_PATH"):
+        return None, hours
+    return SessionStore(path or settings.bot_db_path, ttl=settings.ttl, open_later=True), hours

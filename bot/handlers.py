@@ -18,6 +18,8 @@ from typing import Any
 from telegram import (
     BotCommand,
     CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputFile,
     InputTextMessageContent,
@@ -38,12 +40,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cards, keyboards, texts
+from bot import cards, keyboards, receipts, texts
 from bot.cards import CardShelf
 from bot.logsetup import log_update
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
-from dialogs.dialog import COMMANDS, current, handle_choice, handle_text, split_command
+from dialogs import verify
+from dialogs.dialog import (
+    COMMANDS,
+    current,
+    handle_choice,
+    handle_text,
+    split_command,
+    start_verify,
+)
 from dialogs.machine import Conversation
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
@@ -53,6 +63,8 @@ from rules.labels import DEFAULT_PROFILE, Profile
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
+#: The "Ask for a double check" button's value (`dialogs/dialog.py`).
+CHECK_VALUE = "/check"
 SEND_ATTEMPTS = 4
 
 
@@ -151,7 +163,11 @@ class BotService:
         message = update.effective_message
         assert message is not None and message.text is not None and update.effective_user
         text = message.text
-        command = split_command(text)[0] if text.startswith("/") else None
+        command, argument = split_command(text) if text.startswith("/") else (None, "")
+        if command == "/start" and argument.lower().startswith(verify.DEEP_LINK_PREFIX):
+            # The card's "Verify" link, tapped by a colleague (on a forwarded card too).
+            await self._verify(update, argument[len(verify.DEEP_LINK_PREFIX) :])
+            return
         started = time.perf_counter()
         await self._dialog(
             update, lambda conversation: handle_text(conversation, text, self.today())
@@ -175,7 +191,8 @@ class BotService:
             await self._card_action(update, query, value)
         else:
             await self._answer(query, None)
-            await _remove_keyboard(query)
+            if value != CHECK_VALUE:  # the card keeps its Verify link, to be forwarded
+                await _remove_keyboard(query)
             token = int(head)
             await self._dialog(
                 update, lambda conversation: handle_choice(conversation, token, value, self.today())
@@ -296,17 +313,49 @@ class BotService:
         step: Callable[[Conversation], list[Reply]],
         chosen_language: str | None = None,
     ) -> None:
-        chat = update.effective_chat
-        assert chat is not None and update.effective_user is not None
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
         # No lock here: ChatOrderedProcessor runs one update of a chat at a time.
         try:
-            conversation = self._load(chat.id, update.effective_user.language_code, chosen_language)
+            conversation = self._load(chat.id, user.language_code, chosen_language)
             replies = step(conversation)
+            replies, notice = receipts.settle(
+                self.store, chat.id, replies, self.ttl_hours, user.first_name
+            )
             self.store.save(chat.id, conversation.to_dict())
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return
         await self._send_replies(update, conversation.lang, replies)
+        if notice is not None:
+            await self._tell(update, notice)
+
+    async def _tell(self, update: Update, notice: receipts.Notice) -> None:
+        """The outcome of a check, in the chat that asked for it, in that chat's language."""
+        try:
+            lang = self.store.language(notice.chat_id) or "en"
+        except StoreUnavailable:
+            lang = "en"
+        await self._send_replies(update, lang, notice.replies, chat_id=notice.chat_id)
+
+    async def on_verify(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/verify K7QM-2XPA`: a blind second entry of a stored plan."""
+        await self._verify(update, " ".join(context.args or []))
+
+    async def _verify(self, update: Update, argument: str) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        try:
+            begun = receipts.begin(self.store, chat.id, argument, self.ttl_hours)
+        except StoreUnavailable as error:
+            await self._unavailable(update, error)
+            return
+        if isinstance(begun, Reply):
+            await self._send_replies(update, self._language(update), [begun])
+        else:
+            code = begun
+            await self._dialog(update, lambda conversation: start_verify(conversation, code))
+        log_update(logger, update.update_id, "text", "/verify", 0.0)
 
     def _load(
         self, chat_id: int, language_code: str | None, chosen_language: str | None = None
@@ -408,9 +457,12 @@ class BotService:
 
     # Sending ---------------------------------------------------------------------------
 
-    async def _send_replies(self, update: Update, lang: str, replies: list[Reply]) -> None:
+    async def _send_replies(
+        self, update: Update, lang: str, replies: list[Reply], chat_id: int | None = None
+    ) -> None:
         chat = update.effective_chat
         assert chat is not None
+        target = chat.id if chat_id is None else chat_id
         renderer = Renderer(lang, html=True)
         bot = context_bot(update)
         for reply in replies:
@@ -420,10 +472,12 @@ class BotService:
                 card_id = self.cards.add(card)
                 rows = self._card_rows(update, reply.plan, card_id, renderer)
                 markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
+            if reply.kind == "plan" and reply.plan is not None and reply.request is not None:
+                markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
             parts = split_message(renderer.reply(reply))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
-                await self._send(chat.id, part, markup if last else None, bot)
+                await self._send(target, part, markup if last else None, bot)
 
     async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
         """Send, retrying network failures and 5xx answers (429 is the rate limiter's job).
@@ -458,6 +512,25 @@ def unavailable_text(error: StoreUnavailable) -> str:
     """Busy: the earlier answers are kept, try again in a moment. Otherwise: nothing was saved,
     try again later or tell the administrator."""
     return texts.UNAVAILABLE if error.busy else texts.STORAGE_FAILED
+
+
+def _with_verify_link(
+    markup: InlineKeyboardMarkup | None, code: str, renderer: Renderer, bot: Any
+) -> InlineKeyboardMarkup | None:
+    """One more row under a plan: a link that starts the double check in the tapper's own chat.
+    A link (not a callback) so that it still works on a card forwarded to a colleague."""
+    try:
+        username = bot.username
+    except (AttributeError, RuntimeError):  # a bot not initialised (get_me not called)
+        username = None
+    if not username:
+        return markup
+    payload = verify.DEEP_LINK_PREFIX + code.replace("-", "")
+    button = InlineKeyboardButton(
+        renderer.text(verify.VERIFY_BUTTON), url=f"https://t.me/{username}?start={payload}"
+    )
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([*rows, [button]])
 
 
 def context_bot(update: Update) -> Any:

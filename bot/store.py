@@ -40,12 +40,13 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEEN_UPDATES_KEPT = 10_000
 T = TypeVar("T")
 
@@ -61,12 +62,16 @@ CREATE TABLE sessions (
     chat_id INTEGER PRIMARY KEY, document TEXT NOT NULL, updated_at REAL NOT NULL);
 CREATE TABLE preferences (chat_id INTEGER PRIMARY KEY, language TEXT NOT NULL);
 CREATE TABLE seen_updates (seq INTEGER PRIMARY KEY, update_id INTEGER NOT NULL UNIQUE);
+CREATE TABLE receipts (
+    code TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, document TEXT NOT NULL,
+    updated_at REAL NOT NULL, notify INTEGER NOT NULL DEFAULT 0, checks INTEGER NOT NULL DEFAULT 0);
 """
 _COLUMNS = {
     "meta": ["key", "value"],
     "sessions": ["chat_id", "document", "updated_at"],
     "preferences": ["chat_id", "language"],
     "seen_updates": ["seq", "update_id"],
+    "receipts": ["code", "chat_id", "document", "updated_at", "notify", "checks"],
 }
 # Version 1 kept seen ids as the primary key and trimmed the highest; ids restart at random
 # after a week without updates, so the newest ids could be the ones trimmed. Version 2 keeps
@@ -77,6 +82,14 @@ INSERT INTO seen_updates_v2(update_id) SELECT update_id FROM seen_updates ORDER 
 DROP TABLE seen_updates;
 ALTER TABLE seen_updates_v2 RENAME TO seen_updates;
 """
+# Version 3 keeps, per receipt code, the request and the plan a double check compares with
+# (issue 16): clinical values, so under the same TTL and /forget as the sessions.
+_MIGRATE_2_TO_3 = """
+CREATE TABLE receipts (
+    code TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, document TEXT NOT NULL,
+    updated_at REAL NOT NULL, notify INTEGER NOT NULL DEFAULT 0, checks INTEGER NOT NULL DEFAULT 0);
+"""
+_MIGRATIONS = {1: (_MIGRATE_1_TO_2, 2), 2: (_MIGRATE_2_TO_3, 3)}
 
 
 class StoreUnavailable(Exception):
@@ -86,6 +99,18 @@ class StoreUnavailable(Exception):
     def __init__(self, message: str, *, busy: bool = False) -> None:
         super().__init__(message)
         self.busy = busy
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A stored receipt: the chat that planned it, its request and plan (`document`), whether
+    that chat asked to be told the outcome of a check, and how many checks were made."""
+
+    code: str
+    chat_id: int
+    document: dict[str, Any]
+    notify: bool
+    checks: int
 
 
 class _Unreadable(Exception):
@@ -211,13 +236,15 @@ class SessionStore:
             if tables:
                 raise _Unreadable("tables without a schema version")
             self._write_schema(conn, _SCHEMA, SCHEMA_VERSION)
-        elif version == 1:
-            self._write_schema(conn, _MIGRATE_1_TO_2, 2)
+            version = SCHEMA_VERSION
         elif version > SCHEMA_VERSION:
             raise StoreUnavailable(
                 f"database schema {version} is newer than this program ({SCHEMA_VERSION})"
             )
-        elif version != SCHEMA_VERSION:
+        while version in _MIGRATIONS:
+            script, version = _MIGRATIONS[version]
+            self._write_schema(conn, script, version)
+        if version != SCHEMA_VERSION:
             raise _Unreadable(f"unknown schema version {version}")
         for table, columns in _COLUMNS.items():
             found = [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -420,6 +447,7 @@ class SessionStore:
         def work(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
             conn.execute("DELETE FROM preferences WHERE chat_id = ?", (chat_id,))
+            conn.execute("DELETE FROM receipts WHERE chat_id = ?", (chat_id,))
 
         self._run(work)
         self._checkpoint()
@@ -434,11 +462,86 @@ class SessionStore:
         count = self._run(
             lambda conn: (
                 conn.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
+                + conn.execute("DELETE FROM receipts WHERE updated_at < ?", (cutoff,)).rowcount
             )
         )
         self._checkpoint()
         self._delete_old_corrupt_copies()
         return int(count)
+
+    # Receipts (issue 16) ------------------------------------------------------------------
+
+    def save_receipt(self, code: str, chat_id: int, document: dict[str, Any]) -> None:
+        """Keep a plan's request and plan under its receipt code, for a later double check.
+
+        The chat that planned a code first keeps it: the same request planned in another chat
+        (a verifier looking at their own plan after the check) neither takes the row over nor
+        redirects the outcome of a check. Saving again in the same chat refreshes the TTL and
+        keeps a requested check and the count of checks made.
+        """
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        updated_at = self.clock().timestamp()
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO receipts(code, chat_id, document, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET document = excluded.document, "
+                "updated_at = excluded.updated_at WHERE receipts.chat_id = excluded.chat_id",
+                (code, chat_id, text, updated_at),
+            )
+        )
+
+    def receipt(self, code: str) -> Receipt | None:
+        """The stored receipt, or None if unknown or older than the TTL (then erased)."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT chat_id, document, updated_at, notify, checks FROM receipts WHERE code = ?",
+                (code,),
+            ).fetchone(),
+            write=False,
+        )
+        if row is None:
+            return None
+        if float(row[2]) < self._cutoff():
+            cutoff = self._cutoff()
+            self._run(
+                lambda conn: conn.execute(
+                    "DELETE FROM receipts WHERE code = ? AND updated_at < ?", (code, cutoff)
+                )
+            )
+            self._checkpoint()
+            return None
+        try:
+            document = json.loads(row[1])
+        except ValueError:
+            return None
+        if not isinstance(document, dict):
+            return None
+        return Receipt(code, int(row[0]), document, bool(row[3]), int(row[4]))
+
+    def request_check(self, code: str, chat_id: int) -> bool:
+        """The chat that planned `code` asks to be told the outcome of its check; False if the
+        receipt is not this chat's (or no longer stored)."""
+        cutoff = self._cutoff()
+        changed = self._run(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE receipts SET notify = 1 WHERE code = ? AND chat_id = ? "
+                    "AND updated_at >= ?",
+                    (code, chat_id, cutoff),
+                ).rowcount
+            )
+        )
+        return bool(changed)
+
+    def count_check(self, code: str) -> int:
+        """One more check of `code` made; the number of checks made before this one."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT checks FROM receipts WHERE code = ?", (code,)).fetchone()
+            conn.execute("UPDATE receipts SET checks = checks + 1 WHERE code = ?", (code,))
+            return 0 if row is None else int(row[0])
+
+        return self._run(work)
 
     def mark_update_seen(self, update_id: int) -> bool:
         """False when this update was already handled (Telegram may deliver it again).
@@ -467,7 +570,7 @@ class SessionStore:
         def work(conn: sqlite3.Connection) -> dict[str, int]:
             return {
                 table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for table in ("sessions", "preferences", "seen_updates")
+                for table in ("sessions", "preferences", "seen_updates", "receipts")
             }
 
         return self._run(work, write=False)

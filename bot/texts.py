@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import N_
+from dialogs.verify import MENU_VERIFY
 
 GROUP_POINTER = N_("For patient safety I work only in a private chat. Please write to me directly.")
 NOT_ALLOWED = N_(
@@ -67,4 +68,5 @@ BASIS_STATUS = {
     "draft": N_("draft, not yet reviewed by the site's pharmacy"),
     "reviewed": N_("reviewed by the site's pharmacy, not yet approved"),
     "approved": N_("approved by the site"),
+    "verify": MENU_VERIFY,
 }

@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from dialogs import messages as m
+from dialogs import verify
 from dialogs.draft import to_request
-from dialogs.machine import IDLE, PLAN, SUMMARY, Conversation, fire
+from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
@@ -46,6 +47,13 @@ def start(conversation: Conversation) -> list[Reply]:
         fire(conversation, "restart")
     first, *rest = current(conversation)
     return [replace(first, lead=m.WELCOME), *rest]
+
+
+def start_verify(conversation: Conversation, code: str) -> list[Reply]:
+    """A double check of receipt `code`: a fresh, blind entry (the transport has checked that
+    the code is stored; nothing of the first entry is in this conversation)."""
+    fire(conversation, "restart", code=code)
+    return [Reply("notice", verify.VERIFY_START, {"code": code}), *current(conversation)]
 
 
 def handle_choice(
@@ -88,6 +96,8 @@ def current(conversation: Conversation) -> list[Reply]:
             return [_summary(conversation)]
         if conversation.phase is PLAN:
             return [_plan(conversation)]
+        if conversation.phase is VERIFYING:
+            return _verifying(conversation)
         return [Reply("notice", m.IDLE, choices=(Choice(m.RESTARTED, "/new"),))]
     choices = step.choices + ((BACK,) if conversation.history else ())
     return [
@@ -214,6 +224,7 @@ COMMANDS: dict[str, Command] = {
     NORMAL_COMMAND: Command(_normal),
     ACCEPT_COMMAND: Command(_accept_pending),
     "/settings": Command(_settings, m.MENU_SETTINGS),
+    "/check": Command(lambda conversation, argument, today: _ask_for_check(conversation)),
 }
 _COMMAND_WORDS = frozenset(name[1:] for name, command in COMMANDS.items() if command.word)
 
@@ -319,12 +330,47 @@ def _plan(conversation: Conversation) -> Reply:
         return Reply("problem", m.NOT_A_PLAN, {"field": field or "request", "message": message})
     conversation.quick = True
     plan = make_plan(request)
-    choices = (Choice(m.PLAN_CHANGE, "/summary"), Choice(m.PLAN_NEW, "/new"))
+    choices = (
+        Choice(m.PLAN_CHANGE, "/summary"),
+        Choice(m.PLAN_NEW, "/new"),
+        Choice(verify.ASK_FOR_CHECK, "/check"),
+    )
     return Reply(
         "plan",
         m.PLAN_FOLLOW_UP,
         plan=plan,
+        request=request,
         choices=choices,
         token=conversation.token,
         unchecked=unchecked_items(conversation),
     )
+
+
+# Double check (issue 16) ---------------------------------------------------------------
+
+
+def _verifying(conversation: Conversation) -> list[Reply]:
+    """The second entry is complete: handed to the transport to compare with the stored
+    receipt. Shown once: the check is then over and the conversation stands at its own plan."""
+    code = conversation.verifying or ""
+    request = to_request(conversation.draft, conversation.lang)
+    if isinstance(request, ValidationError):
+        fire(conversation, "review")
+        field, message = first_error(request)
+        values = {"field": field or "request", "message": message}
+        return [Reply("problem", m.NOT_A_PLAN, values), *current(conversation)]
+    fire(conversation, "checked")
+    return [Reply("verify", verify.VERIFY_COMPARING, {"code": code}, request=request)]
+
+
+def _ask_for_check(conversation: Conversation) -> list[Reply] | None:
+    """Under a plan: the transport keeps the receipt for this chat and will tell it the outcome."""
+    if conversation.phase is not PLAN:
+        return None
+    plan = _plan(conversation)
+    if plan.plan is None:
+        return [plan]
+    code = plan.plan.receipt
+    return [
+        Reply("check", verify.CHECK_ASKED, {"code": code}, request=plan.request, plan=plan.plan)
+    ]

@@ -1,6 +1,8 @@
 """The dialog's phases and the table of transitions between them, and the conversation they move.
 
-Four phases: idle, asking a question, showing the summary, showing the plan. Which question is
+Five phases: idle, asking a question, showing the summary, showing the plan, and verifying:
+the moment a double check's second entry is complete and is compared with the first
+(`dialogs/verify.py`, issue 16). Which question is
 asked is data, not a state: after an answer it is the first step of `dialogs/steps.py` that
 applies to this patient and is still unanswered; an edit or a step back names it. Going back,
 the history and the step token (which ties a button to its question) are machine callbacks.
@@ -32,13 +34,15 @@ class Phase(enum.StrEnum):
     ASKING = "asking"
     SUMMARY = "summary"
     PLAN = "plan"
+    VERIFYING = "verifying"
 
 
 IDLE, ASKING, SUMMARY, PLAN = Phase.IDLE, Phase.ASKING, Phase.SUMMARY, Phase.PLAN
+VERIFYING = Phase.VERIFYING
 FIRST = REQUIRED_STEPS[0].name
 #: Where a conversation can stand, as stored: a phase, or the name of the step being asked.
 #: Sessions stored before the phases (one state per step) use the same names.
-STATES: tuple[str, ...] = (IDLE, *(step.name for step in STEPS), SUMMARY, PLAN)
+STATES: tuple[str, ...] = (IDLE, *(step.name for step in STEPS), SUMMARY, PLAN, VERIFYING)
 
 
 class Conversation:
@@ -62,6 +66,8 @@ class Conversation:
         #: site's (`site_label`, set by the transport from its settings, never stored).
         self.label_choice: Profile | None = None
         self.site_label: Profile = site_label
+        #: The receipt code being double-checked: this entry is the second, made blind.
+        self.verifying: str | None = None
 
     @property
     def label(self) -> Profile:
@@ -89,6 +95,7 @@ class Conversation:
             "lang": self.lang,
             "pending": self.pending,
             "label": self.label_choice,
+            "verifying": self.verifying,
         }
 
     @classmethod
@@ -108,13 +115,15 @@ class Conversation:
         conversation.pending = pending if isinstance(pending, dict) else None
         label = data.get("label")
         conversation.label_choice = next((p for p in PROFILES if p == label), None)
+        verifying = data.get("verifying")
+        conversation.verifying = verifying if isinstance(verifying, str) else None
         return conversation
 
     def stand_at(self, state: str) -> None:
         """Phase and question from a stored state name (unknown names: the first question)."""
         if state in STEP_BY_NAME:
             self.phase, self.step = ASKING, state
-        elif state in (IDLE, SUMMARY, PLAN):
+        elif state in (IDLE, SUMMARY, PLAN, VERIFYING):
             self.phase = Phase(state)
         else:
             self.phase, self.step = ASKING, FIRST
@@ -125,6 +134,7 @@ class Conversation:
         self.history.clear()
         self.quick = False
         self.pending = None
+        self.verifying = None
 
     def unanswered(self, step: Step) -> bool:
         """The step applies to this patient and has neither an answer nor a deliberate skip."""
@@ -165,13 +175,19 @@ def question_left(event: EventData) -> bool:
 
 
 def quick(event: EventData) -> bool:
-    """quick form, or a plan was already shown"""
-    return _conversation(event).quick
+    """quick form, or a plan was already shown (not in a double check: the summary first)"""
+    conversation = _conversation(event)
+    return conversation.quick and conversation.verifying is None
 
 
 def complete(event: EventData) -> bool:
     """no required question is needed"""
     return _conversation(event).complete()
+
+
+def verifying(event: EventData) -> bool:
+    """a double check's second entry is being made"""
+    return _conversation(event).verifying is not None
 
 
 def skippable(event: EventData) -> bool:
@@ -239,6 +255,15 @@ def _clear(event: EventData) -> None:
     _conversation(event).reset()
 
 
+def _start_check(event: EventData) -> None:
+    code = event.kwargs.get("code")
+    _conversation(event).verifying = str(code) if code else None
+
+
+def _end_check(event: EventData) -> None:
+    _conversation(event).verifying = None
+
+
 def _new_step(event: EventData) -> None:
     _conversation(event).token += 1
 
@@ -247,6 +272,9 @@ def _new_step(event: EventData) -> None:
 
 ON_SCREEN = [ASKING, SUMMARY, PLAN]
 _MOVE_ON: list[Callback] = [_ask_next, _remember]
+#: A new patient, or with `code=` a double check of that receipt: from nothing, no answer of
+#: this chat's earlier patient kept.
+_AFRESH: list[Callback] = [_clear, _start_check, _ask_next]
 #: The dialog. Rows of one trigger are tried in order; the first whose conditions hold moves.
 ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
     # trigger   from             to       only if                     first    then
@@ -259,9 +287,11 @@ ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback
     ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
     ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),
     ("edit",    [SUMMARY, PLAN], ASKING,  [editable],                 [],      [_edit]),
+    ("confirm", SUMMARY,       VERIFYING, [verifying, complete],      [],      []),
     ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
-    ("review",  PLAN,            SUMMARY, [],                         [],      []),
-    ("restart", "*",             ASKING,  [],                         [],      [_clear, _ask_next]),
+    ("review",  [PLAN, VERIFYING], SUMMARY, [],                       [],      []),
+    ("checked", VERIFYING,       PLAN,    [],                         [],      [_end_check]),
+    ("restart", "*",             ASKING,  [],                         [],      _AFRESH),
     ("cancel",  "*",             IDLE,    [],                         [],      [_clear]),
 )  # fmt: skip
 TRANSITIONS: list[dict[str, Any]] = [

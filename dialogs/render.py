@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogs import messages as m
 from dialogs.replies import Choice, Reply, Text
+from dialogs.verify import RECEIPT_LINE
 from locales import (
     RTL,
     format_date,
@@ -305,6 +306,8 @@ class Renderer:
         if plan.decision == "give":
             folded.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
         folded.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        if plan.receipt:
+            lines.append(self.text(RECEIPT_LINE, {"code": plan.receipt}))
         return "\n".join(lines) + "\n" + self._fold(folded)
 
     def _fold(self, lines: list[str]) -> str:

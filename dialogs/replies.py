@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rules.models import Plan
+from rules.models import Plan, PlanRequest
 
-ReplyKind = Literal["prompt", "problem", "notice", "summary", "plan"]
+#: "verify": a double check's entry is complete, for the transport to compare with the stored
+#: receipt `values["code"]`; "check": the clinician asks for a double check of their plan.
+ReplyKind = Literal["prompt", "problem", "notice", "summary", "plan", "verify", "check"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Reply:
     token: int = 0
     lines: tuple[Line, ...] = ()
     plan: Plan | None = None
+    #: The request a plan (or a double check's entry) was made from.
+    request: PlanRequest | None = None
     unchecked: tuple[str, ...] = ()
     #: A typed number answers this step, so option numbers would be ambiguous.
     numeric: bool = False

@@ -261,6 +261,8 @@ class Plan(BaseModel):
     #: The same when cycle 1 is extended to 28 days (CR/CRi and/or recovery from toxicity);
     #: null when the cycle cannot be extended.
     next_cycle_extended: dt.date | None = None
+    #: The plan's receipt code ("K7QM-2XPA", `rules/receipt.py`), for an independent check.
+    receipt: str = ""
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:

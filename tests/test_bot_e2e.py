@@ -97,6 +97,7 @@ def buttons(message: dict) -> list[tuple[str, str]]:
         (button["text"], button["callback_data"])
         for row in markup.get("inline_keyboard", [])
         for button in row
+        if "callback_data" in button  # not the links (a plan's "Verify")
     ]
 
 

@@ -39,15 +39,12 @@ def test_the_copied_line_names_drug_label_cycle_doses_decision_and_rules() -> No
     assert "D8 omitted; D15 0.9 mg 3.6 mL" in omitted
 
 
-def test_a_receipt_code_is_copied_when_the_plan_has_one() -> None:
+def test_the_receipt_code_and_the_label_are_copied() -> None:
     shown = plan()
-    assert cards.optional_field(shown, "receipt") is None
-    # A plan model with the receipt field (issue "Independent double check") carries it on.
-    with_receipt = type(
-        "PlanWithReceipt", (type(shown),), {"__annotations__": {"receipt": str | None}}
-    )
-    receipted = with_receipt(**shown.model_dump(), receipt="K7Q-2MX")
-    assert cards.copy_line(receipted, Renderer("en")).endswith(". Receipt K7Q-2MX")
+    assert shown.receipt
+    assert cards.copy_line(shown, Renderer("en")).endswith(f". Receipt {shown.receipt}")
+    assert "(USPI)" in cards.copy_line(shown, Renderer("en"))
+    assert "(SmPC)" in cards.copy_line(plan(label="EU"), Renderer("en"))
 
 
 def test_the_calendar_file_has_the_dose_days_and_nothing_of_the_patient() -> None:

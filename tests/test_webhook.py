@@ -181,7 +181,12 @@ async def test_a_body_that_is_not_an_update_is_refused_with_400(
     assert await post(running.url, body) == 400
     await emulator.wait_idle(0.3)
     assert running.server.processed == 0 and emulator.sent(CHAT) == []
-    assert running.store.stats() == {"sessions": 0, "preferences": 0, "seen_updates": 0}
+    assert running.store.stats() == {
+        "sessions": 0,
+        "preferences": 0,
+        "seen_updates": 0,
+        "receipts": 0,
+    }
     refusals = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(refusals) == 1 and refusals[0].startswith(
         f"webhook request refused with 400: {reason}"

@@ -1,0 +1,256 @@
+"""The independent double check (issue 16): a second entry compared with a stored plan.
+
+A second clinician enters the patient's values again, without seeing the first entry (the
+conversation's verifying mode, `dialogs/machine.py`); only when their entry is complete is it
+compared with the first, field by field and dose by dose. What the first entry was is never in
+the verifier's conversation: the transport looks it up by receipt code and calls `compare`.
+
+Representation does not count: both requests are read as the plan used them
+(`rules.receipt.canonical_request`: the BSA used instead of height and weight, 1.80 as 1.8),
+and a number that differs only by the precision it was written with (1.62 typed, 1.619 from a
+conversion) is the same value when, and only when, both entries give the same plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dialogs import messages as m
+from dialogs.fields import FIELD_BY_NAME
+from dialogs.messages import N_, NP_
+from dialogs.replies import Line, Reply, Text
+from rules import make_plan
+from rules.models import Dose, Plan, PlanRequest
+from rules.receipt import bsa_used, canonical_request
+
+# TRANSLATORS: a double check = a second clinician works the dose out again on their own;
+# {code} is a receipt code such as K7QM-2XPA.
+VERIFY_START = N_(
+    "Double check of receipt {code}. Enter the patient's values yourself, by the quick form or "
+    "by answering the questions. Nothing of the first entry is shown until yours is complete."
+)
+VERIFY_BAD_CODE = N_(
+    "“{text}” is not a receipt code. A receipt code has 8 characters, for example /verify "
+    "K7QM-2XPA."
+)
+VERIFY_UNKNOWN = N_(
+    "No plan with the receipt code {code} is stored: check the code with the colleague who "
+    "made the plan. Plans are kept for {hours} hours after they were made."
+)
+VERIFY_OWN = N_(
+    "Receipt {code} was made in this chat. A double check is made by a colleague, in their own "
+    "chat with this bot."
+)
+VERIFY_NO_STORE = N_(
+    "Double checks need the bot's state database: start the chat with --db and its path, or "
+    "set BOT_DB_PATH."
+)
+VERIFY_COMPARING = N_("Comparing your entry with receipt {code}.")
+# TRANSLATORS: "Match" = the second entry gives the same plan; keep the word short and plain.
+MATCH = N_("✅ Match: your entry gives the same plan as receipt {code}.")
+# TRANSLATORS: "Mismatch" = the second entry differs; keep the word short and plain.
+MISMATCH = N_(
+    "❌ Mismatch: the two entries differ. Do not give the dose until the difference is resolved."
+)
+RECEIPT = N_("Receipt")
+DOSE = N_("Dose")
+DECISION = N_("Decision")
+FIELD_DIFFERENCE = N_("first entry {first}, yours {yours}")
+DOSE_DIFFERENCE = N_("Day {day}: first entry {first}, yours {yours}")
+DOSE_AMOUNT = N_("{mg_per_m2} mg/m² = {mg} mg")
+NO_DOSE = N_("no dose")
+CHECKED_BEFORE = NP_(
+    "This receipt was checked {count} time before.",
+    "This receipt was checked {count} times before.",
+)
+# TRANSLATORS: {name} is the verifier's first name in Telegram.
+CHECK_OUTCOME = N_("Double check of receipt {code} by {name}:")
+ASK_FOR_CHECK = N_("🔁 Ask for a double check")
+CHECK_ASKED = N_(
+    "Ask a colleague to send /verify {code} to this bot in their own chat, or forward this "
+    "plan to them. They enter the values without seeing yours; you will be told the outcome "
+    "here."
+)
+CHECK_NOT_STORED = N_("This plan is no longer stored: make the plan again to ask for a check.")
+MENU_VERIFY = N_("Double-check a plan by its receipt code")
+# TRANSLATORS: a button on a plan card (also when forwarded): the colleague who taps it starts
+# the double check of that plan in their own chat with the bot.
+VERIFY_BUTTON = N_("✅ Verify")
+#: The payload of the card's "Verify" link (`t.me/<bot>?start=verify-K7QM2XPA`).
+DEEP_LINK_PREFIX = "verify-"
+RECEIPT_LINE = N_("Receipt {code}: a colleague can check this plan with /verify {code}")
+#: The plan's decision in a mismatch line, as the plan card names it.
+DECISION_WORDS = {"give": N_("give"), "hold": N_("hold"), "discontinue": N_("discontinue")}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What differs between the first entry and the verifier's: fields and doses."""
+
+    fields: tuple[tuple[str, Any, Any], ...]
+    doses: tuple[tuple[int, Dose | None, Dose | None], ...]
+    decision: tuple[str, str] | None
+    same_plan: bool
+
+    @property
+    def match(self) -> bool:
+        return self.same_plan and not self.fields
+
+
+def _values(request: PlanRequest) -> dict[str, Any]:
+    """The request's values as the plan used them, typed (Decimal, date) for display."""
+    planned = canonical_request(request)
+    values = {
+        name: value for name, value in request.model_dump(mode="python").items() if name in planned
+    }
+    values["bsa_m2"] = bsa_used(request)
+    return values
+
+
+def _same_written(first: Any, yours: Any) -> bool:
+    """Two decimals equal at the precision of the less precise one (1.62 and 1.619)."""
+    if not isinstance(first, Decimal) or not isinstance(yours, Decimal):
+        return False
+    places = min(_places(first), _places(yours))
+    quantum = Decimal(1).scaleb(-places)
+    return first.quantize(quantum, ROUND_HALF_UP) == yours.quantize(quantum, ROUND_HALF_UP)
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places as written without trailing zeros (1.620 → 2, 80 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
+def _plan_key(plan: Plan) -> tuple[Any, ...]:
+    """Everything of a plan that is prepared or decided on; not the receipt or the rules."""
+    return (
+        plan.decision,
+        tuple(
+            (dose.day, dose.mg_per_m2, dose.mg, dose.ml, dose.vials, dose.date)
+            for dose in plan.doses
+        ),
+        plan.total_mg_per_m2,
+        plan.total_mg,
+        plan.dose_level,
+        tuple(plan.omitted_days),
+        plan.doses_unspecified_reason,
+        plan.bsa_m2,
+        plan.max_cycles,
+        tuple(sorted(warning.code for warning in plan.warnings)),
+    )
+
+
+def compare(first: PlanRequest, first_plan: Plan, yours: PlanRequest) -> Comparison:
+    """Field by field and dose by dose; the verifier's plan is made here, from their entry."""
+    your_plan = make_plan(yours)
+    same_plan = _plan_key(first_plan) == _plan_key(your_plan)
+    a, b = _values(first), _values(yours)
+    plain_a, plain_b = canonical_request(first), canonical_request(yours)
+    differing = [
+        (name, a.get(name), b.get(name))
+        for name in plain_a | plain_b
+        if plain_a.get(name) != plain_b.get(name)
+    ]
+    if same_plan:
+        differing = [item for item in differing if not _same_written(item[1], item[2])]
+    first_doses = {dose.day: dose for dose in first_plan.doses}
+    your_doses = {dose.day: dose for dose in your_plan.doses}
+    doses = tuple(
+        (day, first_doses.get(day), your_doses.get(day))
+        for day in sorted(first_doses | your_doses)
+        if _dose_key(first_doses.get(day)) != _dose_key(your_doses.get(day))
+    )
+    decision = (
+        None
+        if first_plan.decision == your_plan.decision
+        else (first_plan.decision, your_plan.decision)
+    )
+    return Comparison(tuple(differing), doses, decision, same_plan)
+
+
+def _dose_key(dose: Dose | None) -> tuple[Any, ...] | None:
+    return None if dose is None else (dose.mg_per_m2, dose.mg, dose.ml, dose.vials, dose.date)
+
+
+def _shown(value: Any) -> Any:
+    return Text(m.NOT_GIVEN) if value is None else value
+
+
+def _amount(dose: Dose | None) -> Text:
+    if dose is None:
+        return Text(NO_DOSE)
+    return Text(DOSE_AMOUNT, {"mg_per_m2": dose.mg_per_m2, "mg": dose.mg})
+
+
+def _field_label(name: str) -> str:
+    """A field by its quick-form key ("plt"): what the verifier types, in every language."""
+    field = FIELD_BY_NAME.get(name)
+    return field.keys[0] if field else name
+
+
+def outcome_replies(
+    code: str, comparison: Comparison, first_plan: Plan, checked_before: int = 0
+) -> list[Reply]:
+    """ "✅ Match" with the plan, or "❌ Mismatch" with each differing field and dose."""
+    replies: list[Reply] = []
+    if comparison.match:
+        replies = [Reply("notice", MATCH, {"code": code}), Reply("plan", "", plan=first_plan)]
+    else:
+        lines = [Line("verify", RECEIPT, Text("{code}", {"code": code}))]
+        if comparison.decision is not None:
+            first, yours = comparison.decision
+            values: dict[str, Any] = {
+                "first": Text(DECISION_WORDS[first]),
+                "yours": Text(DECISION_WORDS[yours]),
+            }
+            lines.append(Line("verify", DECISION, Text(FIELD_DIFFERENCE, values)))
+        for name, first_value, your_value in comparison.fields:
+            values = {"first": _shown(first_value), "yours": _shown(your_value)}
+            lines.append(Line("verify", _field_label(name), Text(FIELD_DIFFERENCE, values)))
+        for day, first_dose, your_dose in comparison.doses:
+            values = {"day": day, "first": _amount(first_dose), "yours": _amount(your_dose)}
+            lines.append(Line("verify", DOSE, Text(DOSE_DIFFERENCE, values)))
+        replies = [Reply("summary", MISMATCH, lines=tuple(lines))]
+    if checked_before:
+        text = Text(CHECKED_BEFORE[0], {"count": checked_before}, CHECKED_BEFORE[1], "count")
+        replies.append(Reply("notice", "{note}", {"note": text}))
+    return replies
+
+
+def stored_document(request: PlanRequest, plan: Plan) -> dict[str, Any]:
+    """What is kept per receipt: the request and the plan, with decimals as exact text."""
+    return {
+        "request": request.model_dump(mode="json", round_trip=True) | _exact(request),
+        "plan": _exact_plan(plan),
+    }
+
+
+def _exact(model: Any) -> dict[str, Any]:
+    """Decimal fields as text ("1.8"), since JSON numbers would be read back as floats."""
+    return {
+        name: str(value)
+        for name, value in model.model_dump(mode="python").items()
+        if isinstance(value, Decimal)
+    }
+
+
+def _exact_plan(plan: Plan) -> dict[str, Any]:
+    document = plan.model_dump(mode="json") | _exact(plan)
+    document["doses"] = [dose.model_dump(mode="json") | _exact(dose) for dose in plan.doses]
+    return document
+
+
+def from_document(document: dict[str, Any]) -> tuple[PlanRequest, Plan] | None:
+    """The stored request and plan, or None if the document is not one (never a crash)."""
+    try:
+        request = PlanRequest.model_validate(document["request"])
+        stored = Plan.model_validate(document["plan"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    # The same request under the same rules is the same plan, with its values typed again
+    # (warning parameters are plain JSON in the document); under other rules, the one shown.
+    again = make_plan(request)
+    return request, again if again.receipt == stored.receipt else stored

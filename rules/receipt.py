@@ -1,0 +1,96 @@
+"""The receipt code of a plan: the same request always gives the same short code.
+
+A second clinician checks a plan by entering the values again, without seeing the first
+entry (issue 16); the code names what was planned so that the two entries can be compared.
+It is read aloud and typed on a ward, so it has 8 characters from an alphabet without the
+look-alikes 0/O and 1/I/l, grouped in two fours ("K7QM-2XPA").
+
+What it is derived from is the request as the plan used it (`canonical_request`): the BSA
+used rather than height and weight (a BSA typed directly and one computed from height and
+weight give the same code when they are the same BSA), decimals without trailing zeros (1.80
+is 1.8), no `locale` (the language is not part of the plan), and every other field, so a
+label profile (`label`) is included as soon as the request carries one. The ruleset version
+is hashed with it, since the same values may give another plan under other rules. SHA-256
+(FIPS 180-4) of the canonical JSON; pure, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from rules.bsa import body_surface_area
+from rules.models import PlanRequest
+from rules.numbers import format_decimal_plain, round_half_up
+
+#: 32 symbols: digits and capitals without 0, 1, I and O (no lowercase, so no l either).
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LENGTH = 8
+GROUP = 4
+SEPARATOR = "-"
+#: Fields replaced by the BSA they give (`bsa_m2`): the plan depends on the BSA used only.
+_BODY_FIELDS = ("height_cm", "weight_kg", "bsa_formula")
+_NOT_PLANNED = ("locale",)
+
+
+def bsa_used(request: PlanRequest) -> Decimal:
+    """The BSA the engine doses with: the one given (rounded as the engine rounds it) or the
+    one computed from height and weight (`rules/engine._bsa`)."""
+    if request.bsa_m2 is not None:
+        return round_half_up(request.bsa_m2)
+    assert request.height_cm is not None and request.weight_kg is not None
+    return body_surface_area(request.height_cm, request.weight_kg, request.bsa_formula)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value that does not depend on how the number was written (1.80 is "1.8")."""
+    if isinstance(value, Decimal):
+        return format_decimal_plain(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def canonical_request(request: PlanRequest) -> dict[str, Any]:
+    """The request's values as the plan used them: field name → plain JSON value."""
+    values = {
+        name: value
+        for name, value in request.model_dump(mode="python").items()
+        if name not in _BODY_FIELDS and name not in _NOT_PLANNED
+    }
+    values["bsa_m2"] = bsa_used(request)
+    return {name: _plain(value) for name, value in values.items()}
+
+
+def canonical_json(request: PlanRequest, ruleset_version: str) -> str:
+    document = {"request": canonical_request(request), "ruleset": ruleset_version}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def receipt_code(request: PlanRequest, ruleset_version: str) -> str:
+    """ "K7QM-2XPA": the first 40 bits of the SHA-256 of the canonical JSON, 5 bits a symbol."""
+    digest = hashlib.sha256(canonical_json(request, ruleset_version).encode()).digest()
+    number = int.from_bytes(digest[:5], "big")
+    symbols = "".join(
+        ALPHABET[(number >> (5 * (LENGTH - 1 - index))) & 31] for index in range(LENGTH)
+    )
+    return symbols[:GROUP] + SEPARATOR + symbols[GROUP:]
+
+
+def normalise_code(text: str) -> str | None:
+    """A code as typed ("k7qm 2xpa", "K7QM2XPA") in its printed form, or None if it is not one.
+
+    Case, spaces and the dash are free; a symbol outside the alphabet (0, O, 1, I, l) is
+    refused rather than guessed, so that a misheard code never names another plan.
+    """
+    symbols = "".join(text.upper().replace(SEPARATOR, "").split())
+    if len(symbols) != LENGTH or any(symbol not in ALPHABET for symbol in symbols):
+        return None
+    return symbols[:GROUP] + SEPARATOR + symbols[GROUP:]
