@@ -47,6 +47,7 @@ BOT_COMMANDS: dict[str, str] = {
     "about": N_("Version, sources and disclaimer"),
     "forget": N_("Erase everything stored for this chat"),
     "sources": N_("The documents the rules cite, and the clinical basis"),
+    "verify": MENU_VERIFY,
 }
 
 # /sources (bot/sources.py): the documents the rules cite, and where the basis is published.
@@ -68,5 +69,4 @@ BASIS_STATUS = {
     "draft": N_("draft, not yet reviewed by the site's pharmacy"),
     "reviewed": N_("reviewed by the site's pharmacy, not yet approved"),
     "approved": N_("approved by the site"),
-    "verify": MENU_VERIFY,
 }

@@ -129,8 +129,8 @@ _FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
 _KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
 #: A number typed in the text (a threshold in an old translation), with its unit.
 _NUMBER = r"[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?"
-#: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8").
-_LATIN_WORD = r"/?[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
+#: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8", a receipt "2D8W-YUFB").
+_LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
 #: The islands that keep their own left-to-right order inside right-to-left text: a run of
 #: Latin words and the numbers that follow them ("USPI Table 2", "CTCAE v5", "inotuzumab
 #: ozogamicin"), a number with its unit, and signs such as ℹ️ and 🆕, which the bidi

@@ -102,6 +102,9 @@ CHANGES: dict[str, Any] = {
     "pregnant": False,
     "breastfeeding": False,
     "age_years": "70",
+    "label": "EU",
+    "prior_vod": True,
+    "serious_liver_disease": False,
 }
 
 
