@@ -186,6 +186,7 @@ def make_plan(request: PlanRequest) -> Plan:
         warnings=warnings,
         rules=evaluation.fired,
         ruleset_version=RULESET_VERSION,
+        inputs=request.inputs(),
     )
 
 
