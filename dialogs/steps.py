@@ -286,7 +286,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_RESPONSE,
         m.LABEL_RESPONSE,
         ("response",),
-        (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE, "none")),
+        (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE_RESPONSE, "none")),
         applies=_later_cycle,
         essential=True,
         numeric=False,

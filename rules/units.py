@@ -24,6 +24,7 @@ creatinine. Nephron 1976;16(1):31-41 (doi:10.1159/000180580): CrCl (mL/min) =
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 from typing import Literal
@@ -121,6 +122,28 @@ class Uln:
     value: Decimal
     unit: str
     source: Literal["given", "site"] = "given"
+
+
+class SiteUlnError(ValueError):
+    """A site ULN setting that is not "<number> <unit of the analyte>"."""
+
+
+_SITE_ULN = re.compile(r"\s*(?P<value>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>\S.*?)\s*")
+_MAX_ULN = Decimal(10_000)
+
+
+def parse_site_uln(analyte: Analyte, setting: str) -> Uln:
+    """A site setting such as "21 umol/L" or "40 U/L" (a point for decimals, a unit required:
+    a ULN without its unit cannot be compared with a value)."""
+    match = _SITE_ULN.fullmatch(setting)
+    _, factors = ABSOLUTE_UNITS[analyte]
+    if match is None or unit_key(match["unit"]) not in factors:
+        accepted = ", ".join(dict.fromkeys(SHOWN_UNIT[key] for key in factors))
+        raise SiteUlnError(f"expected a number and its unit, one of {accepted}")
+    value = Decimal(match["value"])
+    if not 0 < value <= _MAX_ULN:
+        raise SiteUlnError("the upper limit of normal must be above 0")
+    return Uln(value, SHOWN_UNIT[unit_key(match["unit"])], "site")
 
 
 def uln_multiple(
