@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.models import PlanRequest, Response
+from rules.models import LabValue, PlanRequest, Response
 
 
 class Draft(BaseModel):
@@ -51,6 +51,12 @@ class Draft(BaseModel):
     pregnant: bool | None = None
     breastfeeding: bool | None = None
     age_years: Decimal | None = None
+    #: Liver tests and creatinine as typed (`rules.models.LabValue`), beside the multiples the
+    #: rules read; stored as JSON numbers, whose shortest form reads back as the same Decimal.
+    bilirubin: LabValue | None = None
+    ast: LabValue | None = None
+    alt: LabValue | None = None
+    creatinine: LabValue | None = None
 
 
 def draft_values(draft: Draft) -> dict[str, Any]:

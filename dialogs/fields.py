@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import messages as m
-from dialogs.readers import Reader, choice, date, dose_day, integer, quantity, response, yes_no
+from dialogs.readers import (
+    Reader,
+    choice,
+    date,
+    dose_day,
+    integer,
+    lab,
+    quantity,
+    response,
+    yes_no,
+)
 from dialogs.replies import Text
 from dialogs.units import UNITS, UnitSpec
 
@@ -99,9 +109,9 @@ FIELDS: tuple[Field, ...] = (
     Field("anc_baseline", ("anc0", "anc_base", "anc_baseline"), quantity, _COUNT),
     Field("platelets_baseline", ("plt0", "plt_base", "platelets_baseline"), quantity, _COUNT),
     Field("blasts_per_mm3", ("blasts",), quantity, with_unit(m.VALUE_BLASTS)),
-    Field("bilirubin_uln", ("bili", "bilirubin"), quantity),
-    Field("ast_uln", ("ast",), quantity),
-    Field("alt_uln", ("alt",), quantity),
+    Field("bilirubin_uln", ("bili", "bilirubin"), lab),
+    Field("ast_uln", ("ast",), lab),
+    Field("alt_uln", ("alt",), lab),
     Field("crcl_ml_min", ("crcl",), quantity, with_unit(m.VALUE_CRCL)),
     Field("start_date", ("start",), date),
     Field("last_dose_date", ("last",), date),
@@ -119,6 +129,12 @@ FIELDS: tuple[Field, ...] = (
     Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
+    # Lab values as typed: no keys of their own, filled with the liver test's multiple by its
+    # reader (`readers.lab`), and read back with the plan. Creatinine is the JSON contract's.
+    Field("bilirubin", (), lab),
+    Field("ast", (), lab),
+    Field("alt", (), lab),
+    Field("creatinine", (), quantity),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

@@ -97,7 +97,8 @@ class LabValue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     value: JsonDecimal = Field(ge=Decimal(0), le=Decimal(100_000), allow_inf_nan=False)
-    unit: str = Field(min_length=1, max_length=20)
+    #: "" only with `uln`: the value and the ULN in the same unit, unnamed ("bili 34/21").
+    unit: str = Field(max_length=20)
     uln: JsonDecimal | None = Field(
         default=None, gt=Decimal(0), le=Decimal(100_000), allow_inf_nan=False
     )
@@ -243,7 +244,8 @@ class PlanRequest(BaseModel):
                     InputUsed(field=name, given=shown, unit=unit, used=shown, used_unit=unit)
                 )
                 continue
-            lab_unit = SHOWN_UNIT.get(unit_key(lab.unit), TIMES_ULN)
+            key = unit_key(lab.unit)
+            lab_unit = SHOWN_UNIT.get(key, TIMES_ULN) if key else None
             used.append(
                 InputUsed(
                     field=name,
@@ -365,7 +367,12 @@ class Plan(BaseModel):
 
 
 def _multiple(name: str, lab: LabValue) -> Decimal:
-    if is_times_uln(lab.unit):
+    if not unit_key(lab.unit):
+        if lab.uln is None:
+            raise ValueError(f"{name}: a unit is required (or {TIMES_ULN} for a multiple)")
+    elif is_times_uln(lab.unit):
+        if lab.uln is not None:
+            raise ValueError(f"{name}: a multiple of the ULN ({lab.unit}) takes no uln")
         return lab.value
     if lab.uln is None:
         raise ValueError(

@@ -101,7 +101,8 @@ def unit_key(unit: str) -> str:
 
 
 def is_times_uln(unit: str) -> bool:
-    """Whether a unit means "a multiple of the ULN" ("", "x", "×ULN", "xULN")."""
+    """Whether a unit means "a multiple of the ULN" ("", "x", "×ULN", "xULN"); a caller that
+    also takes "" for "the ULN's unit" checks that first."""
     return unit_key(unit) in _ULN_SPELLINGS
 
 
@@ -158,6 +159,9 @@ def uln_multiple(
         raise UnitError("the upper limit of normal must be above 0")
     if value < 0:
         raise UnitError("a lab value cannot be negative")
+    if not unit_key(unit) and not uln_unit:  # "34/21": one unit, unnamed; nothing to convert
+        return rounded_multiple(value / uln)
+    unit = unit if unit_key(unit) else str(uln_unit)
     exact = canonical(analyte, value, unit) / canonical(analyte, uln, uln_unit or unit)
     return rounded_multiple(exact)
 
