@@ -16,10 +16,12 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.config import ConfigError, load_settings
 from dialogs.dialog import handle_text, start
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Choice, Reply
+from dialogs.units import set_site_ulns
 from locales import closest_language
 
 PROMPT = "> "
@@ -66,6 +68,13 @@ class ConsoleChat:
 
 def run_console(stdin: TextIO, stdout: TextIO, lang: str | None = None) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
+    # Only the site's ULNs: the console needs no token and no other setting.
+    ulns = {key: value for key, value in os.environ.items() if key.upper().startswith("BOT_ULN_")}
+    try:
+        set_site_ulns(load_settings(ulns).site_ulns)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     chat = ConsoleChat(stdout, closest_language(lang))
     interactive = stdin.isatty()
     if interactive:
