@@ -63,6 +63,34 @@ SOURCE = N_("Source: {source}")
 # decision.
 FOOTER = N_("Rules {version}. Supports, does not replace, clinical judgement.")
 ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
+# TRANSLATORS: the first line after the decision: every value the plan used, as read from the
+# clinician's input ({items} is a list of "label value" pieces).
+READ_BACK = N_("Read: {items}")
+# TRANSLATORS: a liver test as the plan used it. {name} is bilirubin, AST or ALT; ULN = upper
+# limit of normal of the laboratory (AST, ALT and ULN stay in Latin letters).
+READ_LAB_MULTIPLE = N_("{name} {multiple} ×ULN")
+# TRANSLATORS: a liver test typed in a lab unit, divided by the ULN typed with it.
+READ_LAB = N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit})")
+# TRANSLATORS: as above, with the ULN from the hospital's own setting of the bot.
+READ_LAB_SITE = N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit}, site setting)")
+# TRANSLATORS: a liver test typed as "value/ULN" in the same unit, e.g. 34/21.
+READ_LAB_RATIO = N_("{name} {value}/{uln} = {multiple} ×ULN")
+# TRANSLATORS: the liver test (total bilirubin), lower case inside a list.
+BILIRUBIN = m.PC_("lab test", "bilirubin")
+#: How the read-back names each input (`rules.models.READ_BACK_FIELDS`): its summary label and
+#: the template of its value, both already in every catalog.
+READ_LABELS = {
+    "bsa_m2": (m.LABEL_BODY, m.VALUE_BSA, "bsa"),
+    "cycle": (m.LABEL_CYCLE, "{value}", "value"),
+    "anc": (m.LABEL_ANC, m.VALUE_COUNT, "value"),
+    "anc_baseline": (m.LABEL_ANC_BASELINE, m.VALUE_COUNT, "value"),
+    "platelets": (m.LABEL_PLATELETS, m.VALUE_COUNT, "value"),
+    "platelets_baseline": (m.LABEL_PLATELETS_BASELINE, m.VALUE_COUNT, "value"),
+    "blasts_per_mm3": (m.LABEL_BLASTS, m.VALUE_BLASTS, "value"),
+    "crcl_ml_min": (m.LABEL_CRCL, m.VALUE_CRCL, "value"),
+}
+LAB_NAMES = {"bilirubin_uln": BILIRUBIN, "ast_uln": "AST", "alt_uln": "ALT"}
+RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -229,6 +257,7 @@ class Renderer:
 
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
+        lines.extend(filter(None, [self.read_back(plan)]))
         lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
         rows = (
             [(dose.day, self.dose(dose)) for dose in plan.doses] if plan.decision == "give" else []
@@ -261,6 +290,47 @@ class Renderer:
         lines.append("")
         lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
         return "\n".join(lines)
+
+    def read_back(self, plan: Plan) -> str | None:
+        """ "Read: BSA 1.8 m² · cycle 3 · … · bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site
+        setting)": what the plan used, as the clinician gave it, in the chat's language and number
+        format (issue 13); None for a plan without inputs (one built without a request)."""
+        used = {item.field: item for item in plan.inputs}
+        items: list[str] = []
+        if "height_cm" in used and "weight_kg" in used:
+            values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
+            body = self.text(m.VALUE_HEIGHT_WEIGHT, values)
+            items.append(f"{self.gettext(m.LABEL_BODY)} {body}")
+        for item in plan.inputs:
+            if item.field in READ_LABELS:
+                label, template, name = READ_LABELS[item.field]
+                value = self.text(template, {name: item.used})
+                items.append(f"{self.gettext(label)} {value}")
+            elif item.field == "response":
+                word = self.gettext(RESPONSE_WORDS.get(str(item.used), str(item.used)))
+                # "No response" says it all; "CR" alone would not say what it is.
+                label = "" if item.used == "none" else f"{self.gettext(m.LABEL_RESPONSE)} "
+                items.append(label + word)
+            elif item.field in LAB_NAMES:
+                items.append(self._lab_read_back(item))
+        if not items:
+            return None
+        return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
+
+    def _lab_read_back(self, item: Any) -> str:
+        values = {
+            "name": self.gettext(LAB_NAMES[item.field]),
+            "multiple": item.used,
+            "value": item.given,
+            "unit": item.unit or "",
+            "uln": item.uln,
+            "uln_unit": item.uln_unit or item.unit or "",
+        }
+        if item.uln is None:
+            return self.text(READ_LAB_MULTIPLE, values)
+        if not item.unit:
+            return self.text(READ_LAB_RATIO, values)
+        return self.text(READ_LAB_SITE if item.uln_source == "site" else READ_LAB, values)
 
     def dose(self, dose: Any) -> str:
         values = {
