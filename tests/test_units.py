@@ -186,8 +186,10 @@ def test_a_value_in_any_unit_gives_the_plan_of_the_same_value_in_times_uln(
 ) -> None:
     multiple = D(hundredths) / 100  # on the 0.01 grid, so the ×ULN request is the same value
     unit, factor = _UNITS[analyte][unit_index % len(_UNITS[analyte])]
-    # value and ULN in the same unit (µmol/L ↔ mg/dL): value = multiple × ULN, both ÷ factor.
-    lab = {"value": multiple * uln / factor, "unit": unit, "uln": D(uln) / factor}
+    # The value in the unit drawn, its ULN in the canonical unit (µmol/L, U/L): the conversion
+    # is exercised, and the exact quotient is the multiple on the grid.
+    canonical_unit = _UNITS[analyte][0][0]
+    lab = {"value": multiple * uln, "unit": unit, "uln": uln * factor, "uln_unit": canonical_unit}
     base = {"bsa_m2": "1.8", "cycle": 1}
     absolute = make_plan(PlanRequest.model_validate({**base, analyte: lab}))
     times_uln = make_plan(PlanRequest.model_validate({**base, f"{analyte}_uln": multiple}))
