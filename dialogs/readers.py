@@ -18,7 +18,7 @@ from dialogs.numbers import parse_int
 from dialogs.problems import NOT_AN_OPTION, Problem
 from dialogs.quantities import Filled, parse_lab, parse_quantity
 from dialogs.units import site_ulns
-from dialogs.words import parse_response, parse_yes_no
+from dialogs.words import parse_response, parse_sex, parse_yes_no
 from rules.thresholds import DOSE_DAYS
 from rules.units import Uln
 
@@ -59,7 +59,15 @@ def yes_no(text: str, field: str, context: Context) -> object:
 
 
 def response(text: str, field: str, context: Context) -> object:
-    return parse_response(text)
+    return parse_response(text, context.locale)
+
+
+def sex(text: str, field: str, context: Context) -> object:
+    """Female or male, read by the chat's language (`dialogs/words.SEX_WORDS_BY_LANG`)."""
+    value = parse_sex(text, context.locale)
+    if value is not None:
+        return value
+    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "female, male"}, field or None)
 
 
 def date(text: str, field: str, context: Context) -> object:

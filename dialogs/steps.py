@@ -20,6 +20,7 @@ from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice
 from dialogs.replies import Choice
+from dialogs.words import parse_sex
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -202,6 +203,15 @@ SEX = Options(
         ),
     )
 )
+
+
+def _read_sex(text: str, context: Context) -> Answer:
+    """A sex word of the chat's language ("M" is mujer in es, male in en) or one of the
+    options; the summary then shows the option in full."""
+    word = parse_sex(text, context.locale)
+    if word is not None:
+        return next(dict(row.values) for row in SEX.rows if row.word == word)
+    return SEX.read(text, context)
 
 
 # Conditions ------------------------------------------------------------------------------
@@ -436,7 +446,7 @@ STEPS: tuple[Step, ...] = (
         m.LABEL_SEX,
         ("sex",),
         (*SEX.choices, SKIP),
-        SEX.read,
+        _read_sex,
         required=False,
         skippable=True,
         numeric=False,
