@@ -145,7 +145,8 @@ async def test_quick_form_gives_the_plan_in_one_turn(emulator: BotApiEmulator, b
     messages = await settle(emulator)
     assert any("GIVE" in m["text"] and "2.7 mg" in m["text"] for m in messages)
     plan = next(m["text"] for m in messages if "GIVE" in m["text"])
-    assert "Read: Body 1.8 m² · Cycle 2 · Response CR · ANC 1.5 ×10⁹/L · Platelets 80 ×10⁹/L" in plan
+    read_back = "Read: Body 1.8 m² · Cycle 2 · Response CR · ANC 1.5 ×10⁹/L · Platelets 80 ×10⁹/L"
+    assert read_back in plan
 
 
 async def test_stale_button_gets_a_notice_and_does_not_act(emulator: BotApiEmulator, bot) -> None:
