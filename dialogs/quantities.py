@@ -39,7 +39,14 @@ from dialogs.units import (
     unit_key,
 )
 from rules.models import LabValue
-from rules.units import ABSOLUTE_UNITS, SHOWN_UNIT, Uln, uln_multiple
+from rules.units import (
+    ABSOLUTE_UNITS,
+    INCHES_PER_FOOT,
+    SHOWN_UNIT,
+    Uln,
+    feet_inches_to_cm,
+    uln_multiple,
+)
 
 _NUMBER = re.compile(
     r"(?P<sign>-)?\s*"
@@ -58,6 +65,8 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
     spec = UNITS[field]
     low, high = limits(field)
     clean = normalise(text)
+    if field == "height_cm" and (feet := _FEET_INCHES.fullmatch(clean)):
+        return _feet_inches(feet, text, locale, low, high)
     shown = clip(text.strip())
     not_a_number = Problem(
         NOT_A_NUMBER,
@@ -93,6 +102,36 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
     if low <= value <= high:
         return value
     return _out_of_range(value, field, spec, unit, low, high)
+
+
+#: 5 ft 11 in, 5'11", 5 ft, 5′ 11″ (the primes as typed on a phone or copied).
+_FEET_INCHES = re.compile(
+    r"(?P<feet>\d)\s*(?:ft|feet|foot|'|′)\s*"
+    r"(?:(?P<inches>\d{1,2}(?:[.,]\d+)?)\s*(?:in|inch|inches|\"|''|″)?)?",
+    re.IGNORECASE,
+)
+
+
+def _feet_inches(
+    match: re.Match[str], text: str, locale: str, low: Decimal, high: Decimal
+) -> Decimal | Problem:
+    inches = read_number(match["inches"], locale) if match["inches"] else Decimal(0)
+    if inches is None or inches >= INCHES_PER_FOOT:
+        values = {
+            "text": clip(text.strip()),
+            "example": 175,
+            "unit": "cm",
+            "low": low,
+            "high": high,
+        }
+        return Problem(NOT_A_NUMBER, values, "height_cm")
+    value = feet_inches_to_cm(int(match["feet"]), inches)
+    value = _plain(value.quantize(CONVERTED_PLACES["height_cm"], rounding=ROUND_HALF_UP))
+    if low <= value <= high:
+        return value
+    return Problem(
+        OUT_OF_RANGE, {"value": value, "unit": "cm", "low": low, "high": high}, "height_cm"
+    )
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -87,7 +87,7 @@ UNITS: dict[str, UnitSpec] = {
             "inches": _INCH,
             '"': _INCH,
         },
-        "cm, m, in",
+        "cm, m, in, ft in",
     ),
     "weight_kg": UnitSpec(
         "kg",

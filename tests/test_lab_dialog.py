@@ -12,7 +12,7 @@ import pytest
 from dialogs import problems as p
 from dialogs.dialog import handle_text
 from dialogs.machine import Conversation
-from dialogs.quantities import parse_lab
+from dialogs.quantities import parse_lab, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
 from dialogs.render import render
@@ -197,3 +197,15 @@ def test_bidi_marks_of_a_copied_arabic_example_are_ignored() -> None:
     form = parse_quick_form("\u200fbsa=\u2068١٫٨\u2069 \u061ccycle=\u20662\u2069", TODAY, "ar")
     assert form.problems == []
     assert form.values["bsa_m2"] == D("1.8") and form.values["cycle"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("5 ft 11 in", "180.3"), ("5'11\"", "180.3"), ("5′ 11″", "180.3"), ("5 ft", "152.4")],
+)
+def test_height_in_feet_and_inches(text: str, expected: str) -> None:
+    assert parse_quantity(text, "height_cm") == D(expected)  # (5 × 12 + 11) × 2.54 = 180.34
+
+
+def test_inches_beyond_a_foot_are_refused() -> None:
+    assert isinstance(parse_quantity("5 ft 13 in", "height_cm"), p.Problem)
