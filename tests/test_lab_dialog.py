@@ -209,3 +209,12 @@ def test_height_in_feet_and_inches(text: str, expected: str) -> None:
 
 def test_inches_beyond_a_foot_are_refused() -> None:
     assert isinstance(parse_quantity("5 ft 13 in", "height_cm"), p.Problem)
+
+
+def test_a_lab_value_as_typed_survives_the_stored_conversation() -> None:
+    conversation = Conversation()
+    handle_text(conversation, "bsa 1.8 cycle 1 bili 31,5/21 ast 0.1 µkat/L uln 40 U/L", TODAY)
+    stored = Conversation.from_dict(conversation.to_dict())
+    assert stored.draft.bilirubin == conversation.draft.bilirubin
+    assert stored.draft.ast == LabValue(value=D("0.1"), unit="µkat/L", uln=D(40), uln_unit="U/L")
+    assert stored.draft.bilirubin_uln == D("1.5")
