@@ -30,6 +30,7 @@ from bot.polling import run_polling
 from bot.store import SessionStore
 from bot.transport import AiohttpRequest
 from bot.webhook import run_webhook
+from dialogs.units import set_site_ulns
 from rules import RULESET_VERSION
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot as it runs in production, wired to `store`; the caller owns the store."""
     assert settings.telegram_bot_token is not None
+    set_site_ulns(settings.site_ulns)  # the site laboratory's ULNs, for every chat
     service = BotService(
         store,
         allowed_users=settings.bot_allowed_users,

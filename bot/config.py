@@ -14,10 +14,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -27,6 +34,7 @@ from pydantic_settings import (
 
 from locales import LANGUAGES
 from rules.models import first_error
+from rules.units import LIVER_ANALYTES, Analyte, SiteUlnError, Uln, parse_site_uln
 
 APP_DIR = "besponsa-bot"
 DB_NAME = "state.sqlite3"
@@ -78,6 +86,11 @@ class Settings(BaseSettings):
     #: The ward team's shared language (e.g. "en"): a card in another language offers to be
     #: shown in it too (issue 15). Unset: no such button.
     bot_team_language: str | None = None
+    #: The site laboratory's upper limits of normal, with their unit ("21 umol/L", "40 U/L"):
+    #: an absolute value typed without its ULN is divided by these; unset, the bot asks.
+    bot_uln_bilirubin: str | None = None
+    bot_uln_ast: str | None = None
+    bot_uln_alt: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -147,6 +160,17 @@ class Settings(BaseSettings):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
         return value
 
+    @field_validator("bot_uln_bilirubin", "bot_uln_ast", "bot_uln_alt")
+    @classmethod
+    def _uln(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            try:
+                analyte = str(info.field_name).removeprefix("bot_uln_")
+                parse_site_uln(cast(Analyte, analyte), value)
+            except SiteUlnError as error:
+                raise ValueError(str(error)) from None
+        return value
+
     @field_validator("bot_team_language", mode="before")
     @classmethod
     def _team_language(cls, value: object) -> object:
@@ -193,6 +217,16 @@ class Settings(BaseSettings):
     def base_file_url(self) -> str:
         base = self.telegram_api_base_url
         return base.removesuffix("/bot") + "/file/bot" if base.endswith("/bot") else base
+
+    @property
+    def site_ulns(self) -> dict[str, Uln]:
+        """The site's ULNs by analyte ("bilirubin", "ast", "alt"), for the dialog."""
+        ulns: dict[str, Uln] = {}
+        for analyte in LIVER_ANALYTES:
+            setting = getattr(self, f"bot_uln_{analyte}")
+            if setting is not None:
+                ulns[analyte] = parse_site_uln(analyte, setting)
+        return ulns
 
     @property
     def ttl(self) -> dt.timedelta:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot import receipts
+from bot.config import ConfigError, load_settings
 from bot.handlers import unavailable_text
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
@@ -29,6 +30,7 @@ from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Choice, Reply
+from dialogs.units import set_site_ulns
 from locales import closest_language
 from rules.labels import DEFAULT_PROFILE, Profile
 
@@ -136,6 +138,13 @@ def run_console(
     ttl_hours: int = 12,
 ) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
+    # Only the site's ULNs: the console needs no token and no other setting.
+    ulns = {key: value for key, value in os.environ.items() if key.upper().startswith("BOT_ULN_")}
+    try:
+        set_site_ulns(load_settings(ulns).site_ulns)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     chat = ConsoleChat(
         stdout, closest_language(lang), label=label, store=store, ttl_hours=ttl_hours
     )

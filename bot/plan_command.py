@@ -26,7 +26,7 @@ from dialogs.problems import Problem
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
-from rules.models import LIMITS, first_error
+from rules.models import LAB_FIELDS, LIMITS, first_error
 
 MAX_INPUT = 100_000
 #: Digits of one JSON number; no field holds more than a few. Longer numbers are refused by
@@ -34,6 +34,8 @@ MAX_INPUT = 100_000
 #: programmers).
 MAX_NUMBER_LENGTH = 50
 TODAY_FIELD = "today"
+#: Lab values as the lab prints them (`rules.models.LabValue`); converted by the rules model.
+LAB_OBJECTS = (*LAB_FIELDS, "creatinine")
 DATE_FIELDS = ("start_date", "last_dose_date")
 #: Calendar dates only as ISO text: pydantic would also take a number (seconds since 1970)
 #: or a datetime string, and a clinician's date must never be guessed.
@@ -153,6 +155,11 @@ def _read(text: str, today: dt.date) -> PlanRequest:
     for name in LIMITS:  # every Decimal field: pydantic would also take "0_5" as 5, "١" as 1
         if isinstance(data.get(name), str):
             raise _InvalidInput(name, "expected a JSON number, not text")
+    for name in LAB_OBJECTS:  # {"value": 34, "unit": "umol/L", "uln": 21}: numbers as numbers
+        lab = data.get(name)
+        for part in ("value", "uln"):
+            if isinstance(lab, dict) and isinstance(lab.get(part), str):
+                raise _InvalidInput(f"{name}.{part}", "expected a JSON number, not text")
     _check_dates(data, today)
     try:
         return PlanRequest.model_validate(data)

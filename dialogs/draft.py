@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.models import Label, PlanRequest, Response
+from rules.models import Label, LabValue, PlanRequest, Response
 
 
 class Draft(BaseModel):
@@ -54,6 +54,12 @@ class Draft(BaseModel):
     label: Label | None = None
     prior_vod: bool | None = None
     serious_liver_disease: bool | None = None
+    #: Liver tests and creatinine as typed (`rules.models.LabValue`), beside the multiples the
+    #: rules read; stored as JSON numbers, whose shortest form reads back as the same Decimal.
+    bilirubin: LabValue | None = None
+    ast: LabValue | None = None
+    alt: LabValue | None = None
+    creatinine: LabValue | None = None
 
 
 def draft_values(draft: Draft) -> dict[str, Any]:

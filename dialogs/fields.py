@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import messages as m
-from dialogs.readers import Reader, choice, date, dose_day, integer, quantity, response, yes_no
+from dialogs.readers import (
+    Reader,
+    choice,
+    date,
+    dose_day,
+    integer,
+    lab,
+    quantity,
+    response,
+    sex,
+    yes_no,
+)
 from dialogs.replies import Text
 from dialogs.units import UNITS, UnitSpec
 
@@ -80,6 +91,8 @@ def _choice_field(name: str, keys: tuple[str, ...], words: Mapping[str, str]) ->
     return Field(name, keys, choice(words), words=words)
 
 
+#: English sex words (the option aliases of the sex step); every language's own, with the
+#: letters read by the chat's language, are in `dialogs/words.SEX_WORDS_BY_LANG`.
 SEX_WORDS = {"f": "female", "female": "female", "m": "male", "male": "male"}
 FORMULA_WORDS = {"mosteller": "mosteller", "dubois": "dubois", "du bois": "dubois"}
 REACTION_WORDS = {"none": "none", "no": "none", "0": "none", "mild": "mild", "severe": "severe"}
@@ -91,19 +104,39 @@ _DAYS = with_unit(m.VALUE_DAYS)
 
 FIELDS: tuple[Field, ...] = (
     Field("bsa_m2", ("bsa",), quantity),
-    Field("height_cm", ("height", "h"), quantity),
-    Field("weight_kg", ("weight", "w"), quantity),
-    Field("cycle", ("cycle", "c"), integer(1, 99)),
-    Field("response", ("response", "resp"), response),
+    # Keys in each shipped language too: "ciclo 2", "Zyklus 2", "цикл 2", "peso 70".
+    Field(
+        "height_cm",
+        ("height", "h", "altura", "taille", "größe", "groesse", "altezza", "рост", "身高", "الطول"),
+        quantity,
+    ),
+    Field(
+        "weight_kg", ("weight", "w", "peso", "poids", "gewicht", "вес", "体重", "الوزن"), quantity
+    ),
+    Field("cycle", ("cycle", "c", "ciclo", "zyklus", "цикл", "周期", "الدورة"), integer(1, 99)),
+    Field(
+        "response",
+        ("response", "resp", "respuesta", "réponse", "ansprechen", "risposta", "resposta", "ответ"),
+        response,
+    ),
     Field("hsct_planned", ("hsct",), yes_no, yes_or_no, negatable=True),
     Field("anc", ("anc",), quantity, _COUNT),
-    Field("platelets", ("plt", "platelets"), quantity, _COUNT),
+    Field(
+        "platelets",
+        ("plt", "platelets", "plaquetas", "plaquettes", "thrombozyten", "piastrine", "тромбоциты"),
+        quantity,
+        _COUNT,
+    ),
     Field("anc_baseline", ("anc0", "anc_base", "anc_baseline"), quantity, _COUNT),
     Field("platelets_baseline", ("plt0", "plt_base", "platelets_baseline"), quantity, _COUNT),
     Field("blasts_per_mm3", ("blasts",), quantity, with_unit(m.VALUE_BLASTS)),
-    Field("bilirubin_uln", ("bili", "bilirubin"), quantity),
-    Field("ast_uln", ("ast",), quantity),
-    Field("alt_uln", ("alt",), quantity),
+    Field(
+        "bilirubin_uln",
+        ("bili", "bilirubin", "bilirrubina", "bilirubine", "bilirubina", "билирубин", "胆红素"),
+        lab,
+    ),
+    Field("ast_uln", ("ast",), lab),
+    Field("alt_uln", ("alt",), lab),
     Field("crcl_ml_min", ("crcl",), quantity, with_unit(m.VALUE_CRCL)),
     Field("start_date", ("start",), date),
     Field("last_dose_date", ("last",), date),
@@ -114,16 +147,27 @@ FIELDS: tuple[Field, ...] = (
     Field("cytopenia_days", ("cytopenia",), integer(0, 365), _DAYS),
     Field("dose_level", ("level",), integer(0, 2), labelled(DOSE_LEVEL_LABELS)),
     Field("day", ("day",), dose_day),
-    _choice_field("sex", ("sex",), SEX_WORDS),
+    Field("sex", ("sex", "sexo", "sexe", "geschlecht", "sesso", "пол", "性别", "الجنس"), sex),
     Field("pregnant", ("pregnant",), yes_no, yes_or_no, negatable=True, bare_yes=True),
     Field("breastfeeding", ("breastfeeding",), yes_no, yes_or_no, negatable=True, bare_yes=True),
-    Field("age_years", ("age",), quantity, with_unit(m.VALUE_YEARS)),
+    Field(
+        "age_years",
+        ("age", "edad", "âge", "alter", "età", "idade", "возраст", "年龄", "العمر"),
+        quantity,
+        with_unit(m.VALUE_YEARS),
+    ),
     Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
     _choice_field("label", ("label",), LABEL_WORDS),
     Field("prior_vod", ("prior_vod",), yes_no, yes_or_no, negatable=True),
     Field("serious_liver_disease", ("liver_disease",), yes_no, yes_or_no, negatable=True),
+    # Lab values as typed: no keys of their own, filled with the liver test's multiple by its
+    # reader (`readers.lab`), and read back with the plan. Creatinine is the JSON contract's.
+    Field("bilirubin", (), lab),
+    Field("ast", (), lab),
+    Field("alt", (), lab),
+    Field("creatinine", (), quantity),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

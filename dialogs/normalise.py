@@ -19,12 +19,16 @@ _SEPARATORS = {
     ord("\u2010"): "-",  # hyphen
     ord("\u2011"): "-",  # non-breaking hyphen
 }
+#: Bidi control marks, invisible in a copied right-to-left example ("‏ANC ١٫٥"): LRM, RLM,
+#: the isolates LRI, RLI, FSI, PDI and the Arabic letter mark. They carry no value, so they go.
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069\u061c"))
 _FULLWIDTH = range(0xFF01, 0xFF5F)  # fullwidth ASCII forms: "１.８", "ｂｓａ＝１．８"
 
 
 def normalise(text: str) -> str:
     """Unicode digits as ASCII digits, separators and spaces as ASCII, stripped.
 
+    Bidi control marks are removed (a copied Arabic example carries them between the digits).
     Only decimal digits (category Nd: Arabic-Indic, Devanagari, fullwidth...) become digits;
     superscripts, fractions and circled numbers stay as they are, so "1.8²" or "½" are refused
     instead of read as 1.82 or 12.
@@ -32,7 +36,7 @@ def normalise(text: str) -> str:
     if text.isascii():  # the common case: nothing to map but tabs and carriage returns
         return text.translate(_SPACES).strip()
     chars = []
-    for char in text.translate(_SEPARATORS).translate(_SPACES):
+    for char in text.translate(_BIDI_MARKS).translate(_SEPARATORS).translate(_SPACES):
         if unicodedata.category(char) == "Nd":
             chars.append(str(unicodedata.digit(char)))
         elif ord(char) in _FULLWIDTH:

@@ -27,6 +27,13 @@ NOT_A_COUNT = N_("“{text}”: a count per µL is a whole number. Type it like 
 ABSOLUTE_ULN = N_(
     "Please give this as a multiple of the upper limit of normal (×ULN), e.g. 1.2, not in {unit}."
 )
+# TRANSLATORS: ULN = upper limit of normal of the laboratory (glossary); {value} {unit} is the lab
+# value as typed, {example} a quick-form example with the ULN after a slash.
+NEEDS_ULN = N_(
+    "{value} {unit}: what is your laboratory's upper limit of normal (ULN)? Without it the value "
+    "cannot be compared with the label's limits, and it is never assumed normal. Type it after "
+    "the value, e.g. “{example}”, or give the value as a multiple of the ULN."
+)
 NOT_A_WHOLE_NUMBER = N_("“{text}” is not a whole number from {low} to {high}.")
 NOT_YES_NO = N_("Please answer yes or no.")
 NOT_A_RESPONSE = N_("Please answer CR, CRi or none.")
@@ -53,6 +60,7 @@ PROBLEM_KEYS: tuple[str, ...] = (
     DID_YOU_MEAN_HEIGHT,
     NOT_A_COUNT,
     ABSOLUTE_ULN,
+    NEEDS_ULN,
     NOT_A_WHOLE_NUMBER,
     NOT_YES_NO,
     NOT_A_RESPONSE,

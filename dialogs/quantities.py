@@ -8,7 +8,9 @@ A unitless value that is possible only in another unit gets a did-you-mean `Prob
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from dialogs.normalise import clip, normalise
 from dialogs.numbers import MAX_NUMBER_TEXT, read_number
@@ -16,6 +18,7 @@ from dialogs.problems import (
     ABSOLUTE_ULN,
     DID_YOU_MEAN_COUNT,
     DID_YOU_MEAN_HEIGHT,
+    NEEDS_ULN,
     NEGATIVE,
     NOT_A_COUNT,
     NOT_A_NUMBER,
@@ -28,11 +31,21 @@ from dialogs.units import (
     CONVERTED_PLACES,
     COUNT_FIELDS,
     KNOWN_UNITS,
+    LAB_ANALYTE,
     PER_MICROLITRE,
     UNITS,
     UnitSpec,
     limits,
     unit_key,
+)
+from rules.models import LabValue
+from rules.units import (
+    ABSOLUTE_UNITS,
+    INCHES_PER_FOOT,
+    SHOWN_UNIT,
+    Uln,
+    feet_inches_to_cm,
+    uln_multiple,
 )
 
 _NUMBER = re.compile(
@@ -52,6 +65,8 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
     spec = UNITS[field]
     low, high = limits(field)
     clean = normalise(text)
+    if field == "height_cm" and (feet := _FEET_INCHES.fullmatch(clean)):
+        return _feet_inches(feet, text, locale, low, high)
     shown = clip(text.strip())
     not_a_number = Problem(
         NOT_A_NUMBER,
@@ -87,6 +102,36 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
     if low <= value <= high:
         return value
     return _out_of_range(value, field, spec, unit, low, high)
+
+
+#: 5 ft 11 in, 5'11", 5 ft, 5′ 11″ (the primes as typed on a phone or copied).
+_FEET_INCHES = re.compile(
+    r"(?P<feet>\d)\s*(?:ft|feet|foot|'|′)\s*"
+    r"(?:(?P<inches>\d{1,2}(?:[.,]\d+)?)\s*(?:in|inch|inches|\"|''|″)?)?",
+    re.IGNORECASE,
+)
+
+
+def _feet_inches(
+    match: re.Match[str], text: str, locale: str, low: Decimal, high: Decimal
+) -> Decimal | Problem:
+    inches = read_number(match["inches"], locale) if match["inches"] else Decimal(0)
+    if inches is None or inches >= INCHES_PER_FOOT:
+        values = {
+            "text": clip(text.strip()),
+            "example": 175,
+            "unit": "cm",
+            "low": low,
+            "high": high,
+        }
+        return Problem(NOT_A_NUMBER, values, "height_cm")
+    value = feet_inches_to_cm(int(match["feet"]), inches)
+    value = _plain(value.quantize(CONVERTED_PLACES["height_cm"], rounding=ROUND_HALF_UP))
+    if low <= value <= high:
+        return value
+    return Problem(
+        OUT_OF_RANGE, {"value": value, "unit": "cm", "low": low, "high": high}, "height_cm"
+    )
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -167,3 +212,87 @@ def parse_height_weight(text: str, locale: str = "en") -> tuple[Decimal, Decimal
     if isinstance(weight_kg, Problem):
         return weight_kg
     return height_cm, weight_kg
+
+
+# Liver tests as the lab prints them ----------------------------------------------------
+
+_LAB_UNIT = (
+    r"(?:[µu]mol\s*/\s*l|mg\s*/\s*dl|iu\s*/\s*l|ui\s*/\s*l|ie\s*/\s*l|u\s*/\s*l|[µu]kat\s*/\s*l)"
+)
+_LAB_NUMBER = r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*"
+#: "34 µmol/L", "34 µmol/L / 21", "34/21", "120 uln 40", "120 U/L (ULN 40 U/L)", "2 mg/dl uln=1.2".
+_LAB = re.compile(
+    rf"(?P<sign>-)?\s*(?P<num>{_LAB_NUMBER})\s*(?P<unit>{_LAB_UNIT})?\s*"
+    rf"(?:(?:/|\(?\s*uln\s*[:=]?)\s*(?P<uln>{_LAB_NUMBER})\s*(?P<uln_unit>{_LAB_UNIT})?\s*\)?)?",
+    re.IGNORECASE,
+)
+#: Typing examples of a ULN after a value, by the unit typed (never used as a ULN).
+_EXAMPLE_ULN = {"µmol/L": "21", "mg/dL": "1.2", "U/L": "40", "µkat/L": "0.67"}
+
+
+class Filled(dict[str, object]):
+    """A reader's value that fills several request fields at once: a liver test's multiple of
+    the ULN (`bilirubin_uln`) and the lab value as typed (`bilirubin`, for the read-back)."""
+
+
+def parse_lab(
+    text: str, field: str, ulns: Mapping[str, Uln], locale: str = "en"
+) -> Filled | Problem:
+    """A liver test (`field` one of `LAB_ANALYTE`) as a multiple of the ULN, or as the lab
+    prints it: in µmol/L or mg/dL (bilirubin), U/L or µkat/L (AST, ALT), against the ULN typed
+    after it ("34/21", "120 uln 40") or the site's (`ulns`). An absolute value with no ULN
+    known is a Problem that asks for it, never a value assumed normal."""
+    analyte = LAB_ANALYTE[field]
+    clean = normalise(text)
+    match = _LAB.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
+    if match is None or not (match["unit"] or match["uln"]):
+        multiple = parse_quantity(text, field, locale)  # ×ULN, or why not
+        return (
+            multiple if isinstance(multiple, Problem) else Filled({field: multiple, analyte: None})
+        )
+    low, high = limits(field)
+    if match["sign"]:
+        return Problem(NEGATIVE, {"text": clip(text.strip()), "low": low, "high": high}, field)
+    value = read_number(match["num"], locale)
+    uln = read_number(match["uln"], locale) if match["uln"] else None
+    if value is None or (match["uln"] and not uln):  # unreadable, or a ULN of 0
+        return _refused(text, field, locale)
+    unit = _shown_unit(match["unit"])
+    uln_unit = _shown_unit(match["uln_unit"])
+    for typed in (unit, uln_unit):
+        if typed and unit_key(typed) not in ABSOLUTE_UNITS[analyte][1]:
+            accepted = ", ".join(dict.fromkeys(SHOWN_UNIT[k] for k in ABSOLUTE_UNITS[analyte][1]))
+            return Problem(WRONG_UNIT, {"unit": typed, "units": f"{accepted}, ×ULN"}, field)
+    source: Literal["given", "site"] = "given"
+    if uln is None:
+        site = ulns.get(analyte)
+        if site is None:
+            example = f"{match['num']} {unit} / {_EXAMPLE_ULN.get(unit, '…')}"
+            return Problem(NEEDS_ULN, {"value": value, "unit": unit, "example": example}, field)
+        uln, uln_unit, source = site.value, site.unit, "site"
+    if uln <= 0:
+        return Problem(
+            OUT_OF_RANGE, {"value": uln, "unit": uln_unit or unit, "low": 0, "high": "…"}, field
+        )
+    multiple = uln_multiple(analyte, value, unit, uln, uln_unit or None)
+    if not low <= multiple <= high:
+        return Problem(
+            OUT_OF_RANGE, {"value": multiple, "unit": "×ULN", "low": low, "high": high}, field
+        )
+    lab = LabValue(value=value, unit=unit, uln=uln, uln_unit=uln_unit or None, uln_source=source)
+    return Filled({field: multiple, analyte: lab})
+
+
+def _refused(text: str, field: str, locale: str) -> Problem:
+    """The refusal `parse_quantity` gives, which names the form expected."""
+    problem = parse_quantity(text, field, locale)
+    if isinstance(problem, Problem):
+        return problem
+    low, high = limits(field)
+    values = {"text": clip(text.strip()), "example": 1, "unit": "×ULN", "low": low, "high": high}
+    return Problem(NOT_A_NUMBER, values, field)
+
+
+def _shown_unit(typed: str | None) -> str:
+    """A typed lab unit as shown back ("umol/l" → "µmol/L"); "" when none was typed."""
+    return SHOWN_UNIT.get(unit_key(typed), typed) if typed else ""

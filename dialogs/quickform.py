@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from dialogs.fields import FIELD_BY_KEY
 from dialogs.normalise import normalise
 from dialogs.problems import Problem
+from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 
 
@@ -132,14 +133,19 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 unknown.append(key)
                 continue
             clean_before = not isinstance(value, Problem)
-            read.pop(field_name, None)  # keep the order of the last occurrence
-            read[field_name] = value
+            # A liver test fills its multiple and the lab value as typed (`Filled`).
+            filled = value if isinstance(value, Filled) else {field_name: value}
+            for name, part in filled.items():
+                read.pop(name, None)  # keep the order of the last occurrence
+                read[name] = part
     if not (strong or len(read) >= 2):
         return QuickForm()
     values: dict[str, object] = {}
     problems: list[Problem] = []
     for field_name, value in read.items():
-        if isinstance(value, Problem):
+        if value is None:  # a liver test given as ×ULN clears its lab value as typed
+            values[field_name] = None
+        elif isinstance(value, Problem):
             problems.append(value)
         else:
             values[field_name] = value

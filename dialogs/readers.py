@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.dates import parse_date
 from dialogs.numbers import parse_int
 from dialogs.problems import NOT_AN_OPTION, Problem
-from dialogs.quantities import parse_quantity
-from dialogs.words import parse_response, parse_yes_no
+from dialogs.quantities import Filled, parse_lab, parse_quantity
+from dialogs.units import site_ulns
+from dialogs.words import parse_response, parse_sex, parse_yes_no
 from rules.thresholds import DOSE_DAYS
+from rules.units import Uln
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Context:
 
     today: dt.date
     locale: str
+    #: The site laboratory's ULNs by analyte (`dialogs/units.set_site_ulns`).
+    ulns: Mapping[str, Uln] = field(default_factory=site_ulns)
 
 
 Reader = Callable[[str, str, Context], object]  # (text, field, context) → value or Problem
@@ -35,6 +39,12 @@ Answer = dict[str, Any] | Problem
 
 def quantity(text: str, field: str, context: Context) -> object:
     return parse_quantity(text, field, context.locale)
+
+
+def lab(text: str, field: str, context: Context) -> object:
+    """A liver test: ×ULN, or as the lab prints it against a typed or the site's ULN; fills
+    the `*_uln` field and the lab value as typed (a `Filled`)."""
+    return parse_lab(text, field, context.ulns, context.locale)
 
 
 def integer(low: int, high: int) -> Reader:
@@ -49,7 +59,15 @@ def yes_no(text: str, field: str, context: Context) -> object:
 
 
 def response(text: str, field: str, context: Context) -> object:
-    return parse_response(text)
+    return parse_response(text, context.locale)
+
+
+def sex(text: str, field: str, context: Context) -> object:
+    """Female or male, read by the chat's language (`dialogs/words.SEX_WORDS_BY_LANG`)."""
+    value = parse_sex(text, context.locale)
+    if value is not None:
+        return value
+    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "female, male"}, field or None)
 
 
 def date(text: str, field: str, context: Context) -> object:
@@ -84,6 +102,8 @@ def answer(field: str, reader: Reader) -> Callable[[str, Context], Answer]:
 
     def read(text: str, context: Context) -> Answer:
         value = reader(text, field, context)
+        if isinstance(value, Filled):
+            return dict(value)
         return value if isinstance(value, Problem) else {field: value}
 
     return read

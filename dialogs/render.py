@@ -116,6 +116,34 @@ UNFOLDED_SEVERITIES = ("stop", "caution")
 #: cannot fold, prints the folded part after a rule line.
 FOLD_OPEN, FOLD_CLOSE = "<blockquote expandable>", "</blockquote>"
 CONSOLE_RULE = "─" * 24
+# TRANSLATORS: the first line after the decision: every value the plan used, as read from the
+# clinician's input ({items} is a list of "label value" pieces).
+READ_BACK = N_("Read: {items}")
+# TRANSLATORS: a liver test as the plan used it. {name} is bilirubin, AST or ALT; ULN = upper
+# limit of normal of the laboratory (AST, ALT and ULN stay in Latin letters).
+READ_LAB_MULTIPLE = N_("{name} {multiple} ×ULN")
+# TRANSLATORS: a liver test typed in a lab unit, divided by the ULN typed with it.
+READ_LAB = N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit})")
+# TRANSLATORS: as above, with the ULN from the hospital's own setting of the bot.
+READ_LAB_SITE = N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit}, site setting)")
+# TRANSLATORS: a liver test typed as "value/ULN" in the same unit, e.g. 34/21.
+READ_LAB_RATIO = N_("{name} {value}/{uln} = {multiple} ×ULN")
+# TRANSLATORS: the liver test (total bilirubin), lower case inside a list.
+BILIRUBIN = m.PC_("lab test", "bilirubin")
+#: How the read-back names each input (`rules.models.READ_BACK_FIELDS`): its summary label and
+#: the template of its value, both already in every catalog.
+READ_LABELS = {
+    "bsa_m2": (m.LABEL_BODY, m.VALUE_BSA, "bsa"),
+    "cycle": (m.LABEL_CYCLE, "{value}", "value"),
+    "anc": (m.LABEL_ANC, m.VALUE_COUNT, "value"),
+    "anc_baseline": (m.LABEL_ANC_BASELINE, m.VALUE_COUNT, "value"),
+    "platelets": (m.LABEL_PLATELETS, m.VALUE_COUNT, "value"),
+    "platelets_baseline": (m.LABEL_PLATELETS_BASELINE, m.VALUE_COUNT, "value"),
+    "blasts_per_mm3": (m.LABEL_BLASTS, m.VALUE_BLASTS, "value"),
+    "crcl_ml_min": (m.LABEL_CRCL, m.VALUE_CRCL, "value"),
+}
+LAB_NAMES = {"bilirubin_uln": BILIRUBIN, "ast_uln": "AST", "alt_uln": "ALT"}
+RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -290,16 +318,17 @@ class Renderer:
         caution warnings; then, folded, the info-level lines, the cycle limit and the footer.
         """
         lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
-        lines.append(self.label_line(plan))
-        # The read-back line of the values used goes here, right after the decision.
-        lines.append(self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2}))
+        lines.extend(filter(None, [self.read_back(plan)]))
+        # The label is the card's header, on one line with the BSA to keep the card short.
+        bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
+        lines.append(f"{self.label_name(plan)} · {bsa}")
         lines.extend(self._dose_rows(plan))
         if plan.decision == "give":
             lines.extend(self._cycle_lines(plan))
         if unchecked:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
-        folded: list[str] = []
+        folded: list[str] = [self.vial_line(plan)] if plan.doses else []
         for warning in plan.warnings:
             shown = self.warning(warning)
             (lines if warning.severity in UNFOLDED_SEVERITIES else folded).append(shown)
@@ -350,6 +379,47 @@ class Renderer:
                 lines.append(self.text(NEXT_CYCLE, {"date": plan.next_cycle_earliest}))
         return lines
 
+    def read_back(self, plan: Plan) -> str | None:
+        """ "Read: BSA 1.8 m² · cycle 3 · … · bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site
+        setting)": what the plan used, as the clinician gave it, in the chat's language and number
+        format (issue 13); None for a plan without inputs (one built without a request)."""
+        used = {item.field: item for item in plan.inputs}
+        items: list[str] = []
+        if "height_cm" in used and "weight_kg" in used:
+            values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
+            body = self.text(m.VALUE_HEIGHT_WEIGHT, values)
+            items.append(f"{self.gettext(m.LABEL_BODY)} {body}")
+        for item in plan.inputs:
+            if item.field in READ_LABELS:
+                label, template, name = READ_LABELS[item.field]
+                value = self.text(template, {name: item.used})
+                items.append(f"{self.gettext(label)} {value}")
+            elif item.field == "response":
+                word = self.gettext(RESPONSE_WORDS.get(str(item.used), str(item.used)))
+                # "No response" says it all; "CR" alone would not say what it is.
+                label = "" if item.used == "none" else f"{self.gettext(m.LABEL_RESPONSE)} "
+                items.append(label + word)
+            elif item.field in LAB_NAMES:
+                items.append(self._lab_read_back(item))
+        if not items:
+            return None
+        return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
+
+    def _lab_read_back(self, item: Any) -> str:
+        values = {
+            "name": self.gettext(LAB_NAMES[item.field]),
+            "multiple": item.used,
+            "value": item.given,
+            "unit": item.unit or "",
+            "uln": item.uln,
+            "uln_unit": item.uln_unit or item.unit or "",
+        }
+        if item.uln is None:
+            return self.text(READ_LAB_MULTIPLE, values)
+        if not item.unit:
+            return self.text(READ_LAB_RATIO, values)
+        return self.text(READ_LAB_SITE if item.uln_source == "site" else READ_LAB, values)
+
     def dose(self, dose: Any) -> str:
         values = {
             "day": dose.day,
@@ -370,21 +440,19 @@ class Renderer:
             line = self.text(DOSE_WINDOW, {"line": _Raw(line), "window": _Raw(window)})
         return line
 
-    def label_line(self, plan: Plan) -> str:
-        """The label profile the plan follows, and how its vials are counted (when there are
-        doses to prepare)."""
+    def label_name(self, plan: Plan) -> str:
+        """The label profile the plan follows ("US label (USPI 03/2024)")."""
         document = LABEL_OF[plan.label]
-        label = self.text(
+        return self.text(
             m.LABEL_NAME,
             {"profile": plan.label, "document": f"{document.short_name} {document.revision}"},
         )
-        if not plan.doses:
-            return label  # nothing to prepare, no vials to count
-        vial = self.text(
-            VIAL_LINE,
-            {"labelled_mg": plan.vial_labelled_mg, "counted_mg": plan.vial_counted_mg},
+
+    def vial_line(self, plan: Plan) -> str:
+        """The vial as the label gives it and as vials are counted (issue 12)."""
+        return self.text(
+            VIAL_LINE, {"labelled_mg": plan.vial_labelled_mg, "counted_mg": plan.vial_counted_mg}
         )
-        return f"{label} · {vial}"
 
     def citation(self, source: WarningSource) -> str:
         """One citation: the reference as printed, in the words of its kind."""

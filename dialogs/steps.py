@@ -20,6 +20,7 @@ from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice
 from dialogs.replies import Choice
+from dialogs.words import parse_sex
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -117,15 +118,18 @@ def _read_body(text: str, context: Context) -> Answer:
     return {"bsa_m2": bsa, "height_cm": None, "weight_kg": None}
 
 
-def _read_from_keys(fields: tuple[str, ...], count_only: bool = False) -> Callable[..., Answer]:
-    """Several values in one answer: by key (bili 1.2 ast 3) or in the table's order."""
+def _read_from_keys(
+    fields: tuple[str, ...], count_only: bool = False, also: tuple[str, ...] = ()
+) -> Callable[..., Answer]:
+    """Several values in one answer: by key (bili 1.2 ast 3) or in the table's order; by key,
+    the fields `also` filled with them are kept too (a liver test as typed)."""
 
     def read(text: str, context: Context) -> Answer:
         form = parse_quick_form(text, context.today, context.locale)
         if form.is_quick_form:
             if form.problems:
                 return form.problems[0]
-            values = {k: v for k, v in form.values.items() if k in fields}
+            values = {k: v for k, v in form.values.items() if k in fields or k in also}
             if values:
                 return values
         parts = text.replace(";", " ").split()
@@ -151,14 +155,21 @@ def _wrong_count(text: str, count: int) -> Problem:
 
 
 LIVER_FIELDS = ("bilirubin_uln", "ast_uln", "alt_uln")
+#: The liver tests as typed, filled beside the multiples (`dialogs/quantities.parse_lab`).
+LAB_VALUES = ("bilirubin", "ast", "alt")
 NORMAL_COMMAND = "/normal"
 
 
 def _read_liver(text: str, context: Context) -> Answer:
     if text.strip().lower() in {NORMAL_COMMAND, "normal", "n"}:
         # "Within normal limits" is ≤ 1 × ULN; every threshold in the rules is strictly above it.
-        return dict.fromkeys(LIVER_FIELDS, Decimal(1))
-    return _read_from_keys(LIVER_FIELDS)(text, context)
+        return {**dict.fromkeys(LIVER_FIELDS, Decimal(1)), **dict.fromkeys(LAB_VALUES)}
+    values = _read_from_keys(LIVER_FIELDS, also=LAB_VALUES)(text, context)
+    if isinstance(values, dict):  # in the table's order (×ULN): no lab value as typed
+        for name, lab_value in zip(LIVER_FIELDS, LAB_VALUES, strict=True):
+            if name in values:
+                values.setdefault(lab_value, None)
+    return values
 
 
 def _other_words(words: dict[str, str], value: str) -> tuple[str, ...]:
@@ -192,6 +203,15 @@ SEX = Options(
         ),
     )
 )
+
+
+def _read_sex(text: str, context: Context) -> Answer:
+    """A sex word of the chat's language ("M" is mujer in es, male in en) or one of the
+    options; the summary then shows the option in full."""
+    word = parse_sex(text, context.locale)
+    if word is not None:
+        return next(dict(row.values) for row in SEX.rows if row.word == word)
+    return SEX.read(text, context)
 
 
 # Conditions ------------------------------------------------------------------------------
@@ -286,7 +306,7 @@ STEPS: tuple[Step, ...] = (
         m.ASK_RESPONSE,
         m.LABEL_RESPONSE,
         ("response",),
-        (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE, "none")),
+        (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE_RESPONSE, "none")),
         applies=_later_cycle,
         essential=True,
         numeric=False,
@@ -428,7 +448,7 @@ STEPS: tuple[Step, ...] = (
         m.LABEL_SEX,
         ("sex",),
         (*SEX.choices, SKIP),
-        SEX.read,
+        _read_sex,
         required=False,
         skippable=True,
         numeric=False,

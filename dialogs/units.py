@@ -1,8 +1,9 @@
 """The unit of each quantity field, the spellings a clinician may type, and their factors.
 
 Data only: `dialogs/quantities.py` reads values with it. An explicitly typed unit is converted
-("1.80 m" → 180 cm, "80,000/µL" → 80 ×10⁹/L); absolute liver values (mg/dL, µmol/L, U/L) are
-refused, since the rules need multiples of the upper limit of normal.
+("1.80 m" → 180 cm, "80,000/µL" → 80 ×10⁹/L), by the factors of `rules/units.py` (the one table,
+with sources). Liver values in an absolute unit (µmol/L, mg/dL, U/L, µkat/L) are read by
+`dialogs/quantities.parse_lab` against a ULN typed with them or the site's (`site_ulns`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rules.models import LIMITS
+from rules.units import CM_PER_INCH, KG_PER_POUND, PER_MICROLITRE_PER_GIGA_PER_LITRE, Analyte, Uln
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class UnitSpec:
 
 
 _ONE = Decimal(1)
-PER_MICROLITRE = Decimal("0.001")
+PER_MICROLITRE = 1 / PER_MICROLITRE_PER_GIGA_PER_LITRE
 _GIGA_PER_LITRE = (
     "x10^9/l",
     "x109/l",
@@ -49,7 +51,7 @@ _PER_MM3 = ("/µl", "/ul", "/mm3", "/cmm", "cells/µl", "cells/ul", "cells/mm3",
 _COUNT_UNITS = {"": _ONE, **dict.fromkeys(_GIGA_PER_LITRE, _ONE)}
 _COUNT_UNITS.update(dict.fromkeys(_PER_MM3, PER_MICROLITRE))
 _BLAST_UNITS = {"": _ONE, **dict.fromkeys(_PER_MM3, _ONE)}
-_BLAST_UNITS.update(dict.fromkeys(_GIGA_PER_LITRE, Decimal(1000)))
+_BLAST_UNITS.update(dict.fromkeys(_GIGA_PER_LITRE, PER_MICROLITRE_PER_GIGA_PER_LITRE))
 _ULN_UNITS = dict.fromkeys(("", "x", "xuln", "uln", "timesuln", "xnormal"), _ONE)
 ABSOLUTE_UNITS = frozenset(
     (
@@ -68,8 +70,8 @@ ABSOLUTE_UNITS = frozenset(
 )
 _COUNTS = "×10⁹/L, G/L, /µL, /mm³"
 _ULN = "×ULN"
-_INCH = Decimal("2.54")
-_POUND = Decimal("0.45359237")
+_INCH = CM_PER_INCH
+_POUND = KG_PER_POUND
 
 UNITS: dict[str, UnitSpec] = {
     "bsa_m2": UnitSpec("m²", Decimal("1.8"), dict.fromkeys(("", "m2", "m^2", "sqm"), _ONE), "m²"),
@@ -85,7 +87,7 @@ UNITS: dict[str, UnitSpec] = {
             "inches": _INCH,
             '"': _INCH,
         },
-        "cm, m, in",
+        "cm, m, in, ft in",
     ),
     "weight_kg": UnitSpec(
         "kg",
@@ -140,3 +142,21 @@ def limits(field: str) -> tuple[Decimal, Decimal]:
     """The hard limits of a quantity field (rules.models.LIMITS) as Decimals."""
     low, high = LIMITS[field]
     return Decimal(low), Decimal(high)
+
+
+#: The liver fields read as lab values: the `*_uln` field → the analyte (and its `LabValue`
+#: field of the request, which records the value as typed for the read-back).
+LAB_ANALYTE: dict[str, Analyte] = {"bilirubin_uln": "bilirubin", "ast_uln": "ast", "alt_uln": "alt"}
+
+_SITE_ULNS: dict[str, Uln] = {}
+
+
+def set_site_ulns(ulns: dict[str, Uln]) -> None:
+    """The site laboratory's ULNs by analyte (`bot/config.Settings.site_ulns`), set once by
+    the transport at start-up; the dialog reads them as the default of `readers.Context`."""
+    _SITE_ULNS.clear()
+    _SITE_ULNS.update(ulns)
+
+
+def site_ulns() -> dict[str, Uln]:
+    return dict(_SITE_ULNS)

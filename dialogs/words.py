@@ -1,4 +1,9 @@
-"""Answers in words, in the shipped languages: yes/no and the response to treatment."""
+"""Answers in words, in the shipped languages: yes/no, the response to treatment and sex.
+
+Words that mean one thing everywhere are read in every chat; a word whose meaning depends on
+the language (a Spanish "M" is mujer, an English "m" is male; "RC" is CR in es/fr/it/pt) is
+read only by the chat's language, and the dialog always shows the value back in full.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +68,96 @@ _RESPONSES: dict[str, Literal["CR", "CRi", "none"]] = {
 }
 
 
-def parse_response(text: str) -> Literal["CR", "CRi", "none"] | Problem:
+#: Each language's own words for the response (abbreviations and the spelled-out remission).
+_RESPONSES_BY_LANG: dict[str, dict[str, Literal["CR", "CRi", "none"]]] = {
+    "es": {"rc": "CR", "rci": "CRi", "remisión completa": "CR", "remision completa": "CR"},
+    "fr": {"rc": "CR", "rci": "CRi", "rémission complète": "CR", "remission complete": "CR"},
+    "it": {"rc": "CR", "rci": "CRi", "remissione completa": "CR"},
+    "pt": {"rc": "CR", "rci": "CRi", "remissão completa": "CR", "remissao completa": "CR"},
+    "de": {"komplette remission": "CR", "vollständige remission": "CR"},
+    "ru": {"пр": "CR", "полная ремиссия": "CR"},
+    "zh": {"完全缓解": "CR"},
+    "ar": {"هدأة كاملة": "CR"},
+}
+
+
+def parse_response(text: str, locale: str = "en") -> Literal["CR", "CRi", "none"] | Problem:
     """The response to treatment: "CR", "CRi" (any case) or none ("none", "no", "nr",
-    "no response", "-")."""
-    return _RESPONSES.get(folded(text)) or Problem(NOT_A_RESPONSE, {})
+    "no response", "-"), and the chat language's own words ("RC", "RCi" in es/fr/it/pt,
+    "ПР" in ru)."""
+    word = folded(text)
+    own = _RESPONSES_BY_LANG.get(_language(locale), {})
+    return own.get(word) or _RESPONSES.get(word) or Problem(NOT_A_RESPONSE, {})
+
+
+#: Sex words by language; single letters only here, since they mean different things in
+#: different languages. Read by the chat's language; full English words are read everywhere.
+SEX_WORDS_BY_LANG: dict[str, dict[str, Literal["female", "male"]]] = {
+    "en": {"f": "female", "woman": "female", "m": "male", "man": "male"},
+    "es": {
+        "m": "female",
+        "mujer": "female",
+        "f": "female",
+        "femenino": "female",
+        "h": "male",
+        "hombre": "male",
+        "varón": "male",
+        "masculino": "male",
+    },
+    "fr": {
+        "f": "female",
+        "femme": "female",
+        "féminin": "female",
+        "h": "male",
+        "homme": "male",
+        "m": "male",
+        "masculin": "male",
+    },
+    "de": {
+        "w": "female",
+        "f": "female",
+        "weiblich": "female",
+        "frau": "female",
+        "m": "male",
+        "männlich": "male",
+        "mann": "male",
+    },
+    "it": {
+        "f": "female",
+        "femmina": "female",
+        "donna": "female",
+        "m": "male",
+        "maschio": "male",
+        "uomo": "male",
+    },
+    "pt": {
+        "f": "female",
+        "feminino": "female",
+        "mulher": "female",
+        "m": "male",
+        "masculino": "male",
+        "homem": "male",
+    },
+    "ru": {
+        "ж": "female",
+        "женский": "female",
+        "женщина": "female",
+        "м": "male",
+        "мужской": "male",
+        "мужчина": "male",
+    },
+    "zh": {"女": "female", "女性": "female", "男": "male", "男性": "male"},
+    "ar": {"أنثى": "female", "انثى": "female", "امرأة": "female", "ذكر": "male", "رجل": "male"},
+}
+_SEX_EVERYWHERE: dict[str, Literal["female", "male"]] = {"female": "female", "male": "male"}
+
+
+def parse_sex(text: str, locale: str = "en") -> Literal["female", "male"] | None:
+    """The sex a word means in the chat's language ("M": mujer in es, male in en), or None."""
+    word = folded(text)
+    own = SEX_WORDS_BY_LANG.get(_language(locale), SEX_WORDS_BY_LANG["en"])
+    return own.get(word) or _SEX_EVERYWHERE.get(word)
+
+
+def _language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0].lower()

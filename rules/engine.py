@@ -222,6 +222,7 @@ def make_plan(request: PlanRequest) -> Plan:
         next_cycle_earliest=next_cycle,
         next_cycle_extended=next_cycle_extended,
         receipt=receipt_code(request, RULESET_VERSION),
+        inputs=request.inputs(),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,16 @@ from rules.thresholds import (
     DOSE_DAYS,
     LACTATION_MONTHS,
     VIAL_MG,
+)
+from rules.units import (
+    SHOWN_UNIT,
+    TIMES_ULN,
+    Analyte,
+    UnitError,
+    cockcroft_gault,
+    is_times_uln,
+    uln_multiple,
+    unit_key,
 )
 
 JsonDecimal = Annotated[
@@ -77,6 +87,67 @@ _MONTHS_AFTER_LAST_DOSE = max(
 )
 LATEST_LAST_DOSE_DATE = dt.date(dt.date.max.year, 13 - _MONTHS_AFTER_LAST_DOSE, 1) - dt.timedelta(
     days=1
+)
+
+
+class LabValue(BaseModel):
+    """A lab value as the lab prints it: {"value": 34, "unit": "umol/L", "uln": 21}.
+
+    `uln` is in the same unit as `value`; a multiple of the ULN ("unit": "xULN") needs none. An
+    absolute value without its ULN is refused, never assumed normal: site ULNs differ
+    (bilirubin 17-22 µmol/L, AST/ALT about 33-56 U/L).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: JsonDecimal = Field(ge=Decimal(0), le=Decimal(100_000), allow_inf_nan=False)
+    #: "" only with `uln`: the value and the ULN in the same unit, unnamed ("bili 34/21").
+    unit: str = Field(max_length=20)
+    uln: JsonDecimal | None = Field(
+        default=None, gt=Decimal(0), le=Decimal(100_000), allow_inf_nan=False
+    )
+    #: The ULN's unit when it differs from `unit` (a site ULN in µmol/L, a value in mg/dL).
+    uln_unit: str | None = Field(default=None, min_length=1, max_length=20)
+    #: Where the ULN comes from: typed with the value, or the site's setting.
+    uln_source: Literal["given", "site"] = "given"
+
+
+#: The lab-value objects and the request field each one fills.
+LAB_FIELDS = {"bilirubin": "bilirubin_uln", "ast": "ast_uln", "alt": "alt_uln"}
+
+
+class InputUsed(BaseModel):
+    """What the plan used for one field: as given (value, unit) and the value used, so that a
+    frontend can read it back ("bilirubin 34 µmol/L = 1.62 × ULN (ULN 21, site setting)")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    given: int | JsonDecimal | str
+    unit: str | None = None
+    used: int | JsonDecimal | str
+    used_unit: str | None = None
+    uln: JsonDecimal | None = None
+    uln_unit: str | None = None
+    uln_source: Literal["given", "site"] | None = None
+
+
+#: The quantities a plan reads back, in order, with the unit of the value used.
+READ_BACK_FIELDS: tuple[tuple[str, str | None], ...] = (
+    ("bsa_m2", "m²"),
+    ("height_cm", "cm"),
+    ("weight_kg", "kg"),
+    ("cycle", None),
+    ("response", None),
+    ("anc", "×10⁹/L"),
+    ("anc_baseline", "×10⁹/L"),
+    ("platelets", "×10⁹/L"),
+    ("platelets_baseline", "×10⁹/L"),
+    ("blasts_per_mm3", "/mm³"),
+    ("bilirubin_uln", TIMES_ULN),
+    ("ast_uln", TIMES_ULN),
+    ("alt_uln", TIMES_ULN),
+    ("crcl_ml_min", "mL/min"),
 )
 
 
@@ -130,6 +201,77 @@ class PlanRequest(BaseModel):
     prior_vod: bool | None = Field(default=None, strict=True)
     serious_liver_disease: bool | None = Field(default=None, strict=True)
     locale: str = Field(default="en", min_length=2, max_length=10, pattern=r"^[A-Za-z_-]+$")
+    #: Liver tests as the lab prints them (`LabValue`); each fills its `*_uln` field.
+    bilirubin: LabValue | None = None
+    ast: LabValue | None = None
+    alt: LabValue | None = None
+    #: Serum creatinine (µmol/L or mg/dL): with age, weight and sex it gives `crcl_ml_min` by
+    #: Cockcroft-Gault (`rules/units.py`) when no CrCl is given; information only.
+    creatinine: LabValue | None = None
+
+    @model_validator(mode="after")
+    def _lab_values(self) -> PlanRequest:
+        """Lab objects become the multiples and the clearance the rules read: conversion at the
+        model boundary, so the engine sees only `*_uln` and `crcl_ml_min`."""
+        for name, target in LAB_FIELDS.items():
+            lab: LabValue | None = getattr(self, name)
+            if lab is None:
+                continue
+            multiple = _multiple(name, lab)
+            given = getattr(self, target)
+            if given is not None and given != multiple:
+                raise ValueError(f"{name}: disagrees with {target} ({given})")
+            low, high = (Decimal(limit) for limit in LIMITS[target])
+            if not low <= multiple <= high:
+                raise ValueError(f"{name}: {multiple:.2f} × ULN is outside {low}-{high} × ULN")
+            object.__setattr__(self, target, multiple)
+        if self.creatinine is not None and self.crcl_ml_min is None:
+            object.__setattr__(self, "crcl_ml_min", self._clearance(self.creatinine))
+        return self
+
+    def _clearance(self, lab: LabValue) -> Decimal:
+        if self.age_years is None or self.weight_kg is None or self.sex is None:
+            raise ValueError("creatinine: Cockcroft-Gault needs age_years, weight_kg and sex")
+        try:
+            crcl = cockcroft_gault(lab.value, lab.unit, self.age_years, self.weight_kg, self.sex)
+        except UnitError as error:
+            raise ValueError(f"creatinine: {error}") from None
+        return min(crcl, Decimal(LIMITS["crcl_ml_min"][1]))
+
+    def inputs(self) -> list[InputUsed]:
+        """What a plan for this request uses, as given and as used, in `READ_BACK_FIELDS` order."""
+        labs = {target: name for name, target in LAB_FIELDS.items()}
+        used: list[InputUsed] = []
+        for name, unit in READ_BACK_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            lab = getattr(self, labs[name]) if name in labs else None
+            if name == "crcl_ml_min" and self.creatinine is not None:
+                lab = self.creatinine
+            shown = value if isinstance(value, str | int) else Decimal(value)
+            if lab is None:
+                used.append(
+                    InputUsed(field=name, given=shown, unit=unit, used=shown, used_unit=unit)
+                )
+                continue
+            key = unit_key(lab.unit)
+            lab_unit = SHOWN_UNIT.get(key, TIMES_ULN) if key else None
+            used.append(
+                InputUsed(
+                    field=name,
+                    given=lab.value,
+                    unit=lab_unit,
+                    used=shown,
+                    used_unit=unit,
+                    uln=lab.uln,
+                    uln_unit=SHOWN_UNIT.get(unit_key(lab.uln_unit or lab.unit))
+                    if lab.uln
+                    else None,
+                    uln_source=lab.uln_source if lab.uln is not None else None,
+                )
+            )
+        return used
 
     @model_validator(mode="after")
     def _complete(self) -> PlanRequest:
@@ -263,6 +405,27 @@ class Plan(BaseModel):
     next_cycle_extended: dt.date | None = None
     #: The plan's receipt code ("K7QM-2XPA", `rules/receipt.py`), for an independent check.
     receipt: str = ""
+    #: What the plan used, as given and as used (`PlanRequest.inputs`), for the read-back.
+    inputs: list[InputUsed] = Field(default_factory=list)
+
+
+def _multiple(name: str, lab: LabValue) -> Decimal:
+    if not unit_key(lab.unit):
+        if lab.uln is None:
+            raise ValueError(f"{name}: a unit is required (or {TIMES_ULN} for a multiple)")
+    elif is_times_uln(lab.unit):
+        if lab.uln is not None:
+            raise ValueError(f"{name}: a multiple of the ULN ({lab.unit}) takes no uln")
+        return lab.value
+    if lab.uln is None:
+        raise ValueError(
+            f"{name}: {lab.value} {lab.unit} needs its upper limit of normal (uln), in the same"
+            f" unit; or give {LAB_FIELDS[name]} as a multiple of the ULN"
+        )
+    try:
+        return uln_multiple(cast(Analyte, name), lab.value, lab.unit, lab.uln, lab.uln_unit)
+    except UnitError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:

@@ -8,7 +8,8 @@ look-alikes 0/O and 1/I/l, grouped in two fours ("K7QM-2XPA").
 What it is derived from is the request as the plan used it (`canonical_request`): the BSA
 used rather than height and weight (a BSA typed directly and one computed from height and
 weight give the same code when they are the same BSA), decimals without trailing zeros (1.80
-is 1.8), no `locale` (the language is not part of the plan), and every other field, so a
+is 1.8), no `locale` (the language is not part of the plan), lab values by the multiple of the ULN
+(and the CrCl) they give rather than as typed, and every other field, so a
 label profile (`label`) is included as soon as the request carries one. The ruleset version
 is hashed with it, since the same values may give another plan under other rules. SHA-256
 (FIPS 180-4) of the canonical JSON; pure, no clock.
@@ -23,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules.bsa import body_surface_area
-from rules.models import PlanRequest
+from rules.models import LAB_FIELDS, PlanRequest
 from rules.numbers import format_decimal_plain, round_half_up
 
 #: 32 symbols: digits and capitals without 0, 1, I and O (no lowercase, so no l either).
@@ -33,7 +34,9 @@ GROUP = 4
 SEPARATOR = "-"
 #: Fields replaced by the BSA they give (`bsa_m2`): the plan depends on the BSA used only.
 _BODY_FIELDS = ("height_cm", "weight_kg", "bsa_formula")
-_NOT_PLANNED = ("locale",)
+#: Not part of the plan: the language, and lab values as typed, which the plan uses only as the
+#: multiples of the ULN and the CrCl they give (`*_uln`, `crcl_ml_min`: kept).
+_NOT_PLANNED = ("locale", *LAB_FIELDS, "creatinine")
 
 
 def bsa_used(request: PlanRequest) -> Decimal:

@@ -137,6 +137,7 @@ async def test_guided_dialog_with_buttons_reaches_the_plan(emulator: BotApiEmula
     assert plan["parse_mode"] == "HTML"
     assert "1.44 mg" in plan["text"] and "0.9 mg" in plan["text"]
     assert "0.8 mg/m²" in plan["text"]
+    assert plan["text"].split("\n")[1].startswith("Read: "), "the read-back follows the decision"
 
 
 async def test_quick_form_gives_the_plan_in_one_turn(emulator: BotApiEmulator, bot) -> None:
@@ -144,6 +145,9 @@ async def test_quick_form_gives_the_plan_in_one_turn(emulator: BotApiEmulator, b
     await emulator.send_text(CHAT, "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80")
     messages = await settle(emulator)
     assert any("GIVE" in m["text"] and "2.7 mg" in m["text"] for m in messages)
+    plan = next(m["text"] for m in messages if "GIVE" in m["text"])
+    read_back = "Read: Body 1.8 m² · Cycle 2 · Response CR · ANC 1.5 ×10⁹/L · Platelets 80 ×10⁹/L"
+    assert read_back in plan
 
 
 async def test_stale_button_gets_a_notice_and_does_not_act(emulator: BotApiEmulator, bot) -> None:
@@ -354,6 +358,7 @@ async def test_many_chats_at_once_through_faults_get_one_plan_each(
         plans = [m["text"] for m in emulator.sent(chat) if "GIVE" in m["text"]]
         assert len(plans) == 1, (chat, plans)
         assert f"BSA 1.{chat % 9 + 1} m²" in plans[0], "each chat got its own plan"
+        assert f"Read: Body 1.{chat % 9 + 1} m²" in plans[0]
 
 
 def free_port() -> int:

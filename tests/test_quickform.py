@@ -101,9 +101,17 @@ def test_every_key_maps_to_a_request_field() -> None:
         (
             "bili 1.2 ast 3 x ULN alt 2.5xULN",
             "en",
-            {"bilirubin_uln": D("1.2"), "ast_uln": D(3), "alt_uln": D("2.5")},
+            # ×ULN clears a lab value typed before (the read-back shows what is used).
+            {
+                "bilirubin_uln": D("1.2"),
+                "bilirubin": None,
+                "ast_uln": D(3),
+                "ast": None,
+                "alt_uln": D("2.5"),
+                "alt": None,
+            },
         ),
-        ("bilirubin 1,2", "de", {"bilirubin_uln": D("1.2")}),
+        ("bilirubin 1,2", "de", {"bilirubin_uln": D("1.2"), "bilirubin": None}),
         ("crcl 90 mL/min age 45", "en", {"crcl_ml_min": D(90), "age_years": D(45)}),
         (
             "hsct yes mrd no gilbert n vod nein",
@@ -238,8 +246,10 @@ def test_values_may_hold_units_and_spaces() -> None:
         ("anc 1500", "anc", p.DID_YOU_MEAN_COUNT),
         ("plt 80000", "platelets", p.DID_YOU_MEAN_COUNT),
         ("h 1.8", "height_cm", p.DID_YOU_MEAN_HEIGHT),
-        ("bili 30 µmol/L", "bilirubin_uln", p.ABSOLUTE_ULN),
-        ("ast 80 U/L", "ast_uln", p.ABSOLUTE_ULN),
+        ("bili 30 µmol/L", "bilirubin_uln", p.NEEDS_ULN),  # no site ULN set: asked, not assumed
+        ("ast 80 U/L", "ast_uln", p.NEEDS_ULN),
+        ("bili 30 mmol/L", "bilirubin_uln", p.ABSOLUTE_ULN),
+        ("ast 80 mg/dL", "ast_uln", p.WRONG_UNIT),
         ("w 75 cm", "weight_kg", p.WRONG_UNIT),
         ("cycle 0", "cycle", p.NOT_A_WHOLE_NUMBER),
         ("c 1.5", "cycle", p.NOT_A_WHOLE_NUMBER),

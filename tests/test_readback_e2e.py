@@ -1,0 +1,134 @@
+"""Issue 13 end to end: in every language, the plan's first line after the decision reads back
+what was used, liver tests as the lab printed them against the site's ULN (BOT_ULN_*), through
+the real Application and the Bot API emulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.store import SessionStore
+from botapi_emulator.emulator import BotApiEmulator
+from dialogs.render import Renderer
+from dialogs.units import set_site_ulns
+from locales import LANGUAGES, format_decimal
+from rules import PlanRequest, make_plan
+from tests.test_bot_e2e import CHAT, press, say, settle, stop_bot
+
+SITE = {"BOT_ULN_BILIRUBIN": "21 umol/L", "BOT_ULN_AST": "40 U/L", "BOT_ULN_ALT": "41 U/L"}
+QUICK_FORM = (
+    "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80 bili 34 umol/L gilbert no ast 120 U/L"
+)
+
+
+@pytest.fixture
+async def site_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Any]:
+    env = {
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        **SITE,
+    }
+    settings = load_settings(env)
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, retry_delay=0.01)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    yield application
+    await stop_bot((application, store))
+    set_site_ulns({})  # the site's ULNs are process-wide: other tests run without them
+
+
+def plain(text: str) -> str:
+    """Without the right-to-left marks and isolates an Arabic reply carries."""
+    return re.sub("[\u200e\u200f\u2066-\u2069]", "", text)
+
+
+def expected_read_back(lang: str) -> str:
+    """The line rendered for the request the quick form makes, by the renderer itself; the
+    hard-coded checks below make sure it holds what was typed and what was used."""
+    request = PlanRequest.model_validate(
+        {
+            "bsa_m2": "1.8",
+            "cycle": 2,
+            "response": "CR",
+            "anc": "1.5",
+            "platelets": "80",
+            "gilbert_or_hemolysis": False,
+            "bilirubin": {
+                "value": 34,
+                "unit": "µmol/L",
+                "uln": 21,
+                "uln_unit": "µmol/L",
+                "uln_source": "site",
+            },
+            "ast": {
+                "value": 120,
+                "unit": "U/L",
+                "uln": 40,
+                "uln_unit": "U/L",
+                "uln_source": "site",
+            },
+            "locale": lang,
+        }
+    )
+    line = Renderer(lang, html=True).read_back(make_plan(request))
+    assert line is not None
+    return line
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_language_reads_back_the_lab_values_against_the_site_uln(
+    emulator: BotApiEmulator, site_bot: Any, lang: str
+) -> None:
+    if lang != "en":
+        menu = await say(emulator, "/language")
+        await press(emulator, menu, lang)
+    await emulator.send_text(CHAT, QUICK_FORM)
+    messages = await settle(emulator)
+    line = expected_read_back(lang)
+    assert "34 µmol/L" in plain(line) and "21 µmol/L" in plain(line) and "120 U/L" in plain(line)
+    # 34 / 21, in the chat's number format
+    assert plain(format_decimal(Decimal("1.62"), lang)) in plain(line)
+    assert plain(format_decimal(Decimal("1.8"), lang)) in plain(line)
+    plans = [m["text"] for m in messages if line in m["text"]]
+    assert len(plans) == 1, [m["text"][:80] for m in messages]
+    assert plans[0].split("\n")[1] == line, "the read-back comes right after the decision"
+
+
+async def test_without_a_site_uln_an_absolute_value_is_asked_for_not_assumed(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+    }
+    settings = load_settings(env)
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, retry_delay=0.01)
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        await emulator.send_text(CHAT, QUICK_FORM)
+        messages = await settle(emulator)
+        texts = [m["text"] for m in messages]
+        assert any("upper limit of normal" in text and "34 µmol/L" in text for text in texts)
+        assert not any("Read:" in text for text in texts), "no plan from an unknown ULN"
+        # The ULN typed with the value is used, and read back as typed.
+        await emulator.send_text(CHAT, "bili 34/21")
+        plan = (await settle(emulator))[-1]["text"]
+        assert "Read:" in plan and "34/21 = 1.62 ×ULN" in plan
+    finally:
+        await stop_bot((application, store))
