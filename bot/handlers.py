@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
+from bot.inbox import REPLAYED
 from bot.logsetup import log_update
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
@@ -43,6 +44,8 @@ from rules.labels import DEFAULT_PROFILE, Profile
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
+#: In a saved session document: the id of the update whose step produced it.
+APPLIED_KEY = "update_id"
 SEND_ATTEMPTS = 4
 
 
@@ -69,8 +72,12 @@ class BotService:
         self.ruleset = ruleset
         self.today = today
         self.retry_delay = retry_delay
+        #: Ids of the updates bot/polling.py replays from its inbox after a restart; only these
+        #: are handled again once seen. Any other repeat is dropped: it was answered.
+        self.replayed: set[int] = set()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.bot_data[REPLAYED] = self.replayed  # filled by bot/polling.py
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0
@@ -108,19 +115,34 @@ class BotService:
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await self._refuse(update, texts.GROUP_POINTER, lang)
             raise ApplicationHandlerStop
+        replayed = update.update_id in self.replayed
+        self.replayed.discard(update.update_id)
         try:
             seen = not self.store.mark_update_seen(update.update_id)
+            applied = seen and replayed and self._applied(chat.id, update.update_id)
         except StoreUnavailable as error:
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
-        if seen:
-            # Delivered again: the bot stopped before confirming it (bot/polling.py), maybe
-            # before its answer reached the chat. It is not applied twice; the dialog's present
-            # state is shown again, which is the last answer the chat got or should have got.
+        if seen and not replayed:
+            # Delivered again by Telegram or a webhook replay, after it was handled and
+            # answered (bot/polling.py confirms only what it saved; what it has not yet
+            # answered it replays itself): answered once, so dropped.
+            log_update(logger, update.update_id, "duplicate", None, 0.0)
+            raise ApplicationHandlerStop
+        if applied:
+            # Replayed from the inbox after a restart, its state saved before the stop, maybe
+            # not its answer: not applied twice; the dialog's present state is shown again,
+            # which is the last answer the chat got or should have got.
             log_update(logger, update.update_id, "redelivered", None, 0.0)
             await self._dialog(update, current)
             raise ApplicationHandlerStop
+        # Otherwise new, or replayed after a stop between its mark and its save: handled now.
+
+    def _applied(self, chat_id: int, update_id: int) -> bool:
+        """Whether the chat's saved state is this update's (`_dialog` saves the id with it)."""
+        data = self.store.load(chat_id)
+        return data is not None and data.get(APPLIED_KEY) == update_id
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
         text = Renderer(lang, html=True).text(key)
@@ -193,7 +215,10 @@ class BotService:
         try:
             conversation = self._load(chat.id, update.effective_user.language_code, chosen_language)
             replies = step(conversation)
-            self.store.save(chat.id, conversation.to_dict())
+            # The update's id with the state, in one transaction: what tells a replay after a
+            # stop between the gate's mark and this save from one already applied.
+            document = {**conversation.to_dict(), APPLIED_KEY: update.update_id}
+            self.store.save(chat.id, document)
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return
