@@ -42,6 +42,7 @@ from telegram.ext import (
 
 from bot import cards, keyboards, receipts, texts
 from bot.cards import CardShelf
+from bot.inbox import REPLAYED
 from bot.logsetup import log_update
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
@@ -65,6 +66,8 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE = 4096
 #: The "Ask for a double check" button's value (`dialogs/dialog.py`).
 CHECK_VALUE = "/check"
+#: In a saved session document: the id of the update whose step produced it.
+APPLIED_KEY = "update_id"
 SEND_ATTEMPTS = 4
 
 
@@ -94,8 +97,12 @@ class BotService:
         self.retry_delay = retry_delay
         self.team_language = team_language
         self.cards = CardShelf()
+        #: Ids of the updates bot/polling.py replays from its inbox after a restart; only these
+        #: are handled again once seen. Any other repeat is dropped: it was answered.
+        self.replayed: set[int] = set()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.bot_data[REPLAYED] = self.replayed  # filled by bot/polling.py
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0
@@ -136,19 +143,34 @@ class BotService:
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await self._refuse(update, texts.GROUP_POINTER, lang)
             raise ApplicationHandlerStop
+        replayed = update.update_id in self.replayed
+        self.replayed.discard(update.update_id)
         try:
             seen = not self.store.mark_update_seen(update.update_id)
+            applied = seen and replayed and self._applied(chat.id, update.update_id)
         except StoreUnavailable as error:
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
-        if seen:
-            # Delivered again: the bot stopped before confirming it (bot/polling.py), maybe
-            # before its answer reached the chat. It is not applied twice; the dialog's present
-            # state is shown again, which is the last answer the chat got or should have got.
+        if seen and not replayed:
+            # Delivered again by Telegram or a webhook replay, after it was handled and
+            # answered (bot/polling.py confirms only what it saved; what it has not yet
+            # answered it replays itself): answered once, so dropped.
+            log_update(logger, update.update_id, "duplicate", None, 0.0)
+            raise ApplicationHandlerStop
+        if applied:
+            # Replayed from the inbox after a restart, its state saved before the stop, maybe
+            # not its answer: not applied twice; the dialog's present state is shown again,
+            # which is the last answer the chat got or should have got.
             log_update(logger, update.update_id, "redelivered", None, 0.0)
             await self._dialog(update, current)
             raise ApplicationHandlerStop
+        # Otherwise new, or replayed after a stop between its mark and its save: handled now.
+
+    def _applied(self, chat_id: int, update_id: int) -> bool:
+        """Whether the chat's saved state is this update's (`_dialog` saves the id with it)."""
+        data = self.store.load(chat_id)
+        return data is not None and data.get(APPLIED_KEY) == update_id
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
         text = Renderer(lang, html=True).text(key)
@@ -322,7 +344,10 @@ class BotService:
             replies, notice = receipts.settle(
                 self.store, chat.id, replies, self.ttl_hours, user.first_name
             )
-            self.store.save(chat.id, conversation.to_dict())
+            # The update's id with the state, in one transaction: what tells a replay after a
+            # stop between the gate's mark and this save from one already applied.
+            document = {**conversation.to_dict(), APPLIED_KEY: update.update_id}
+            self.store.save(chat.id, document)
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return

@@ -30,6 +30,9 @@ from typing import Any
 
 MAX_AGE_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for 24 hours
 CHECKPOINT_EVERY = 1.0
+#: The key, in the Application's bot_data, of the set of update ids bot/polling.py replays from
+#: the inbox after a restart: the gate of bot/handlers.py handles only these again once seen.
+REPLAYED = "inbox_replayed"
 
 
 class InboxUnavailable(Exception):

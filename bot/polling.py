@@ -5,9 +5,11 @@ next one, before the batch's updates have been handled; a SIGKILL or power cut i
 loses them (Telegram never delivers a confirmed update again). Here each batch is saved to the
 inbox (bot/inbox.py) before the next getUpdates confirms it, and an update leaves the inbox
 only once the update processor reports it handled: its state saved and its answer sent. After
-a crash the inbox is handled first. Handling an update twice is harmless: the de-dup table of
-bot/store.py (`mark_update_seen`, checked first by the gate in bot/handlers.py) keeps it from
-being applied twice.
+a crash the inbox is handled first, its ids handed to the gate of bot/handlers.py (bot_data
+`REPLAYED`): such an update already seen (bot/store.py `mark_update_seen`) is not applied twice,
+but the dialog's present state is shown again, since its answer may not have been sent; one seen
+but whose state was not saved is handled. Any other update seen before (Telegram delivering again
+what was handled, a webhook replay) is dropped: it was answered.
 
 Confirming handled updates only, without an inbox, does not work with Telegram's offset: one
 chat's backlog would hold back the confirmation of every update after it, and since getUpdates
@@ -28,7 +30,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
-from bot.inbox import Inbox, InboxUnavailable
+from bot.inbox import REPLAYED, Inbox, InboxUnavailable
 from bot.ordering import ChatOrderedProcessor
 from bot.update_types import ALLOWED_UPDATES
 
@@ -61,9 +63,11 @@ class ConfirmingPoller:
 
     async def run(self) -> None:
         bot, pause = self.application.bot, 1.0
+        replayed: set[int] = self.application.bot_data.setdefault(REPLAYED, set())
         for data in self.inbox.waiting():  # left by a crash: handled first, in order
             update = Update.de_json(data, bot)
             self._next = max(self._next, update.update_id + 1)
+            replayed.add(update.update_id)  # maybe seen, maybe not answered: see the gate
             await self.application.update_queue.put(update)
         await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         while not self._stopping.is_set():

@@ -5,6 +5,7 @@ they are handled."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
 from bot.app import build_application
@@ -61,3 +62,62 @@ async def test_inbox_is_answered_first_then_polling_confirms_what_it_saved(
         await application.shutdown()
         store.close()
         inbox.close()
+
+
+async def _replay(emulator: BotApiEmulator, tmp_path: Path, store: SessionStore) -> None:
+    """Start the bot on `store` with the inbox as a crash left it; until it answered."""
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    application = build_application(settings, store, rate_limit=False)
+    poller = ConfirmingPoller(application, Inbox(tmp_path / "state.inbox"), timeout=1)
+    await application.initialize()
+    await application.start()
+    polling = asyncio.create_task(poller.run())
+    try:
+        await emulator.wait_idle(0.5, timeout=15)
+    finally:
+        poller.stop()
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await application.stop()
+        await application.shutdown()
+
+
+async def test_an_update_seen_but_not_saved_before_the_crash_is_handled_on_replay(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Killed after the gate marked "1.8" seen, before its state was saved: the replay applies
+    it (the next question is asked), not the present state shown as if it had been."""
+    emulator.add_chat(CHAT)
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(1, "/start")])
+    await _replay(emulator, tmp_path, store)
+    asked = emulator.sent(CHAT)[-1]["text"]
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(2, "1.8")])
+    store.mark_update_seen(2)
+    await _replay(emulator, tmp_path, store)
+    replies = [m["text"] for m in emulator.sent(CHAT)]
+    assert "cycle" in replies[-1].lower() and replies[-1] != asked, replies
+    assert replies.count(replies[-1]) == 1
+
+
+async def test_an_update_saved_but_not_removed_is_shown_again_not_applied_twice(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Killed after "1.8" was saved (its answer maybe unsent): the replay shows the present
+    question again; "1.8" is not read a second time as the answer to it."""
+    emulator.add_chat(CHAT)
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(1, "/start"), left_by_a_crash(2, "1.8")])
+    await _replay(emulator, tmp_path, store)
+    before = [m["text"] for m in emulator.sent(CHAT)]
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(2, "1.8")])
+    await _replay(emulator, tmp_path, store)
+    again = [m["text"] for m in emulator.sent(CHAT)][len(before) :]
+    assert again == [before[-1]], again
+    assert "cycle" in before[-1].lower()
