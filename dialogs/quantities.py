@@ -174,19 +174,26 @@ _HW_FILLER = re.compile(r"[\s,;/&+]*(?:and|und|et|y|e)?[\s,;/&+]*", re.IGNORECAS
 def parse_height_weight(text: str, locale: str = "en") -> tuple[Decimal, Decimal] | Problem:
     """Height (cm) and weight (kg) in one answer.
 
-    "180 cm 75 kg", "75kg 180cm", "180/75", "180 75", "1.80 m, 75 kg", "180cm/75kg": a value
-    with a unit goes to its quantity; without units the first is height, the second weight.
+    "180 cm 75 kg", "75kg 180cm", "180/75", "180 75", "1.80 m, 75 kg", "180cm/75kg",
+    "5 ft 11 in 170 lb": a value with a unit goes to its quantity; without units the first is
+    height, the second weight.
     """
     clean = normalise(text)
     bad = Problem(NOT_HEIGHT_WEIGHT, {"text": clip(text.strip())})
     if len(clean) > 2 * MAX_NUMBER_TEXT:
         return bad
-    tokens = [(match["num"], match["unit"] or "") for match in _HW_TOKEN.finditer(clean)]
-    leftover = _HW_TOKEN.sub(" ", clean)
-    if len(tokens) != 2 or not all(_HW_FILLER.fullmatch(part) for part in leftover.split(" ")):
-        return bad
     height: str | None = None
     weight: str | None = None
+    # A height in feet and inches ("5 ft 11 in", 5'11") is one value of two numbers.
+    feet = _FEET_INCHES.search(clean)
+    if feet is not None and feet.group(0).strip():
+        height = feet.group(0).strip()
+        clean = clean[: feet.start()] + " " + clean[feet.end() :]
+    tokens = [(match["num"], match["unit"] or "") for match in _HW_TOKEN.finditer(clean)]
+    leftover = _HW_TOKEN.sub(" ", clean)
+    wanted = 1 if height is not None else 2
+    if len(tokens) != wanted or not all(_HW_FILLER.fullmatch(part) for part in leftover.split(" ")):
+        return bad
     unitless: list[str] = []
     for number, unit in tokens:
         unit = unit.lower()

@@ -12,7 +12,8 @@ import pytest
 from dialogs import problems as p
 from dialogs.dialog import handle_text
 from dialogs.machine import Conversation
-from dialogs.quantities import parse_lab, parse_quantity
+from dialogs.problems import Problem
+from dialogs.quantities import parse_height_weight, parse_lab, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
 from dialogs.render import render
@@ -218,3 +219,23 @@ def test_a_lab_value_as_typed_survives_the_stored_conversation() -> None:
     assert stored.draft.bilirubin == conversation.draft.bilirubin
     assert stored.draft.ast == LabValue(value=D("0.1"), unit="µkat/L", uln=D(40), uln_unit="U/L")
     assert stored.draft.bilirubin_uln == D("1.5")
+
+
+@pytest.mark.parametrize(
+    ("text", "height", "weight"),
+    [
+        ("5 ft 11 in 170 lb", "180.3", "77.1"),
+        ("170 lb 5'11\"", "180.3", "77.1"),
+        ("5ft11 77kg", "180.3", "77"),
+    ],
+)
+def test_height_in_feet_and_inches_with_the_weight_in_one_answer(
+    text: str, height: str, weight: str
+) -> None:
+
+    assert parse_height_weight(text) == (Decimal(height), Decimal(weight))
+
+
+def test_feet_and_inches_alone_are_not_height_and_weight() -> None:
+
+    assert isinstance(parse_height_weight("5 ft 11 in"), Problem)
