@@ -1,5 +1,6 @@
-"""Body surface area from height and weight. The label names no formula (ref §9); Mosteller is
-the default used in oncology, DuBois can be chosen. BSA is never capped (ASCO 2012/2021)."""
+"""Body surface area from height and weight. The label names no formula
+(docs/clinical-basis.md, bsa_formula); Mosteller is the default used in oncology, DuBois can be
+chosen. BSA is never capped (ASCO 2012/2021)."""
 
 from __future__ import annotations
 
