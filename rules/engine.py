@@ -464,9 +464,10 @@ def _liver(evaluation: _Evaluation) -> None:
 
 def _interruption(evaluation: _Evaluation) -> None:
     """Label Table 4 (wording unconfirmed: docs/clinical-basis.md, interruption_table) by the
-    length of a toxicity interruption at the dose being planned: under 7 days the dose is given late; 7 or more, a dose within
-    the cycle is omitted; 14 or more, the next dose level (applied here when the interruption
-    ends at Day 1 of a later cycle); more than 28, hold and consider stopping."""
+    length of a toxicity interruption at the dose being planned: under 7 days the dose is given
+    late; 7 or more, a dose within the cycle is omitted; 14 or more, the next dose level
+    (applied here when the interruption ends at Day 1 of a later cycle); more than 28, hold and
+    consider stopping."""
     request = evaluation.request
     days = request.interruption_days or 0
     if days == 0 and request.dose_level == 0:
