@@ -41,6 +41,7 @@ from rules.thresholds import (
     DOSE_DAYS,
     ESRD_CRCL_ML_MIN,
     EXTENDED_CYCLE_DAYS,
+    FIRST_CYCLE,
     FIRST_DOSE_DAY,
     HSCT_THIRD_CYCLE,
     INTERRUPTION_CONSIDER_STOP_DAYS,
@@ -201,7 +202,7 @@ def make_plan(request: PlanRequest) -> Plan:
     return Plan(
         decision=evaluation.decision,
         cycle=request.cycle,
-        cycle_length_days=CYCLE1_DAYS if request.cycle == 1 else LATER_CYCLE_DAYS,
+        cycle_length_days=_cycle_length(request),
         cycle_length_max_days=EXTENDED_CYCLE_DAYS,
         doses=doses,
         total_mg_per_m2=total_per_m2,
@@ -298,11 +299,16 @@ def _window(start: dt.date | None, day: int) -> tuple[dt.date | None, dt.date | 
     return earliest, _add_days(start, offset + WINDOW_DAYS)
 
 
+def _cycle_length(request: PlanRequest) -> int:
+    """The cycle's length before any extension (USPI Table 1): 21 days in cycle 1, 28 later."""
+    return CYCLE1_DAYS if request.cycle == FIRST_CYCLE else LATER_CYCLE_DAYS
+
+
 def _next_cycle(request: PlanRequest, decision: Decision) -> tuple[dt.date | None, dt.date | None]:
     """The earliest Day 1 of the next cycle, and the same after an extended cycle 1."""
     if decision != "give" or request.start_date is None:
         return None, None
-    length = CYCLE1_DAYS if request.cycle == 1 else LATER_CYCLE_DAYS
+    length = _cycle_length(request)
     extended = (
         _add_days(request.start_date, EXTENDED_CYCLE_DAYS) if length < EXTENDED_CYCLE_DAYS else None
     )
