@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
@@ -68,7 +69,25 @@ MAX_MESSAGE = 4096
 CHECK_VALUE = "/check"
 #: In a saved session document: the id of the update whose step produced it.
 APPLIED_KEY = "update_id"
+#: ... and the last message of that update's answer, as sent (text and keyboard): what a replay
+#: after a stop between the save and the send shows again, identical.
+ANSWER_KEY = "last_answer"
 SEND_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message as it is sent: its HTML text and its keyboard as the Bot API's JSON, the form
+    in which it is saved with the state (`ANSWER_KEY`)."""
+
+    text: str
+    markup: dict[str, Any] | None = None
+
+    def keyboard(self) -> InlineKeyboardMarkup | None:
+        return None if self.markup is None else InlineKeyboardMarkup.de_json(self.markup, None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "markup": self.markup}
 
 
 class BotService:
@@ -147,7 +166,7 @@ class BotService:
         self.replayed.discard(update.update_id)
         try:
             seen = not self.store.mark_update_seen(update.update_id)
-            applied = seen and replayed and self._applied(chat.id, update.update_id)
+            applied = self._applied(chat.id, update.update_id) if seen and replayed else None
         except StoreUnavailable as error:
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
@@ -158,19 +177,25 @@ class BotService:
             # answered it replays itself): answered once, so dropped.
             log_update(logger, update.update_id, "duplicate", None, 0.0)
             raise ApplicationHandlerStop
-        if applied:
+        if applied is not None:
             # Replayed from the inbox after a restart, its state saved before the stop, maybe
-            # not its answer: not applied twice; the dialog's present state is shown again,
-            # which is the last answer the chat got or should have got.
+            # not its answer: not applied twice; the last message of its answer is sent again,
+            # as saved: the one the chat got or should have got.
             log_update(logger, update.update_id, "redelivered", None, 0.0)
-            await self._dialog(update, current)
+            await self._send_outgoing(chat.id, [applied], context_bot(update))
             raise ApplicationHandlerStop
         # Otherwise new, or replayed after a stop between its mark and its save: handled now.
 
-    def _applied(self, chat_id: int, update_id: int) -> bool:
-        """Whether the chat's saved state is this update's (`_dialog` saves the id with it)."""
+    def _applied(self, chat_id: int, update_id: int) -> Outgoing | None:
+        """The last message of this update's answer, if the chat's saved state is this
+        update's (`_dialog` saves both with it)."""
         data = self.store.load(chat_id)
-        return data is not None and data.get(APPLIED_KEY) == update_id
+        if data is None or data.get(APPLIED_KEY) != update_id:
+            return None
+        answer = data.get(ANSWER_KEY)
+        if not isinstance(answer, dict):
+            return None  # a step that sent nothing
+        return Outgoing(answer["text"], answer.get("markup"))
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
         text = Renderer(lang, html=True).text(key)
@@ -344,14 +369,18 @@ class BotService:
             replies, notice = receipts.settle(
                 self.store, chat.id, replies, self.ttl_hours, user.first_name
             )
-            # The update's id with the state, in one transaction: what tells a replay after a
-            # stop between the gate's mark and this save from one already applied.
+            outgoing = self._outgoing(update, conversation.lang, replies)
+            # The update's id and its answer with the state, in one transaction: what tells a
+            # replay after a stop between the gate's mark and this save from one already
+            # applied, and what that replay shows again.
             document = {**conversation.to_dict(), APPLIED_KEY: update.update_id}
+            if outgoing:
+                document[ANSWER_KEY] = outgoing[-1].to_dict()
             self.store.save(chat.id, document)
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return
-        await self._send_replies(update, conversation.lang, replies)
+        await self._send_outgoing(chat.id, outgoing, context_bot(update))
         if notice is not None:
             await self._tell(update, notice)
 
@@ -488,8 +517,19 @@ class BotService:
         chat = update.effective_chat
         assert chat is not None
         target = chat.id if chat_id is None else chat_id
+        outgoing = self._outgoing(update, lang, replies)
+        await self._send_outgoing(target, outgoing, context_bot(update))
+
+    async def _send_outgoing(self, chat_id: int, outgoing: list[Outgoing], bot: Any) -> None:
+        for message in outgoing:
+            await self._send(chat_id, message.text, message.keyboard(), bot)
+
+    def _outgoing(self, update: Update, lang: str, replies: list[Reply]) -> list[Outgoing]:
+        """The messages `replies` are sent as, in order: a long plan split at row boundaries,
+        its keyboard under the last part."""
         renderer = Renderer(lang, html=True)
         bot = context_bot(update)
+        messages: list[Outgoing] = []
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
@@ -500,9 +540,9 @@ class BotService:
             if reply.kind == "plan" and reply.plan is not None and reply.request is not None:
                 markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
             parts = split_message(renderer.reply(reply))
-            for index, part in enumerate(parts):
-                last = index == len(parts) - 1
-                await self._send(target, part, markup if last else None, bot)
+            messages += [Outgoing(part) for part in parts[:-1]]
+            messages.append(Outgoing(parts[-1], None if markup is None else markup.to_dict()))
+        return messages
 
     async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
         """Send, retrying network failures and 5xx answers (429 is the rate limiter's job).

@@ -7,9 +7,9 @@ inbox (bot/inbox.py) before the next getUpdates confirms it, and an update leave
 only once the update processor reports it handled: its state saved and its answer sent. After
 a crash the inbox is handled first, its ids handed to the gate of bot/handlers.py (bot_data
 `REPLAYED`): such an update already seen (bot/store.py `mark_update_seen`) is not applied twice,
-but the dialog's present state is shown again, since its answer may not have been sent; one seen
-but whose state was not saved is handled. Any other update seen before (Telegram delivering again
-what was handled, a webhook replay) is dropped: it was answered.
+but the last message of its answer, saved with the state, is sent again, since it may not have
+been sent; one seen but whose state was not saved is handled. Any other update seen before
+(Telegram delivering again what was handled, a webhook replay) is dropped: it was answered.
 
 Confirming handled updates only, without an inbox, does not work with Telegram's offset: one
 chat's backlog would hold back the confirmation of every update after it, and since getUpdates

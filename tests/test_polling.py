@@ -121,3 +121,22 @@ async def test_an_update_saved_but_not_removed_is_shown_again_not_applied_twice(
     again = [m["text"] for m in emulator.sent(CHAT)][len(before) :]
     assert again == [before[-1]], again
     assert "cycle" in before[-1].lower()
+
+
+async def test_a_replayed_answer_is_the_saved_one_word_for_word_with_its_buttons(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Killed after /start was saved: the replay sends /start's own answer again (the welcome
+    with the first question, one message), not a re-rendering of the present step without the
+    welcome. Re-rendering was what a SIGKILL under load showed (issue 17)."""
+    emulator.add_chat(CHAT)
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(1, "/start")])
+    await _replay(emulator, tmp_path, store)
+    first = emulator.sent(CHAT)
+    assert len(first) == 1 and "dosing assistant" in first[0]["text"]
+    Inbox(tmp_path / "state.inbox").put([left_by_a_crash(1, "/start")])
+    await _replay(emulator, tmp_path, store)
+    again = emulator.sent(CHAT)[1:]
+    assert [m["text"] for m in again] == [first[0]["text"]]
+    assert again[0].get("reply_markup") == first[0].get("reply_markup")
