@@ -103,7 +103,7 @@ async def measure(scenario: str, seconds: float) -> list[float]:
     from bot.app import build_application
     from bot.config import load_settings
     from bot.inbox import Inbox
-    from bot.polling import ConfirmingPoller
+    from bot.polling import confirming_polling
     from bot.store import SessionStore
 
     server = await asyncio.create_subprocess_exec(
@@ -127,16 +127,8 @@ async def measure(scenario: str, seconds: float) -> list[float]:
         store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
         application = build_application(settings, store, rate_limit=False)
         inbox = Inbox(Path(folder) / "fair.inbox")
-        poller = ConfirmingPoller(application, inbox, timeout=1)
-        await application.initialize()
-        await application.start()
-        polling = asyncio.create_task(poller.run())
-        latencies: list[float] = json.loads(await server.stdout.readline())
-        poller.stop()
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-        await application.stop()
-        await application.shutdown()
+        async with confirming_polling(application, inbox, timeout=1):
+            latencies: list[float] = json.loads(await server.stdout.readline())
         store.close()
         inbox.close()
     await server.wait()

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 from typing import Any
 
 from telegram import Update
@@ -55,6 +56,8 @@ class ConfirmingPoller:
         self.application, self.inbox, self.timeout = application, inbox, timeout
         self._next = 0  # one more than the highest id saved (0: none yet): the offset to send
         self._stopping = asyncio.Event()
+        #: run(), once confirming_polling started it.
+        self.task: asyncio.Task[None] | None = None
 
     def handled(self, update: object) -> None:
         update_id = getattr(update, "update_id", None)
@@ -102,9 +105,13 @@ class ConfirmingPoller:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    @property
-    def stopping(self) -> asyncio.Event:
-        return self._stopping
+    async def until_stopped(self) -> None:
+        """Until stop() is called or the loop ends (a failure, such as an invalid token)."""
+        assert self.task is not None
+        stopped = asyncio.create_task(self._stopping.wait())
+        await asyncio.wait({self.task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        await asyncio.gather(stopped, return_exceptions=True)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -128,32 +135,44 @@ def run_polling(application: App, inbox: Inbox) -> None:
 
 
 async def _run(application: App, inbox: Inbox) -> None:
-    poller = ConfirmingPoller(application, inbox)
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(number, poller.stop)
+    async with confirming_polling(application, inbox) as poller:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, poller.stop)
+        await poller.until_stopped()
+
+
+@contextlib.asynccontextmanager
+async def confirming_polling(
+    application: App, inbox: Inbox, timeout: int = LONG_POLL_SECONDS
+) -> AsyncIterator[ConfirmingPoller]:
+    """The application started and polling for as long as the block runs; on the way out (or
+    when the loop fails) it stops polling, handles what is queued, confirms the last batch and
+    shuts down, in that order, and raises the loop's failure, if any. The one start-and-stop
+    sequence: the bot (`run_polling`), the tests and bench/ all use it."""
+    poller = ConfirmingPoller(application, inbox, timeout)
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
         await application.start()
-        polling = asyncio.create_task(poller.run())
-        stopped = asyncio.create_task(poller.stopping.wait())
-        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        poller.stop()
-        for task in (polling, stopped):
+        poller.task = task = asyncio.create_task(poller.run())
+        try:
+            yield poller
+        finally:
+            poller.stop()
             task.cancel()
-        # Both tasks are finished only after this: a cancelled task has no result to ask for
-        # until it has run its cancellation (asking earlier raises InvalidStateError).
-        await asyncio.gather(polling, stopped, return_exceptions=True)
-        failure = None if polling.cancelled() else polling.exception()
-        await application.stop()  # handles what is queued
-        await poller.confirm()
-        if application.post_stop:
-            await application.post_stop(application)
+            # Finished only after this: a cancelled task has no result to ask for until it
+            # has run its cancellation (asking earlier raises InvalidStateError).
+            await asyncio.gather(task, return_exceptions=True)
+            await application.stop()  # handles what is queued
+            await poller.confirm()
+            if application.post_stop:
+                await application.post_stop(application)
     finally:
         if application.running:  # a failure above left it started
             await application.stop()
         await application.shutdown()
+    failure = None if task.cancelled() else task.exception()
     if failure is not None:
         raise failure

@@ -4,14 +4,13 @@ they are handled."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 
 from bot.app import build_application
 from bot.config import load_settings
 from bot.inbox import Inbox
-from bot.polling import ConfirmingPoller
+from bot.polling import confirming_polling
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator
 
@@ -40,26 +39,18 @@ async def test_inbox_is_answered_first_then_polling_confirms_what_it_saved(
     )
     store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
     application = build_application(settings, store, rate_limit=False)
-    poller = ConfirmingPoller(application, inbox, timeout=1)
-    await application.initialize()
-    await application.start()
-    polling = asyncio.create_task(poller.run())
     try:
-        # /start answers with one message (welcome and first question), then the BSA's.
-        await emulator.wait_for_messages(CHAT, 2, timeout=15)
-        texts = [m["text"] for m in emulator.sent(CHAT)]
-        assert "cycle" in texts[-1].lower(), "/start then the BSA, in order"
-        await emulator.send_text(CHAT, "2")
-        await emulator.wait_for_messages(CHAT, 3, timeout=15)
-        await emulator.wait_idle(0.3, timeout=15)
-        assert emulator.pending_updates == [], "confirmed once saved"
-        assert inbox.waiting() == [], "each update left the inbox once handled"
+        async with confirming_polling(application, inbox, timeout=1):
+            # /start answers with one message (welcome and first question), then the BSA's.
+            await emulator.wait_for_messages(CHAT, 2, timeout=15)
+            texts = [m["text"] for m in emulator.sent(CHAT)]
+            assert "cycle" in texts[-1].lower(), "/start then the BSA, in order"
+            await emulator.send_text(CHAT, "2")
+            await emulator.wait_for_messages(CHAT, 3, timeout=15)
+            await emulator.wait_idle(0.3, timeout=15)
+            assert emulator.pending_updates == [], "confirmed once saved"
+            assert inbox.waiting() == [], "each update left the inbox once handled"
     finally:
-        poller.stop()
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-        await application.stop()
-        await application.shutdown()
         store.close()
         inbox.close()
 
@@ -74,18 +65,8 @@ async def _replay(emulator: BotApiEmulator, tmp_path: Path, store: SessionStore)
         }
     )
     application = build_application(settings, store, rate_limit=False)
-    poller = ConfirmingPoller(application, Inbox(tmp_path / "state.inbox"), timeout=1)
-    await application.initialize()
-    await application.start()
-    polling = asyncio.create_task(poller.run())
-    try:
+    async with confirming_polling(application, Inbox(tmp_path / "state.inbox"), timeout=1):
         await emulator.wait_idle(0.5, timeout=15)
-    finally:
-        poller.stop()
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-        await application.stop()
-        await application.shutdown()
 
 
 async def test_an_update_seen_but_not_saved_before_the_crash_is_handled_on_replay(
