@@ -163,10 +163,18 @@ def run_telegram() -> int:
     application = build_application(settings, store)
     logger.info("starting in %s mode", settings.bot_mode)
     try:
+        inbox = Inbox(Path(f"{settings.bot_db_path}.inbox"))
+    except InboxUnavailable as error:
+        # Like the state database, an unwritable inbox never stops the bot.
+        logger.warning("update inbox unavailable (%s): kept in memory", error)
+        inbox = Inbox(None)
+    try:
+        # Either way an update is confirmed to Telegram only once it is saved in the inbox.
         if settings.bot_mode == "webhook":
             assert settings.webhook_url is not None and settings.webhook_secret is not None
             run_webhook(
                 application,
+                inbox,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
                 path=settings.webhook_path,
@@ -174,16 +182,8 @@ def run_telegram() -> int:
                 secret=settings.webhook_secret.get_secret_value(),
             )
         else:
-            try:
-                inbox = Inbox(Path(f"{settings.bot_db_path}.inbox"))
-            except InboxUnavailable as error:
-                # Like the state database, an unwritable inbox never stops the bot.
-                logger.warning("update inbox unavailable (%s): kept in memory", error)
-                inbox = Inbox(None)
-            try:
-                run_polling(application, inbox)  # confirms an update only once it is saved
-            finally:
-                inbox.close()
+            run_polling(application, inbox)
     finally:
+        inbox.close()
         store.close()
     return 0

@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from telegram import Update
+
+from bot.ordering import ChatOrderedProcessor
+
 MAX_AGE_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for 24 hours
 CHECKPOINT_EVERY = 1.0
 #: The key, in the Application's bot_data, of the set of update ids bot/polling.py replays from
@@ -113,3 +117,32 @@ class Inbox:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+
+
+def attach(application: Any, inbox: Inbox) -> None:
+    """Each update the application's processor reports handled (its state saved, its answer
+    sent) leaves the inbox."""
+    processor = application.update_processor
+    if not isinstance(processor, ChatOrderedProcessor):
+        raise TypeError("the inbox needs ChatOrderedProcessor to learn what is handled")
+
+    def handled(update: object) -> None:
+        update_id = getattr(update, "update_id", None)
+        if isinstance(update_id, int):
+            inbox.remove(update_id)
+
+    processor.on_handled = handled
+
+
+async def replay(application: Any, inbox: Inbox) -> int:
+    """What a crash left in the inbox onto the application's queue, in order, each id in
+    bot_data `REPLAYED` for the gate of bot/handlers.py (maybe seen, maybe not answered).
+    Returns one more than the highest id replayed (0: none), the offset that confirms them."""
+    replayed: set[int] = application.bot_data.setdefault(REPLAYED, set())
+    after = 0
+    for data in inbox.waiting():
+        update = Update.de_json(data, application.bot)
+        after = max(after, update.update_id + 1)
+        replayed.add(update.update_id)
+        await application.update_queue.put(update)
+    return after

@@ -28,11 +28,9 @@ import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
-from bot.inbox import REPLAYED, Inbox, InboxUnavailable
-from bot.ordering import ChatOrderedProcessor
+from bot.inbox import Inbox, InboxUnavailable, attach, replay
 from bot.update_types import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -49,29 +47,17 @@ class ConfirmingPoller:
     the next getUpdates confirms it; the update processor's report takes it out of the inbox."""
 
     def __init__(self, application: App, inbox: Inbox, timeout: int = LONG_POLL_SECONDS) -> None:
-        processor = application.update_processor
-        if not isinstance(processor, ChatOrderedProcessor):
-            raise TypeError("ConfirmingPoller needs ChatOrderedProcessor to learn what is handled")
-        processor.on_handled = self.handled
+        attach(application, inbox)
         self.application, self.inbox, self.timeout = application, inbox, timeout
         self._next = 0  # one more than the highest id saved (0: none yet): the offset to send
         self._stopping = asyncio.Event()
         #: run(), once confirming_polling started it.
         self.task: asyncio.Task[None] | None = None
 
-    def handled(self, update: object) -> None:
-        update_id = getattr(update, "update_id", None)
-        if isinstance(update_id, int):
-            self.inbox.remove(update_id)
-
     async def run(self) -> None:
         bot, pause = self.application.bot, 1.0
-        replayed: set[int] = self.application.bot_data.setdefault(REPLAYED, set())
-        for data in self.inbox.waiting():  # left by a crash: handled first, in order
-            update = Update.de_json(data, bot)
-            self._next = max(self._next, update.update_id + 1)
-            replayed.add(update.update_id)  # maybe seen, maybe not answered: see the gate
-            await self.application.update_queue.put(update)
+        # Left by a crash: handled first, in order; the first getUpdates confirms them.
+        self._next = max(self._next, await replay(self.application, self.inbox))
         await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         while not self._stopping.is_set():
             try:

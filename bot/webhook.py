@@ -9,8 +9,13 @@ update (message text included) and a traceback, and takes bodies up to tornado's
 - a body over MAX_UPDATE_BYTES: 413, not read;
 - a body that is not a JSON object, or has no integer `update_id`, or is not an update: 400;
 - each refusal one short log line with the status and the reason, never the body;
-- everything else goes on the Application's update queue, where the gate in bot/handlers.py
-  de-duplicates on update ids (a replayed update is answered once).
+- everything else is saved to the inbox (bot/inbox.py) and only then answered 200, and goes on
+  the Application's update queue, where the gate in bot/handlers.py de-duplicates on update ids
+  (a replayed update is answered once);
+- an inbox that cannot save it: 500, so that Telegram delivers it again (its natural retry).
+
+As in polling mode (bot/polling.py), an update leaves the inbox once handled, and what a crash
+left there is handled first at the next start: a 200 means the update is saved, never lost.
 
 A refused update is not retried by Telegram with another answer, so refusing is final: only
 requests that cannot be a Bot API update are refused.
@@ -29,6 +34,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot.inbox import Inbox, InboxUnavailable, attach, replay
 from bot.update_types import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -48,8 +54,13 @@ class WebhookServer:
         path: str,
         secret: str,
         max_body: int = MAX_UPDATE_BYTES,
+        inbox: Inbox | None = None,
     ) -> None:
+        """`inbox` None: one in memory (what is received is answered, but a crash loses what
+        is queued, as with PTB's own webhook server)."""
         self.application = application
+        self.inbox = inbox if inbox is not None else Inbox(None)
+        attach(application, self.inbox)
         self.path = "/" + path.lstrip("/")
         self.secret = secret.encode()
         self.max_body = max_body
@@ -57,6 +68,7 @@ class WebhookServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self, listen: str, port: int) -> None:
+        await replay(self.application, self.inbox)  # what a crash left: handled first
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
         # No access log: the request line is enough to correlate, and it is logged below.
@@ -92,6 +104,13 @@ class WebhookServer:
             update = Update.de_json(data, self.application.bot)
         except Exception as error:  # its text may quote the update
             return _refuse(400, f"update {update_id} not readable ({type(error).__name__})")
+        try:
+            self.inbox.put([data])
+        except InboxUnavailable as error:
+            logger.warning(
+                "webhook update %d not saved (%s): 500, Telegram retries", update_id, error
+            )
+            return web.Response(status=500)
         await self.application.update_queue.put(update)
         self.processed += 1
         return web.Response(status=200)
@@ -103,10 +122,17 @@ def _refuse(status: int, reason: str) -> web.Response:
 
 
 async def start_webhook(
-    application: Any, *, listen: str, port: int, path: str, url: str, secret: str
+    application: Any,
+    *,
+    listen: str,
+    port: int,
+    path: str,
+    url: str,
+    secret: str,
+    inbox: Inbox | None = None,
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to deliver (as PTB's Updater does)."""
-    server = WebhookServer(application, path, secret)
+    server = WebhookServer(application, path, secret, inbox=inbox)
     await server.start(listen, port)
     try:
         await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -116,17 +142,14 @@ async def start_webhook(
     return server
 
 
-def run_webhook(
-    application: Any, *, listen: str, port: int, path: str, url: str, secret: str
-) -> None:
+def run_webhook(application: Any, inbox: Inbox, **where: Any) -> None:
     """The Application in webhook mode until SIGINT or SIGTERM, with its post_init/post_stop
-    hooks, as `Application.run_webhook` runs them."""
-    asyncio.run(_serve(application, listen=listen, port=port, path=path, url=url, secret=secret))
+    hooks, as `Application.run_webhook` runs them; `where`: start_webhook's listen, port,
+    path, url and secret."""
+    asyncio.run(_serve(application, inbox, **where))
 
 
-async def _serve(
-    application: Any, *, listen: str, port: int, path: str, url: str, secret: str
-) -> None:
+async def _serve(application: Any, inbox: Inbox, **where: Any) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -138,9 +161,7 @@ async def _serve(
             await application.post_init(application)
         await application.start()
         try:
-            server = await start_webhook(
-                application, listen=listen, port=port, path=path, url=url, secret=secret
-            )
+            server = await start_webhook(application, inbox=inbox, **where)
             try:
                 await stop.wait()
             finally:

@@ -20,6 +20,7 @@ import pytest
 
 from bot.app import build_application
 from bot.config import load_settings
+from bot.inbox import Inbox
 from bot.logsetup import PrivacyFilter
 from bot.store import SessionStore
 from bot.update_types import ALLOWED_UPDATES
@@ -232,6 +233,66 @@ async def test_a_replayed_update_is_answered_once(
     assert running.server.processed == 2
     assert running.store.stats()["seen_updates"] == 1
     assert_clean_log(caplog)
+
+
+async def test_an_update_is_saved_before_its_200_and_leaves_the_inbox_once_handled(
+    emulator: BotApiEmulator, running: Running
+) -> None:
+    """A 200 tells Telegram to forget the update: it must be in the inbox by then (bot/inbox.py),
+    and out of it once answered. An inbox that cannot save answers 500, so Telegram retries,
+    and nothing of the update is processed."""
+    inbox = running.server.inbox
+    assert await post(running.url, json.dumps(update(910, "/start")).encode()) == 200
+    await emulator.wait_for_messages(CHAT, 1, timeout=15)
+    await emulator.wait_idle(0.3)
+    assert inbox.waiting() == []
+    inbox._conn.close()  # the disk goes away
+    count = len(emulator.sent(CHAT))
+    assert await post(running.url, json.dumps(update(911, "1.8")).encode()) == 500
+    await emulator.wait_idle(0.3)
+    assert len(emulator.sent(CHAT)) == count and running.server.processed == 1
+
+
+async def test_what_a_crash_left_in_the_inbox_is_answered_when_the_server_starts(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Killed after the 200 of "/start", before its answer: the next start answers it before
+    it listens, as polling mode does."""
+    inbox = Inbox(tmp_path / "state.inbox")
+    inbox.put([update(920, "/start")])
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    application = build_application(settings, store, retry_delay=0.01)
+    emulator.add_chat(CHAT)
+    port = free_port()
+    await application.initialize()
+    await application.start()
+    server = await start_webhook(
+        application,
+        listen="127.0.0.1",
+        port=port,
+        path="hook",
+        url=f"http://127.0.0.1:{port}/hook",
+        secret=SECRET,
+        inbox=inbox,
+    )
+    try:
+        messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+        assert "dosing assistant" in messages[0]["text"]
+        await emulator.wait_idle(0.3)
+        assert inbox.waiting() == []
+    finally:
+        await server.stop()
+        await application.stop()
+        await application.shutdown()
+        store.close()
+        inbox.close()
 
 
 async def test_the_installed_command_serves_the_webhook_and_stops_on_sigterm(
