@@ -43,6 +43,7 @@ from rules.thresholds import (
     EXTENDED_CYCLE_DAYS,
     FIRST_CYCLE,
     FIRST_DOSE_DAY,
+    FULL_DOSE_LEVEL,
     HSCT_THIRD_CYCLE,
     INTERRUPTION_CONSIDER_STOP_DAYS,
     INTERRUPTION_OMIT_DAYS,
@@ -58,10 +59,12 @@ from rules.thresholds import (
     NONHEME_HOLD_GRADE,
     NORMAL_CRCL_ML_MIN,
     PLATELETS_MIN,
+    REDUCED_DOSE_LEVEL,
     REDUCED_FRACTION,
     RESPONSE_WITHIN_CYCLES,
     TRANSAMINASE_GRADE2_ULN,
     TRANSAMINASE_MAX_ULN,
+    ULN,
     WINDOW_DAYS,
 )
 
@@ -177,7 +180,7 @@ def make_plan(request: PlanRequest) -> Plan:
     reason: str | None = None
     if evaluation.decision == "give":
         evaluation.conclude("rounding")
-        if level == 0:
+        if level == FULL_DOSE_LEVEL:
             cycle_doses = _doses(regimen, bsa, request.start_date, vial.counted_mg)
             # The totals are the whole cycle's; the rows are the dose planned and the later ones.
             total_per_m2 = sum((dose.mg_per_m2 for dose in cycle_doses), D(0))
@@ -188,7 +191,7 @@ def make_plan(request: PlanRequest) -> Plan:
                 if dose.day >= request.day and dose.day not in evaluation.omitted_days
             ]
             evaluation.conclude("schedule_window")
-        elif level == 1:
+        elif level == REDUCED_DOSE_LEVEL:
             total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION
             total_mg = round_half_up(total_per_m2 * bsa)
             reason = "dose_level_1_split_not_in_label"
@@ -207,7 +210,7 @@ def make_plan(request: PlanRequest) -> Plan:
         doses=doses,
         total_mg_per_m2=total_per_m2,
         total_mg=total_mg,
-        dose_split_specified=level == 0,
+        dose_split_specified=level == FULL_DOSE_LEVEL,
         dose_level=level,
         omitted_days=evaluation.omitted_days,
         doses_unspecified_reason=reason,
@@ -244,7 +247,7 @@ def _bsa(request: PlanRequest, evaluation: _Evaluation) -> tuple[Decimal, Any]:
 
 
 def _regimen(request: PlanRequest) -> str:
-    if request.cycle == 1:
+    if request.cycle == FIRST_CYCLE:
         return "cycle1_regimen"
     if request.response in RESPONDED:
         return "later_cycle_response"
@@ -340,12 +343,12 @@ def _duration(evaluation: _Evaluation) -> None:
             evaluation.conclude("max_cycles_exceeded", cycle=cycle, max_cycles=MAX_CYCLES_NO_HSCT)
         elif cycle == MAX_CYCLES_NO_HSCT:
             evaluation.conclude("last_cycle", max_cycles=MAX_CYCLES_NO_HSCT)
-    if request.response == "none" and cycle >= 2:
+    if request.response == "none" and cycle > FIRST_CYCLE:
         if cycle > RESPONSE_WITHIN_CYCLES:
             evaluation.conclude("no_response_stop")
         else:
             evaluation.conclude("no_response_watch")
-    if cycle == 1:
+    if cycle == FIRST_CYCLE:
         evaluation.conclude("cycle1_extension")
 
 
@@ -354,12 +357,12 @@ def _before_each_dose(evaluation: _Evaluation) -> None:
     evaluation.conclude("premedication")
     evaluation.conclude("monitoring")
     blasts = request.blasts_per_mm3
-    if request.cycle == 1 and request.day == FIRST_DOSE_DAY:
+    if request.cycle == FIRST_CYCLE and request.day == FIRST_DOSE_DAY:
         if blasts is None:
             evaluation.conclude("cytoreduction_check")
         elif blasts > BLASTS_MAX_PER_MM3:
             evaluation.conclude("cytoreduction_hold", blasts=blasts)
-    elif request.cycle == 1 and blasts is not None and blasts > BLASTS_MAX_PER_MM3:
+    elif request.cycle == FIRST_CYCLE and blasts is not None and blasts > BLASTS_MAX_PER_MM3:
         # USPI 2.2: cytoreduction is "prior to the first dose of Cycle 1", not later.
         evaluation.conclude("cytoreduction_after_first", blasts=blasts)
 
@@ -373,7 +376,7 @@ def _counts(evaluation: _Evaluation) -> None:
     platelets_low = platelets is not None and platelets < PLATELETS_MIN
     if not (anc_low or platelets_low):
         return
-    if request.cycle == 1:
+    if request.cycle == FIRST_CYCLE:
         evaluation.conclude("counts_cycle1")
         return
     if request.day != FIRST_DOSE_DAY:
@@ -463,8 +466,9 @@ def _liver(evaluation: _Evaluation) -> None:
         evaluation.conclude("transaminase_grade1", **shown)
     if bilirubin_counts or transaminase_raised:
         evaluation.conclude("hepatic_limited")
-    elif any(v is not None and v > 1 for v in (None if exempt else bilirubin, ast, alt)):
-        # Seed l.25: mild impairment. Bilirubin explained by Gilbert's/haemolysis is not counted.
+    elif any(v is not None and v > ULN for v in (None if exempt else bilirubin, ast, alt)):
+        # Mild impairment (docs/clinical-basis.md, hepatic_impairment): a value above the ULN.
+        # Bilirubin explained by Gilbert's/haemolysis is not counted.
         evaluation.conclude("hepatic_mild")
 
 
@@ -476,12 +480,12 @@ def _interruption(evaluation: _Evaluation) -> None:
     consider stopping."""
     request = evaluation.request
     days = request.interruption_days or 0
-    if days == 0 and request.dose_level == 0:
+    if days == 0 and request.dose_level == FULL_DOSE_LEVEL:
         return
     evaluation.conclude("interruption_note")
     if days == 0:
         return
-    starts_later_cycle = request.day == FIRST_DOSE_DAY and request.cycle >= 2
+    starts_later_cycle = request.day == FIRST_DOSE_DAY and request.cycle > FIRST_CYCLE
     if days > INTERRUPTION_CONSIDER_STOP_DAYS:
         evaluation.conclude("interruption_stop", days=days)
         if request.day != FIRST_DOSE_DAY:
@@ -509,9 +513,9 @@ def _interruption(evaluation: _Evaluation) -> None:
         return
     evaluation.conclude("interruption_reduce", days=days)
     # 14 days or more within a cycle: the next cycle's level (and so also more than 28).
-    if request.dose_level == 0:
+    if request.dose_level == FULL_DOSE_LEVEL:
         evaluation.conclude("next_cycle_level_one")
-    elif request.dose_level == 1:
+    elif request.dose_level == REDUCED_DOSE_LEVEL:
         evaluation.conclude("next_cycle_level_two")
     else:
         evaluation.conclude("discontinue_after_reduction")
@@ -574,7 +578,7 @@ def _contraindications(evaluation: _Evaluation) -> None:
     if request.prior_vod or request.serious_liver_disease:
         evaluation.conclude("eu_contraindicated")
     elif (
-        request.cycle == 1
+        request.cycle == FIRST_CYCLE
         and request.day == FIRST_DOSE_DAY
         and (request.prior_vod is None or request.serious_liver_disease is None)
     ):

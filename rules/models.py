@@ -26,8 +26,13 @@ from rules.thresholds import (
     CONTRACEPTION_FEMALE_MONTHS,
     CONTRACEPTION_MALE_MONTHS,
     DOSE_DAYS,
+    FIRST_CYCLE,
+    FIRST_DOSE_DAY,
+    FULL_DOSE_LEVEL,
     LACTATION_MONTHS,
+    LAST_DOSE_LEVEL,
     VIAL_MG,
+    DoseDay,
 )
 from rules.units import (
     SHOWN_UNIT,
@@ -178,14 +183,16 @@ class PlanRequest(BaseModel):
     infusion_reaction: Literal["none", "mild", "severe"] = "none"
     nonheme_grade: int = Field(default=0, ge=0, le=4, strict=True)
     #: The dose day of the cycle this request is for: Table 2 count rules apply on Day 1 only.
-    day: Literal[1, 8, 15] = 1
+    day: DoseDay = FIRST_DOSE_DAY
     #: How long the toxicity interruption has lasted at the dose being planned, in days (label
     #: Table 4). The labels do not say from when it is counted: the clinician does.
     interruption_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     cytopenia_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     #: The dose level in effect for this cycle after earlier reductions (label Table 4): 0 full,
     #: 1 total −25 %, 2 two doses per cycle. A reduction applies to a subsequent cycle.
-    dose_level: int = Field(default=0, ge=0, le=2, strict=True)
+    dose_level: int = Field(
+        default=FULL_DOSE_LEVEL, ge=FULL_DOSE_LEVEL, le=LAST_DOSE_LEVEL, strict=True
+    )
     #: The date of Day 1 of this cycle.
     start_date: dt.date | None = None
     last_dose_date: dt.date | None = None
@@ -302,7 +309,7 @@ class PlanRequest(BaseModel):
             for field in ("pregnant", "breastfeeding"):
                 if getattr(self, field) is True:
                     raise ValueError(f"{field}: cannot be true when sex is male")
-        if self.cycle == 1 and self.dose_level >= 1:
+        if self.cycle == FIRST_CYCLE and self.dose_level > FULL_DOSE_LEVEL:
             raise ValueError(
                 "dose_level: a reduced dose level applies to a subsequent cycle, not to cycle 1"
             )

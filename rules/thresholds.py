@@ -9,6 +9,7 @@ Comparisons keep "at the threshold" on the side the label gives: "ANC < 1" holds
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal, get_args
 
 D = Decimal
 
@@ -46,6 +47,9 @@ PLATELETS_MIN = D(50)
 CYTOPENIA_MAX_DAYS = 28
 
 # Liver (USPI/SmPC 2.3, Table 3; CTCAE v5 grades), as multiples of the ULN -----------------
+#: The upper limit of normal itself, as a multiple of it: a liver value above it is raised
+#: (CTCAE v5 grade 1 starts above the ULN; mild hepatic impairment, USPI 8.6).
+ULN = D(1)
 BILIRUBIN_MAX_ULN = D("1.5")
 TRANSAMINASE_MAX_ULN = D("2.5")
 #: CTCAE v5, baseline normal: AST/ALT above 3 ×ULN is grade 2.
@@ -86,15 +90,18 @@ CONTRACEPTION_MALE_MONTHS = 5
 LACTATION_MONTHS = 2
 
 # Dose days and levels (USPI 2.1 Table 1; 2.3 Table 4) --------------------------------------
-#: The dose days of every cycle; Day 1 is the start of a cycle.
-DOSE_DAYS = (1, 8, 15)
-FIRST_DOSE_DAY = 1
+#: The dose days of every cycle; Day 1 is the start of a cycle. The type is what the request
+#: model accepts (rules/models.py); the tuple is the same days, for code.
+DoseDay = Literal[1, 8, 15]
+DOSE_DAYS: tuple[DoseDay, ...] = get_args(DoseDay)
+FIRST_DOSE_DAY: DoseDay = 1
 #: Cycle 1: cytoreduction before its first dose (USPI 2.2).
 FIRST_CYCLE = 1
 #: Table 2 (counts at the start of a cycle, against the prior cycle's baseline) applies from Day 1
 #: of this cycle: cycle 1 has no prior cycle.
 TABLE2_FROM_CYCLE = FIRST_CYCLE + 1
 #: Dose levels: 0 full dose, 1 total −25 %, 2 two doses per cycle; a further step discontinues.
+FULL_DOSE_LEVEL = 0
 LAST_DOSE_LEVEL = 2
 #: Dose level 1: the total −25 % (Table 4, 14 days or more), split not given by the label.
 REDUCED_DOSE_LEVEL = 1
