@@ -19,13 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from icalendar import Calendar, Event
+from pydantic import ValidationError
 from telegram import (
     CopyTextButton,
     InlineKeyboardButton,
     SwitchInlineQueryChosenChat,
 )
-
-from pydantic import ValidationError
 
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.messages import N_

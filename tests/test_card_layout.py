@@ -124,6 +124,7 @@ def test_nothing_shortened_above_the_fold_is_missing_below(lang: str) -> None:
         assert renderer.warning(warning) in text, warning.code
     boxed = [w for w in plan.warnings if w.code.startswith("boxed_")]
     assert len(boxed) == 2 and all(renderer.warning(w) in folded for w in boxed)
+    assert all(renderer.warning(w) not in top for w in boxed) and top.count("⚠️") == 2
     read_back = renderer.read_back(plan)
     assert read_back is not None and read_back in folded  # as typed, every value
     bsa = renderer.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
@@ -159,6 +160,7 @@ def test_dates_windows_and_the_next_cycle_are_on_the_card() -> None:
     top, _, folded = text.partition("\n" + CONSOLE_RULE + "\n")
     assert "at least 6 days after the previous dose" in folded
     assert "Next cycle: Day 1 on Dec 31, 2026 at the earliest" in folded
+    assert "Next cycle" not in top and "Total" not in top
     first = card({**CYCLE_2_GIVE, "cycle": 1, "start_date": "2026-12-03"}, html=False)
     assert "Day 1 on Dec 24, 2026 at the earliest (Dec 31, 2026 if extended)" in first
 

@@ -110,3 +110,36 @@ def test_prompt_examples_follow_the_locale() -> None:
     assert "1,2 0,8 0,9" in Renderer("fr").text(m.ASK_LIVER)
     assert "bsa=1,8" in Renderer("es").text(m.WELCOME)
     assert "1 ×10⁹/L" in Renderer("en").text(m.ASK_ANC_BASELINE)
+
+
+def test_the_short_read_back_groups_units_and_the_full_one_is_folded() -> None:
+    """Above the fold each value once, counts before one ×10⁹/L and liver tests before one
+    ×ULN; how a lab value was typed (unit, site ULN) is in the full read-back, folded."""
+    site = {"unit": "µmol/L", "uln": 21, "uln_unit": "µmol/L", "uln_source": "site"}
+    fields = {
+        "height_cm": "170",
+        "weight_kg": "70",
+        "cycle": 2,
+        "response": "CRi",
+        "anc": "1.5",
+        "anc_baseline": "2",
+        "platelets": "80",
+        "bilirubin": {"value": 34, **site},
+        "ast_uln": "1.2",
+        "gilbert_or_hemolysis": False,
+    }
+    plan = make_plan(PlanRequest.model_validate(fields))
+    renderer = Renderer("en")
+    assert renderer.read_back_short(plan) == (
+        "Read: 170 cm, 70 kg · CRi · ANC 1.5, ANC baseline 2, Platelets 80 ×10⁹/L · "
+        "bilirubin 1.62, AST 1.2 ×ULN"
+    )
+    text = renderer.plan(plan)
+    top, _, folded = text.partition("\n─")
+    assert "34 µmol/L" not in top
+    assert "bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site setting)" in folded
+    assert "(Mosteller, from height and weight)" in folded
+    assert top.split("\n")[0].endswith("(cycle 2) · USPI · BSA 1.82 m²")
+    for lang in ("de", "ru", "zh", "ar"):
+        short = Renderer(lang).read_back_short(plan)
+        assert short is not None and "×ULN" in short and short.count("×ULN") == 1
