@@ -345,14 +345,20 @@ class Renderer:
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         """The dose card: what to do and what to prepare on the first screen, the rest folded.
 
-        Top to bottom: the decision with the label and the BSA; the short read-back; the dose
-        rows; the stop and caution warnings; the receipt. Folded: the full text of the warnings
-        shortened above, the full read-back, the label and BSA method, the cycle's total,
+        Top to bottom: the decision with the label and the BSA; the short read-back (the full one
+        when a lab value was converted); the dose rows; the stop and caution warnings; the
+        receipt. Folded: the full text of the warnings shortened above, the full read-back, the
+        label and BSA method, the cycle's total,
         length, windows and next Day 1, the vial, how to check the receipt, the info-level
         lines, the cycle limit and the footer. Nothing shown short above is missing below.
         """
         lines = [self._bold(self.header(plan))]
-        lines.extend(filter(None, [self.read_back_short(plan)]))
+        # A lab value typed in a unit and divided by a ULN is read back in full above the fold:
+        # a conversion is where a misreading hides (issue 13). Otherwise the short read-back,
+        # and the full one folded.
+        converted = any(item.uln is not None for item in plan.inputs if item.field in LAB_NAMES)
+        full_read_back = self.read_back(plan)
+        lines.extend(filter(None, [full_read_back if converted else self.read_back_short(plan)]))
         lines.extend(self._dose_rows(plan))
         if plan.decision == "give" and plan.doses_unspecified_reason is not None:
             lines.append(self._bold(self._unspecified_line(plan)))
@@ -372,7 +378,7 @@ class Renderer:
                 lines.append(self.warning(warning))
         if plan.receipt:
             lines.append(self.text(CARD_RECEIPT, {"code": plan.receipt}))
-        folded = [*shortened, *filter(None, [self.read_back(plan)])]
+        folded = [*shortened, *filter(None, [None if converted else full_read_back])]
         bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
         folded.append(f"{self.label_name(plan)} · {bsa}")
         if plan.decision == "give":
