@@ -345,53 +345,61 @@ class Renderer:
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         """The dose card: what to do and what to prepare on the first screen, the rest folded.
 
-        Top to bottom: the decision with the label and the BSA; the short read-back (the full one
-        when a lab value was converted); the dose rows; the stop and caution warnings; the
-        receipt. Folded: the full text of the warnings shortened above, the full read-back, the
-        label and BSA method, the cycle's total,
-        length, windows and next Day 1, the vial, how to check the receipt, the info-level
-        lines, the cycle limit and the footer. Nothing shown short above is missing below.
+        Above the fold (issue 15's order): the decision with the label and the BSA; the short
+        read-back; the dose rows; the stop and caution warnings (the boxed ones in a few
+        words); the receipt. Folded: the full text of each warning shortened above, the full
+        read-back, the label's revision and the BSA method, the cycle's total, length, windows
+        and next Day 1, the vial, how to check the receipt, the info-level lines, the cycle
+        limit and the footer. Nothing shown short above the fold is missing below it.
         """
-        lines = [self._bold(self.header(plan))]
-        # A lab value typed in a unit and divided by a ULN is read back in full above the fold:
-        # a conversion is where a misreading hides (issue 13). Otherwise the short read-back,
-        # and the full one folded.
-        converted = any(item.uln is not None for item in plan.inputs if item.field in LAB_NAMES)
         full_read_back = self.read_back(plan)
-        lines.extend(filter(None, [full_read_back if converted else self.read_back_short(plan)]))
+        # A lab value typed in a unit and divided by a ULN is read back in full above the fold:
+        # a conversion is where a misreading hides (issue 13).
+        converted = any(item.uln is not None for item in plan.inputs if item.field in LAB_NAMES)
+        read_back = full_read_back if converted else self.read_back_short(plan)
+        lines = [self._bold(self.header(plan)), *filter(None, [read_back])]
         lines.extend(self._dose_rows(plan))
         if plan.decision == "give" and plan.doses_unspecified_reason is not None:
             lines.append(self._bold(self._unspecified_line(plan)))
         if unchecked:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
-        shortened: list[str] = []
-        info: list[str] = []
+        folded: list[str] = []
         for warning in plan.warnings:
             if warning.severity not in UNFOLDED_SEVERITIES:
-                info.append(self.warning(warning))
-            elif warning.code in SHORT_WARNINGS:
+                continue
+            if warning.code in SHORT_WARNINGS:
                 short = self.text(SHORT_WARNINGS[warning.code])
                 lines.append(f"{ICON.get(warning.severity, '•')} {short}")
-                shortened.append(self.warning(warning))
+                folded.append(self.warning(warning))
             else:
                 lines.append(self.warning(warning))
         if plan.receipt:
             lines.append(self.text(CARD_RECEIPT, {"code": plan.receipt}))
-        folded = [*shortened, *filter(None, [None if converted else full_read_back])]
-        bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
-        folded.append(f"{self.label_name(plan)} · {bsa}")
-        if plan.decision == "give":
-            folded.extend(self._cycle_lines(plan))
-        if plan.doses:
-            folded.append(self.vial_line(plan))
-        if plan.receipt:
-            folded.append(self.text(RECEIPT_LINE, {"code": plan.receipt}))
-        folded.extend(info)
-        if plan.decision == "give":
-            folded.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
-        folded.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        if full_read_back is not None and read_back != full_read_back:
+            folded.append(full_read_back)
+        folded.extend(self._folded_details(plan))
         return "\n".join(lines) + "\n" + self._fold(folded)
+
+    def _folded_details(self, plan: Plan) -> list[str]:
+        """The card's folded lines after the warnings shortened and the full read-back."""
+        bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
+        lines = [f"{self.label_name(plan)} · {bsa}"]
+        if plan.decision == "give":
+            lines.extend(self._cycle_lines(plan))
+        if plan.doses:
+            lines.append(self.vial_line(plan))
+        if plan.receipt:
+            lines.append(self.text(RECEIPT_LINE, {"code": plan.receipt}))
+        lines.extend(
+            self.warning(warning)
+            for warning in plan.warnings
+            if warning.severity not in UNFOLDED_SEVERITIES
+        )
+        if plan.decision == "give":
+            lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
+        lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        return lines
 
     def header(self, plan: Plan) -> str:
         """ "✅ GIVE: cycle 2 · USPI · BSA 1.8 m²": the decision, the label's document and the
