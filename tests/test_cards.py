@@ -146,3 +146,21 @@ def test_team_language_setting_is_a_shipped_language() -> None:
     assert load_settings({**env, "BOT_TEAM_LANGUAGE": ""}).bot_team_language is None
     with pytest.raises(ConfigError):
         load_settings({**env, "BOT_TEAM_LANGUAGE": "xx"})
+
+
+def test_a_state_file_of_schema_3_gains_the_cards_table(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=TTL)
+    store.save(5, {"state": "ask_anc"})
+    store.close()
+    old = sqlite3.connect(path)
+    old.execute("DROP TABLE cards")
+    old.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    reopened = SessionStore(path, ttl=TTL)
+    assert reopened.load(5) == {"state": "ask_anc"}, "nothing lost"
+    card_id = cards.CardShelf(reopened).add(cards.Card(5, plan(), ()), chat_id=5)
+    assert cards.CardShelf(reopened).get(card_id, 5) is not None
