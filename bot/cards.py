@@ -1,25 +1,32 @@
 """The dose card's own buttons and what they send: 📅 a calendar file, 📋 a line to copy,
 ↗ the card shared into a colleague's chat, and the card in the ward team's language.
 
-A card is kept in memory under an opaque id (`CardShelf`), so that a button or an inline query
-carries the id and never a value. A restart forgets the cards: a button on an older card then
-says so and the clinician makes the plan again; nothing of a card is written anywhere.
+A card is kept under an opaque id (`CardShelf`), so that a button or an inline query carries
+the id and never a value. The cards are kept in the bot's SQLite state (`bot/store.py`), so a
+card shared with a colleague is still answered after a restart; like the sessions they expire
+after the TTL and /forget erases them. A card holds only what its plan holds: the values the
+plan used, no patient identifier. A button on a card no longer kept says so, and the clinician
+makes the plan again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from icalendar import Calendar, Event
+from pydantic import ValidationError
 from telegram import (
     CopyTextButton,
     InlineKeyboardButton,
     SwitchInlineQueryChosenChat,
 )
 
+from bot.store import SessionStore, StoreUnavailable
 from dialogs.messages import N_
 from dialogs.render import Renderer
 from locales import NAMES
@@ -31,9 +38,10 @@ CALENDAR_ACTION = "ics"
 TEAM_ACTION = "team"
 #: Telegram's limit for a copy_text button (Bot API 7.11).
 MAX_COPY_TEXT = 256
-#: Cards kept at once; the oldest is forgotten first.
-MAX_CARDS = 2000
-#: Which document a label profile's doses follow, for the copied line.
+#: An inline query longer than any card id is not looked up.
+MAX_CARD_ID = 64
+
+logger = logging.getLogger(__name__)
 
 CALENDAR_BUTTON = N_("📅 Calendar")
 COPY_BUTTON = N_("📋 Copy")
@@ -72,23 +80,76 @@ class Card:
 
 
 class CardShelf:
-    """The cards of the last hours, by opaque id, in memory only (bounded)."""
+    """The cards of the last hours, by opaque id, in the bot's store (same TTL as sessions)."""
 
-    def __init__(self, limit: int = MAX_CARDS) -> None:
-        self.limit = limit
-        self._cards: OrderedDict[str, Card] = OrderedDict()
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
 
-    def add(self, card: Card) -> str:
+    def add(self, card: Card, chat_id: int) -> str:
+        """A new id for `card`, made in `chat_id`. If the store cannot keep it, the card is still
+        shown; its buttons then say that it is no longer kept."""
         card_id = secrets.token_urlsafe(9)
-        self._cards[card_id] = card
-        while len(self._cards) > self.limit:
-            self._cards.popitem(last=False)
+        try:
+            self.store.save_card(card_id, chat_id, card.owner, card_document(card))
+        except StoreUnavailable:
+            logger.warning("a dose card could not be kept: its buttons will not work")
         return card_id
 
     def get(self, card_id: str, owner: int) -> Card | None:
         """The card, only for the clinician it was made for."""
-        card = self._cards.get(card_id)
-        return card if card is not None and card.owner == owner else None
+        if not card_id or len(card_id) > MAX_CARD_ID:
+            return None
+        try:
+            found = self.store.card(card_id)
+        except StoreUnavailable:
+            return None
+        if found is None or found[0] != owner:
+            return None
+        return card_from_document(owner, found[1])
+
+
+def card_document(card: Card) -> dict[str, Any]:
+    """What the store keeps of a card: its plan and the items not checked, as JSON in which
+    decimals and dates keep their type (a warning's parameters are not typed by the model, and
+    "0.9" read back as text would no longer be written the locale's way)."""
+    return {"plan": _typed(card.plan.model_dump(mode="python")), "unchecked": list(card.unchecked)}
+
+
+def card_from_document(owner: int, document: dict[str, Any]) -> Card | None:
+    """The card again, or None if the document is not one (an older or damaged row)."""
+    try:
+        plan = Plan.model_validate(_untyped(document["plan"]))
+        unchecked = tuple(str(item) for item in document.get("unchecked", ()))
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return None
+    return Card(owner, plan, unchecked)
+
+
+_DECIMAL, _DATE = "__decimal__", "__date__"
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {_DECIMAL: str(value)}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    if isinstance(value, dict):
+        return {str(key): _typed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_typed(item) for item in value]
+    return value
+
+
+def _untyped(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_DECIMAL}:
+            return Decimal(value[_DECIMAL])
+        if set(value) == {_DATE}:
+            return dt.date.fromisoformat(value[_DATE])
+        return {key: _untyped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_untyped(item) for item in value]
+    return value
 
 
 def copy_line(plan: Plan, renderer: Renderer) -> str:

@@ -115,7 +115,7 @@ class BotService:
         self.today = today
         self.retry_delay = retry_delay
         self.team_language = team_language
-        self.cards = CardShelf()
+        self.cards = CardShelf(store)
         #: Ids of the updates bot/polling.py replays from its inbox after a restart; only these
         #: are handled again once seen. Any other repeat is dropped: it was answered.
         self.replayed: set[int] = set()
@@ -534,7 +534,7 @@ class BotService:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
                 card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
-                card_id = self.cards.add(card)
+                card_id = self.cards.add(card, target)
                 rows = self._card_rows(update, reply.plan, card_id, renderer)
                 markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and reply.request is not None:

@@ -15,12 +15,13 @@ database is reported at once as StoreUnavailable instead of failing half-way thr
 read-then-write upgrade); reads run in a deferred transaction, so a session can still be read
 while another connection writes.
 
-Privacy: clinical values live in `sessions` and expire after the TTL (never returned once
-expired; erased on load and by `purge_expired`); the chat's language lives in `preferences`
-and outlives it. Erased rows are overwritten (secure_delete) and the WAL is checkpointed and
-truncated after every erasure, so neither /forget nor the TTL leaves a readable trace in the
-database or -wal file. A corrupt file is moved aside (kept only for the TTL, then deleted: it
-holds clinical values) and replaced by an empty database instead of stopping the bot.
+Privacy: clinical values live in `sessions`, `receipts` and `cards` and expire after the TTL
+(never returned once expired; erased on load and by `purge_expired`); the chat's language lives
+in `preferences` and outlives it. Erased rows are overwritten (secure_delete) and the WAL is
+checkpointed and truncated after every erasure, so neither /forget nor the TTL leaves a
+readable trace in the database or -wal file. A corrupt file is moved aside (kept only for the
+TTL, then deleted: it holds clinical values) and replaced by an empty database instead of
+stopping the bot.
 
 Faults never stop the bot (under systemd's Restart=on-failure a bot that exits at start is
 restarted in a loop and answers nobody): with `open_later`, a database that cannot be opened
@@ -46,7 +47,7 @@ from typing import Any, Literal, TypeVar
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SEEN_UPDATES_KEPT = 10_000
 T = TypeVar("T")
 
@@ -65,6 +66,9 @@ CREATE TABLE seen_updates (seq INTEGER PRIMARY KEY, update_id INTEGER NOT NULL U
 CREATE TABLE receipts (
     code TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, document TEXT NOT NULL,
     updated_at REAL NOT NULL, notify INTEGER NOT NULL DEFAULT 0, checks INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE cards (
+    card_id TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, owner INTEGER NOT NULL,
+    document TEXT NOT NULL, updated_at REAL NOT NULL);
 """
 _COLUMNS = {
     "meta": ["key", "value"],
@@ -72,6 +76,7 @@ _COLUMNS = {
     "preferences": ["chat_id", "language"],
     "seen_updates": ["seq", "update_id"],
     "receipts": ["code", "chat_id", "document", "updated_at", "notify", "checks"],
+    "cards": ["card_id", "chat_id", "owner", "document", "updated_at"],
 }
 # Version 1 kept seen ids as the primary key and trimmed the highest; ids restart at random
 # after a week without updates, so the newest ids could be the ones trimmed. Version 2 keeps
@@ -89,7 +94,15 @@ CREATE TABLE receipts (
     code TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, document TEXT NOT NULL,
     updated_at REAL NOT NULL, notify INTEGER NOT NULL DEFAULT 0, checks INTEGER NOT NULL DEFAULT 0);
 """
-_MIGRATIONS = {1: (_MIGRATE_1_TO_2, 2), 2: (_MIGRATE_2_TO_3, 3)}
+# Version 4 keeps the dose cards shown (issue 15) by their opaque id, so that a card shared
+# with a colleague (the inline query carries only the id) is still answered after a restart:
+# the plan a card shows holds clinical values, so under the same TTL and /forget as sessions.
+_MIGRATE_3_TO_4 = """
+CREATE TABLE cards (
+    card_id TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, owner INTEGER NOT NULL,
+    document TEXT NOT NULL, updated_at REAL NOT NULL);
+"""
+_MIGRATIONS = {1: (_MIGRATE_1_TO_2, 2), 2: (_MIGRATE_2_TO_3, 3), 3: (_MIGRATE_3_TO_4, 4)}
 
 
 class StoreUnavailable(Exception):
@@ -448,6 +461,8 @@ class SessionStore:
             conn.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
             conn.execute("DELETE FROM preferences WHERE chat_id = ?", (chat_id,))
             conn.execute("DELETE FROM receipts WHERE chat_id = ?", (chat_id,))
+            # A card made in this chat, or by this clinician (a private chat's id is the user's).
+            conn.execute("DELETE FROM cards WHERE chat_id = ? OR owner = ?", (chat_id, chat_id))
 
         self._run(work)
         self._checkpoint()
@@ -463,6 +478,7 @@ class SessionStore:
             lambda conn: (
                 conn.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
                 + conn.execute("DELETE FROM receipts WHERE updated_at < ?", (cutoff,)).rowcount
+                + conn.execute("DELETE FROM cards WHERE updated_at < ?", (cutoff,)).rowcount
             )
         )
         self._checkpoint()
@@ -542,6 +558,47 @@ class SessionStore:
             return 0 if row is None else int(row[0])
 
         return self._run(work)
+
+    # Dose cards (issue 15) ----------------------------------------------------------------
+
+    def save_card(self, card_id: str, chat_id: int, owner: int, document: dict[str, Any]) -> None:
+        """Keep a dose card (its plan, no patient identifier) under its opaque id."""
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        updated_at = self.clock().timestamp()
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO cards(card_id, chat_id, owner, document, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(card_id) DO UPDATE SET "
+                "document = excluded.document, updated_at = excluded.updated_at",
+                (card_id, chat_id, owner, text, updated_at),
+            )
+        )
+
+    def card(self, card_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The card's owner and document, or None if unknown or older than the TTL (then
+        erased)."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT owner, document, updated_at FROM cards WHERE card_id = ?", (card_id,)
+            ).fetchone(),
+            write=False,
+        )
+        if row is None:
+            return None
+        if float(row[2]) < self._cutoff():
+            cutoff = self._cutoff()
+            self._run(
+                lambda conn: conn.execute(
+                    "DELETE FROM cards WHERE card_id = ? AND updated_at < ?", (card_id, cutoff)
+                )
+            )
+            self._checkpoint()
+            return None
+        try:
+            document = json.loads(row[1])
+        except ValueError:
+            return None
+        return (int(row[0]), document) if isinstance(document, dict) else None
 
     def mark_update_seen(self, update_id: int) -> bool:
         """False when this update was already handled (Telegram may deliver it again).

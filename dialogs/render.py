@@ -19,6 +19,7 @@ from locales import (
     RTL,
     format_date,
     format_date_interval,
+    format_day,
     format_decimal,
     format_items,
     label_separator,
@@ -44,9 +45,15 @@ BSA_LINE = {
 # TRANSLATORS: mg/m² = dose per body surface area, mg = total dose, mL = volume to draw up; {vials}
 # is the translated vial count.
 DOSE_LINE = N_("Day {day}: {mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
-DOSE_DATE = N_("{line} · {date}")
-# TRANSLATORS: window = the dates a Day 8 or Day 15 dose may be moved to; {window} is a date range.
-DOSE_WINDOW = N_("{line} (window {window})")
+# TRANSLATORS: a dose row of a dated cycle: {date} is a short date without the year ("Dec 3"),
+# {dose} the amounts ("0.5 mg/m² = 0.9 mg · 3.6 mL · 1 vial").
+DOSE_DATED = N_("Day {day} · {date}: {dose}")
+# TRANSLATORS: as above; window = the dates a Day 8 or Day 15 dose may be moved to ({window} is a
+# date range). Keep the row short: it must fit two lines of a phone.
+DOSE_WINDOW = N_("Day {day} · {date} (window {window}): {dose}")
+# TRANSLATORS: the amounts of one dose: mg/m² = dose per body surface area, mg = total dose, mL =
+# volume to draw up; {vials} is the translated vial count.
+DOSE_AMOUNTS = N_("{mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 # TRANSLATORS: shown under dose rows with their windows; the previous dose = the one actually given.
 WINDOW_NOTE = N_("Each window: at least {min_days} days after the previous dose as given.")
 # TRANSLATORS: Day 1 = the first dose day of a cycle.
@@ -112,6 +119,16 @@ ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
 #: Warnings shown above the fold of the card; info-level ones are folded. The boxed warning is a
 #: caution and so stays unfolded: the label puts it above everything else (USPI boxed warning).
 UNFOLDED_SEVERITIES = ("stop", "caution")
+#: Warnings on nearly every card, shown above the fold in a few words: their full text and
+#: source open first in the folded part, one tap away. Any other stop or caution warning is
+#: shown above the fold in full, with its source.
+SHORT_WARNINGS = {
+    # TRANSLATORS: the boxed warning in a few words above the fold of the dose card (one phone
+    # line); ▾ = its full text follows in the folded part. VOD/SOS = veno-occlusive disease.
+    "boxed_hepatotoxicity_vod": N_("Boxed warning: hepatotoxicity, VOD/SOS ▾"),
+    # TRANSLATORS: as above, the second boxed warning; HSCT = stem cell transplant (ru ТГСК).
+    "boxed_post_hsct_mortality": N_("Boxed warning: mortality after HSCT ▾"),
+}
 #: Telegram folds an expandable blockquote to its first lines (Bot API 7.4); the console, which
 #: cannot fold, prints the folded part after a rule line.
 FOLD_OPEN, FOLD_CLOSE = "<blockquote expandable>", "</blockquote>"
@@ -119,6 +136,16 @@ CONSOLE_RULE = "─" * 24
 # TRANSLATORS: the first line after the decision: every value the plan used, as read from the
 # clinician's input ({items} is a list of "label value" pieces).
 READ_BACK = N_("Read: {items}")
+# TRANSLATORS: the card's header after the decision: the label's document (USPI or SmPC, kept
+# as it is) and the body surface area used.
+CARD_HEADER = N_("{decision} · {document} · BSA {bsa} m²")
+# TRANSLATORS: liver tests as multiples of the upper limit of normal, grouped ({items} is
+# "bilirubin 1.2, AST 1, ALT 1"); ULN stays in Latin letters.
+READ_ULN_GROUP = N_("{items} ×ULN")
+# TRANSLATORS: in the short read-back: the response given was "none" (no CR or CRi).
+READ_NO_RESPONSE = N_("no CR/CRi")
+# TRANSLATORS: above the fold of the dose card; the folded part says how to check it (/verify).
+CARD_RECEIPT = N_("Receipt {code}")
 # TRANSLATORS: a liver test as the plan used it. {name} is bilirubin, AST or ALT; ULN = upper
 # limit of normal of the laboratory (AST, ALT and ULN stay in Latin letters).
 READ_LAB_MULTIPLE = N_("{name} {multiple} ×ULN")
@@ -144,6 +171,10 @@ READ_LABELS = {
 }
 LAB_NAMES = {"bilirubin_uln": BILIRUBIN, "ast_uln": "AST", "alt_uln": "ALT"}
 RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
+#: The short read-back: counts grouped before one unit, liver tests before one ×ULN.
+COUNT_FIELDS = ("anc", "anc_baseline", "platelets", "platelets_baseline")
+#: Between the values of one group ("ANC 1.5, Platelets 120 ×10⁹/L").
+GROUP_SEPARATORS = {"zh": "，", "ar": "، "}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -314,30 +345,72 @@ class Renderer:
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         """The dose card: what to do and what to prepare on the first screen, the rest folded.
 
-        Top to bottom: the decision; the read-back of what was used; the dose rows; the stop and
-        caution warnings; then, folded, the info-level lines, the cycle limit and the footer.
+        Above the fold (issue 15's order): the decision with the label and the BSA; the short
+        read-back; the dose rows; the stop and caution warnings (the boxed ones in a few
+        words); the receipt. Folded: the full text of each warning shortened above, the full
+        read-back, the label's revision and the BSA method, the cycle's total, length, windows
+        and next Day 1, the vial, how to check the receipt, the info-level lines, the cycle
+        limit and the footer. Nothing shown short above the fold is missing below it.
         """
-        lines = [self._bold(self.text(DECISION[plan.decision], {"cycle": plan.cycle}))]
-        lines.extend(filter(None, [self.read_back(plan)]))
-        # The label is the card's header, on one line with the BSA to keep the card short.
-        bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
-        lines.append(f"{self.label_name(plan)} · {bsa}")
+        full_read_back = self.read_back(plan)
+        # A lab value typed in a unit and divided by a ULN is read back in full above the fold:
+        # a conversion is where a misreading hides (issue 13).
+        converted = any(item.uln is not None for item in plan.inputs if item.field in LAB_NAMES)
+        read_back = full_read_back if converted else self.read_back_short(plan)
+        lines = [self._bold(self.header(plan)), *filter(None, [read_back])]
         lines.extend(self._dose_rows(plan))
-        if plan.decision == "give":
-            lines.extend(self._cycle_lines(plan))
+        if plan.decision == "give" and plan.doses_unspecified_reason is not None:
+            lines.append(self._bold(self._unspecified_line(plan)))
         if unchecked:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
-        folded: list[str] = [self.vial_line(plan)] if plan.doses else []
+        folded: list[str] = []
         for warning in plan.warnings:
-            shown = self.warning(warning)
-            (lines if warning.severity in UNFOLDED_SEVERITIES else folded).append(shown)
+            if warning.severity not in UNFOLDED_SEVERITIES:
+                continue
+            if warning.code in SHORT_WARNINGS:
+                short = self.text(SHORT_WARNINGS[warning.code])
+                lines.append(f"{ICON.get(warning.severity, '•')} {short}")
+                folded.append(self.warning(warning))
+            else:
+                lines.append(self.warning(warning))
+        if plan.receipt:
+            lines.append(self.text(CARD_RECEIPT, {"code": plan.receipt}))
+        if full_read_back is not None and read_back != full_read_back:
+            folded.append(full_read_back)
+        folded.extend(self._folded_details(plan))
+        return "\n".join(lines) + "\n" + self._fold(folded)
+
+    def _folded_details(self, plan: Plan) -> list[str]:
+        """The card's folded lines after the warnings shortened and the full read-back."""
+        bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
+        lines = [f"{self.label_name(plan)} · {bsa}"]
         if plan.decision == "give":
-            folded.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
-        folded.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+            lines.extend(self._cycle_lines(plan))
+        if plan.doses:
+            lines.append(self.vial_line(plan))
         if plan.receipt:
             lines.append(self.text(RECEIPT_LINE, {"code": plan.receipt}))
-        return "\n".join(lines) + "\n" + self._fold(folded)
+        lines.extend(
+            self.warning(warning)
+            for warning in plan.warnings
+            if warning.severity not in UNFOLDED_SEVERITIES
+        )
+        if plan.decision == "give":
+            lines.append(self.text(MAX_CYCLES_LINE, {"count": plan.max_cycles}))
+        lines.append(self.text(FOOTER, {"version": plan.ruleset_version}))
+        return lines
+
+    def header(self, plan: Plan) -> str:
+        """ "✅ GIVE: cycle 2 · USPI · BSA 1.8 m²": the decision, the label's document and the
+        BSA on one line (the label's revision and the BSA method are in the folded part)."""
+        decision = self.text(DECISION[plan.decision], {"cycle": plan.cycle})
+        values = {
+            "decision": _Raw(decision),
+            "document": _Raw(self._escape(LABEL_OF[plan.label].short_name)),
+            "bsa": plan.bsa_m2,
+        }
+        return self.text(CARD_HEADER, values)
 
     def _fold(self, lines: list[str]) -> str:
         if self.html:
@@ -350,19 +423,24 @@ class Renderer:
             [(dose.day, self.dose(dose)) for dose in plan.doses] if plan.decision == "give" else []
         )
         rows += [(day, self.text(OMITTED_LINE, {"day": day})) for day in plan.omitted_days]
-        lines = [line for _, line in sorted(rows, key=lambda row: row[0])]
-        if plan.decision == "give" and any(dose.window_earliest for dose in plan.doses):
-            lines.append(self.text(WINDOW_NOTE, {"min_days": MIN_DAYS_BETWEEN_DOSES}))
-        return lines
+        return [line for _, line in sorted(rows, key=lambda row: row[0])]
+
+    def _unspecified_line(self, plan: Plan) -> str:
+        """Why no rows although the decision is to give (reduced levels): the dose itself."""
+        reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason or "", REDUCED_TOTAL)
+        values = {
+            "total_mg_per_m2": plan.total_mg_per_m2,
+            "total_mg": plan.total_mg,
+            "level_two_doses": DOSES_AT_LEVEL_TWO,
+        }
+        return self.text(reason, values)
 
     def _cycle_lines(self, plan: Plan) -> list[str]:
-        """Why no rows (reduced levels), the cycle's total and length, the next cycle's Day 1."""
+        """The windows' rule, the cycle's total and length, the next cycle's Day 1 (folded)."""
         lines = []
+        if any(dose.window_earliest for dose in plan.doses):
+            lines.append(self.text(WINDOW_NOTE, {"min_days": MIN_DAYS_BETWEEN_DOSES}))
         totals = {"total_mg_per_m2": plan.total_mg_per_m2, "total_mg": plan.total_mg}
-        if plan.doses_unspecified_reason is not None:
-            reason = UNSPECIFIED_REASON.get(plan.doses_unspecified_reason, REDUCED_TOTAL)
-            values = {**totals, "level_two_doses": DOSES_AT_LEVEL_TWO}
-            lines.append(self._bold(self.text(reason, values)))
         length = self.plural(DAYS, plan.cycle_length_days)
         if plan.cycle_length_max_days > plan.cycle_length_days:
             extended = self.plural(DAYS, plan.cycle_length_max_days)
@@ -378,6 +456,48 @@ class Renderer:
             else:
                 lines.append(self.text(NEXT_CYCLE, {"date": plan.next_cycle_earliest}))
         return lines
+
+    def read_back_short(self, plan: Plan) -> str | None:
+        """ "Read: CR · ANC 1.5, Platelets 120 ×10⁹/L · bilirubin 1, AST 1, ALT 1 ×ULN · CrCl 90
+        mL/min": the values the plan used, in few words, above the fold. The cycle and the BSA
+        are in the header; how each lab value was typed is in the full read-back (folded)."""
+        used = {item.field: item for item in plan.inputs}
+        items: list[str] = []
+        if "height_cm" in used and "weight_kg" in used:
+            values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
+            items.append(self.text(m.VALUE_HEIGHT_WEIGHT, values))
+        if "response" in used:
+            response = str(used["response"].used)
+            items.append(
+                self.text(READ_NO_RESPONSE)
+                if response == "none"
+                else self.gettext(RESPONSE_WORDS.get(response, response))
+            )
+        separator = GROUP_SEPARATORS.get(self.lang, ", ")
+        counts = [self._labelled(used[name]) for name in COUNT_FIELDS if name in used]
+        if counts:
+            items.append(self.text(m.VALUE_COUNT, {"value": _Raw(separator.join(counts))}))
+        if "blasts_per_mm3" in used:
+            items.append(self._labelled(used["blasts_per_mm3"]))
+        liver = [
+            f"{self.gettext(LAB_NAMES[name])} {self.value(used[name].used)}"
+            for name in LAB_NAMES
+            if name in used
+        ]
+        if liver:
+            items.append(self.text(READ_ULN_GROUP, {"items": _Raw(separator.join(liver))}))
+        if "crcl_ml_min" in used:
+            items.append(self._labelled(used["crcl_ml_min"]))
+        if not items:
+            return None
+        return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
+
+    def _labelled(self, item: Any) -> str:
+        """ "ANC 1.5" in a group (no unit), "Blasts 0/mm³" or "CrCl 90 mL/min" alone."""
+        label, template, name = READ_LABELS[item.field]
+        if item.field in COUNT_FIELDS:
+            return f"{self.gettext(label)} {self.value(item.used)}"
+        return f"{self.gettext(label)} {self.text(template, {name: item.used})}"
 
     def read_back(self, plan: Plan) -> str | None:
         """ "Read: BSA 1.8 m² · cycle 3 · … · bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site
@@ -421,6 +541,9 @@ class Renderer:
         return self.text(READ_LAB_SITE if item.uln_source == "site" else READ_LAB, values)
 
     def dose(self, dose: Any) -> str:
+        """ "Day 8: 0.5 mg/m² = 0.9 mg · 3.6 mL · 1 vial"; with a date, the day, its date and
+        its window first ("Day 8 · Dec 10 (window Dec 9 – 12): 0.5 mg/m² = …"), the order a
+        ward round reads them in, and two phone lines at most."""
         values = {
             "day": dose.day,
             "mg_per_m2": dose.mg_per_m2,
@@ -428,17 +551,18 @@ class Renderer:
             "ml": dose.ml,
             "vials": _Raw(self.plural(VIALS, dose.vials)),
         }
-        line = self.text(DOSE_LINE, values)
-        if dose.date is not None:
-            line = self.text(DOSE_DATE, {"line": _Raw(line), "date": dose.date})
+        if dose.date is None:
+            return self.text(DOSE_LINE, values)
+        amounts = _Raw(self.text(DOSE_AMOUNTS, values))
+        dated = {"day": dose.day, "date": _Raw(self._escape(format_day(dose.date, self.lang)))}
         earliest, latest = (
             getattr(dose, "window_earliest", None),
             getattr(dose, "window_latest", None),
         )
         if earliest is not None and latest is not None:
             window = self._escape(format_date_interval(earliest, latest, self.lang))
-            line = self.text(DOSE_WINDOW, {"line": _Raw(line), "window": _Raw(window)})
-        return line
+            return self.text(DOSE_WINDOW, {**dated, "window": _Raw(window), "dose": amounts})
+        return self.text(DOSE_DATED, {**dated, "dose": amounts})
 
     def label_name(self, plan: Plan) -> str:
         """The label profile the plan follows ("US label (USPI 03/2024)")."""

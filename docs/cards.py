@@ -23,6 +23,7 @@ from dialogs import messages as m  # noqa: E402
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer  # noqa: E402
 from dialogs.replies import Choice  # noqa: E402
 from rules import PlanRequest, make_plan  # noqa: E402
+from tests.phone import PHONE_COLUMNS, phone_lines  # noqa: E402
 
 TARGET = ROOT / "docs" / "cards.md"
 CARD_ID = "CARD-ID"
@@ -155,13 +156,17 @@ def document() -> str:
         "edit by hand (tests/test_cards_doc.py). ┃ marks the folded block (an expandable",
         "blockquote); the card id of the buttons is a placeholder for the opaque id each card",
         "gets. The Share button shows only when inline mode is on (BotFather), the language",
-        "button only when BOT_TEAM_LANGUAGE differs from the chat's language.",
+        "button only when BOT_TEAM_LANGUAGE differs from the chat's language. The lines on a",
+        "phone are measured as tests/phone.py states (word-wrapped, wide characters as two).",
         "",
     ]
     for title, lang, fields in CASES:
         plan = make_plan(PlanRequest.model_validate(fields))
         card = Renderer(lang, html=True).plan(plan)
-        lines += [f"## {title}", "", "```text", *client_view(card), "", *buttons(plan, lang)]
+        top = card.partition(FOLD_OPEN)[0].rstrip("\n")
+        measured = f"Above the fold: {phone_lines(top)} lines on a phone ({PHONE_COLUMNS} columns)."
+        lines += [f"## {title}", "", measured, "", "```text", *client_view(card)]
+        lines += ["", *buttons(plan, lang)]
         lines += ["```", ""]
     return "\n".join(lines)
 

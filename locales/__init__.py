@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval as babel_format_interval
+from babel.dates import format_skeleton as babel_format_skeleton
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal as babel_format_decimal
 
@@ -111,6 +112,12 @@ def format_decimal(value: Decimal | int, lang: str) -> str:
 @lru_cache(maxsize=4096)
 def format_date(value: dt.date, lang: str) -> str:
     return isolate(babel_format_date(value, format="medium", locale=babel_locale(lang)), lang)
+
+
+def format_day(value: dt.date, lang: str) -> str:
+    """A date without its year, short ("Dec 10", "10. Dez."): a dose row of a dated cycle, whose
+    year the card gives in full with the next cycle's Day 1."""
+    return isolate(babel_format_skeleton("MMMd", value, locale=babel_locale(lang)), lang)
 
 
 def format_date_interval(start: dt.date, end: dt.date, lang: str) -> str:

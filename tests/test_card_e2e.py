@@ -16,9 +16,12 @@ from bot.store import SessionStore
 from bot.update_types import ALLOWED_UPDATES
 from botapi_emulator.emulator import BotApiEmulator
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN
+from tests.phone import phone_lines
+from tests.test_card_layout import UNFOLDED_BUDGET
 
 CHAT = 4545
 QUICK = "bsa=1.8 cycle=2 response=CR anc=1.5 plt=120 start=2026-12-03"
+HEADER = "<b>✅ GIVE: cycle 2 · USPI · BSA 1.8 m²</b>"
 
 
 @pytest.fixture
@@ -48,10 +51,17 @@ async def card_bot(
 
     yield launch
     for application, store in running:
+        await stop(application)
+        store.close()
+
+
+async def stop(application: Any) -> None:
+    """The bot stopped as at a restart (idempotent: the fixture stops what is left)."""
+    if application.updater.running:
         await application.updater.stop()
+    if application.running:
         await application.stop()
         await application.shutdown()
-        store.close()
 
 
 async def plan_message(emulator: BotApiEmulator, lang: str = "en") -> dict:
@@ -81,13 +91,13 @@ async def test_the_card_is_folded_and_fits_the_budget(emulator: BotApiEmulator, 
     message = await plan_message(emulator)
     record = emulator.calls_to("sendMessage")[-1].params
     html = record["text"]
-    top = html.split(FOLD_OPEN)[0].rstrip("\n").split("\n")
-    assert top[0] == "<b>✅ GIVE: cycle 2</b>" and len(top) <= 12
+    top = html.split(FOLD_OPEN)[0].rstrip("\n")
+    assert top.startswith(HEADER + "\n") and phone_lines(top) <= UNFOLDED_BUDGET
     assert html.endswith(FOLD_CLOSE) and "ℹ️" not in html.split(FOLD_OPEN)[0]
     # Telegram's view: the folded lines are an expandable blockquote entity.
     kinds = {entity["type"] for entity in message.get("entities", [])}
     assert "expandable_blockquote" in kinds or "blockquote" in kinds
-    assert "Dec 10, 2026 (window Dec 9" in message["text"]
+    assert "Day 8 · Dec 10 (window Dec 9" in message["text"]
 
 
 async def test_copy_button_holds_one_plain_line(emulator: BotApiEmulator, card_bot) -> None:
@@ -145,12 +155,34 @@ async def test_share_carries_only_an_opaque_id_and_the_inline_answer_is_the_card
     [result] = answer["results"]
     assert result["type"] == "article"
     content = result["input_message_content"]
-    assert content["message_text"].startswith("<b>✅ GIVE: cycle 2</b>")
+    assert content["message_text"].startswith(HEADER)
     assert FOLD_OPEN in content["message_text"] and content["parse_mode"] == "HTML"
     # Another user asking with the same id gets nothing.
     await emulator.send_inline_query(999, card_id)
     await emulator.wait_for_call("answerInlineQuery", count=2)
     assert emulator.inline_answers[1]["results"] == []
+
+
+async def test_a_shared_card_is_answered_after_a_restart(
+    emulator: BotApiEmulator, card_bot
+) -> None:
+    first = await card_bot()
+    message = await plan_message(emulator)
+    card_id = card_buttons(message)["share"]["switch_inline_query_chosen_chat"]["query"]
+    shown = emulator.calls_to("sendMessage")[-1].params["text"]
+    await stop(first)  # the bot restarts between the Share tap and the colleague's inline query
+    await card_bot()
+    await emulator.send_inline_query(CHAT, card_id)
+    await emulator.wait_for_call("answerInlineQuery")
+    [answer] = emulator.inline_answers
+    [result] = answer["results"]
+    assert result["input_message_content"]["message_text"] == shown
+    # The calendar button of the card shown before the restart still works too.
+    await emulator.press_button(
+        CHAT, message["message_id"], card_buttons(message)["calendar"]["callback_data"]
+    )
+    await emulator.wait_for_call("sendDocument")
+    assert emulator.documents[0]["file_name"].endswith(".ics")
 
 
 async def test_share_is_hidden_without_inline_mode(emulator: BotApiEmulator, card_bot) -> None:
@@ -171,8 +203,9 @@ async def test_team_language_button_sends_the_same_card_in_english(
     before = len(emulator.sent(CHAT))
     await emulator.press_button(CHAT, message["message_id"], team["callback_data"])
     [english] = (await emulator.wait_for_messages(CHAT, before + 1))[before:]
-    assert english["text"].startswith("<b>✅ GIVE: cycle 2</b>")
-    assert "Day 8: 0.5 mg/m² = 0.9 mg · 3.6 mL · 1 vial" in english["text"]
+    assert english["text"].startswith(HEADER)
+    assert "Day 8 · Dec 10 (window Dec 9" in english["text"]
+    assert "): 0.5 mg/m² = 0.9 mg · 3.6 mL · 1 vial" in english["text"]
     assert "team" not in card_buttons(english)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import icalendar
 import pytest
 
 from bot import cards, keyboards
 from bot.config import ConfigError, load_settings
+from bot.store import SessionStore
 from dialogs.render import Renderer
 from locales import LANGUAGES
 from rules import PlanRequest, make_plan
@@ -64,13 +66,71 @@ def test_the_calendar_file_has_the_dose_days_and_nothing_of_the_patient() -> Non
     assert cards.calendar_file(held, Renderer("en"), "abc", NOW) is None
 
 
-def test_cards_are_kept_for_their_owner_only_and_bounded() -> None:
-    shelf = cards.CardShelf(limit=2)
-    first = shelf.add(cards.Card(1, plan(), ()))
-    assert shelf.get(first, 1) is not None and shelf.get(first, 2) is None
-    shelf.add(cards.Card(1, plan(), ()))
-    shelf.add(cards.Card(1, plan(), ()))
-    assert shelf.get(first, 1) is None  # the oldest is forgotten
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+TTL = dt.timedelta(hours=12)
+
+
+def test_cards_are_kept_in_the_store_for_their_owner_only(tmp_path: Path) -> None:
+    shelf = cards.CardShelf(SessionStore(tmp_path / "state.sqlite3", ttl=TTL))
+    card = cards.Card(1, plan(start_date="2026-12-03"), ("Toxicity",))
+    card_id = shelf.add(card, chat_id=1)
+    assert shelf.get(card_id, 1) == card and shelf.get(card_id, 2) is None
+    assert shelf.get("unknown", 1) is None and shelf.get("", 1) is None
+    assert shelf.get("x" * 65, 1) is None
+
+
+def test_a_card_survives_a_restart_with_its_numbers_typed_and_rendered_alike(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=TTL)
+    card = cards.Card(1, make_plan(PlanRequest.model_validate(WORST)), ("Toxicity",))
+    card_id = cards.CardShelf(store).add(card, chat_id=1)
+    store.close()
+    kept = cards.CardShelf(SessionStore(path, ttl=TTL)).get(card_id, 1)
+    assert kept == card
+    for lang in ("en", "de", "ar"):  # decimals in warning parameters still the locale's way
+        assert Renderer(lang, html=True).plan(kept.plan, kept.unchecked) == Renderer(
+            lang, html=True
+        ).plan(card.plan, card.unchecked)
+
+
+def test_cards_expire_with_the_ttl_and_forget_erases_them(tmp_path: Path) -> None:
+    clock = Clock()
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=TTL, clock=clock)
+    shelf = cards.CardShelf(store)
+    old = shelf.add(cards.Card(1, plan(), ()), chat_id=1)
+    clock.now += TTL
+    fresh = shelf.add(cards.Card(1, plan(), ()), chat_id=1)
+    group = shelf.add(cards.Card(1, plan(), ()), chat_id=-100)  # made in a group, by user 1
+    other = shelf.add(cards.Card(2, plan(), ()), chat_id=2)
+    clock.now += dt.timedelta(seconds=1)
+    assert shelf.get(old, 1) is None and shelf.get(fresh, 1) is not None
+    assert store.purge_expired() == 0  # the expired card was already erased when asked for
+    store.forget(1)
+    assert shelf.get(fresh, 1) is None and shelf.get(group, 1) is None
+    assert shelf.get(other, 2) is not None
+
+
+def test_a_card_the_store_cannot_keep_is_shown_and_its_buttons_say_so(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=TTL)
+    shelf = cards.CardShelf(store)
+    store.close()
+    card_id = shelf.add(cards.Card(1, plan(), ()), chat_id=1)
+    assert card_id and shelf.get(card_id, 1) is None
+
+
+def test_a_damaged_card_row_is_not_a_card() -> None:
+    assert cards.card_from_document(1, {"plan": {"decision": "give"}}) is None
+    assert cards.card_from_document(1, {}) is None
+    assert cards.card_from_document(1, {"plan": []}) is None
 
 
 def test_card_callback_data_is_decoded_only_when_well_formed() -> None:
@@ -86,3 +146,21 @@ def test_team_language_setting_is_a_shipped_language() -> None:
     assert load_settings({**env, "BOT_TEAM_LANGUAGE": ""}).bot_team_language is None
     with pytest.raises(ConfigError):
         load_settings({**env, "BOT_TEAM_LANGUAGE": "xx"})
+
+
+def test_a_state_file_of_schema_3_gains_the_cards_table(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, ttl=TTL)
+    store.save(5, {"state": "ask_anc"})
+    store.close()
+    old = sqlite3.connect(path)
+    old.execute("DROP TABLE cards")
+    old.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    reopened = SessionStore(path, ttl=TTL)
+    assert reopened.load(5) == {"state": "ask_anc"}, "nothing lost"
+    card_id = cards.CardShelf(reopened).add(cards.Card(5, plan(), ()), chat_id=5)
+    assert cards.CardShelf(reopened).get(card_id, 5) is not None

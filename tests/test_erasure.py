@@ -22,6 +22,8 @@ CHAT, OTHER = 7171, 7272
 VALUES = {"bsa": "1.987", "anc": "1.234", "platelets": "43.21"}
 FORM = "bsa=1.987 cycle=2 response=CR hsct=no anc=1.234 anc0=1.5 plt=43.21"
 OTHER_FORM = "bsa=1.765 cycle=2 response=CR hsct=no anc=2.468 anc0=1.5 plt=87.65"
+#: A plan at once (platelets at 100 or more ask for no baseline): its dose card is kept.
+CARD_FORM = "bsa=1.987 cycle=2 response=CR hsct=no anc=1.234 plt=143.21 start=2026-12-03"
 SUFFIXES = ("", "-wal", "-shm")
 
 
@@ -120,3 +122,27 @@ async def test_the_ttl_erases_the_values_from_every_file(
     assert set(files) >= {"", "-shm"}, "still running: the files are open"
     assert found(files, [*VALUES.values()]) == {suffix or "db": [] for suffix in files}
     assert bot.store.load(OTHER) is not None and held(bot, ["2.468"]) == {"2.468"}
+
+
+async def test_forget_erases_the_chats_dose_cards(emulator: BotApiEmulator, bot: Bot) -> None:
+    """A dose card is kept in the store (a shared card outlives a restart): /forget erases it,
+    so that a colleague's inline query no longer finds it."""
+    await say(emulator, CHAT, CARD_FORM)
+    card = next(m for m in reversed(emulator.sent(CHAT)) if m.get("reply_markup"))
+    data = next(
+        button["callback_data"]
+        for row in card["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button.get("callback_data", "").startswith("card|ics:")
+    )
+    card_id = data.partition(":")[2]
+    assert bot.store.card(card_id) is not None, "kept: the test can fail"
+    assert held(bot, ["143.21"]) == {"143.21"}
+    await say(emulator, CHAT, "/forget")
+    assert bot.store.card(card_id) is None
+    await emulator.send_inline_query(CHAT, card_id)
+    await emulator.wait_for_call("answerInlineQuery")
+    assert emulator.inline_answers[-1]["results"] == []
+    assert found(bot.files(), ["143.21", *VALUES.values()]) == {
+        suffix or "db": [] for suffix in bot.files()
+    }

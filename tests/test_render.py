@@ -110,3 +110,47 @@ def test_prompt_examples_follow_the_locale() -> None:
     assert "1,2 0,8 0,9" in Renderer("fr").text(m.ASK_LIVER)
     assert "bsa=1,8" in Renderer("es").text(m.WELCOME)
     assert "1 ×10⁹/L" in Renderer("en").text(m.ASK_ANC_BASELINE)
+
+
+def test_the_short_read_back_groups_units_and_the_full_one_is_folded() -> None:
+    """Above the fold each value once, counts before one ×10⁹/L and liver tests before one
+    ×ULN; the full read-back (the BSA method, every label) is in the folded part."""
+    fields = {
+        "height_cm": "170",
+        "weight_kg": "70",
+        "cycle": 2,
+        "response": "CRi",
+        "anc": "1.5",
+        "anc_baseline": "2",
+        "platelets": "80",
+        "bilirubin_uln": "1.1",
+        "ast_uln": "1.2",
+        "gilbert_or_hemolysis": False,
+    }
+    plan = make_plan(PlanRequest.model_validate(fields))
+    renderer = Renderer("en")
+    short = renderer.read_back_short(plan)
+    assert short == (
+        "Read: 170 cm, 70 kg · CRi · ANC 1.5, ANC baseline 2, Platelets 80 ×10⁹/L · "
+        "bilirubin 1.1, AST 1.2 ×ULN"
+    )
+    top, _, folded = renderer.plan(plan).partition("\n─")
+    assert top.split("\n")[1] == short and str(renderer.read_back(plan)) in folded
+    assert "(Mosteller, from height and weight)" in folded
+    assert top.split("\n")[0] == "✅ GIVE: cycle 2 · USPI · BSA 1.82 m²"
+    for lang in ("de", "ru", "zh", "ar"):
+        shown = Renderer(lang).read_back_short(plan)
+        assert shown is not None and shown.count("×ULN") == 1
+
+
+def test_a_converted_lab_value_is_read_back_in_full_above_the_fold() -> None:
+    """Issue 13: a value typed in a lab unit and divided by a ULN is where a misreading hides,
+    so the card shows the full read-back, as typed, right after the decision."""
+    site = {"unit": "µmol/L", "uln": 21, "uln_unit": "µmol/L", "uln_source": "site"}
+    fields = {"bsa_m2": "1.8", "cycle": 2, "response": "CR", "bilirubin": {"value": 34, **site}}
+    plan = make_plan(PlanRequest.model_validate({**fields, "gilbert_or_hemolysis": False}))
+    renderer = Renderer("en")
+    top, _, folded = renderer.plan(plan).partition("\n─")
+    assert top.split("\n")[1] == renderer.read_back(plan)
+    assert "bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site setting)" in top
+    assert "Read: " not in folded
