@@ -27,6 +27,7 @@ from dialogs.steps import (
     NORMAL_COMMAND,
     SKIP_COMMAND,
     Step,
+    clearance_problem,
 )
 from dialogs.summary import has_more, summary_lines, unchecked_items
 from rules import make_plan
@@ -262,7 +263,7 @@ def _advance(conversation: Conversation, remember: bool = True) -> list[Reply]:
 
 
 def _problem(conversation: Conversation, problem: Problem) -> list[Reply]:
-    choices: tuple[Choice, ...] = ()
+    choices = problem.choices  # an ambiguous value's readings, each typed by its button
     if problem.suggestion is not None and problem.field:
         conversation.pending = {"field": problem.field, "value": str(problem.suggestion)}
         choices = (
@@ -299,13 +300,14 @@ def _quick_form(
     if conversation.question is None or conversation.question.required:
         conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
-    for problem in problems:
-        replies.append(Reply("problem", problem.key, dict(problem.values)))
+    stays = bool(problems) and conversation.question is not None
+    after = current(conversation) if stays else _advance(conversation)
+    for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
+        shown = dict(problem.values)
+        replies.append(Reply("problem", problem.key, shown, problem.choices, conversation.token))
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
-    if problems and conversation.question is not None:
-        return [*replies, *current(conversation)]
-    return [*replies, *_advance(conversation)]
+    return [*replies, *after]
 
 
 # Summary and plan ----------------------------------------------------------------------
@@ -324,6 +326,8 @@ def _summary(conversation: Conversation, complete: bool = False) -> Reply:
 
 
 def _plan(conversation: Conversation) -> Reply:
+    if (needs := clearance_problem(conversation.draft)) is not None:
+        return Reply("problem", needs.key, dict(needs.values), needs.choices, conversation.token)
     request = to_request(conversation.draft, conversation.lang, conversation.label)
     if isinstance(request, ValidationError):
         field, message = first_error(request)

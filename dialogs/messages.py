@@ -90,7 +90,11 @@ ASK_LIVER = N_(
 # breakdown.
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
 # TRANSLATORS: Creatinine clearance = CrCl, estimated renal function.
-ASK_CRCL = N_("Creatinine clearance, mL/min?")
+# TRANSLATORS: CrCl = creatinine clearance; Cockcroft–Gault is the formula's name (keep it).
+ASK_CRCL = N_(
+    "Creatinine clearance in mL/min? Or the serum creatinine with its unit (µmol/L or mg/dL): "
+    "with age, weight and sex it gives the Cockcroft–Gault CrCl, for information."
+)
 ASK_TOXICITY = N_("Any toxicity now?")
 ASK_INTERRUPTION = N_("Days of the current dosing interruption for toxicity?")
 # TRANSLATORS: Cytopenia = low blood counts; drug-related = caused by Besponsa.

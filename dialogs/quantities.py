@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from dialogs import messages as m
 from dialogs.normalise import clip, normalise
 from dialogs.numbers import MAX_NUMBER_TEXT, read_number
 from dialogs.problems import (
     ABSOLUTE_ULN,
+    AMBIGUOUS_LAB,
+    CREATININE_UNIT,
     DID_YOU_MEAN_COUNT,
     DID_YOU_MEAN_HEIGHT,
     NEEDS_ULN,
@@ -23,10 +26,12 @@ from dialogs.problems import (
     NOT_A_COUNT,
     NOT_A_NUMBER,
     NOT_HEIGHT_WEIGHT,
+    ONE_LAB_READING,
     OUT_OF_RANGE,
     WRONG_UNIT,
     Problem,
 )
+from dialogs.replies import Choice, Text
 from dialogs.units import (
     CONVERTED_PLACES,
     COUNT_FIELDS,
@@ -38,9 +43,11 @@ from dialogs.units import (
     limits,
     unit_key,
 )
+from rules.models import MAX_LAB_VALUE as _MAX_LAB
 from rules.models import LabValue
 from rules.units import (
     ABSOLUTE_UNITS,
+    CREATININE_UMOL_PER_MG_DL,
     INCHES_PER_FOOT,
     SHOWN_UNIT,
     Uln,
@@ -254,6 +261,9 @@ def parse_lab(
     match = _LAB.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
     if match is None or not (match["unit"] or match["uln"]):
         multiple = parse_quantity(text, field, locale)  # ×ULN, or why not
+        site = ulns.get(analyte)
+        if match is not None and site is not None and not match["sign"]:
+            return _two_readings(match["num"], text, field, site, multiple, locale)
         return (
             multiple if isinstance(multiple, Problem) else Filled({field: multiple, analyte: None})
         )
@@ -288,6 +298,111 @@ def parse_lab(
         )
     lab = LabValue(value=value, unit=unit, uln=uln, uln_unit=uln_unit or None, uln_source=source)
     return Filled({field: multiple, analyte: lab})
+
+
+#: The quick-form key a reading's button types for each liver field (keys of `dialogs/fields.py`).
+LAB_KEY = {"bilirubin_uln": "bili", "ast_uln": "ast", "alt_uln": "alt"}
+#: How a reading names its analyte: the read-back's own words (`dialogs/render.py`).
+LAB_NAME: dict[str, object] = {
+    "bilirubin_uln": Text(m.PC_("lab test", "bilirubin")),
+    "ast_uln": "AST",
+    "alt_uln": "ALT",
+}
+#: The two readings, in the read-back's own templates (the same msgids as `dialogs/render.py`).
+AS_MULTIPLE = m.N_("{name} {multiple} ×ULN")
+AS_SITE = m.N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit}, site setting)")
+
+
+def _two_readings(
+    number: str, text: str, field: str, site: Uln, multiple: Decimal | Problem, locale: str
+) -> Problem:
+    """A bare number where the site has an absolute ULN: a multiple of the ULN, or a value in
+    the ULN's unit. Neither is assumed: each reading that is within the limits is offered in
+    full, as a button that types it with its unit (`AMBIGUOUS_LAB`, issue 13)."""
+    name, key = LAB_NAME[field], LAB_KEY[field]
+    readings: list[Choice] = []
+    if not isinstance(multiple, Problem):
+        values = {"name": name, "multiple": multiple}
+        readings.append(Choice(AS_MULTIPLE, f"{key} {number} ×ULN", values))
+    absolute = parse_lab(f"{number} {site.unit}", field, {LAB_ANALYTE[field]: site}, locale)
+    if isinstance(absolute, Filled):
+        value = read_number(number, locale)
+        values = {
+            "name": name,
+            "value": value,
+            "unit": site.unit,
+            "multiple": absolute[field],
+            "uln": site.value,
+            "uln_unit": site.unit,
+        }
+        readings.append(Choice(AS_SITE, f"{key} {number} {site.unit}", values))
+    if not readings:
+        return multiple if isinstance(multiple, Problem) else _refused(text, field, locale)
+    shown = clip(text.strip())
+    if len(readings) == 1:
+        only = Text(readings[0].label, readings[0].values)
+        values = {"text": shown, "reading": only}
+        return Problem(ONE_LAB_READING, values, field, None, tuple(readings))
+    as_multiple, as_absolute = (Text(choice.label, choice.values) for choice in readings)
+    values = {"text": shown, "as_multiple": as_multiple, "as_absolute": as_absolute}
+    return Problem(AMBIGUOUS_LAB, values, field, None, tuple(readings))
+
+
+# Serum creatinine ------------------------------------------------------------------------
+
+_CREATININE = re.compile(
+    rf"(?P<sign>-)?\s*(?P<num>{_LAB_NUMBER})\s*(?P<unit>[µu]mol\s*/\s*l|mg\s*/\s*dl)?",
+    re.IGNORECASE,
+)
+#: A creatinine as the summary shows it and a unit's button names it: "creatinine 90 µmol/L".
+# TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
+VALUE_CREATININE = m.N_("creatinine {value} {unit}")
+CREATININE_KEY = "creat"
+_CREATININE_UNITS = ("µmol/L", "mg/dL")
+
+
+def has_creatinine_unit(text: str) -> bool:
+    """Whether an answer names a unit of creatinine (µmol/L, mg/dL), not of a CrCl."""
+    return _CREATININE_UNIT.search(normalise(text)) is not None
+
+
+_CREATININE_UNIT = re.compile(r"[µu]mol\s*/\s*l|mg\s*/\s*dl", re.IGNORECASE)
+
+
+def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
+    """Serum creatinine with its unit, µmol/L or mg/dL: the `LabValue` that gives a
+    Cockcroft-Gault CrCl with age, weight and sex (`rules.models.PlanRequest`). A bare number
+    is asked back with a button per unit, never guessed (90 is µmol/L, 1.0 is mg/dL, but a
+    value such as 10 is possible in neither or both). It replaces a CrCl typed before."""
+    clean = normalise(text)
+    shown = clip(text.strip())
+    match = _CREATININE.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
+    value = read_number(match["num"], locale) if match else None
+    units = ", ".join(_CREATININE_UNITS)
+    if match is None or value is None:
+        if match is None and (other := _NUMBER.fullmatch(clean)) and other["unit"].strip():
+            typed = clip(other["unit"].strip())
+            return Problem(WRONG_UNIT, {"unit": typed, "units": units}, "creatinine")
+        values = {"text": shown, "example": 90, "unit": "µmol/L", "low": 0, "high": "…"}
+        return Problem(NOT_A_NUMBER, values, "creatinine")
+    unit = _shown_unit(match["unit"])
+    if match["sign"]:
+        return Problem(NEGATIVE, {"text": shown, "low": 0, "high": _MAX_LAB}, "creatinine")
+    if not 0 < value <= _MAX_LAB:
+        values = {"value": value, "unit": unit, "low": 0, "high": _MAX_LAB}
+        return Problem(OUT_OF_RANGE, values, "creatinine")
+    if not unit:
+        choices = tuple(
+            Choice(
+                VALUE_CREATININE,
+                f"{CREATININE_KEY} {match['num']} {unit}",
+                {"value": value, "unit": unit},
+            )
+            for unit in _CREATININE_UNITS
+        )
+        values = {"value": value, "factor": CREATININE_UMOL_PER_MG_DL}
+        return Problem(CREATININE_UNIT, values, "creatinine", None, choices)
+    return Filled({"creatinine": LabValue(value=value, unit=unit), "crcl_ml_min": None})
 
 
 def _refused(text: str, field: str, locale: str) -> Problem:

@@ -20,6 +20,9 @@ Decisions:
   after an unreadable value ("plt 40 nicht vod") is not assumed either (listed in `unknown`).
 * Duplicates: the last one wins, also through aliases ("h 180 height 170" gives 170 cm, "plt
   abc plt 40" gives 40 with no problem): a later value reads as a correction.
+* CrCl: a CrCl typed replaces a creatinine typed before, and back (the draft holds one source
+  of the CrCl); both in one message are refused, with the creatinine named (`CLEARANCE_TWICE`):
+  which one the clinician meant is not the bot's to pick.
 * Body size: giving `bsa` sets `height_cm` and `weight_kg` to None (unless also given), giving
   height or weight sets `bsa_m2` to None, so that a draft switches cleanly from one to the other.
 * `unknown` holds words written like keys that are not keys (``foo=3``, ``foo: 3``), known keys
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 
 from dialogs.fields import FIELD_BY_KEY
 from dialogs.normalise import normalise
-from dialogs.problems import Problem
+from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 
@@ -97,6 +100,8 @@ _TRIM = " \t,;="
 _STEP_ANSWERS = frozenset(("nonheme_grade", "infusion_reaction"))
 #: Keys that mean "yes" when typed without a value; each only adds caution to a plan.
 BARE_FLAGS = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.bare_yes)
+#: The two sources of the CrCl: one of them per message (each replaces the other in the draft).
+TWO_SOURCES = frozenset(("crcl_ml_min", "creatinine"))
 
 
 def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
@@ -108,6 +113,7 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
+    typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     for segment in _HARD_SEPARATOR.split(normalise(text)):
         pairs = _pairs(segment)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
@@ -133,6 +139,7 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 unknown.append(key)
                 continue
             clean_before = not isinstance(value, Problem)
+            typed.add(field_name)
             # A liver test fills its multiple and the lab value as typed (`Filled`).
             filled = value if isinstance(value, Filled) else {field_name: value}
             for name, part in filled.items():
@@ -140,6 +147,10 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 read[name] = part
     if not (strong or len(read) >= 2):
         return QuickForm()
+    if typed >= TWO_SOURCES:  # "crcl 80 creat 90 umol/L": which one is meant is not ours to pick
+        for name in TWO_SOURCES:
+            read.pop(name, None)
+        read["creatinine"] = Problem(CLEARANCE_TWICE, {}, "creatinine")
     values: dict[str, object] = {}
     problems: list[Problem] = []
     for field_name, value in read.items():
@@ -181,7 +192,7 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
 
 def _with_field(value: object, field_name: str) -> object:
     if isinstance(value, Problem) and value.field is None:
-        return Problem(value.key, value.values, field_name, value.suggestion)
+        return Problem(value.key, value.values, field_name, value.suggestion, value.choices)
     return value
 
 

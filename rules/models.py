@@ -90,6 +90,10 @@ LATEST_LAST_DOSE_DATE = dt.date(dt.date.max.year, 13 - _MONTHS_AFTER_LAST_DOSE, 
 )
 
 
+#: The largest lab value or ULN the contract takes: a bound against typing slips, no clinical limit.
+MAX_LAB_VALUE = Decimal(100_000)
+
+
 class LabValue(BaseModel):
     """A lab value as the lab prints it: {"value": 34, "unit": "umol/L", "uln": 21}.
 
@@ -100,11 +104,11 @@ class LabValue(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: JsonDecimal = Field(ge=Decimal(0), le=Decimal(100_000), allow_inf_nan=False)
+    value: JsonDecimal = Field(ge=Decimal(0), le=MAX_LAB_VALUE, allow_inf_nan=False)
     #: "" only with `uln`: the value and the ULN in the same unit, unnamed ("bili 34/21").
     unit: str = Field(max_length=20)
     uln: JsonDecimal | None = Field(
-        default=None, gt=Decimal(0), le=Decimal(100_000), allow_inf_nan=False
+        default=None, gt=Decimal(0), le=MAX_LAB_VALUE, allow_inf_nan=False
     )
     #: The ULN's unit when it differs from `unit` (a site ULN in µmol/L, a value in mg/dL).
     uln_unit: str | None = Field(default=None, min_length=1, max_length=20)
@@ -206,7 +210,8 @@ class PlanRequest(BaseModel):
     ast: LabValue | None = None
     alt: LabValue | None = None
     #: Serum creatinine (µmol/L or mg/dL): with age, weight and sex it gives `crcl_ml_min` by
-    #: Cockcroft-Gault (`rules/units.py`) when no CrCl is given; information only.
+    #: Cockcroft-Gault (`rules/units.py`); information only. A `crcl_ml_min` given with it must
+    #: agree.
     creatinine: LabValue | None = None
 
     @model_validator(mode="after")
@@ -225,8 +230,16 @@ class PlanRequest(BaseModel):
             if not low <= multiple <= high:
                 raise ValueError(f"{name}: {multiple:.2f} × ULN is outside {low}-{high} × ULN")
             object.__setattr__(self, target, multiple)
-        if self.creatinine is not None and self.crcl_ml_min is None:
-            object.__setattr__(self, "crcl_ml_min", self._clearance(self.creatinine))
+        if self.creatinine is not None:
+            # Two sources of one number: which one the clinician meant is not ours to pick, so a
+            # typed CrCl must be the one the creatinine gives (as a stored request holds it).
+            clearance = self._clearance(self.creatinine)
+            if self.crcl_ml_min is not None and self.crcl_ml_min != clearance:
+                raise ValueError(
+                    f"creatinine: gives a CrCl of {clearance} mL/min, which disagrees with"
+                    f" crcl_ml_min ({self.crcl_ml_min}); give one of them"
+                )
+            object.__setattr__(self, "crcl_ml_min", clearance)
         return self
 
     def _clearance(self, lab: LabValue) -> Decimal:

@@ -112,7 +112,11 @@ def test_every_key_maps_to_a_request_field() -> None:
             },
         ),
         ("bilirubin 1,2", "de", {"bilirubin_uln": D("1.2"), "bilirubin": None}),
-        ("crcl 90 mL/min age 45", "en", {"crcl_ml_min": D(90), "age_years": D(45)}),
+        (
+            "crcl 90 mL/min age 45",
+            "en",
+            {"crcl_ml_min": D(90), "creatinine": None, "age_years": D(45)},
+        ),
         (
             "hsct yes mrd no gilbert n vod nein",
             "en",
