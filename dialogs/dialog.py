@@ -81,7 +81,7 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     conversation.pending = None
     form = parse_quick_form(text, today, conversation.lang)
     if form.is_quick_form:
-        return _quick_form(conversation, form.values, form.problems, form.unknown)
+        return _quick_form(conversation, form.values, form.problems, form.unknown, form.notes)
     if conversation.question is not None:
         return _answer(conversation, conversation.question, text, today)
     if conversation.phase is SUMMARY:
@@ -292,6 +292,7 @@ def _quick_form(
     values: dict[str, Any],
     problems: list[Problem],
     unknown: list[str],
+    notes: tuple[Problem, ...] | list[Problem] = (),
 ) -> list[Reply]:
     """Take every readable value at once; ask only for what is still missing."""
     replies: list[Reply] = []
@@ -305,6 +306,7 @@ def _quick_form(
     for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
         shown = dict(problem.values)
         replies.append(Reply("problem", problem.key, shown, problem.choices, conversation.token))
+    replies.extend(Reply("notice", note.key, dict(note.values)) for note in notes)
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
     return [*replies, *after]

@@ -89,8 +89,8 @@ ASK_LIVER = N_(
 # TRANSLATORS: Gilbert's syndrome = benign unconjugated hyperbilirubinaemia; haemolysis = red cell
 # breakdown.
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
-# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function.
-# TRANSLATORS: CrCl = creatinine clearance; Cockcroft–Gault is the formula's name (keep it).
+# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function; serum creatinine = the
+# blood test; Cockcroft–Gault is the formula's name (keep it).
 ASK_CRCL = N_(
     "Creatinine clearance in mL/min? Or the serum creatinine with its unit (µmol/L or mg/dL): "
     "with age, weight and sex it gives the Cockcroft–Gault CrCl, for information."

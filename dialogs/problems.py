@@ -47,6 +47,9 @@ AMBIGUOUS_LAB = N_(
 ONE_LAB_READING = N_(
     "“{text}” has no unit. Did you mean {reading}? Tap it, or type the value with its unit."
 )
+# TRANSLATORS: a note, not a refusal: a liver test typed without a unit, and no site ULN set, is
+# read as a multiple of the ULN. {reading} is e.g. "AST 3 ×ULN".
+READ_AS_MULTIPLE = N_("{reading} — no unit typed, read as ×ULN.")
 # TRANSLATORS: serum creatinine typed without its unit; {factor} is 88.4 (µmol/L per mg/dL).
 CREATININE_UNIT = N_(
     "Creatinine {value}: in µmol/L or mg/dL (1 mg/dL = {factor} µmol/L)? The unit is never "
@@ -92,6 +95,7 @@ PROBLEM_KEYS: tuple[str, ...] = (
     NEEDS_ULN,
     AMBIGUOUS_LAB,
     ONE_LAB_READING,
+    READ_AS_MULTIPLE,
     CREATININE_UNIT,
     CLEARANCE_TWICE,
     CLEARANCE_NEEDS,

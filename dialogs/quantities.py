@@ -28,6 +28,7 @@ from dialogs.problems import (
     NOT_HEIGHT_WEIGHT,
     ONE_LAB_READING,
     OUT_OF_RANGE,
+    READ_AS_MULTIPLE,
     WRONG_UNIT,
     Problem,
 )
@@ -246,7 +247,12 @@ _EXAMPLE_ULN = {"µmol/L": "21", "mg/dL": "1.2", "U/L": "40", "µkat/L": "0.67"}
 
 class Filled(dict[str, object]):
     """A reader's value that fills several request fields at once: a liver test's multiple of
-    the ULN (`bilirubin_uln`) and the lab value as typed (`bilirubin`, for the read-back)."""
+    the ULN (`bilirubin_uln`) and the lab value as typed (`bilirubin`, for the read-back).
+    `note` says how a value was read when the text left it open (a bare number as ×ULN)."""
+
+    def __init__(self, values: Mapping[str, object], note: Problem | None = None) -> None:
+        super().__init__(values)
+        self.note = note
 
 
 def parse_lab(
@@ -264,9 +270,13 @@ def parse_lab(
         site = ulns.get(analyte)
         if match is not None and site is not None and not match["sign"]:
             return _two_readings(match["num"], text, field, site, multiple, locale)
-        return (
-            multiple if isinstance(multiple, Problem) else Filled({field: multiple, analyte: None})
-        )
+        if isinstance(multiple, Problem):
+            return multiple
+        note = None
+        if match is not None:  # a bare number: ×ULN is the only reading without a ULN; say so
+            reading = Text(AS_MULTIPLE, {"name": LAB_NAME[field], "multiple": multiple})
+            note = Problem(READ_AS_MULTIPLE, {"reading": reading}, field)
+        return Filled({field: multiple, analyte: None}, note)
     low, high = limits(field)
     if match["sign"]:
         return Problem(NEGATIVE, {"text": clip(text.strip()), "low": low, "high": high}, field)
@@ -350,10 +360,15 @@ def _two_readings(
 
 # Serum creatinine ------------------------------------------------------------------------
 
+_CREATININE_UNIT = re.compile(
+    r"[µu]mol\s*/\s*l|mg\s*/\s*dl|мкмоль\s*/\s*л|мг\s*/\s*дл", re.IGNORECASE
+)
 _CREATININE = re.compile(
-    rf"(?P<sign>-)?\s*(?P<num>{_LAB_NUMBER})\s*(?P<unit>[µu]mol\s*/\s*l|mg\s*/\s*dl)?",
+    rf"(?P<sign>-)?\s*(?P<num>{_LAB_NUMBER})\s*(?P<unit>{_CREATININE_UNIT.pattern})?",
     re.IGNORECASE,
 )
+#: The Russian spellings the Russian catalog writes (мкмоль/л, мг/дл), as shown elsewhere.
+_CYRILLIC_UNITS = {"мкмоль/л": "µmol/L", "мг/дл": "mg/dL"}
 #: A creatinine as the summary shows it and a unit's button names it: "creatinine 90 µmol/L".
 # TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
 VALUE_CREATININE = m.N_("creatinine {value} {unit}")
@@ -365,8 +380,6 @@ def has_creatinine_unit(text: str) -> bool:
     """Whether an answer names a unit of creatinine (µmol/L, mg/dL), not of a CrCl."""
     return _CREATININE_UNIT.search(normalise(text)) is not None
 
-
-_CREATININE_UNIT = re.compile(r"[µu]mol\s*/\s*l|mg\s*/\s*dl", re.IGNORECASE)
 
 
 def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
@@ -383,9 +396,10 @@ def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
         if match is None and (other := _NUMBER.fullmatch(clean)) and other["unit"].strip():
             typed = clip(other["unit"].strip())
             return Problem(WRONG_UNIT, {"unit": typed, "units": units}, "creatinine")
-        values = {"text": shown, "example": 90, "unit": "µmol/L", "low": 0, "high": "…"}
+        values = {"text": shown, "example": 90, "unit": "µmol/L", "low": 0, "high": _MAX_LAB}
         return Problem(NOT_A_NUMBER, values, "creatinine")
-    unit = _shown_unit(match["unit"])
+    typed = unit_key(match["unit"] or "")
+    unit = _CYRILLIC_UNITS.get(typed) or _shown_unit(match["unit"])
     if match["sign"]:
         return Problem(NEGATIVE, {"text": shown, "low": 0, "high": _MAX_LAB}, "creatinine")
     if not 0 < value <= _MAX_LAB:

@@ -42,6 +42,7 @@ from dialogs.normalise import normalise
 from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
+from dialogs.replies import Text
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class QuickForm:
     problems: list[Problem] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     is_quick_form: bool = False
+    #: How values were read where the text left it open ("ast 3": ×ULN, no unit typed).
+    notes: list[Problem] = field(default_factory=list)
 
 
 #: Every key a clinician may type → (request field, reader), from the field table.
@@ -114,6 +117,7 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
+    notes: dict[str, Problem] = {}
     for segment in _HARD_SEPARATOR.split(normalise(text)):
         pairs = _pairs(segment)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
@@ -140,6 +144,9 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 continue
             clean_before = not isinstance(value, Problem)
             typed.add(field_name)
+            notes.pop(field_name, None)
+            if isinstance(value, Filled) and value.note is not None:
+                notes[field_name] = value.note
             # A liver test fills its multiple and the lab value as typed (`Filled`).
             filled = value if isinstance(value, Filled) else {field_name: value}
             for name, part in filled.items():
@@ -165,7 +172,16 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
         values.setdefault("weight_kg", None)
     elif "height_cm" in values or "weight_kg" in values:
         values["bsa_m2"] = None
-    return QuickForm(values, problems, unknown, True)
+    return QuickForm(values, problems, unknown, True, _one_note(list(notes.values())))
+
+
+def _one_note(notes: list[Problem]) -> list[Problem]:
+    """Notes of one template as one: "AST 3 ×ULN, ALT 2 ×ULN — no unit typed, read as ×ULN"."""
+    if len(notes) < 2:
+        return notes
+    readings = {f"part{i}": note.values["reading"] for i, note in enumerate(notes)}
+    joined = Text(", ".join(f"{{{name}}}" for name in readings), readings)
+    return [Problem(notes[0].key, {"reading": joined})]
 
 
 def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
