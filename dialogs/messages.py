@@ -200,6 +200,8 @@ VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
+# TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
+VALUE_CREATININE = N_("creatinine {value} {unit}")
 VALUE_DAYS = NP_("{value} day", "{value} days")
 VALUE_YEARS = NP_("{value} year", "{value} years")
 

@@ -370,8 +370,7 @@ _CREATININE = re.compile(
 #: The Russian spellings the Russian catalog writes (мкмоль/л, мг/дл), as shown elsewhere.
 _CYRILLIC_UNITS = {"мкмоль/л": "µmol/L", "мг/дл": "mg/dL"}
 #: A creatinine as the summary shows it and a unit's button names it: "creatinine 90 µmol/L".
-# TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
-VALUE_CREATININE = m.N_("creatinine {value} {unit}")
+VALUE_CREATININE = m.VALUE_CREATININE
 CREATININE_KEY = "creat"
 _CREATININE_UNITS = ("µmol/L", "mg/dL")
 
@@ -379,7 +378,6 @@ _CREATININE_UNITS = ("µmol/L", "mg/dL")
 def has_creatinine_unit(text: str) -> bool:
     """Whether an answer names a unit of creatinine (µmol/L, mg/dL), not of a CrCl."""
     return _CREATININE_UNIT.search(normalise(text)) is not None
-
 
 
 def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
