@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from dialogs import problems as p
 from dialogs.dialog import handle_choice, handle_text
@@ -453,3 +455,76 @@ def test_a_creatinine_without_age_weight_or_sex_names_what_is_missing() -> None:
     assert plan.request is not None and plan.request.crcl_ml_min == D(
         "78.6"
     )  # 80 × 72 / (72 × 90 / 88.4)
+
+
+# Properties: any accepted unit, through the quick form, gives the plan of the same value ---
+
+_COUNT_UNITS = [("×10⁹/L", 1), ("G/L", 1), ("Gpt/L", 1), ("K/µL", 1), ("/µL", 1000), ("/mm³", 1000)]
+_LIVER_UNITS = {"bili": ("µmol/L", 21), "ast": ("U/L", 40), "alt": ("U/L", 41)}
+_FORM = "bsa 1.8 cycle 2 resp CR hsct no gilbert no"
+
+
+def _plan_of(text: str) -> dict[str, object]:
+    from dialogs.draft import Draft, to_request
+    from rules import PlanRequest, make_plan
+
+    form = parse_quick_form(text, TODAY)
+    assert form.problems == [], form.problems
+    draft = Draft.model_validate({k: v for k, v in form.values.items() if v is not None})
+    request = to_request(draft, "en")
+    assert isinstance(request, PlanRequest), request
+    return make_plan(request).model_dump(exclude={"inputs"})
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    tenths=st.integers(min_value=1, max_value=200),
+    unit=st.sampled_from(_COUNT_UNITS),
+    key=st.sampled_from(["anc", "plt"]),
+)
+def test_a_count_in_any_unit_gives_the_plan_of_the_same_count(
+    tenths: int, unit: tuple[str, int], key: str
+) -> None:
+    value = D(tenths) / 10  # ×10⁹/L
+    typed = value * unit[1]
+    if unit[1] != 1 and typed != typed.to_integral_value():
+        typed = typed.quantize(D(1))
+        value = typed / unit[1]
+    shown = f"{typed.normalize():f}{unit[0]}"
+    assert _plan_of(f"{_FORM} {key} {shown}") == _plan_of(f"{_FORM} {key} {value.normalize():f}")
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    hundredths=st.integers(min_value=0, max_value=600), key=st.sampled_from(sorted(_LIVER_UNITS))
+)
+def test_a_liver_value_against_its_uln_gives_the_plan_of_the_same_multiple(
+    hundredths: int, key: str
+) -> None:
+    multiple = D(hundredths) / 100
+    unit, uln = _LIVER_UNITS[key]
+    absolute = f"{_FORM} {key} {(multiple * uln).normalize():f} {unit} uln {uln}"
+    assert _plan_of(absolute) == _plan_of(f"{_FORM} {key} {multiple.normalize():f} ×ULN")
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(tenths=st.integers(min_value=3, max_value=150), micromoles=st.booleans())
+def test_a_creatinine_in_either_unit_gives_the_plan_of_its_crcl(
+    tenths: int, micromoles: bool
+) -> None:
+    from rules.units import cockcroft_gault
+
+    mg_dl = D(tenths) / 10
+    typed = f"{(mg_dl * D('88.4')).normalize():f} µmol/L" if micromoles else f"{mg_dl} mg/dL"
+    patient = "h 175 w 72 age 60 sex male cycle 1 hsct no"
+    crcl = min(cockcroft_gault(mg_dl, "mg/dL", D(60), D(72), "male"), D(300))
+    assert _plan_of(f"{patient} creat {typed}") == _plan_of(f"{patient} crcl {crcl}")
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(text=st.text(max_size=40), field=st.sampled_from(["bilirubin_uln", "ast_uln"]))
+def test_random_text_never_raises_in_the_lab_readers(text: str, field: str) -> None:
+    from dialogs.quantities import parse_creatinine
+
+    assert isinstance(parse_lab(text, field, SITE), dict | Problem)
+    assert isinstance(parse_creatinine(text), dict | Problem)
