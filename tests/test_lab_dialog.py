@@ -528,3 +528,20 @@ def test_random_text_never_raises_in_the_lab_readers(text: str, field: str) -> N
 
     assert isinstance(parse_lab(text, field, SITE), dict | Problem)
     assert isinstance(parse_creatinine(text), dict | Problem)
+
+
+def test_in_the_console_the_readings_and_the_options_never_share_a_mark(site: None) -> None:
+    import io
+
+    from bot.console import ConsoleChat
+
+    out = io.StringIO()
+    chat = ConsoleChat(out, "en")
+    chat.answer("1.8")
+    chat.answer("2")
+    chat.answer("ast 120")  # the response question's options (CR, CRi, none) follow the readings
+    assert list(chat.options) == ["1", "2", "3", "4", "5", "6"]  # ... and Back
+    assert chat.options["3"].value == "CR"
+    assert chat.options["2"].value == "ast 120 U/L"
+    chat.answer("2")
+    assert "AST 120 U/L = 3 ×ULN" in out.getvalue()
