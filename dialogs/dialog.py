@@ -79,7 +79,8 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     if conversation.pending and word in {"yes", "y", "ok"}:
         return _accept(conversation)
     conversation.pending = None
-    form = parse_quick_form(text, today, conversation.lang)
+    asked = conversation.question
+    form = parse_quick_form(text, today, conversation.lang, bool(asked and asked.asks_multiples))
     if form.is_quick_form:
         return _quick_form(conversation, form.values, form.problems, form.unknown, form.notes)
     if conversation.question is not None:
@@ -243,7 +244,8 @@ def _edit(conversation: Conversation, name: str) -> list[Reply]:
 
 
 def _answer(conversation: Conversation, step: Step, text: str, today: dt.date) -> list[Reply]:
-    answer = step.read(text, Context(today=today, locale=conversation.lang))
+    context = Context(today=today, locale=conversation.lang, asks_multiples=step.asks_multiples)
+    answer = step.read(text, context)
     if isinstance(answer, Problem):
         return _problem(conversation, answer)
     _apply(conversation, step, answer)

@@ -256,24 +256,32 @@ class Filled(dict[str, object]):
 
 
 def parse_lab(
-    text: str, field: str, ulns: Mapping[str, Uln], locale: str = "en"
+    text: str,
+    field: str,
+    ulns: Mapping[str, Uln],
+    locale: str = "en",
+    asks_multiples: bool = False,
 ) -> Filled | Problem:
     """A liver test (`field` one of `LAB_ANALYTE`) as a multiple of the ULN, or as the lab
     prints it: in µmol/L or mg/dL (bilirubin), U/L or µkat/L (AST, ALT), against the ULN typed
     after it ("34/21", "120 uln 40") or the site's (`ulns`). An absolute value with no ULN
-    known is a Problem that asks for it, never a value assumed normal."""
+    known is a Problem that asks for it, never a value assumed normal.
+
+    A number without a unit is a multiple of the ULN where that is its only reading: the
+    question asks for multiples (`asks_multiples`), or the site has no ULN for the analyte (a
+    `note` then says so). Where the site has one, both readings are offered (`_two_readings`)."""
     analyte = LAB_ANALYTE[field]
     clean = normalise(text)
     match = _LAB.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
     if match is None or not (match["unit"] or match["uln"]):
         multiple = parse_quantity(text, field, locale)  # ×ULN, or why not
         site = ulns.get(analyte)
-        if match is not None and site is not None and not match["sign"]:
+        if match is not None and site is not None and not match["sign"] and not asks_multiples:
             return _two_readings(match["num"], text, field, site, multiple, locale)
         if isinstance(multiple, Problem):
             return multiple
         note = None
-        if match is not None:  # a bare number: ×ULN is the only reading without a ULN; say so
+        if match is not None and not asks_multiples:  # ×ULN, the only reading left: say so
             reading = Text(AS_MULTIPLE, {"name": LAB_NAME[field], "multiple": multiple})
             note = Problem(READ_AS_MULTIPLE, {"reading": reading}, field)
         return Filled({field: multiple, analyte: None}, note)

@@ -107,12 +107,15 @@ BARE_FLAGS = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.bare_ye
 TWO_SOURCES = frozenset(("crcl_ml_min", "creatinine"))
 
 
-def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
+def parse_quick_form(
+    text: str, today: dt.date, locale: str = "en", asks_multiples: bool = False
+) -> QuickForm:
     """Every `key value` pair of one message, read and range-checked; see the module doc.
+    `asks_multiples`: the question on screen asks for liver tests as ×ULN (`readers.Context`).
 
     Never raises: each value is read by a total function of `dialogs.readers`.
     """
-    context = Context(today, locale)
+    context = Context(today, locale, asks_multiples=asks_multiples)
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []

@@ -37,6 +37,9 @@ class Context:
     locale: str
     #: The site laboratory's ULNs by analyte (`dialogs/units.set_site_ulns`).
     ulns: Mapping[str, Uln] = field(default_factory=site_ulns)
+    #: The question on screen asks for multiples of the ULN: a liver number without a unit is
+    #: one, as the question says, even where the site has a ULN (`Step.asks_multiples`).
+    asks_multiples: bool = False
 
 
 Reader = Callable[[str, str, Context], object]  # (text, field, context) → value or Problem
@@ -50,7 +53,7 @@ def quantity(text: str, field: str, context: Context) -> object:
 def lab(text: str, field: str, context: Context) -> object:
     """A liver test: ×ULN, or as the lab prints it against a typed or the site's ULN; fills
     the `*_uln` field and the lab value as typed (a `Filled`)."""
-    return parse_lab(text, field, context.ulns, context.locale)
+    return parse_lab(text, field, context.ulns, context.locale, context.asks_multiples)
 
 
 def creatinine(text: str, field: str, context: Context) -> object:

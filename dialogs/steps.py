@@ -61,6 +61,9 @@ class Step:
     essential: bool = False
     #: A typed number is an answer here, so the console must not read it as an option number.
     numeric: bool = True
+    #: The question asks for liver tests as multiples of the ULN: a number typed without a
+    #: unit is one here, even by key ("bili 1.2"), whatever the site's ULN.
+    asks_multiples: bool = False
 
     def read(self, text: str, context: Context) -> Answer:
         if self.reader is not None:
@@ -125,7 +128,7 @@ def _read_from_keys(
     the fields `also` filled with them are kept too (a liver test as typed)."""
 
     def read(text: str, context: Context) -> Answer:
-        form = parse_quick_form(text, context.today, context.locale)
+        form = parse_quick_form(text, context.today, context.locale, context.asks_multiples)
         if form.is_quick_form:
             if form.problems:
                 return form.problems[0]
@@ -383,6 +386,7 @@ STEPS: tuple[Step, ...] = (
         _read_liver,
         required=False,
         skippable=True,
+        asks_multiples=True,
     ),
     Step(
         "opt_crcl",

@@ -545,3 +545,20 @@ def test_in_the_console_the_readings_and_the_options_never_share_a_mark(site: No
     assert chat.options["2"].value == "ast 120 U/L"
     chat.answer("2")
     assert "AST 120 U/L = 3 ×ULN" in out.getvalue()
+
+
+def test_at_the_liver_question_a_keyed_bare_number_is_a_multiple_too(site: None) -> None:
+    # The question's own example is "bili 1.2 ast 0.8 alt 0.9": at that question these are
+    # multiples of the ULN, as it says, and not asked back; a unit typed still converts.
+    conversation = Conversation()
+    handle_text(conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100", TODAY)
+    handle_text(conversation, "/edit liver", TODAY)
+    assert conversation.state == "opt_liver"
+    replies = handle_text(conversation, "bili 1.2 ast 120 U/L alt 0.9", TODAY)
+    assert [reply.kind for reply in replies if reply.kind == "problem"] == []
+    assert not any(reply.key == p.READ_AS_MULTIPLE for reply in replies)
+    draft = conversation.draft
+    assert (draft.bilirubin_uln, draft.ast_uln, draft.alt_uln) == (D("1.2"), D(3), D("0.9"))
+    # Elsewhere the same bare number is asked back.
+    asked = handle_text(conversation, "bili 1.2", TODAY)[0]
+    assert asked.key == p.AMBIGUOUS_LAB
