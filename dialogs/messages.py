@@ -200,6 +200,9 @@ VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
+# TRANSLATORS: in the plan's read-back, a liver test typed without a unit; {reading} is e.g.
+# "AST 3 ×ULN". For dialogs/render.py (LabValue.unit_typed).
+READ_BACK_UNTYPED = N_("{reading} (no unit typed, read as ×ULN)")
 # TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
 VALUE_CREATININE = N_("creatinine {value} {unit}")
 VALUE_DAYS = NP_("{value} day", "{value} days")

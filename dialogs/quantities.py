@@ -51,6 +51,7 @@ from rules.units import (
     CREATININE_UMOL_PER_MG_DL,
     INCHES_PER_FOOT,
     SHOWN_UNIT,
+    TIMES_ULN,
     Uln,
     feet_inches_to_cm,
     uln_multiple,
@@ -280,11 +281,13 @@ def parse_lab(
             return _two_readings(match["num"], text, field, site, multiple, locale)
         if isinstance(multiple, Problem):
             return multiple
-        note = None
-        if match is not None and not asks_multiples:  # ×ULN, the only reading left: say so
-            reading = Text(AS_MULTIPLE, {"name": LAB_NAME[field], "multiple": multiple})
-            note = Problem(READ_AS_MULTIPLE, {"reading": reading}, field)
-        return Filled({field: multiple, analyte: None}, note)
+        if match is None or asks_multiples:  # a unit typed, or the question's own
+            return Filled({field: multiple, analyte: None})
+        # ×ULN, the only reading left: the reply says so, and the plan's read-back can too.
+        reading = Text(AS_MULTIPLE, {"name": LAB_NAME[field], "multiple": multiple})
+        note = Problem(READ_AS_MULTIPLE, {"reading": reading}, field)
+        untyped = LabValue(value=multiple, unit=TIMES_ULN, unit_typed=False)
+        return Filled({field: multiple, analyte: untyped}, note)
     low, high = limits(field)
     if match["sign"]:
         return Problem(NEGATIVE, {"text": clip(text.strip()), "low": low, "high": high}, field)

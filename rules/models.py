@@ -114,6 +114,15 @@ class LabValue(BaseModel):
     uln_unit: str | None = Field(default=None, min_length=1, max_length=20)
     #: Where the ULN comes from: typed with the value, or the site's setting.
     uln_source: Literal["given", "site"] = "given"
+    #: False: no unit was typed, and the number was read as `unit` because no other reading
+    #: was possible (a bare liver number with no ULN known is ×ULN); the read-back says so.
+    unit_typed: bool = True
+
+    @model_validator(mode="after")
+    def _only_times_uln_untyped(self) -> LabValue:
+        if not self.unit_typed and not (is_times_uln(self.unit) and unit_key(self.unit)):
+            raise ValueError(f"unit_typed: false only for a multiple of the ULN ({TIMES_ULN})")
+        return self
 
 
 #: The lab-value objects and the request field each one fills.
@@ -134,6 +143,8 @@ class InputUsed(BaseModel):
     uln: JsonDecimal | None = None
     uln_unit: str | None = None
     uln_source: Literal["given", "site"] | None = None
+    #: False: no unit was typed, the value was read as `unit` (`LabValue.unit_typed`).
+    unit_typed: bool = True
 
 
 #: The quantities a plan reads back, in order, with the unit of the value used.
@@ -282,6 +293,7 @@ class PlanRequest(BaseModel):
                     if lab.uln
                     else None,
                     uln_source=lab.uln_source if lab.uln is not None else None,
+                    unit_typed=lab.unit_typed,
                 )
             )
         return used

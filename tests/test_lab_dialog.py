@@ -44,7 +44,7 @@ def site() -> Iterator[None]:
 @pytest.mark.parametrize(
     ("text", "field", "multiple", "lab"),
     [
-        ("1.2", "bilirubin_uln", "1.2", None),
+        ("1.2", "bilirubin_uln", "1.2", LabValue(value=D("1.2"), unit="xULN", unit_typed=False)),
         ("1.2 ×ULN", "bilirubin_uln", "1.2", None),
         ("34/21", "bilirubin_uln", "1.62", LabValue(value=D(34), unit="", uln=D(21))),
         (
@@ -132,8 +132,10 @@ def test_a_later_times_uln_value_replaces_the_lab_value_typed_before() -> None:
     handle_text(conversation, "bsa 1.8 cycle 1 bili 34/21", TODAY)
     assert conversation.draft.bilirubin is not None
     handle_text(conversation, "bsa 1.8 bili 1.2", TODAY)
-    assert conversation.draft.bilirubin is None
+    assert conversation.draft.bilirubin == LabValue(value=D("1.2"), unit="xULN", unit_typed=False)
     assert conversation.draft.bilirubin_uln == D("1.2")
+    handle_text(conversation, "bsa 1.8 bili 1.3 ×ULN", TODAY)
+    assert conversation.draft.bilirubin is None and conversation.draft.bilirubin_uln == D("1.3")
 
 
 @pytest.mark.parametrize(

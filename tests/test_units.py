@@ -249,3 +249,16 @@ def test_a_creatinine_in_any_unit_gives_the_plan_of_the_crcl_it_gives(
     crcl = cockcroft_gault(mg_dl, "mg/dL", D(age), D(weight), sex)  # type: ignore[arg-type]
     typed = make_plan(PlanRequest.model_validate({**patient, "crcl_ml_min": min(crcl, D(300))}))
     assert from_creatinine.model_dump(exclude={"inputs"}) == typed.model_dump(exclude={"inputs"})
+
+
+def test_a_lab_value_read_without_a_unit_is_a_multiple_and_says_so() -> None:
+    untyped = {"value": 3, "unit": "xULN", "unit_typed": False}
+    request = PlanRequest.model_validate({"bsa_m2": "1.8", "cycle": 1, "ast": untyped})
+    assert request.ast_uln == D(3)
+    ast = next(item for item in request.inputs() if item.field == "ast_uln")
+    assert ast.unit_typed is False and ast.used == D(3) and ast.uln is None
+    # Only a multiple can have been read without its unit.
+    with pytest.raises(ValidationError, match="unit_typed"):
+        PlanRequest.model_validate(
+            {"bsa_m2": "1.8", "cycle": 1, "ast": {**untyped, "unit": "U/L", "uln": 40}}
+        )
