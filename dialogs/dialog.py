@@ -361,6 +361,10 @@ def _verifying(conversation: Conversation) -> list[Reply]:
     """The second entry is complete: handed to the transport to compare with the stored
     receipt. Shown once: the check is then over and the conversation stands at its own plan."""
     code = conversation.verifying or ""
+    if (needs := clearance_problem(conversation.draft)) is not None:
+        fire(conversation, "review")
+        asked = Reply("problem", needs.key, dict(needs.values), needs.choices, conversation.token)
+        return [asked, *current(conversation)]
     request = to_request(conversation.draft, conversation.lang)
     if isinstance(request, ValidationError):
         fire(conversation, "review")

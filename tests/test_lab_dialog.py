@@ -564,3 +564,17 @@ def test_at_the_liver_question_a_keyed_bare_number_is_a_multiple_too(site: None)
     # Elsewhere the same bare number is asked back.
     asked = handle_text(conversation, "bili 1.2", TODAY)[0]
     assert asked.key == p.AMBIGUOUS_LAB
+
+
+def test_a_double_checks_entry_names_what_the_creatinine_still_needs() -> None:
+    from dialogs.dialog import start_verify
+
+    conversation = Conversation()
+    start_verify(conversation, "K7QM-2XPA")
+    replies = handle_text(
+        conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100 creat 90 umol/L", TODAY
+    )
+    replies += handle_text(conversation, "/plan", TODAY)
+    asked = [reply for reply in replies if reply.key == p.CLEARANCE_NEEDS]
+    assert asked and asked[-1].token == conversation.token
+    assert conversation.state == "summary" and conversation.verifying == "K7QM-2XPA"
