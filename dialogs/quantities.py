@@ -394,8 +394,9 @@ def has_creatinine_unit(text: str) -> bool:
 def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
     """Serum creatinine with its unit, µmol/L or mg/dL: the `LabValue` that gives a
     Cockcroft-Gault CrCl with age, weight and sex (`rules.models.PlanRequest`). A bare number
-    is asked back with a button per unit, never guessed (90 is µmol/L, 1.0 is mg/dL, but a
-    value such as 10 is possible in neither or both). It replaces a CrCl typed before."""
+    is asked back with a button per unit, never guessed from its size (the two units differ by
+    a factor of 88.4, and no cut-off between them is the bot's to set). It replaces a CrCl
+    typed before."""
     clean = normalise(text)
     shown = clip(text.strip())
     match = _CREATININE.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None

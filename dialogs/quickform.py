@@ -20,6 +20,10 @@ Decisions:
   after an unreadable value ("plt 40 nicht vod") is not assumed either (listed in `unknown`).
 * Duplicates: the last one wins, also through aliases ("h 180 height 170" gives 170 cm, "plt
   abc plt 40" gives 40 with no problem): a later value reads as a correction.
+* A liver number without a unit ("ast 120") is ×ULN where that is its only reading (no site
+  ULN for it: a `note` says so; or the question on screen asks for ×ULN); where the site has a
+  ULN it is a Problem offering both readings as buttons (`dialogs/quantities.parse_lab`), and
+  the rest of the message is kept.
 * CrCl: a CrCl typed replaces a creatinine typed before, and back (the draft holds one source
   of the CrCl); both in one message are refused, with the creatinine named (`CLEARANCE_TWICE`):
   which one the clinician meant is not the bot's to pick.
