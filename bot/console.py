@@ -121,6 +121,9 @@ class ConsoleChat:
 
     def _options(self, reply: Reply) -> str:
         marks = string.ascii_lowercase if reply.numeric else [str(i) for i in range(1, 100)]
+        # Marks go on across the replies of one turn (an ambiguous value's readings, then the
+        # question's options), so that no mark means two things.
+        marks = [mark for mark in marks if mark not in self.options]
         items = []
         for mark, choice in zip(marks, reply.choices, strict=False):
             self.options[mark] = choice

@@ -27,6 +27,7 @@ from dialogs.steps import (
     NORMAL_COMMAND,
     SKIP_COMMAND,
     Step,
+    clearance_problem,
 )
 from dialogs.summary import has_more, summary_lines, unchecked_items
 from rules import make_plan
@@ -78,9 +79,10 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     if conversation.pending and word in {"yes", "y", "ok"}:
         return _accept(conversation)
     conversation.pending = None
-    form = parse_quick_form(text, today, conversation.lang)
+    asked = conversation.question
+    form = parse_quick_form(text, today, conversation.lang, bool(asked and asked.asks_multiples))
     if form.is_quick_form:
-        return _quick_form(conversation, form.values, form.problems, form.unknown)
+        return _quick_form(conversation, form.values, form.problems, form.unknown, form.notes)
     if conversation.question is not None:
         return _answer(conversation, conversation.question, text, today)
     if conversation.phase is SUMMARY:
@@ -242,7 +244,8 @@ def _edit(conversation: Conversation, name: str) -> list[Reply]:
 
 
 def _answer(conversation: Conversation, step: Step, text: str, today: dt.date) -> list[Reply]:
-    answer = step.read(text, Context(today=today, locale=conversation.lang))
+    context = Context(today=today, locale=conversation.lang, asks_multiples=step.asks_multiples)
+    answer = step.read(text, context)
     if isinstance(answer, Problem):
         return _problem(conversation, answer)
     _apply(conversation, step, answer)
@@ -262,7 +265,7 @@ def _advance(conversation: Conversation, remember: bool = True) -> list[Reply]:
 
 
 def _problem(conversation: Conversation, problem: Problem) -> list[Reply]:
-    choices: tuple[Choice, ...] = ()
+    choices = problem.choices  # an ambiguous value's readings, each typed by its button
     if problem.suggestion is not None and problem.field:
         conversation.pending = {"field": problem.field, "value": str(problem.suggestion)}
         choices = (
@@ -291,6 +294,7 @@ def _quick_form(
     values: dict[str, Any],
     problems: list[Problem],
     unknown: list[str],
+    notes: tuple[Problem, ...] | list[Problem] = (),
 ) -> list[Reply]:
     """Take every readable value at once; ask only for what is still missing."""
     replies: list[Reply] = []
@@ -299,13 +303,15 @@ def _quick_form(
     if conversation.question is None or conversation.question.required:
         conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
-    for problem in problems:
-        replies.append(Reply("problem", problem.key, dict(problem.values)))
+    stays = bool(problems) and conversation.question is not None
+    after = current(conversation) if stays else _advance(conversation)
+    for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
+        shown = dict(problem.values)
+        replies.append(Reply("problem", problem.key, shown, problem.choices, conversation.token))
+    replies.extend(Reply("notice", note.key, dict(note.values)) for note in notes)
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
-    if problems and conversation.question is not None:
-        return [*replies, *current(conversation)]
-    return [*replies, *_advance(conversation)]
+    return [*replies, *after]
 
 
 # Summary and plan ----------------------------------------------------------------------
@@ -324,6 +330,8 @@ def _summary(conversation: Conversation, complete: bool = False) -> Reply:
 
 
 def _plan(conversation: Conversation) -> Reply:
+    if (needs := clearance_problem(conversation.draft)) is not None:
+        return Reply("problem", needs.key, dict(needs.values), needs.choices, conversation.token)
     request = to_request(conversation.draft, conversation.lang, conversation.label)
     if isinstance(request, ValidationError):
         field, message = first_error(request)
@@ -353,6 +361,10 @@ def _verifying(conversation: Conversation) -> list[Reply]:
     """The second entry is complete: handed to the transport to compare with the stored
     receipt. Shown once: the check is then over and the conversation stands at its own plan."""
     code = conversation.verifying or ""
+    if (needs := clearance_problem(conversation.draft)) is not None:
+        fire(conversation, "review")
+        asked = Reply("problem", needs.key, dict(needs.values), needs.choices, conversation.token)
+        return [asked, *current(conversation)]
     request = to_request(conversation.draft, conversation.lang)
     if isinstance(request, ValidationError):
         fire(conversation, "review")

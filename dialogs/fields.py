@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import messages as m
+from dialogs.quantities import VALUE_CREATININE
 from dialogs.readers import (
     Reader,
     choice,
+    clearance,
+    creatinine,
     date,
     dose_day,
     integer,
@@ -99,6 +102,26 @@ REACTION_WORDS = {"none": "none", "no": "none", "0": "none", "mild": "mild", "se
 #: The label profiles (`rules/labels.py`), as typed in the quick form (`label=EU`).
 LABEL_WORDS = {"us": "US", "eu": "EU"}
 DOSE_LEVEL_LABELS = {0: m.LEVEL_FULL, 1: m.LEVEL_REDUCED, 2: m.LEVEL_TWO_DOSES}
+#: Serum creatinine in each shipped language, and the lab's short forms (Krea, crea).
+CREATININE_KEYS = (
+    "creat",
+    "creatinine",
+    "crea",
+    "krea",
+    "kreatinin",
+    "créatinine",
+    "creatinina",
+    "креатинин",
+    "肌酐",
+    "الكرياتينين",
+)
+
+
+def as_typed(lab: Any) -> Text:
+    """A lab value with the unit it was typed in ("creatinine 90 µmol/L")."""
+    return Text(VALUE_CREATININE, {"value": lab.value, "unit": lab.unit})
+
+
 _COUNT = with_unit(m.VALUE_COUNT)
 _DAYS = with_unit(m.VALUE_DAYS)
 
@@ -137,7 +160,8 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("ast_uln", ("ast",), lab),
     Field("alt_uln", ("alt",), lab),
-    Field("crcl_ml_min", ("crcl",), quantity, with_unit(m.VALUE_CRCL)),
+    # One source of the CrCl at a time: a CrCl typed replaces a creatinine, and back.
+    Field("crcl_ml_min", ("crcl",), clearance, with_unit(m.VALUE_CRCL)),
     Field("start_date", ("start",), date),
     Field("last_dose_date", ("last",), date),
     Field("nonheme_grade", ("grade",), integer(0, 4)),
@@ -163,11 +187,13 @@ FIELDS: tuple[Field, ...] = (
     Field("prior_vod", ("prior_vod",), yes_no, yes_or_no, negatable=True),
     Field("serious_liver_disease", ("liver_disease",), yes_no, yes_or_no, negatable=True),
     # Lab values as typed: no keys of their own, filled with the liver test's multiple by its
-    # reader (`readers.lab`), and read back with the plan. Creatinine is the JSON contract's.
+    # reader (`readers.lab`), and read back with the plan.
     Field("bilirubin", (), lab),
     Field("ast", (), lab),
     Field("alt", (), lab),
-    Field("creatinine", (), quantity),
+    # Serum creatinine with its unit: the plan's CrCl by Cockcroft-Gault, with age, weight and
+    # sex. Not "cr": that is a response ("resp CR").
+    Field("creatinine", CREATININE_KEYS, creatinine, as_typed),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

@@ -89,8 +89,12 @@ ASK_LIVER = N_(
 # TRANSLATORS: Gilbert's syndrome = benign unconjugated hyperbilirubinaemia; haemolysis = red cell
 # breakdown.
 ASK_GILBERT = N_("Gilbert's syndrome or haemolysis as the cause of a raised bilirubin?")
-# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function.
-ASK_CRCL = N_("Creatinine clearance, mL/min?")
+# TRANSLATORS: Creatinine clearance = CrCl, estimated renal function; serum creatinine = the
+# blood test; Cockcroft–Gault is the formula's name (keep it).
+ASK_CRCL = N_(
+    "Creatinine clearance in mL/min? Or the serum creatinine with its unit (µmol/L or mg/dL): "
+    "with age, weight and sex it gives the Cockcroft–Gault CrCl, for information."
+)
 ASK_TOXICITY = N_("Any toxicity now?")
 ASK_INTERRUPTION = N_("Days of the current dosing interruption for toxicity?")
 # TRANSLATORS: Cytopenia = low blood counts; drug-related = caused by Besponsa.
@@ -196,6 +200,11 @@ VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
 VALUE_CRCL = N_("{value} mL/min")
+# TRANSLATORS: in the plan's read-back, a liver test typed without a unit; {reading} is e.g.
+# "AST 3 ×ULN". For dialogs/render.py (LabValue.unit_typed).
+READ_BACK_UNTYPED = N_("{reading} (no unit typed, read as ×ULN)")
+# TRANSLATORS: serum creatinine as typed, with its unit (µmol/L or mg/dL).
+VALUE_CREATININE = N_("creatinine {value} {unit}")
 VALUE_DAYS = NP_("{value} day", "{value} days")
 VALUE_YEARS = NP_("{value} year", "{value} years")
 

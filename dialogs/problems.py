@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.messages import N_
+from dialogs.replies import Choice
 
 NOT_A_NUMBER = N_(
     "Could not read “{text}” as a number. Type it like {example} {unit}, between {low} and {high}."
@@ -33,6 +34,37 @@ NEEDS_ULN = N_(
     "{value} {unit}: what is your laboratory's upper limit of normal (ULN)? Without it the value "
     "cannot be compared with the label's limits, and it is never assumed normal. Type it after "
     "the value, e.g. “{example}”, or give the value as a multiple of the ULN."
+)
+# TRANSLATORS: a liver test typed without a unit while the site has set its ULN. {text} is what
+# was typed; {as_multiple} and {as_absolute} are the two readings in full (e.g. "AST 120 ×ULN"
+# and "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)"), also offered as buttons.
+AMBIGUOUS_LAB = N_(
+    "“{text}” has no unit, and this site has set its upper limit of normal (ULN), so it can be "
+    "read two ways: {as_multiple}, or {as_absolute}. Which one? Tap it, or type the value with "
+    "its unit."
+)
+# TRANSLATORS: as above when only one reading is possible (the other is outside the limits).
+ONE_LAB_READING = N_(
+    "“{text}” has no unit. Did you mean {reading}? Tap it, or type the value with its unit."
+)
+# TRANSLATORS: a note, not a refusal: a liver test typed without a unit, and no site ULN set, is
+# read as a multiple of the ULN. {reading} is e.g. "AST 3 ×ULN".
+READ_AS_MULTIPLE = N_("{reading} — no unit typed, read as ×ULN.")
+# TRANSLATORS: serum creatinine typed without its unit; {factor} is 88.4 (µmol/L per mg/dL).
+CREATININE_UNIT = N_(
+    "Creatinine {value}: in µmol/L or mg/dL (1 mg/dL = {factor} µmol/L)? The unit is never "
+    "guessed. Tap one, or type the value with its unit."
+)
+# TRANSLATORS: creatinine clearance (CrCl) and serum creatinine both typed in one message.
+CLEARANCE_TWICE = N_(
+    "CrCl and creatinine were both given: please give one of them, the CrCl in mL/min or the "
+    "creatinine with its unit (the CrCl is then worked out by Cockcroft–Gault)."
+)
+# TRANSLATORS: {value} {unit} is the serum creatinine typed; {missing} lists what is missing, by
+# the summary's labels (Age, Sex, Body). Cockcroft–Gault is the formula's name (keep it).
+CLEARANCE_NEEDS = N_(
+    "Creatinine {value} {unit} gives a CrCl only with age, weight and sex (Cockcroft–Gault). "
+    "Please add: {missing}; or give the CrCl in mL/min instead."
 )
 NOT_A_WHOLE_NUMBER = N_("“{text}” is not a whole number from {low} to {high}.")
 NOT_YES_NO = N_("Please answer yes or no.")
@@ -61,6 +93,12 @@ PROBLEM_KEYS: tuple[str, ...] = (
     NOT_A_COUNT,
     ABSOLUTE_ULN,
     NEEDS_ULN,
+    AMBIGUOUS_LAB,
+    ONE_LAB_READING,
+    READ_AS_MULTIPLE,
+    CREATININE_UNIT,
+    CLEARANCE_TWICE,
+    CLEARANCE_NEEDS,
     NOT_A_WHOLE_NUMBER,
     NOT_YES_NO,
     NOT_A_RESPONSE,
@@ -82,9 +120,12 @@ class Problem:
     `values` fill its placeholders (Decimal, int, str, date; formatted per locale by the
     renderer), `field` names the request field when known, and `suggestion` is the value a
     did-you-mean offers (a `Decimal` in the field's unit), to be used only if the user accepts.
+    `choices` are the readings of an ambiguous value, each a button whose value is the text
+    that says it unambiguously ("ast 120 U/L"): tapping one is typing it.
     """
 
     key: str
     values: dict[str, object]
     field: str | None = None
     suggestion: object | None = None
+    choices: tuple[Choice, ...] = ()

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from dialogs import messages as m
 from dialogs.normalise import clip, normalise
 from dialogs.numbers import MAX_NUMBER_TEXT, read_number
 from dialogs.problems import (
     ABSOLUTE_ULN,
+    AMBIGUOUS_LAB,
+    CREATININE_UNIT,
     DID_YOU_MEAN_COUNT,
     DID_YOU_MEAN_HEIGHT,
     NEEDS_ULN,
@@ -23,10 +26,13 @@ from dialogs.problems import (
     NOT_A_COUNT,
     NOT_A_NUMBER,
     NOT_HEIGHT_WEIGHT,
+    ONE_LAB_READING,
     OUT_OF_RANGE,
+    READ_AS_MULTIPLE,
     WRONG_UNIT,
     Problem,
 )
+from dialogs.replies import Choice, Text
 from dialogs.units import (
     CONVERTED_PLACES,
     COUNT_FIELDS,
@@ -38,11 +44,14 @@ from dialogs.units import (
     limits,
     unit_key,
 )
+from rules.models import MAX_LAB_VALUE as _MAX_LAB
 from rules.models import LabValue
 from rules.units import (
     ABSOLUTE_UNITS,
+    CREATININE_UMOL_PER_MG_DL,
     INCHES_PER_FOOT,
     SHOWN_UNIT,
+    TIMES_ULN,
     Uln,
     feet_inches_to_cm,
     uln_multiple,
@@ -239,24 +248,46 @@ _EXAMPLE_ULN = {"µmol/L": "21", "mg/dL": "1.2", "U/L": "40", "µkat/L": "0.67"}
 
 class Filled(dict[str, object]):
     """A reader's value that fills several request fields at once: a liver test's multiple of
-    the ULN (`bilirubin_uln`) and the lab value as typed (`bilirubin`, for the read-back)."""
+    the ULN (`bilirubin_uln`) and the lab value as typed (`bilirubin`, for the read-back).
+    `note` says how a value was read when the text left it open (a bare number as ×ULN)."""
+
+    def __init__(self, values: Mapping[str, object], note: Problem | None = None) -> None:
+        super().__init__(values)
+        self.note = note
 
 
 def parse_lab(
-    text: str, field: str, ulns: Mapping[str, Uln], locale: str = "en"
+    text: str,
+    field: str,
+    ulns: Mapping[str, Uln],
+    locale: str = "en",
+    asks_multiples: bool = False,
 ) -> Filled | Problem:
     """A liver test (`field` one of `LAB_ANALYTE`) as a multiple of the ULN, or as the lab
     prints it: in µmol/L or mg/dL (bilirubin), U/L or µkat/L (AST, ALT), against the ULN typed
     after it ("34/21", "120 uln 40") or the site's (`ulns`). An absolute value with no ULN
-    known is a Problem that asks for it, never a value assumed normal."""
+    known is a Problem that asks for it, never a value assumed normal.
+
+    A number without a unit is a multiple of the ULN where that is its only reading: the
+    question asks for multiples (`asks_multiples`), or the site has no ULN for the analyte (a
+    `note` then says so). Where the site has one, both readings are offered (`_two_readings`)."""
     analyte = LAB_ANALYTE[field]
     clean = normalise(text)
     match = _LAB.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
     if match is None or not (match["unit"] or match["uln"]):
         multiple = parse_quantity(text, field, locale)  # ×ULN, or why not
-        return (
-            multiple if isinstance(multiple, Problem) else Filled({field: multiple, analyte: None})
-        )
+        site = ulns.get(analyte)
+        if match is not None and site is not None and not match["sign"] and not asks_multiples:
+            return _two_readings(match["num"], text, field, site, multiple, locale)
+        if isinstance(multiple, Problem):
+            return multiple
+        if match is None or asks_multiples:  # a unit typed, or the question's own
+            return Filled({field: multiple, analyte: None})
+        # ×ULN, the only reading left: the reply says so, and the plan's read-back can too.
+        reading = Text(AS_MULTIPLE, {"name": LAB_NAME[field], "multiple": multiple})
+        note = Problem(READ_AS_MULTIPLE, {"reading": reading}, field)
+        untyped = LabValue(value=multiple, unit=TIMES_ULN, unit_typed=False)
+        return Filled({field: multiple, analyte: untyped}, note)
     low, high = limits(field)
     if match["sign"]:
         return Problem(NEGATIVE, {"text": clip(text.strip()), "low": low, "high": high}, field)
@@ -288,6 +319,114 @@ def parse_lab(
         )
     lab = LabValue(value=value, unit=unit, uln=uln, uln_unit=uln_unit or None, uln_source=source)
     return Filled({field: multiple, analyte: lab})
+
+
+#: The quick-form key a reading's button types for each liver field (keys of `dialogs/fields.py`).
+LAB_KEY = {"bilirubin_uln": "bili", "ast_uln": "ast", "alt_uln": "alt"}
+#: How a reading names its analyte: the read-back's own words (`dialogs/render.py`).
+LAB_NAME: dict[str, object] = {
+    "bilirubin_uln": Text(m.PC_("lab test", "bilirubin")),
+    "ast_uln": "AST",
+    "alt_uln": "ALT",
+}
+#: The two readings, in the read-back's own templates (the same msgids as `dialogs/render.py`).
+AS_MULTIPLE = m.N_("{name} {multiple} ×ULN")
+AS_SITE = m.N_("{name} {value} {unit} = {multiple} ×ULN (ULN {uln} {uln_unit}, site setting)")
+
+
+def _two_readings(
+    number: str, text: str, field: str, site: Uln, multiple: Decimal | Problem, locale: str
+) -> Problem:
+    """A bare number where the site has an absolute ULN: a multiple of the ULN, or a value in
+    the ULN's unit. Neither is assumed: each reading that is within the limits is offered in
+    full, as a button that types it with its unit (`AMBIGUOUS_LAB`, issue 13)."""
+    name, key = LAB_NAME[field], LAB_KEY[field]
+    readings: list[Choice] = []
+    if not isinstance(multiple, Problem):
+        values = {"name": name, "multiple": multiple}
+        readings.append(Choice(AS_MULTIPLE, f"{key} {number} ×ULN", values))
+    absolute = parse_lab(f"{number} {site.unit}", field, {LAB_ANALYTE[field]: site}, locale)
+    if isinstance(absolute, Filled):
+        value = read_number(number, locale)
+        values = {
+            "name": name,
+            "value": value,
+            "unit": site.unit,
+            "multiple": absolute[field],
+            "uln": site.value,
+            "uln_unit": site.unit,
+        }
+        readings.append(Choice(AS_SITE, f"{key} {number} {site.unit}", values))
+    if not readings:
+        return multiple if isinstance(multiple, Problem) else _refused(text, field, locale)
+    shown = clip(text.strip())
+    if len(readings) == 1:
+        only = Text(readings[0].label, readings[0].values)
+        values = {"text": shown, "reading": only}
+        return Problem(ONE_LAB_READING, values, field, None, tuple(readings))
+    as_multiple, as_absolute = (Text(choice.label, choice.values) for choice in readings)
+    values = {"text": shown, "as_multiple": as_multiple, "as_absolute": as_absolute}
+    return Problem(AMBIGUOUS_LAB, values, field, None, tuple(readings))
+
+
+# Serum creatinine ------------------------------------------------------------------------
+
+_CREATININE_UNIT = re.compile(
+    r"[µu]mol\s*/\s*l|mg\s*/\s*dl|мкмоль\s*/\s*л|мг\s*/\s*дл", re.IGNORECASE
+)
+_CREATININE = re.compile(
+    rf"(?P<sign>-)?\s*(?P<num>{_LAB_NUMBER})\s*(?P<unit>{_CREATININE_UNIT.pattern})?",
+    re.IGNORECASE,
+)
+#: The Russian spellings the Russian catalog writes (мкмоль/л, мг/дл), as shown elsewhere.
+_CYRILLIC_UNITS = {"мкмоль/л": "µmol/L", "мг/дл": "mg/dL"}
+#: A creatinine as the summary shows it and a unit's button names it: "creatinine 90 µmol/L".
+VALUE_CREATININE = m.VALUE_CREATININE
+CREATININE_KEY = "creat"
+_CREATININE_UNITS = ("µmol/L", "mg/dL")
+
+
+def has_creatinine_unit(text: str) -> bool:
+    """Whether an answer names a unit of creatinine (µmol/L, mg/dL), not of a CrCl."""
+    return _CREATININE_UNIT.search(normalise(text)) is not None
+
+
+def parse_creatinine(text: str, locale: str = "en") -> Filled | Problem:
+    """Serum creatinine with its unit, µmol/L or mg/dL: the `LabValue` that gives a
+    Cockcroft-Gault CrCl with age, weight and sex (`rules.models.PlanRequest`). A bare number
+    is asked back with a button per unit, never guessed from its size (the two units differ by
+    a factor of 88.4, and no cut-off between them is the bot's to set). It replaces a CrCl
+    typed before."""
+    clean = normalise(text)
+    shown = clip(text.strip())
+    match = _CREATININE.fullmatch(clean) if len(clean) <= MAX_NUMBER_TEXT else None
+    value = read_number(match["num"], locale) if match else None
+    units = ", ".join(_CREATININE_UNITS)
+    if match is None or value is None:
+        if match is None and (other := _NUMBER.fullmatch(clean)) and other["unit"].strip():
+            typed = clip(other["unit"].strip())
+            return Problem(WRONG_UNIT, {"unit": typed, "units": units}, "creatinine")
+        values = {"text": shown, "example": 90, "unit": "µmol/L", "low": 0, "high": _MAX_LAB}
+        return Problem(NOT_A_NUMBER, values, "creatinine")
+    typed = unit_key(match["unit"] or "")
+    unit = _CYRILLIC_UNITS.get(typed) or _shown_unit(match["unit"])
+    if match["sign"]:
+        return Problem(NEGATIVE, {"text": shown, "low": 0, "high": _MAX_LAB}, "creatinine")
+    if not 0 < value <= _MAX_LAB:
+        values = {"value": value, "unit": unit, "low": 0, "high": _MAX_LAB}
+        return Problem(OUT_OF_RANGE, values, "creatinine")
+    if not unit:
+        choices = tuple(
+            Choice(
+                VALUE_CREATININE,
+                f"{CREATININE_KEY} {match['num']} {unit}",
+                {"value": value, "unit": unit},
+            )
+            for unit in _CREATININE_UNITS
+        )
+        values = {"value": value, "factor": CREATININE_UMOL_PER_MG_DL}
+        return Problem(CREATININE_UNIT, values, "creatinine", None, choices)
+    return Filled({"creatinine": LabValue(value=value, unit=unit), "crcl_ml_min": None})
 
 
 def _refused(text: str, field: str, locale: str) -> Problem:

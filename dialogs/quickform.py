@@ -20,6 +20,13 @@ Decisions:
   after an unreadable value ("plt 40 nicht vod") is not assumed either (listed in `unknown`).
 * Duplicates: the last one wins, also through aliases ("h 180 height 170" gives 170 cm, "plt
   abc plt 40" gives 40 with no problem): a later value reads as a correction.
+* A liver number without a unit ("ast 120") is ×ULN where that is its only reading (no site
+  ULN for it: a `note` says so; or the question on screen asks for ×ULN); where the site has a
+  ULN it is a Problem offering both readings as buttons (`dialogs/quantities.parse_lab`), and
+  the rest of the message is kept.
+* CrCl: a CrCl typed replaces a creatinine typed before, and back (the draft holds one source
+  of the CrCl); both in one message are refused, with the creatinine named (`CLEARANCE_TWICE`):
+  which one the clinician meant is not the bot's to pick.
 * Body size: giving `bsa` sets `height_cm` and `weight_kg` to None (unless also given), giving
   height or weight sets `bsa_m2` to None, so that a draft switches cleanly from one to the other.
 * `unknown` holds words written like keys that are not keys (``foo=3``, ``foo: 3``), known keys
@@ -36,9 +43,10 @@ from dataclasses import dataclass, field
 
 from dialogs.fields import FIELD_BY_KEY
 from dialogs.normalise import normalise
-from dialogs.problems import Problem
+from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
+from dialogs.replies import Text
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class QuickForm:
     problems: list[Problem] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     is_quick_form: bool = False
+    #: How values were read where the text left it open ("ast 3": ×ULN, no unit typed).
+    notes: list[Problem] = field(default_factory=list)
 
 
 #: Every key a clinician may type → (request field, reader), from the field table.
@@ -97,17 +107,24 @@ _TRIM = " \t,;="
 _STEP_ANSWERS = frozenset(("nonheme_grade", "infusion_reaction"))
 #: Keys that mean "yes" when typed without a value; each only adds caution to a plan.
 BARE_FLAGS = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.bare_yes)
+#: The two sources of the CrCl: one of them per message (each replaces the other in the draft).
+TWO_SOURCES = frozenset(("crcl_ml_min", "creatinine"))
 
 
-def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm:
+def parse_quick_form(
+    text: str, today: dt.date, locale: str = "en", asks_multiples: bool = False
+) -> QuickForm:
     """Every `key value` pair of one message, read and range-checked; see the module doc.
+    `asks_multiples`: the question on screen asks for liver tests as ×ULN (`readers.Context`).
 
     Never raises: each value is read by a total function of `dialogs.readers`.
     """
-    context = Context(today, locale)
+    context = Context(today, locale, asks_multiples=asks_multiples)
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
+    typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
+    notes: dict[str, Problem] = {}
     for segment in _HARD_SEPARATOR.split(normalise(text)):
         pairs = _pairs(segment)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
@@ -133,6 +150,10 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 unknown.append(key)
                 continue
             clean_before = not isinstance(value, Problem)
+            typed.add(field_name)
+            notes.pop(field_name, None)
+            if isinstance(value, Filled) and value.note is not None:
+                notes[field_name] = value.note
             # A liver test fills its multiple and the lab value as typed (`Filled`).
             filled = value if isinstance(value, Filled) else {field_name: value}
             for name, part in filled.items():
@@ -140,6 +161,10 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
                 read[name] = part
     if not (strong or len(read) >= 2):
         return QuickForm()
+    if typed >= TWO_SOURCES:  # "crcl 80 creat 90 umol/L": which one is meant is not ours to pick
+        for name in TWO_SOURCES:
+            read.pop(name, None)
+        read["creatinine"] = Problem(CLEARANCE_TWICE, {}, "creatinine")
     values: dict[str, object] = {}
     problems: list[Problem] = []
     for field_name, value in read.items():
@@ -154,7 +179,16 @@ def parse_quick_form(text: str, today: dt.date, locale: str = "en") -> QuickForm
         values.setdefault("weight_kg", None)
     elif "height_cm" in values or "weight_kg" in values:
         values["bsa_m2"] = None
-    return QuickForm(values, problems, unknown, True)
+    return QuickForm(values, problems, unknown, True, _one_note(list(notes.values())))
+
+
+def _one_note(notes: list[Problem]) -> list[Problem]:
+    """Notes of one template as one: "AST 3 ×ULN, ALT 2 ×ULN — no unit typed, read as ×ULN"."""
+    if len(notes) < 2:
+        return notes
+    readings = {f"part{i}": note.values["reading"] for i, note in enumerate(notes)}
+    joined = Text(", ".join(f"{{{name}}}" for name in readings), readings)
+    return [Problem(notes[0].key, {"reading": joined})]
 
 
 def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
@@ -181,7 +215,7 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
 
 def _with_field(value: object, field_name: str) -> object:
     if isinstance(value, Problem) and value.field is None:
-        return Problem(value.key, value.values, field_name, value.suggestion)
+        return Problem(value.key, value.values, field_name, value.suggestion, value.choices)
     return value
 
 

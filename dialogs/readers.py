@@ -16,7 +16,13 @@ from typing import Any
 from dialogs.dates import parse_date
 from dialogs.numbers import parse_int
 from dialogs.problems import NOT_AN_OPTION, Problem
-from dialogs.quantities import Filled, parse_lab, parse_quantity
+from dialogs.quantities import (
+    Filled,
+    has_creatinine_unit,
+    parse_creatinine,
+    parse_lab,
+    parse_quantity,
+)
 from dialogs.units import site_ulns
 from dialogs.words import parse_response, parse_sex, parse_yes_no
 from rules.thresholds import DOSE_DAYS
@@ -31,6 +37,9 @@ class Context:
     locale: str
     #: The site laboratory's ULNs by analyte (`dialogs/units.set_site_ulns`).
     ulns: Mapping[str, Uln] = field(default_factory=site_ulns)
+    #: The question on screen asks for multiples of the ULN: a liver number without a unit is
+    #: one, as the question says, even where the site has a ULN (`Step.asks_multiples`).
+    asks_multiples: bool = False
 
 
 Reader = Callable[[str, str, Context], object]  # (text, field, context) → value or Problem
@@ -44,7 +53,29 @@ def quantity(text: str, field: str, context: Context) -> object:
 def lab(text: str, field: str, context: Context) -> object:
     """A liver test: ×ULN, or as the lab prints it against a typed or the site's ULN; fills
     the `*_uln` field and the lab value as typed (a `Filled`)."""
-    return parse_lab(text, field, context.ulns, context.locale)
+    return parse_lab(text, field, context.ulns, context.locale, context.asks_multiples)
+
+
+def creatinine(text: str, field: str, context: Context) -> object:
+    """Serum creatinine with its unit (a bare number is asked back); it replaces a CrCl typed
+    before: the draft holds one source of the CrCl at a time."""
+    return parse_creatinine(text, context.locale)
+
+
+def clearance(text: str, field: str, context: Context) -> object:
+    """A CrCl in mL/min; it replaces a creatinine typed before."""
+    value = parse_quantity(text, "crcl_ml_min", context.locale)
+    return (
+        value if isinstance(value, Problem) else Filled({"crcl_ml_min": value, "creatinine": None})
+    )
+
+
+def clearance_or_creatinine(text: str, field: str, context: Context) -> object:
+    """The CrCl question's answer: a serum creatinine when typed with its unit (µmol/L, mg/dL),
+    else a CrCl, whose unit (mL/min) is the question's own, so a bare number is a CrCl."""
+    if has_creatinine_unit(text):
+        return creatinine(text, "creatinine", context)
+    return clearance(text, "crcl_ml_min", context)
 
 
 def integer(low: int, high: int) -> Reader:

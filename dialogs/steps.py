@@ -15,11 +15,11 @@ from typing import Any, cast
 from dialogs import messages as m
 from dialogs.draft import Draft
 from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
-from dialogs.problems import Problem
+from dialogs.problems import CLEARANCE_NEEDS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
-from dialogs.readers import Answer, Context, answer, choice
-from dialogs.replies import Choice
+from dialogs.readers import Answer, Context, answer, choice, clearance_or_creatinine
+from dialogs.replies import Choice, Text
 from dialogs.words import parse_sex
 from rules.thresholds import (
     ANC_MIN,
@@ -61,6 +61,9 @@ class Step:
     essential: bool = False
     #: A typed number is an answer here, so the console must not read it as an option number.
     numeric: bool = True
+    #: The question asks for liver tests as multiples of the ULN: a number typed without a
+    #: unit is one here, even by key ("bili 1.2"), whatever the site's ULN.
+    asks_multiples: bool = False
 
     def read(self, text: str, context: Context) -> Answer:
         if self.reader is not None:
@@ -125,7 +128,7 @@ def _read_from_keys(
     the fields `also` filled with them are kept too (a liver test as typed)."""
 
     def read(text: str, context: Context) -> Answer:
-        form = parse_quick_form(text, context.today, context.locale)
+        form = parse_quick_form(text, context.today, context.locale, context.asks_multiples)
         if form.is_quick_form:
             if form.problems:
                 return form.problems[0]
@@ -383,13 +386,16 @@ STEPS: tuple[Step, ...] = (
         _read_liver,
         required=False,
         skippable=True,
+        asks_multiples=True,
     ),
     Step(
         "opt_crcl",
         m.ASK_CRCL,
         m.LABEL_CRCL,
-        ("crcl_ml_min",),
+        ("crcl_ml_min", "creatinine"),
         (SKIP,),
+        # A CrCl, or a serum creatinine with its unit that gives one (Cockcroft-Gault).
+        answer("crcl_ml_min", clearance_or_creatinine),
         required=False,
         skippable=True,
     ),
@@ -478,6 +484,33 @@ STEPS: tuple[Step, ...] = (
 )
 
 STEP_BY_NAME: dict[str, Step] = {step.name: step for step in STEPS}
+
+
+#: What Cockcroft-Gault needs besides the creatinine, and the step that asks for each.
+CLEARANCE_INPUTS = (("age_years", "opt_age"), ("sex", "opt_sex"), ("weight_kg", "ask_body"))
+
+
+def clearance_problem(draft: Draft) -> Problem | None:
+    """A creatinine without the age, weight or sex that turn it into a CrCl: what to add, with
+    a button to each question, before a plan is made (the CrCl is never left out silently)."""
+    lab = draft.creatinine
+    if lab is None or draft.crcl_ml_min is not None:
+        return None
+    steps = [STEP_BY_NAME[step] for name, step in CLEARANCE_INPUTS if getattr(draft, name) is None]
+    if not steps:
+        return None
+    missing = Text(
+        ", ".join(f"{{part{i}}}" for i in range(len(steps))),
+        {f"part{i}": Text(step.label) for i, step in enumerate(steps)},
+    )
+    choices = (
+        *(Choice(step.label, f"/edit {step.name.split('_', 1)[1]}") for step in steps),
+        Choice(m.LABEL_CRCL, "/edit crcl"),
+    )
+    values = {"value": lab.value, "unit": lab.unit, "missing": missing}
+    return Problem(CLEARANCE_NEEDS, values, "creatinine", None, choices)
+
+
 REQUIRED_STEPS: tuple[Step, ...] = tuple(step for step in STEPS if step.required)
 OPTIONAL_STEPS: tuple[Step, ...] = tuple(step for step in STEPS if not step.required)
 #: Short names for /edit and the summary's buttons ("/edit cycle").

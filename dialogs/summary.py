@@ -83,8 +83,20 @@ SHOW_SEVERAL: dict[str, Show] = {
     "opt_toxicity": _toxicity,
     "opt_sex": _sex,
 }
+
+
+def _first_given(names: tuple[str, ...]) -> Show:
+    """The first of a step's fields that has a value (the CrCl step: a CrCl or a creatinine)."""
+    shows = [_field(name) for name in names]
+
+    def shown(draft: Draft) -> Text | None:
+        return next((text for show in shows if (text := show(draft)) is not None), None)
+
+    return shown
+
+
 SHOW: dict[str, Show] = {
-    step.name: SHOW_SEVERAL.get(step.name) or _field(step.fields[0])
+    step.name: SHOW_SEVERAL.get(step.name) or _first_given(step.fields)
     for step in (*REQUIRED_STEPS, *OPTIONAL_STEPS)
 }
 

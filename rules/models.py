@@ -95,6 +95,10 @@ LATEST_LAST_DOSE_DATE = dt.date(dt.date.max.year, 13 - _MONTHS_AFTER_LAST_DOSE, 
 )
 
 
+#: The largest lab value or ULN the contract takes: a bound against typing slips, no clinical limit.
+MAX_LAB_VALUE = Decimal(100_000)
+
+
 class LabValue(BaseModel):
     """A lab value as the lab prints it: {"value": 34, "unit": "umol/L", "uln": 21}.
 
@@ -105,16 +109,25 @@ class LabValue(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: JsonDecimal = Field(ge=Decimal(0), le=Decimal(100_000), allow_inf_nan=False)
+    value: JsonDecimal = Field(ge=Decimal(0), le=MAX_LAB_VALUE, allow_inf_nan=False)
     #: "" only with `uln`: the value and the ULN in the same unit, unnamed ("bili 34/21").
     unit: str = Field(max_length=20)
     uln: JsonDecimal | None = Field(
-        default=None, gt=Decimal(0), le=Decimal(100_000), allow_inf_nan=False
+        default=None, gt=Decimal(0), le=MAX_LAB_VALUE, allow_inf_nan=False
     )
     #: The ULN's unit when it differs from `unit` (a site ULN in µmol/L, a value in mg/dL).
     uln_unit: str | None = Field(default=None, min_length=1, max_length=20)
     #: Where the ULN comes from: typed with the value, or the site's setting.
     uln_source: Literal["given", "site"] = "given"
+    #: False: no unit was typed, and the number was read as `unit` because no other reading
+    #: was possible (a bare liver number with no ULN known is ×ULN); the read-back says so.
+    unit_typed: bool = True
+
+    @model_validator(mode="after")
+    def _only_times_uln_untyped(self) -> LabValue:
+        if not self.unit_typed and not (is_times_uln(self.unit) and unit_key(self.unit)):
+            raise ValueError(f"unit_typed: false only for a multiple of the ULN ({TIMES_ULN})")
+        return self
 
 
 #: The lab-value objects and the request field each one fills.
@@ -135,6 +148,8 @@ class InputUsed(BaseModel):
     uln: JsonDecimal | None = None
     uln_unit: str | None = None
     uln_source: Literal["given", "site"] | None = None
+    #: False: no unit was typed, the value was read as `unit` (`LabValue.unit_typed`).
+    unit_typed: bool = True
 
 
 #: The quantities a plan reads back, in order, with the unit of the value used.
@@ -213,7 +228,8 @@ class PlanRequest(BaseModel):
     ast: LabValue | None = None
     alt: LabValue | None = None
     #: Serum creatinine (µmol/L or mg/dL): with age, weight and sex it gives `crcl_ml_min` by
-    #: Cockcroft-Gault (`rules/units.py`) when no CrCl is given; information only.
+    #: Cockcroft-Gault (`rules/units.py`); information only. A `crcl_ml_min` given with it must
+    #: agree.
     creatinine: LabValue | None = None
 
     @model_validator(mode="after")
@@ -232,8 +248,16 @@ class PlanRequest(BaseModel):
             if not low <= multiple <= high:
                 raise ValueError(f"{name}: {multiple:.2f} × ULN is outside {low}-{high} × ULN")
             object.__setattr__(self, target, multiple)
-        if self.creatinine is not None and self.crcl_ml_min is None:
-            object.__setattr__(self, "crcl_ml_min", self._clearance(self.creatinine))
+        if self.creatinine is not None:
+            # Two sources of one number: which one the clinician meant is not ours to pick, so a
+            # typed CrCl must be the one the creatinine gives (as a stored request holds it).
+            clearance = self._clearance(self.creatinine)
+            if self.crcl_ml_min is not None and self.crcl_ml_min != clearance:
+                raise ValueError(
+                    f"creatinine: gives a CrCl of {clearance} mL/min, which disagrees with"
+                    f" crcl_ml_min ({self.crcl_ml_min}); give one of them"
+                )
+            object.__setattr__(self, "crcl_ml_min", clearance)
         return self
 
     def _clearance(self, lab: LabValue) -> Decimal:
@@ -276,6 +300,7 @@ class PlanRequest(BaseModel):
                     if lab.uln
                     else None,
                     uln_source=lab.uln_source if lab.uln is not None else None,
+                    unit_typed=lab.unit_typed,
                 )
             )
         return used

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from dialogs import problems as p
-from dialogs.dialog import handle_text
+from dialogs.dialog import handle_choice, handle_text
 from dialogs.machine import Conversation
 from dialogs.problems import Problem
 from dialogs.quantities import parse_height_weight, parse_lab, parse_quantity
@@ -42,7 +44,7 @@ def site() -> Iterator[None]:
 @pytest.mark.parametrize(
     ("text", "field", "multiple", "lab"),
     [
-        ("1.2", "bilirubin_uln", "1.2", None),
+        ("1.2", "bilirubin_uln", "1.2", LabValue(value=D("1.2"), unit="xULN", unit_typed=False)),
         ("1.2 ×ULN", "bilirubin_uln", "1.2", None),
         ("34/21", "bilirubin_uln", "1.62", LabValue(value=D(34), unit="", uln=D(21))),
         (
@@ -130,8 +132,10 @@ def test_a_later_times_uln_value_replaces_the_lab_value_typed_before() -> None:
     handle_text(conversation, "bsa 1.8 cycle 1 bili 34/21", TODAY)
     assert conversation.draft.bilirubin is not None
     handle_text(conversation, "bsa 1.8 bili 1.2", TODAY)
-    assert conversation.draft.bilirubin is None
+    assert conversation.draft.bilirubin == LabValue(value=D("1.2"), unit="xULN", unit_typed=False)
     assert conversation.draft.bilirubin_uln == D("1.2")
+    handle_text(conversation, "bsa 1.8 bili 1.3 ×ULN", TODAY)
+    assert conversation.draft.bilirubin is None and conversation.draft.bilirubin_uln == D("1.3")
 
 
 @pytest.mark.parametrize(
@@ -239,3 +243,338 @@ def test_height_in_feet_and_inches_with_the_weight_in_one_answer(
 def test_feet_and_inches_alone_are_not_height_and_weight() -> None:
 
     assert isinstance(parse_height_weight("5 ft 11 in"), Problem)
+
+
+# A bare liver number against a site ULN (issue 13) ----------------------------------------
+
+
+def test_a_bare_number_against_a_site_uln_is_asked_back_with_both_readings(site: None) -> None:
+    problem = parse_lab("120", "ast_uln", SITE)
+    assert isinstance(problem, Problem) and problem.key == p.AMBIGUOUS_LAB
+    assert problem.field == "ast_uln"
+    # Each reading in full, as a button that types it with its unit.
+    as_multiple, as_absolute = problem.choices
+    assert as_multiple.value == "ast 120 ×ULN" and as_multiple.values["multiple"] == D(120)
+    assert as_absolute.value == "ast 120 U/L"
+    assert as_absolute.values["multiple"] == D(3) and as_absolute.values["uln"] == D(40)
+    english = render_problem(problem, "en")
+    assert "AST 120 ×ULN" in english
+    assert "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)" in english
+    # Tapping a button is typing its text: each then reads one way only.
+    for choice, multiple in ((as_multiple, D(120)), (as_absolute, D(3))):
+        form = parse_quick_form(choice.value, TODAY)
+        assert form.problems == [] and form.values["ast_uln"] == multiple
+
+
+def test_a_bare_number_possible_in_one_reading_only_is_still_asked_back() -> None:
+    # 300 × ULN is beyond the request's limit for AST; 300 U/L against 40 is 7.5 × ULN.
+    problem = parse_lab("300", "ast_uln", SITE)
+    assert isinstance(problem, Problem) and problem.key == p.ONE_LAB_READING
+    assert [choice.value for choice in problem.choices] == ["ast 300 U/L"]
+
+
+def test_with_a_unit_or_without_a_site_uln_a_number_reads_one_way() -> None:
+    assert parse_lab("120 U/L", "ast_uln", SITE)["ast_uln"] == D(3)  # type: ignore[index]
+    assert parse_lab("3 ×ULN", "ast_uln", SITE)["ast_uln"] == D(3)  # type: ignore[index]
+    assert parse_lab("34/21", "bilirubin_uln", SITE)["bilirubin_uln"] == D("1.62")  # type: ignore[index]
+    alone = parse_lab("3", "ast_uln", {})
+    assert isinstance(alone, dict) and alone["ast_uln"] == D(3)
+    assert alone.note is not None and alone.note.key == p.READ_AS_MULTIPLE  # type: ignore[attr-defined]
+    typed = parse_lab("3 ×ULN", "ast_uln", {})
+    assert isinstance(typed, dict) and typed.note is None  # type: ignore[attr-defined]
+
+
+def render_problem(problem: Problem, lang: str) -> str:
+    from dialogs.replies import Reply
+
+    return render(Reply("problem", problem.key, dict(problem.values), problem.choices), lang)
+
+
+def test_the_quick_form_keeps_the_rest_and_a_button_settles_the_reading(site: None) -> None:
+    conversation = Conversation()
+    replies = handle_text(conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100 ast 120", TODAY)
+    asked = next(reply for reply in replies if reply.kind == "problem")
+    assert asked.key == p.AMBIGUOUS_LAB and len(asked.choices) == 2
+    assert asked.token == conversation.token, "the buttons belong to the step now shown"
+    assert conversation.draft.ast_uln is None, "neither reading is assumed"
+    assert conversation.draft.platelets == D(100) and conversation.draft.bsa_m2 == D("1.8")
+    pressed = handle_choice(conversation, asked.token, asked.choices[1].value, TODAY)
+    assert conversation.draft.ast_uln == D(3)
+    assert conversation.draft.ast == LabValue(
+        value=D(120), unit="U/L", uln=D(40), uln_unit="U/L", uln_source="site"
+    )
+    plan = next(reply for reply in pressed if reply.kind == "plan")
+    assert "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)" in render(plan, "en")
+
+
+def test_the_multiple_button_reads_the_number_as_times_uln(site: None) -> None:
+    conversation = Conversation(lang="de")
+    replies = handle_text(conversation, "bsa 1,8 Zyklus 1 hsct nein anc 2 plt 100 bili 1,2", TODAY)
+    asked = next(reply for reply in replies if reply.kind == "problem")
+    assert [choice.value for choice in asked.choices] == ["bili 1,2 ×ULN", "bili 1,2 µmol/L"]
+    handle_choice(conversation, asked.token, asked.choices[0].value, TODAY)
+    assert conversation.draft.bilirubin_uln == D("1.2") and conversation.draft.bilirubin is None
+
+
+def test_without_a_site_uln_a_bare_number_is_times_uln_and_the_reply_says_so() -> None:
+    conversation = Conversation()
+    replies = handle_text(conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100 ast 3 alt 2", TODAY)
+    notes = [render(reply, "en") for reply in replies if reply.key == p.READ_AS_MULTIPLE]
+    assert notes == ["AST 3 ×ULN, ALT 2 ×ULN — no unit typed, read as ×ULN."]
+    assert conversation.draft.ast_uln == D(3) and conversation.draft.alt_uln == D(2)
+
+
+def test_the_liver_question_asks_for_multiples_so_its_bare_answer_is_one(site: None) -> None:
+    # The question's own unit decides: "Liver tests as multiples of the ULN (×ULN)".
+    step = STEP_BY_NAME["opt_liver"]
+    assert "×ULN" in step.prompt
+    assert step.read("1.2 3 1", Context(TODAY, "en")) == {
+        "bilirubin_uln": D("1.2"),
+        "ast_uln": D(3),
+        "alt_uln": D(1),
+        "bilirubin": None,
+        "ast": None,
+        "alt": None,
+    }
+
+
+# Creatinine in the quick form and the CrCl step (issue 13) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "value", "unit"),
+    [
+        ("creat 90 µmol/L", "en", "90", "µmol/L"),
+        ("creatinine 1.1 mg/dL", "en", "1.1", "mg/dL"),
+        ("Krea 1,1 mg/dl", "de", "1.1", "mg/dL"),
+        ("kreatinin 90 umol/l", "de", "90", "µmol/L"),
+        ("créatinine 90 µmol/L", "fr", "90", "µmol/L"),
+        ("creatinina 1,1 mg/dL", "es", "1.1", "mg/dL"),
+        ("креатинин 90 мкмоль/л", "ru", "90", "µmol/L"),
+        ("肌酐 90 µmol/L", "zh", "90", "µmol/L"),
+        ("الكرياتينين ٩٠ µmol/L", "ar", "90", "µmol/L"),
+    ],
+)
+def test_creatinine_keys_in_each_language(text: str, locale: str, value: str, unit: str) -> None:
+    form = parse_quick_form(text, TODAY, locale)
+    assert form.problems == [] and form.unknown == []
+    assert form.values == {"creatinine": LabValue(value=D(value), unit=unit), "crcl_ml_min": None}
+
+
+def test_resp_cr_is_still_a_response_not_a_creatinine() -> None:
+    form = parse_quick_form("cycle 2 resp CR creat 90 umol/L", TODAY)
+    assert form.values["response"] == "CR" and form.problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("creat 90", p.CREATININE_UNIT),
+        ("creat 90 mmol/L", p.WRONG_UNIT),
+        ("creat -90 umol/L", p.NEGATIVE),
+        ("creat 0 umol/L", p.OUT_OF_RANGE),
+        ("creat lots", p.NOT_A_NUMBER),
+        ("crcl 80 creat 90 umol/L", p.CLEARANCE_TWICE),
+    ],
+)
+def test_a_creatinine_without_its_unit_is_asked_back_never_guessed(text: str, key: str) -> None:
+    form = parse_quick_form(f"cycle 1 {text}", TODAY)
+    assert [problem.key for problem in form.problems] == [key]
+    assert form.problems[0].field == "creatinine"
+    assert "creatinine" not in form.values and "crcl_ml_min" not in form.values
+    assert form.values["cycle"] == 1, "the rest of the quick form is kept"
+
+
+def test_a_bare_creatinine_offers_a_button_per_unit() -> None:
+    conversation = Conversation()
+    handle_text(conversation, "h 175 w 72 cycle 1 hsct no anc 2 plt 100 age 60 sex male", TODAY)
+    replies = handle_text(conversation, "creat 2", TODAY)
+    asked = replies[0]
+    assert asked.key == p.CREATININE_UNIT
+    assert [choice.value for choice in asked.choices] == ["creat 2 µmol/L", "creat 2 mg/dL"]
+    assert conversation.draft.creatinine is None
+    pressed = handle_choice(conversation, asked.token, asked.choices[1].value, TODAY)
+    plan = next(reply for reply in pressed if reply.kind == "plan")
+    assert plan.request is not None and plan.request.crcl_ml_min == D(40)  # 80 × 72 / 144
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("80", {"crcl_ml_min": D(80), "creatinine": None}),
+        ("80 mL/min", {"crcl_ml_min": D(80), "creatinine": None}),
+        (
+            "90 µmol/L",
+            {"creatinine": LabValue(value=D(90), unit="µmol/L"), "crcl_ml_min": None},
+        ),
+        (
+            "1,1 mg/dL",
+            {"creatinine": LabValue(value=D("1.1"), unit="mg/dL"), "crcl_ml_min": None},
+        ),
+    ],
+)
+def test_the_crcl_step_takes_a_crcl_or_a_creatinine_with_its_unit(
+    text: str, expected: dict[str, object]
+) -> None:
+    # The question asks for mL/min first: a bare number is a CrCl, as the question says.
+    step = STEP_BY_NAME["opt_crcl"]
+    assert "mL/min" in step.prompt and "µmol/L" in step.prompt
+    assert step.read(text, Context(TODAY, "de")) == expected
+
+
+def test_one_source_of_the_crcl_at_a_time_the_later_replaces_the_earlier() -> None:
+    conversation = Conversation()
+    handle_text(conversation, "bsa 1.8 cycle 1 crcl 80", TODAY)
+    handle_text(conversation, "creat 90 umol/L age 60", TODAY)
+    assert conversation.draft.crcl_ml_min is None
+    assert conversation.draft.creatinine == LabValue(value=D(90), unit="µmol/L")
+    handle_text(conversation, "crcl 70 age 60", TODAY)
+    assert conversation.draft.crcl_ml_min == D(70) and conversation.draft.creatinine is None
+
+
+def test_the_summary_shows_the_creatinine_in_the_crcl_line() -> None:
+    from dialogs.summary import SHOW
+
+    conversation = Conversation()
+    handle_text(conversation, "bsa 1.8 cycle 1 creat 90 umol/L age 60", TODAY)
+    shown = SHOW["opt_crcl"](conversation.draft)
+    assert shown is not None and shown.values == {"value": D(90), "unit": "µmol/L"}
+
+
+def test_a_creatinine_without_age_weight_or_sex_names_what_is_missing() -> None:
+    conversation = Conversation(lang="es")
+    replies = handle_text(
+        conversation, "bsa 1,8 ciclo 1 hsct no anc 2 plt 100 creatinina 90 µmol/L edad 60", TODAY
+    )
+    asked = next(reply for reply in replies if reply.kind == "problem")
+    assert asked.key == p.CLEARANCE_NEEDS
+    assert [choice.value for choice in asked.choices] == ["/edit sex", "/edit body", "/edit crcl"]
+    text = render(asked, "es")
+    assert "Sexo" in text and "Datos corporales" in text and "90 µmol/L" in text
+    # Giving what is missing makes the plan, with the CrCl Cockcroft-Gault gives.
+    replies = handle_text(conversation, "altura 175 peso 72 sexo hombre", TODAY)
+    plan = next(reply for reply in replies if reply.kind == "plan")
+    assert plan.request is not None and plan.request.crcl_ml_min == D(
+        "78.6"
+    )  # 80 × 72 / (72 × 90 / 88.4)
+
+
+# Properties: any accepted unit, through the quick form, gives the plan of the same value ---
+
+_COUNT_UNITS = [("×10⁹/L", 1), ("G/L", 1), ("Gpt/L", 1), ("K/µL", 1), ("/µL", 1000), ("/mm³", 1000)]
+_LIVER_UNITS = {"bili": ("µmol/L", 21), "ast": ("U/L", 40), "alt": ("U/L", 41)}
+_FORM = "bsa 1.8 cycle 2 resp CR hsct no gilbert no"
+
+
+def _plan_of(text: str) -> dict[str, object]:
+    from dialogs.draft import Draft, to_request
+    from rules import PlanRequest, make_plan
+
+    form = parse_quick_form(text, TODAY)
+    assert form.problems == [], form.problems
+    draft = Draft.model_validate({k: v for k, v in form.values.items() if v is not None})
+    request = to_request(draft, "en")
+    assert isinstance(request, PlanRequest), request
+    return make_plan(request).model_dump(exclude={"inputs"})
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    tenths=st.integers(min_value=1, max_value=200),
+    unit=st.sampled_from(_COUNT_UNITS),
+    key=st.sampled_from(["anc", "plt"]),
+)
+def test_a_count_in_any_unit_gives_the_plan_of_the_same_count(
+    tenths: int, unit: tuple[str, int], key: str
+) -> None:
+    value = D(tenths) / 10  # ×10⁹/L
+    typed = value * unit[1]
+    if unit[1] != 1 and typed != typed.to_integral_value():
+        typed = typed.quantize(D(1))
+        value = typed / unit[1]
+    shown = f"{typed.normalize():f}{unit[0]}"
+    assert _plan_of(f"{_FORM} {key} {shown}") == _plan_of(f"{_FORM} {key} {value.normalize():f}")
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    hundredths=st.integers(min_value=0, max_value=600), key=st.sampled_from(sorted(_LIVER_UNITS))
+)
+def test_a_liver_value_against_its_uln_gives_the_plan_of_the_same_multiple(
+    hundredths: int, key: str
+) -> None:
+    multiple = D(hundredths) / 100
+    unit, uln = _LIVER_UNITS[key]
+    absolute = f"{_FORM} {key} {(multiple * uln).normalize():f} {unit} uln {uln}"
+    assert _plan_of(absolute) == _plan_of(f"{_FORM} {key} {multiple.normalize():f} ×ULN")
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(tenths=st.integers(min_value=3, max_value=150), micromoles=st.booleans())
+def test_a_creatinine_in_either_unit_gives_the_plan_of_its_crcl(
+    tenths: int, micromoles: bool
+) -> None:
+    from rules.units import cockcroft_gault
+
+    mg_dl = D(tenths) / 10
+    typed = f"{(mg_dl * D('88.4')).normalize():f} µmol/L" if micromoles else f"{mg_dl} mg/dL"
+    patient = "h 175 w 72 age 60 sex male cycle 1 hsct no"
+    crcl = min(cockcroft_gault(mg_dl, "mg/dL", D(60), D(72), "male"), D(300))
+    assert _plan_of(f"{patient} creat {typed}") == _plan_of(f"{patient} crcl {crcl}")
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(text=st.text(max_size=40), field=st.sampled_from(["bilirubin_uln", "ast_uln"]))
+def test_random_text_never_raises_in_the_lab_readers(text: str, field: str) -> None:
+    from dialogs.quantities import parse_creatinine
+
+    assert isinstance(parse_lab(text, field, SITE), dict | Problem)
+    assert isinstance(parse_creatinine(text), dict | Problem)
+
+
+def test_in_the_console_the_readings_and_the_options_never_share_a_mark(site: None) -> None:
+    import io
+
+    from bot.console import ConsoleChat
+
+    out = io.StringIO()
+    chat = ConsoleChat(out, "en")
+    chat.answer("1.8")
+    chat.answer("2")
+    chat.answer("ast 120")  # the response question's options (CR, CRi, none) follow the readings
+    assert list(chat.options) == ["1", "2", "3", "4", "5", "6"]  # ... and Back
+    assert chat.options["3"].value == "CR"
+    assert chat.options["2"].value == "ast 120 U/L"
+    chat.answer("2")
+    assert "AST 120 U/L = 3 ×ULN" in out.getvalue()
+
+
+def test_at_the_liver_question_a_keyed_bare_number_is_a_multiple_too(site: None) -> None:
+    # The question's own example is "bili 1.2 ast 0.8 alt 0.9": at that question these are
+    # multiples of the ULN, as it says, and not asked back; a unit typed still converts.
+    conversation = Conversation()
+    handle_text(conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100", TODAY)
+    handle_text(conversation, "/edit liver", TODAY)
+    assert conversation.state == "opt_liver"
+    replies = handle_text(conversation, "bili 1.2 ast 120 U/L alt 0.9", TODAY)
+    assert [reply.kind for reply in replies if reply.kind == "problem"] == []
+    assert not any(reply.key == p.READ_AS_MULTIPLE for reply in replies)
+    draft = conversation.draft
+    assert (draft.bilirubin_uln, draft.ast_uln, draft.alt_uln) == (D("1.2"), D(3), D("0.9"))
+    # Elsewhere the same bare number is asked back.
+    asked = handle_text(conversation, "bili 1.2", TODAY)[0]
+    assert asked.key == p.AMBIGUOUS_LAB
+
+
+def test_a_double_checks_entry_names_what_the_creatinine_still_needs() -> None:
+    from dialogs.dialog import start_verify
+
+    conversation = Conversation()
+    start_verify(conversation, "K7QM-2XPA")
+    replies = handle_text(
+        conversation, "bsa 1.8 cycle 1 hsct no anc 2 plt 100 creat 90 umol/L", TODAY
+    )
+    replies += handle_text(conversation, "/plan", TODAY)
+    asked = [reply for reply in replies if reply.key == p.CLEARANCE_NEEDS]
+    assert asked and asked[-1].token == conversation.token
+    assert conversation.state == "summary" and conversation.verifying == "K7QM-2XPA"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dialogs import problems as p
 from dialogs.problems import PROBLEM_KEYS, Problem
 from dialogs.quickform import KEYS, QuickForm, parse_quick_form
-from rules.models import PlanRequest
+from rules.models import LabValue, PlanRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
@@ -101,18 +101,30 @@ def test_every_key_maps_to_a_request_field() -> None:
         (
             "bili 1.2 ast 3 x ULN alt 2.5xULN",
             "en",
-            # ×ULN clears a lab value typed before (the read-back shows what is used).
+            # ×ULN clears a lab value typed before (the read-back shows what is used); a bare
+            # number is ×ULN too without a site ULN, kept as read (`unit_typed` false).
             {
                 "bilirubin_uln": D("1.2"),
-                "bilirubin": None,
+                "bilirubin": LabValue(value=D("1.2"), unit="xULN", unit_typed=False),
                 "ast_uln": D(3),
                 "ast": None,
                 "alt_uln": D("2.5"),
                 "alt": None,
             },
         ),
-        ("bilirubin 1,2", "de", {"bilirubin_uln": D("1.2"), "bilirubin": None}),
-        ("crcl 90 mL/min age 45", "en", {"crcl_ml_min": D(90), "age_years": D(45)}),
+        (
+            "bilirubin 1,2",
+            "de",
+            {
+                "bilirubin_uln": D("1.2"),
+                "bilirubin": LabValue(value=D("1.2"), unit="xULN", unit_typed=False),
+            },
+        ),
+        (
+            "crcl 90 mL/min age 45",
+            "en",
+            {"crcl_ml_min": D(90), "creatinine": None, "age_years": D(45)},
+        ),
         (
             "hsct yes mrd no gilbert n vod nein",
             "en",

@@ -20,7 +20,7 @@ from dialogs.render import Renderer
 from dialogs.units import set_site_ulns
 from locales import LANGUAGES, format_decimal
 from rules import PlanRequest, make_plan
-from tests.test_bot_e2e import CHAT, press, say, settle, stop_bot
+from tests.test_bot_e2e import CHAT, buttons, press, say, settle, stop_bot
 
 SITE = {"BOT_ULN_BILIRUBIN": "21 umol/L", "BOT_ULN_AST": "40 U/L", "BOT_ULN_ALT": "41 U/L"}
 QUICK_FORM = (
@@ -132,3 +132,56 @@ async def test_without_a_site_uln_an_absolute_value_is_asked_for_not_assumed(
         assert "Read:" in plan and "34/21 = 1.62 ×ULN" in plan
     finally:
         await stop_bot((application, store))
+
+
+async def test_a_bare_liver_number_is_asked_back_and_a_button_settles_it(
+    emulator: BotApiEmulator, site_bot: Any
+) -> None:
+    await emulator.send_text(CHAT, "bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80 ast 120")
+    messages = await settle(emulator)
+    assert not any("Read:" in m["text"] for m in messages), "neither reading is assumed"
+    asked = next(m for m in messages if "has no unit" in m["text"])
+    assert "AST 120 ×ULN" in asked["text"]
+    assert "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)" in asked["text"]
+    assert [label for label, _ in buttons(asked)] == [
+        "AST 120 ×ULN",
+        "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)",
+    ]
+    await press(emulator, asked, "ast 120 U/L")
+    plan = next(m["text"] for m in reversed(await settle(emulator)) if "Read:" in m["text"])
+    # Nothing typed before the question was lost: the counts and the cycle are in the plan.
+    read_back = plan.split("\n")[1]
+    assert "Cycle 2" in read_back and "Platelets 80 ×10⁹/L" in read_back
+    assert "AST 120 U/L = 3 ×ULN (ULN 40 U/L, site setting)" in read_back
+
+
+CREATININE_FORM = "h=175 w=72 age=60 sex=male cycle=1 hsct=no anc=2 plt=100 creat 2 mg/dL"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_language_reads_back_the_crcl_a_creatinine_gives(
+    emulator: BotApiEmulator, site_bot: Any, lang: str
+) -> None:
+    if lang != "en":
+        menu = await say(emulator, "/language")
+        await press(emulator, menu, lang)
+    await emulator.send_text(CHAT, CREATININE_FORM)
+    messages = await settle(emulator)
+    request = {
+        "height_cm": "175",
+        "weight_kg": "72",
+        "age_years": "60",
+        "sex": "male",
+        "cycle": 1,
+        "anc": "2",
+        "platelets": "100",
+        "creatinine": {"value": 2, "unit": "mg/dL"},
+        "locale": lang,
+    }
+    plan = make_plan(PlanRequest.model_validate(request))
+    line = Renderer(lang, html=True).read_back(plan)
+    assert line is not None and plain(format_decimal(Decimal(40), lang)) in plain(line)
+    assert "CrCl" in line  # 80 × 72 / (72 × 2): the Cockcroft-Gault CrCl of the creatinine
+    plans = [m["text"] for m in messages if line in m["text"]]
+    assert len(plans) == 1, [m["text"][:80] for m in messages]
+    assert plans[0].split("\n")[1] == line

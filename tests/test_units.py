@@ -194,3 +194,71 @@ def test_a_value_in_any_unit_gives_the_plan_of_the_same_value_in_times_uln(
     absolute = make_plan(PlanRequest.model_validate({**base, analyte: lab}))
     times_uln = make_plan(PlanRequest.model_validate({**base, f"{analyte}_uln": multiple}))
     assert absolute.model_dump(exclude={"inputs"}) == times_uln.model_dump(exclude={"inputs"})
+
+
+# Creatinine → Cockcroft-Gault CrCl ------------------------------------------------------
+
+_PATIENT = {"height_cm": 175, "weight_kg": 72, "cycle": 1, "age_years": 60, "sex": "male"}
+
+
+def test_a_typed_crcl_must_agree_with_the_creatinine_given_with_it() -> None:
+    # The CrCl a creatinine gives may be given too (a stored request holds both) ...
+    both = {**_PATIENT, "creatinine": {"value": 2, "unit": "mg/dL"}, "crcl_ml_min": 40}
+    assert PlanRequest.model_validate(both).crcl_ml_min == D(40)
+    # ... but another one is refused, the creatinine named: which is meant is not ours to pick.
+    code, document = _json({**both, "crcl_ml_min": 80})
+    assert code == 2 and document["error"]["field"] == "creatinine"
+
+
+def test_the_json_plan_reads_back_the_creatinine_and_the_crcl_it_gave() -> None:
+    code, document = _json({**_PATIENT, "creatinine": {"value": 176.8, "unit": "umol/L"}})
+    assert code == 0
+    crcl = next(item for item in document["inputs"] if item["field"] == "crcl_ml_min")
+    assert crcl["given"] == 176.8 and crcl["unit"] == "µmol/L"
+    assert crcl["used"] == 40 and crcl["used_unit"] == "mL/min"  # 176.8 µmol/L = 2 mg/dL
+
+
+def test_a_stored_request_with_a_creatinine_reads_back_as_the_same_plan() -> None:
+    from dialogs.verify import from_document, stored_document
+
+    request = PlanRequest.model_validate({**_PATIENT, "creatinine": {"value": 2, "unit": "mg/dL"}})
+    plan = make_plan(request)
+    read = from_document(json.loads(json.dumps(stored_document(request, plan))))
+    assert read is not None and read[1].receipt == plan.receipt
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tenths=st.integers(min_value=3, max_value=150),  # 0.3-15 mg/dL
+    age=st.integers(min_value=18, max_value=100),
+    weight=st.integers(min_value=35, max_value=150),
+    sex=st.sampled_from(["female", "male"]),
+    in_micromoles=st.booleans(),
+)
+def test_a_creatinine_in_any_unit_gives_the_plan_of_the_crcl_it_gives(
+    tenths: int, age: int, weight: int, sex: str, in_micromoles: bool
+) -> None:
+    mg_dl = D(tenths) / 10
+    lab = (
+        {"value": mg_dl * D("88.4"), "unit": "µmol/L"}
+        if in_micromoles
+        else {"value": mg_dl, "unit": "mg/dL"}
+    )
+    patient = {**_PATIENT, "age_years": age, "weight_kg": weight, "sex": sex}
+    from_creatinine = make_plan(PlanRequest.model_validate({**patient, "creatinine": lab}))
+    crcl = cockcroft_gault(mg_dl, "mg/dL", D(age), D(weight), sex)  # type: ignore[arg-type]
+    typed = make_plan(PlanRequest.model_validate({**patient, "crcl_ml_min": min(crcl, D(300))}))
+    assert from_creatinine.model_dump(exclude={"inputs"}) == typed.model_dump(exclude={"inputs"})
+
+
+def test_a_lab_value_read_without_a_unit_is_a_multiple_and_says_so() -> None:
+    untyped = {"value": 3, "unit": "xULN", "unit_typed": False}
+    request = PlanRequest.model_validate({"bsa_m2": "1.8", "cycle": 1, "ast": untyped})
+    assert request.ast_uln == D(3)
+    ast = next(item for item in request.inputs() if item.field == "ast_uln")
+    assert ast.unit_typed is False and ast.used == D(3) and ast.uln is None
+    # Only a multiple can have been read without its unit.
+    with pytest.raises(ValidationError, match="unit_typed"):
+        PlanRequest.model_validate(
+            {"bsa_m2": "1.8", "cycle": 1, "ast": {**untyped, "unit": "U/L", "uln": 40}}
+        )
