@@ -369,7 +369,7 @@ class BotService:
             replies, notice = receipts.settle(
                 self.store, chat.id, replies, self.ttl_hours, user.first_name
             )
-            outgoing = self._outgoing(update, conversation.lang, replies)
+            outgoing = self._outgoing(update, conversation.lang, replies, chat.id)
             # The update's id and its answer with the state, in one transaction: what tells a
             # replay after a stop between the gate's mark and this save from one already
             # applied, and what that replay shows again.
@@ -517,16 +517,18 @@ class BotService:
         chat = update.effective_chat
         assert chat is not None
         target = chat.id if chat_id is None else chat_id
-        outgoing = self._outgoing(update, lang, replies)
+        outgoing = self._outgoing(update, lang, replies, target)
         await self._send_outgoing(target, outgoing, context_bot(update))
 
     async def _send_outgoing(self, chat_id: int, outgoing: list[Outgoing], bot: Any) -> None:
         for message in outgoing:
             await self._send(chat_id, message.text, message.keyboard(), bot)
 
-    def _outgoing(self, update: Update, lang: str, replies: list[Reply]) -> list[Outgoing]:
-        """The messages `replies` are sent as, in order: a long plan split at row boundaries,
-        its keyboard under the last part."""
+    def _outgoing(
+        self, update: Update, lang: str, replies: list[Reply], chat_id: int
+    ) -> list[Outgoing]:
+        """The messages `replies` are sent as to `chat_id`, in order: a long plan split at row
+        boundaries, its keyboard under the last part."""
         renderer = Renderer(lang, html=True)
         bot = context_bot(update)
         messages: list[Outgoing] = []
@@ -534,7 +536,7 @@ class BotService:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
                 card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
-                card_id = self.cards.add(card, target)
+                card_id = self.cards.add(card, chat_id)
                 rows = self._card_rows(update, reply.plan, card_id, renderer)
                 markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and reply.request is not None:

@@ -353,10 +353,14 @@ class Renderer:
         limit and the footer. Nothing shown short above the fold is missing below it.
         """
         full_read_back = self.read_back(plan)
-        # A lab value typed in a unit and divided by a ULN is read back in full above the fold:
-        # a conversion is where a misreading hides (issue 13).
-        converted = any(item.uln is not None for item in plan.inputs if item.field in LAB_NAMES)
-        read_back = full_read_back if converted else self.read_back_short(plan)
+        # A lab value converted (typed in a unit and divided by a ULN; a CrCl worked out from a
+        # creatinine) or read as ×ULN with no unit typed is read back in full above the fold:
+        # that is where a misreading hides (issue 13).
+        read_back = (
+            full_read_back
+            if any(_read_with_care(item) for item in plan.inputs)
+            else self.read_back_short(plan)
+        )
         lines = [self._bold(self.header(plan)), *filter(None, [read_back])]
         lines.extend(self._dose_rows(plan))
         if plan.decision == "give" and plan.doses_unspecified_reason is not None:
@@ -513,6 +517,9 @@ class Renderer:
             if item.field in READ_LABELS:
                 label, template, name = READ_LABELS[item.field]
                 value = self.text(template, {name: item.used})
+                if _from_creatinine(item):
+                    typed = {"value": item.given, "unit": item.unit}
+                    value = f"{value} ({self.text(m.VALUE_CREATININE, typed)})"
                 items.append(f"{self.gettext(label)} {value}")
             elif item.field == "response":
                 word = self.gettext(RESPONSE_WORDS.get(str(item.used), str(item.used)))
@@ -535,7 +542,10 @@ class Renderer:
             "uln_unit": item.uln_unit or item.unit or "",
         }
         if item.uln is None:
-            return self.text(READ_LAB_MULTIPLE, values)
+            shown = self.text(READ_LAB_MULTIPLE, values)
+            if item.unit_typed:
+                return shown
+            return self.text(m.READ_BACK_UNTYPED, {"reading": _Raw(shown)})
         if not item.unit:
             return self.text(READ_LAB_RATIO, values)
         return self.text(READ_LAB_SITE if item.uln_source == "site" else READ_LAB, values)
@@ -603,3 +613,15 @@ class Renderer:
 
 def render(reply: Reply, lang: str, html: bool = False) -> str:
     return Renderer(lang, html).reply(reply)
+
+
+def _from_creatinine(item: Any) -> bool:
+    """A CrCl the request worked out from a serum creatinine (rules/models.py)."""
+    return item.field == "crcl_ml_min" and item.unit != item.used_unit
+
+
+def _read_with_care(item: Any) -> bool:
+    """A value the full read-back shows above the fold (Renderer.plan)."""
+    if item.field in LAB_NAMES:
+        return item.uln is not None or not item.unit_typed
+    return _from_creatinine(item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dialogs.render import Renderer, keep_units_with_numbers
+from dialogs.render import FOLD_OPEN, Renderer, keep_units_with_numbers
 from dialogs.replies import Reply
 from rules import PlanRequest, make_plan
 
@@ -154,3 +154,29 @@ def test_a_converted_lab_value_is_read_back_in_full_above_the_fold() -> None:
     assert top.split("\n")[1] == renderer.read_back(plan)
     assert "bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site setting)" in top
     assert "Read: " not in folded
+
+
+def test_a_clearance_from_creatinine_and_a_liver_value_without_unit_are_read_back_above_the_fold() -> (
+    None
+):
+    """Issue 13: what was converted or assumed is said where the clinician reads first: the CrCl
+    with the creatinine it came from, and a bare liver number with "read as ×ULN"."""
+    request = PlanRequest.model_validate(
+        {
+            "bsa_m2": "1.8",
+            "cycle": 2,
+            "response": "CR",
+            "height_cm": "180",
+            "weight_kg": "75",
+            "age_years": "60",
+            "sex": "male",
+            "creatinine": {"value": "2", "unit": "mg/dL"},
+            "ast": {"value": "2", "unit": "xULN", "unit_typed": False},
+        }
+    )
+    top = Renderer("en", html=False).plan(make_plan(request)).split(FOLD_OPEN)[0]
+    assert "AST 2 ×ULN (no unit typed, read as ×ULN)" in top
+    assert "(creatinine 2 mg/dL)" in top
+    typed = request.model_copy(update={"ast": None, "ast_uln": None, "creatinine": None})
+    top = Renderer("en", html=False).plan(make_plan(typed)).split(FOLD_OPEN)[0]
+    assert "no unit typed" not in top and "creatinine" not in top
