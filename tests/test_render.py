@@ -156,9 +156,7 @@ def test_a_converted_lab_value_is_read_back_in_full_above_the_fold() -> None:
     assert "Read: " not in folded
 
 
-def test_a_clearance_from_creatinine_and_a_liver_value_without_unit_are_read_back_above_the_fold() -> (
-    None
-):
+def test_a_clearance_from_creatinine_and_an_untyped_liver_value_are_read_back_up_top() -> None:
     """Issue 13: what was converted or assumed is said where the clinician reads first: the CrCl
     with the creatinine it came from, and a bare liver number with "read as ×ULN"."""
     request = PlanRequest.model_validate(
