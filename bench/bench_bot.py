@@ -16,7 +16,8 @@ Both bots run without AIORateLimiter: it paces sending to Telegram's own limit (
 messages per second), which would hide the cost of our code behind the same constant.
 
 Run from the repository root: .venv/bin/python bench/bench_bot.py [updates per workload] [rounds]
-Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds]
+Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds] (each bot starts 2 × rounds + 1
+times, alternately; a /start is waiting at each start, so its first reply is timed too)
 """
 
 from __future__ import annotations
@@ -198,28 +199,59 @@ async def measure(
     return Run(chats * len(script), seconds, cpu, emulator_cpu)
 
 
-async def cold_start(*command: str) -> float:
-    """Seconds from starting `command` (a bot) to its first getUpdates."""
+#: The first message waiting when a bot starts: in German, so that the dosing bot's first
+#: reply also pays for reading a catalog (languages are loaded on first use).
+FIRST_CHAT, FIRST_TEXT, FIRST_LANGUAGE = 4242, "/start", "de"
+
+
+@dataclass
+class ColdStart:
+    polling: float  # seconds from process start to its first getUpdates
+    reply: float  # seconds from process start to its first sendMessage (the waiting /start)
+    cpu: float | None  # the bot's CPU seconds when its first getUpdates arrived (Linux only)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` so far (/proc, 10 ms ticks), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def cold_start(*command: str) -> ColdStart:
+    """Start `command` (a bot) with one message waiting; when did it poll, when did it answer.
+
+    The times are the emulator's arrival times of the requests, not when this loop noticed."""
     with tempfile.TemporaryDirectory() as folder:
         async with BotApiEmulator() as emulator:
+            await emulator.send_text(FIRST_CHAT, FIRST_TEXT, language_code=FIRST_LANGUAGE)
             env = {
-                **os.environ,
+                **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
                 "TELEGRAM_BOT_TOKEN": emulator.token,
                 "TELEGRAM_API_BASE_URL": emulator.base_url,
                 "BOT_DB_PATH": str(Path(folder) / "cold.sqlite3"),
                 "LOG_LEVEL": "WARNING",
             }
-            started = time.perf_counter()
+            started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
                 *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            await emulator.wait_for(
-                lambda: any(method == "getUpdates" for method, _ in emulator.calls), timeout=60
-            )
-            elapsed = time.perf_counter() - started
+            # CPU is read as soon as the getUpdates arrives; the bot may have begun on the
+            # waiting update by then (a few ms, below the 10 ms tick).
+            await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=60)
+            cpu = _cpu_seconds(process.pid)
+            await emulator.wait_for(lambda: emulator.calls_to("sendMessage"), timeout=60)
+            polled = emulator.calls_to("getUpdates")[0].at
+            replied = emulator.calls_to("sendMessage")[0].at
             process.terminate()
             await process.wait()
-    return elapsed
+    return ColdStart(polled - started, replied - started, cpu)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 async def cold_starts(rounds: int) -> None:
@@ -228,15 +260,35 @@ async def cold_starts(rounds: int) -> None:
     assert ours, "install the project first"
     minimal = str(Path(__file__).resolve().parent / "minimal_bot.py")
     bots = {"dosing bot": (ours, "telegram"), "minimal PTB bot": (sys.executable, minimal)}
-    starts: dict[str, list[float]] = {name: [] for name in bots}
+    starts: dict[str, list[ColdStart]] = {name: [] for name in bots}
     for _ in range(2 * rounds + 1):
         for name, command in bots.items():
             starts[name].append(await cold_start(*command))
-    median = {name: sorted(times)[rounds] for name, times in starts.items()}
-    for name, seconds in median.items():
-        print(f"cold start to first getUpdates, {name}: median {seconds:.2f} s of {2 * rounds + 1}")
-    ratio = median["dosing bot"] / median["minimal PTB bot"]
-    print(f"ratio dosing / minimal: {ratio:.2f}× (target ≤ 1.3×)")
+    polling = {name: _median([run.polling for run in runs]) for name, runs in starts.items()}
+    for name, runs in starts.items():
+        reply = _median([run.reply for run in runs])
+        first_update = _median([run.reply - run.polling for run in runs])
+        spread = sorted(run.polling for run in runs)
+        cpus = [run.cpu for run in runs if run.cpu is not None]
+        cpu = f", CPU {_median(cpus):.2f} s" if cpus else ""
+        print(
+            f"{name}: first getUpdates median {polling[name]:.2f} s "
+            f"(range {spread[0]:.2f}–{spread[-1]:.2f}, {len(runs)} starts{cpu}); "
+            f"first reply {reply:.2f} s, of which the waiting update {first_update * 1000:.0f} ms"
+        )
+    ratio = polling["dosing bot"] / polling["minimal PTB bot"]
+    ratios = sorted(
+        ours.polling / theirs.polling
+        for ours, theirs in zip(starts["dosing bot"], starts["minimal PTB bot"], strict=True)
+    )
+    print(
+        f"ratio dosing / minimal, first getUpdates: {ratio:.2f}× of the medians "
+        f"(per round {ratios[0]:.2f}–{ratios[-1]:.2f}×; target ≤ 1.3×)"
+    )
+    cpus = {name: [run.cpu for run in runs if run.cpu is not None] for name, runs in starts.items()}
+    if all(cpus.values()):
+        cpu_ratio = _median(cpus["dosing bot"]) / _median(cpus["minimal PTB bot"])
+        print(f"ratio of CPU seconds to first getUpdates: {cpu_ratio:.2f}× (less moved by load)")
 
 
 async def main(updates: int, rounds: int) -> None:
