@@ -220,7 +220,7 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def cold_start(*command: str) -> ColdStart:
+async def cold_start(*command: str, cwd: str | None = None) -> ColdStart:
     """Start `command` (a bot) with one message waiting; when did it poll, when did it answer.
 
     The times are the emulator's arrival times of the requests, not when this loop noticed."""
@@ -236,7 +236,7 @@ async def cold_start(*command: str) -> ColdStart:
             }
             started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
-                *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                *command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             # CPU is read as soon as the getUpdates arrives; the bot may have begun on the
             # waiting update by then (a few ms, below the 10 ms tick).
@@ -254,16 +254,24 @@ def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-async def cold_starts(rounds: int) -> None:
-    """The dosing bot and a minimal PTB bot, started alternately; medians and their ratio."""
+async def cold_starts(rounds: int, baseline: str | None = None) -> None:
+    """The dosing bot and a minimal PTB bot, started alternately; medians and their ratio.
+
+    With `baseline` (BENCH_BASELINE: a checkout of another commit, e.g. from `git archive`),
+    that checkout's bot is started in the same rounds too, as `python -m bot` in its folder."""
     ours = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent))
     assert ours, "install the project first"
     minimal = str(Path(__file__).resolve().parent / "minimal_bot.py")
-    bots = {"dosing bot": (ours, "telegram"), "minimal PTB bot": (sys.executable, minimal)}
+    bots: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "dosing bot": ((ours, "telegram"), None),
+        "minimal PTB bot": ((sys.executable, minimal), None),
+    }
+    if baseline:  # another checkout's bot/, dialogs/, rules/ on this environment: before/after
+        bots[f"dosing bot in {baseline}"] = ((sys.executable, "-m", "bot", "telegram"), baseline)
     starts: dict[str, list[ColdStart]] = {name: [] for name in bots}
     for _ in range(2 * rounds + 1):
-        for name, command in bots.items():
-            starts[name].append(await cold_start(*command))
+        for name, (command, cwd) in bots.items():
+            starts[name].append(await cold_start(*command, cwd=cwd))
     polling = {name: _median([run.polling for run in runs]) for name, runs in starts.items()}
     for name, runs in starts.items():
         reply = _median([run.reply for run in runs])
@@ -276,19 +284,22 @@ async def cold_starts(rounds: int) -> None:
             f"(range {spread[0]:.2f}–{spread[-1]:.2f}, {len(runs)} starts{cpu}); "
             f"first reply {reply:.2f} s, of which the waiting update {first_update * 1000:.0f} ms"
         )
-    ratio = polling["dosing bot"] / polling["minimal PTB bot"]
-    ratios = sorted(
-        ours.polling / theirs.polling
-        for ours, theirs in zip(starts["dosing bot"], starts["minimal PTB bot"], strict=True)
-    )
-    print(
-        f"ratio dosing / minimal, first getUpdates: {ratio:.2f}× of the medians "
-        f"(per round {ratios[0]:.2f}–{ratios[-1]:.2f}×; target ≤ 1.3×)"
-    )
-    cpus = {name: [run.cpu for run in runs if run.cpu is not None] for name, runs in starts.items()}
-    if all(cpus.values()):
-        cpu_ratio = _median(cpus["dosing bot"]) / _median(cpus["minimal PTB bot"])
-        print(f"ratio of CPU seconds to first getUpdates: {cpu_ratio:.2f}× (less moved by load)")
+    minimal_runs = starts.pop("minimal PTB bot")
+    for name, runs in starts.items():
+        ratio = polling[name] / polling["minimal PTB bot"]
+        ratios = sorted(
+            run.polling / reference.polling
+            for run, reference in zip(runs, minimal_runs, strict=True)
+        )
+        print(
+            f"ratio {name} / minimal, first getUpdates: {ratio:.2f}× of the medians "
+            f"(per round {ratios[0]:.2f}–{ratios[-1]:.2f}×; target ≤ 1.3×)"
+        )
+        cpus = [run.cpu for run in runs if run.cpu is not None]
+        reference_cpus = [run.cpu for run in minimal_runs if run.cpu is not None]
+        if cpus and reference_cpus:
+            cpu_ratio = _median(cpus) / _median(reference_cpus)
+            print(f"  CPU seconds to first getUpdates: {cpu_ratio:.2f}× (less moved by load)")
 
 
 async def main(updates: int, rounds: int) -> None:
@@ -321,7 +332,7 @@ async def main(updates: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["cold"]:
-        asyncio.run(cold_starts(int(*sys.argv[2:3] or [5])))
+        asyncio.run(cold_starts(int(*sys.argv[2:3] or [5]), os.environ.get("BENCH_BASELINE")))
         raise SystemExit
     arguments = [int(argument) for argument in sys.argv[1:]]
     asyncio.run(main(*arguments[:1] or [2000], *arguments[1:2] or [3]))
