@@ -6,11 +6,14 @@ order is the order in which the bot first needs them.
 
 `python -X importtime` says which module inside a layer costs what; this says what a layer is
 worth in wall time. Run from the repository root: .venv/bin/python bench/import_costs.py [rounds]
+With BENCH_BASELINE=<another checkout> (e.g. from `git archive`), that checkout is measured in
+the same rounds, alternately, and shown beside (its CPU ms).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -38,28 +41,45 @@ print(json.dumps(times))
 """
 
 
-def one_round() -> list[tuple[float, float]]:
+def one_round(cwd: str | None = None) -> list[tuple[float, float]]:
     layers = json.dumps([modules for _, modules in LAYERS])
     done = subprocess.run(
-        [sys.executable, "-c", _ROUND, layers], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _ROUND, layers], cwd=cwd, capture_output=True, text=True, check=True
     )
     return [(wall, cpu) for wall, cpu in json.loads(done.stdout)]
 
 
-def main(rounds: int) -> None:
-    runs = [one_round() for _ in range(rounds)]
-    middle = rounds // 2
-    print("wall ms (range)        CPU ms  layer")
+Round = list[tuple[float, float]]
+
+
+def _row(runs: list[Round], before: list[Round], pick: int | None) -> str:
+    """Median wall (range) and CPU ms of one layer (`pick`) or of all, and the CPU before."""
+
+    def total(run: Round, what: int) -> float:
+        chosen = run if pick is None else [run[pick]]
+        return sum(times[what] for times in chosen) * 1000
+
+    walls = sorted(total(run, 0) for run in runs)
+    middle = len(runs) // 2
+    row = f"{walls[middle]:6.0f} ({walls[0]:4.0f}–{walls[-1]:4.0f})"
+    row += f"  {sorted(total(run, 1) for run in runs)[middle]:6.0f}"
+    if before:
+        row += f"  {sorted(total(run, 1) for run in before)[middle]:6.0f}"
+    return row
+
+
+def main(rounds: int, baseline: str | None) -> None:
+    runs: list[Round] = []
+    before: list[Round] = []
+    for _ in range(rounds):
+        runs.append(one_round())
+        if baseline:
+            before.append(one_round(baseline))
+    print("wall ms (range)        CPU ms" + ("  before" if baseline else "") + "  layer")
     for index, (name, _) in enumerate(LAYERS):
-        walls = sorted(run[index][0] * 1000 for run in runs)
-        cpu = sorted(run[index][1] * 1000 for run in runs)[middle]
-        print(f"{walls[middle]:6.0f} ({walls[0]:4.0f}–{walls[-1]:4.0f})  {cpu:6.0f}  {name}")
-    walls = sorted(sum(wall for wall, _ in run) * 1000 for run in runs)
-    cpu = sorted(sum(cpu for _, cpu in run) * 1000 for run in runs)[middle]
-    print(
-        f"{walls[middle]:6.0f} ({walls[0]:4.0f}–{walls[-1]:4.0f})  {cpu:6.0f}  all ({rounds} runs)"
-    )
+        print(f"{_row(runs, before, index)}  {name}")
+    print(f"{_row(runs, before, None)}  all ({rounds} runs)")
 
 
 if __name__ == "__main__":
-    main(int(*sys.argv[1:2] or [7]))
+    main(int(*sys.argv[1:2] or [7]), os.environ.get("BENCH_BASELINE"))
