@@ -16,7 +16,8 @@ Both bots run without AIORateLimiter: it paces sending to Telegram's own limit (
 messages per second), which would hide the cost of our code behind the same constant.
 
 Run from the repository root: .venv/bin/python bench/bench_bot.py [updates per workload] [rounds]
-Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds]
+Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds] (each bot starts 2 × rounds + 1
+times, alternately; a /start is waiting at each start, so its first reply is timed too)
 """
 
 from __future__ import annotations
@@ -198,45 +199,107 @@ async def measure(
     return Run(chats * len(script), seconds, cpu, emulator_cpu)
 
 
-async def cold_start(*command: str) -> float:
-    """Seconds from starting `command` (a bot) to its first getUpdates."""
+#: The first message waiting when a bot starts: in German, so that the dosing bot's first
+#: reply also pays for reading a catalog (languages are loaded on first use).
+FIRST_CHAT, FIRST_TEXT, FIRST_LANGUAGE = 4242, "/start", "de"
+
+
+@dataclass
+class ColdStart:
+    polling: float  # seconds from process start to its first getUpdates
+    reply: float  # seconds from process start to its first sendMessage (the waiting /start)
+    cpu: float | None  # the bot's CPU seconds when its first getUpdates arrived (Linux only)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` so far (/proc, 10 ms ticks), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def cold_start(*command: str, cwd: str | None = None) -> ColdStart:
+    """Start `command` (a bot) with one message waiting; when did it poll, when did it answer.
+
+    The times are the emulator's arrival times of the requests, not when this loop noticed."""
     with tempfile.TemporaryDirectory() as folder:
         async with BotApiEmulator() as emulator:
+            await emulator.send_text(FIRST_CHAT, FIRST_TEXT, language_code=FIRST_LANGUAGE)
             env = {
-                **os.environ,
+                **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
                 "TELEGRAM_BOT_TOKEN": emulator.token,
                 "TELEGRAM_API_BASE_URL": emulator.base_url,
                 "BOT_DB_PATH": str(Path(folder) / "cold.sqlite3"),
                 "LOG_LEVEL": "WARNING",
             }
-            started = time.perf_counter()
+            started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
-                *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                *command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            await emulator.wait_for(
-                lambda: any(method == "getUpdates" for method, _ in emulator.calls), timeout=60
-            )
-            elapsed = time.perf_counter() - started
+            # CPU is read as soon as the getUpdates arrives; the bot may have begun on the
+            # waiting update by then (a few ms, below the 10 ms tick).
+            await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=60)
+            cpu = _cpu_seconds(process.pid)
+            await emulator.wait_for(lambda: emulator.calls_to("sendMessage"), timeout=60)
+            polled = emulator.calls_to("getUpdates")[0].at
+            replied = emulator.calls_to("sendMessage")[0].at
             process.terminate()
             await process.wait()
-    return elapsed
+    return ColdStart(polled - started, replied - started, cpu)
 
 
-async def cold_starts(rounds: int) -> None:
-    """The dosing bot and a minimal PTB bot, started alternately; medians and their ratio."""
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+async def cold_starts(rounds: int, baseline: str | None = None) -> None:
+    """The dosing bot and a minimal PTB bot, started alternately; medians and their ratio.
+
+    With `baseline` (BENCH_BASELINE: a checkout of another commit, e.g. from `git archive`),
+    that checkout's bot is started in the same rounds too, as `python -m bot` in its folder."""
     ours = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent))
     assert ours, "install the project first"
     minimal = str(Path(__file__).resolve().parent / "minimal_bot.py")
-    bots = {"dosing bot": (ours, "telegram"), "minimal PTB bot": (sys.executable, minimal)}
-    starts: dict[str, list[float]] = {name: [] for name in bots}
+    bots: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "dosing bot": ((ours, "telegram"), None),
+        "minimal PTB bot": ((sys.executable, minimal), None),
+    }
+    if baseline:  # another checkout's bot/, dialogs/, rules/ on this environment: before/after
+        bots[f"dosing bot in {baseline}"] = ((sys.executable, "-m", "bot", "telegram"), baseline)
+    starts: dict[str, list[ColdStart]] = {name: [] for name in bots}
     for _ in range(2 * rounds + 1):
-        for name, command in bots.items():
-            starts[name].append(await cold_start(*command))
-    median = {name: sorted(times)[rounds] for name, times in starts.items()}
-    for name, seconds in median.items():
-        print(f"cold start to first getUpdates, {name}: median {seconds:.2f} s of {2 * rounds + 1}")
-    ratio = median["dosing bot"] / median["minimal PTB bot"]
-    print(f"ratio dosing / minimal: {ratio:.2f}× (target ≤ 1.3×)")
+        for name, (command, cwd) in bots.items():
+            starts[name].append(await cold_start(*command, cwd=cwd))
+    polling = {name: _median([run.polling for run in runs]) for name, runs in starts.items()}
+    for name, runs in starts.items():
+        reply = _median([run.reply for run in runs])
+        first_update = _median([run.reply - run.polling for run in runs])
+        spread = sorted(run.polling for run in runs)
+        cpus = [run.cpu for run in runs if run.cpu is not None]
+        cpu = f", CPU {_median(cpus):.2f} s" if cpus else ""
+        print(
+            f"{name}: first getUpdates median {polling[name]:.2f} s "
+            f"(range {spread[0]:.2f}–{spread[-1]:.2f}, {len(runs)} starts{cpu}); "
+            f"first reply {reply:.2f} s, of which the waiting update {first_update * 1000:.0f} ms"
+        )
+    minimal_runs = starts.pop("minimal PTB bot")
+    for name, runs in starts.items():
+        ratio = polling[name] / polling["minimal PTB bot"]
+        ratios = sorted(
+            run.polling / reference.polling
+            for run, reference in zip(runs, minimal_runs, strict=True)
+        )
+        print(
+            f"ratio {name} / minimal, first getUpdates: {ratio:.2f}× of the medians "
+            f"(per round {ratios[0]:.2f}–{ratios[-1]:.2f}×; target ≤ 1.3×)"
+        )
+        cpus = [run.cpu for run in runs if run.cpu is not None]
+        reference_cpus = [run.cpu for run in minimal_runs if run.cpu is not None]
+        if cpus and reference_cpus:
+            cpu_ratio = _median(cpus) / _median(reference_cpus)
+            print(f"  CPU seconds to first getUpdates: {cpu_ratio:.2f}× (less moved by load)")
 
 
 async def main(updates: int, rounds: int) -> None:
@@ -269,7 +332,7 @@ async def main(updates: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["cold"]:
-        asyncio.run(cold_starts(int(*sys.argv[2:3] or [5])))
+        asyncio.run(cold_starts(int(*sys.argv[2:3] or [5]), os.environ.get("BENCH_BASELINE")))
         raise SystemExit
     arguments = [int(argument) for argument in sys.argv[1:]]
     asyncio.run(main(*arguments[:1] or [2000], *arguments[1:2] or [3]))

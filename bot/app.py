@@ -29,7 +29,6 @@ from bot.overflow import tell_too_many
 from bot.polling import run_polling
 from bot.store import SessionStore
 from bot.transport import AiohttpRequest
-from bot.webhook import run_webhook
 from dialogs.units import set_site_ulns
 from rules import RULESET_VERSION
 
@@ -171,6 +170,10 @@ def run_telegram() -> int:
     try:
         # Either way an update is confirmed to Telegram only once it is saved in the inbox.
         if settings.bot_mode == "webhook":
+            # Late: the webhook server (aiohttp.web, about 30 ms) is not needed in polling mode,
+            # and every start pays for what is imported before the first getUpdates (issue 17).
+            from bot.webhook import run_webhook
+
             assert settings.webhook_url is not None and settings.webhook_secret is not None
             run_webhook(
                 application,

@@ -1,8 +1,13 @@
-"""Configuration from environment variables (pydantic-settings), checked at start-up.
+"""Configuration from environment variables, checked at start-up by a pydantic model.
 
 A wrong setting stops the bot with one line naming the variable, never with a stack trace and
 never echoing a value (a token pasted into the wrong variable must not reach a log either).
-An empty variable counts as unset.
+An empty variable counts as unset; names are case-insensitive; variables that are not settings
+are ignored. There is no `.env` file and no secrets directory: the environment is the one source.
+
+The environment is read here (`_environment_values`), not by pydantic-settings: that package
+cost about 40 ms of every start (issue 17, BENCHMARKS.md) for a job of a few lines, since every
+setting is a plain string that the model's own validators parse.
 """
 
 from __future__ import annotations
@@ -10,26 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Literal, cast
 from urllib.parse import urlparse
 
 from pydantic import (
+    BaseModel,
+    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
 )
 
 from locales import LANGUAGES
@@ -44,9 +43,6 @@ _USER_ID = re.compile(r"[0-9]{1,20}")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: setWebhook accepts only these ports.
 _WEBHOOK_PORTS = {443, 80, 88, 8443}
-
-#: Set by load_settings(env): the settings are read from that mapping only, not os.environ.
-_EXPLICIT_ENV: ContextVar[bool] = ContextVar("_EXPLICIT_ENV", default=False)
 
 
 class ConfigError(Exception):
@@ -66,12 +62,14 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(data_home) / APP_DIR / DB_NAME
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
+class Settings(BaseModel):
+    # validate_default: the defaults pass the same validators as set values (as they did
+    # under pydantic-settings), e.g. the default database path is expanded too.
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
-    bot_allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
+    bot_allowed_users: frozenset[int] = frozenset()
     bot_db_path: Path = Field(default_factory=default_db_path)
     bot_mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
@@ -91,21 +89,6 @@ class Settings(BaseSettings):
     bot_uln_bilirubin: str | None = None
     bot_uln_ast: str | None = None
     bot_uln_alt: str | None = None
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # No .env file and no secrets directory: the environment is the one source. With an
-        # explicit mapping (tests, benchmarks) the process environment is not consulted.
-        if _EXPLICIT_ENV.get():
-            return (init_settings,)
-        return (init_settings, env_settings)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -237,29 +220,23 @@ class Settings(BaseSettings):
         return urlparse(self.webhook_url or "").path.lstrip("/")
 
 
-@contextmanager
-def _explicit_env() -> Iterator[None]:
-    reset = _EXPLICIT_ENV.set(True)
-    try:
-        yield
-    finally:
-        _EXPLICIT_ENV.reset(reset)
+def _environment_values(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings' raw strings from `env`: names matched case-insensitively, empty values
+    dropped (unset), everything else ignored; the default database path follows `env` too."""
+    fields = Settings.model_fields
+    values: dict[str, object] = {
+        key.lower(): value for key, value in env.items() if key.lower() in fields and value != ""
+    }
+    values.setdefault("bot_db_path", default_db_path(env))
+    return values
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from `env` (tests) or the process environment; ConfigError if invalid."""
+    """Settings from `env` (tests) or the process environment; ConfigError if invalid.
+
+    With a mapping, only the mapping is read: the process environment is not consulted."""
     try:
-        if env is None:
-            return Settings()
-        fields = Settings.model_fields
-        values: dict[str, object] = {
-            key.lower(): value
-            for key, value in env.items()
-            if key.lower() in fields and value != ""
-        }
-        values.setdefault("bot_db_path", default_db_path(env))
-        with _explicit_env():
-            return Settings.model_validate(values)
+        return Settings.model_validate(_environment_values(os.environ if env is None else env))
     except ValidationError as error:
         location, message = first_error(error)
         raise ConfigError(f"{location.upper() or 'configuration'}: {message}") from None

@@ -216,3 +216,38 @@ def test_webhook_ports_telegram_accepts(url: str, accepted: bool) -> None:
     else:
         with pytest.raises(ConfigError, match=r"^WEBHOOK_URL: .*ports"):
             load_settings(env)
+
+
+def test_variable_names_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic-settings read names this way (case_sensitive=False); the reader keeps it.
+    assert load_settings({"bot_state_ttl_hours": "5", "Log_Level": "debug"}).ttl.seconds == 5 * 3600
+    monkeypatch.setenv("bot_allowed_users", "9")
+    assert load_settings().bot_allowed_users == frozenset({9})
+
+
+def test_variables_that_are_not_settings_are_ignored() -> None:
+    settings = load_settings({"PATH": "/usr/bin", "BOT_UNKNOWN": "x", "TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings.telegram_bot_token is not None
+
+
+def test_the_process_environment_is_checked_like_a_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_STATE_TTL_HOURS", "0")
+    with pytest.raises(ConfigError, match=r"^BOT_STATE_TTL_HOURS: "):
+        load_settings()
+
+
+def test_the_default_database_path_follows_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("BOT_DB_PATH", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", "/srv/ward")
+    assert load_settings().bot_db_path == Path("/srv/ward/besponsa-bot/state.sqlite3")
+
+
+def test_the_settings_read_no_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nBOT_MODE=webhook\n")
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "BOT_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.telegram_bot_token is None and settings.bot_mode == "polling"

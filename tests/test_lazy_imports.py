@@ -1,0 +1,92 @@
+"""What `besponsa-bot telegram` (polling) has imported when it starts polling: nothing that only
+another mode, another command or a later button needs (issue 17, cold start).
+
+Every start pays for what is imported before its first getUpdates, so these modules are
+imported late, where they are used. The check is on `sys.modules` in a fresh process, not on a
+timing (timings are in bench/ and BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: Module → why the polling bot must start without it (and where it is imported instead).
+LATE: dict[str, str] = {
+    "aiohttp.web": "the webhook server: bot/app.py imports bot/webhook.py in webhook mode only",
+    "bot.webhook": "webhook mode only (bot/app.py, run_telegram)",
+    "pydantic_settings": "bot/config.py reads the environment itself",
+    "dotenv": "no .env file is read (it came with pydantic_settings)",
+    "bot.plan_command": "the JSON `plan` command only (bot/__main__.py)",
+    "bot.console": "the terminal chat only (bot/__main__.py)",
+    "babel.messages": "compiles a stale .po only (locales.compile_catalog)",
+}
+#: Imported at start by a module that others own; each is reported with its cost, and the
+#: strict xfail turns into a failure once it is moved, so that it moves into LATE.
+NOT_YET_LATE: dict[str, str] = {
+    "icalendar": "bot/cards.py imports it at module level; only the Calendar button needs it",
+}
+
+#: Runs the real entry point up to the moment polling would start, then prints the modules.
+_PROBE = """
+import json, sys
+import bot.app
+
+def report(application, inbox):
+    print(json.dumps(sorted(sys.modules)))
+
+bot.app.run_polling = report
+from bot.__main__ import main
+main(["telegram"])
+"""
+
+
+@pytest.fixture(scope="module")
+def started_modules(tmp_path_factory: pytest.TempPathFactory) -> frozenset[str]:
+    folder = tmp_path_factory.mktemp("lazy")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        "TELEGRAM_BOT_TOKEN": "123456:lazy-imports",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+        "BOT_DB_PATH": str(folder / "state.sqlite3"),
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return frozenset(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_the_probe_sees_the_polling_bot(started_modules: frozenset[str]) -> None:
+    # Without this the tests below would pass on a probe that imported nothing.
+    assert {"bot.app", "bot.handlers", "bot.polling", "bot.transport", "aiohttp"} <= started_modules
+    assert {"dialogs.dialog", "rules.engine", "telegram.ext"} <= started_modules
+
+
+@pytest.mark.parametrize("module", sorted(LATE))
+def test_polling_starts_without(module: str, started_modules: frozenset[str]) -> None:
+    loaded = sorted(name for name in started_modules if (name + ".").startswith(module + "."))
+    assert not loaded, f"{module} imported at start ({LATE[module]}): {loaded[:5]}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        pytest.param(module, marks=pytest.mark.xfail(strict=True, reason=why))
+        for module, why in NOT_YET_LATE.items()
+    ],
+)
+def test_polling_starts_without_yet(module: str, started_modules: frozenset[str]) -> None:
+    assert module not in started_modules
