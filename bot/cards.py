@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from icalendar import Calendar, Event
 from pydantic import ValidationError
 from telegram import (
     CopyTextButton,
@@ -181,6 +180,9 @@ def calendar_file(plan: Plan, renderer: Renderer, card_id: str, now: dt.datetime
     dated = [dose for dose in plan.doses if dose.date is not None]
     if plan.decision != "give" or not dated:
         return None
+    # Late: only the Calendar button needs icalendar (about 50 ms at start, BENCHMARKS.md).
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//besponsa-bot//dose days//EN")
     calendar.add("version", "2.0")

@@ -25,13 +25,8 @@ LATE: dict[str, str] = {
     "bot.plan_command": "the JSON `plan` command only (bot/__main__.py)",
     "bot.console": "the terminal chat only (bot/__main__.py)",
     "babel.messages": "compiles a stale .po only (locales.compile_catalog)",
+    "icalendar": "the Calendar button only (bot/cards.py, calendar_file)",
 }
-#: Imported at start by a module that others own; each is reported with its cost, and the
-#: strict xfail turns into a failure once it is moved, so that it moves into LATE.
-NOT_YET_LATE: dict[str, str] = {
-    "icalendar": "bot/cards.py imports it at module level; only the Calendar button needs it",
-}
-
 #: Runs the real entry point up to the moment polling would start, then prints the modules.
 _PROBE = """
 import json, sys
@@ -79,14 +74,3 @@ def test_the_probe_sees_the_polling_bot(started_modules: frozenset[str]) -> None
 def test_polling_starts_without(module: str, started_modules: frozenset[str]) -> None:
     loaded = sorted(name for name in started_modules if (name + ".").startswith(module + "."))
     assert not loaded, f"{module} imported at start ({LATE[module]}): {loaded[:5]}"
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(module, marks=pytest.mark.xfail(strict=True, reason=why))
-        for module, why in NOT_YET_LATE.items()
-    ],
-)
-def test_polling_starts_without_yet(module: str, started_modules: frozenset[str]) -> None:
-    assert module not in started_modules
