@@ -26,6 +26,7 @@ from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
     SKIP_COMMAND,
+    STEPS,
     Step,
     clearance_problem,
 )
@@ -303,7 +304,14 @@ def _quick_form(
     if conversation.question is None or conversation.question.required:
         conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
-    stays = bool(problems) and conversation.question is not None
+    question = conversation.question
+    stays = bool(problems) and question is not None
+    if stays and question is not None and not conversation.unanswered(question):
+        # The form answered the question on screen: ask where the doubtful value belongs.
+        steps = (_step_of(problem.field, conversation) for problem in problems)
+        asked = next(filter(None, steps), None)
+        if asked is not None:
+            fire(conversation, "ask", step=asked.name)
     after = current(conversation) if stays else _advance(conversation)
     for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
         shown = dict(problem.values)
@@ -312,6 +320,12 @@ def _quick_form(
     if unknown:
         replies.append(Reply("notice", m.UNKNOWN_KEYS, {"keys": ", ".join(unknown[:10])}))
     return [*replies, *after]
+
+
+def _step_of(field: str | None, conversation: Conversation) -> Step | None:
+    """The step that asks for `field`, if it applies to this patient."""
+    step = next((step for step in STEPS if field is not None and field in step.fields), None)
+    return step if step is not None and step.applies(conversation.draft) else None
 
 
 # Summary and plan ----------------------------------------------------------------------

@@ -251,6 +251,12 @@ def _edit(event: EventData) -> None:
     conversation.skipped.discard(conversation.step)
 
 
+def _ask_at(event: EventData) -> None:
+    """A value of a one-message form needs a question back: asked at its own step, not at a
+    question the same message may have answered."""
+    _conversation(event).step = event.kwargs["step"]
+
+
 def _clear(event: EventData) -> None:
     _conversation(event).reset()
 
@@ -272,6 +278,7 @@ def _new_step(event: EventData) -> None:
 
 ON_SCREEN = [ASKING, SUMMARY, PLAN]
 _MOVE_ON: list[Callback] = [_ask_next, _remember]
+_ASK_AT: list[Callback] = [_ask_at, _remember]
 #: A new patient, or with `code=` a double check of that receipt: from nothing, no answer of
 #: this chat's earlier patient kept.
 _AFRESH: list[Callback] = [_clear, _start_check, _ask_next]
@@ -287,6 +294,7 @@ ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback
     ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
     ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),
     ("edit",    [SUMMARY, PLAN], ASKING,  [editable],                 [],      [_edit]),
+    ("ask",     ASKING,          ASKING,  [editable],                 [],      _ASK_AT),
     ("confirm", SUMMARY,       VERIFYING, [verifying, complete],      [],      []),
     ("confirm", SUMMARY,         PLAN,    [complete],                 [],      []),
     ("review",  [PLAN, VERIFYING], SUMMARY, [],                       [],      []),

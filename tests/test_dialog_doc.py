@@ -24,7 +24,8 @@ def test_the_document_names_every_step_and_every_trigger() -> None:
 
 
 def test_the_machine_is_a_table_of_phases() -> None:
-    assert len(TRANSITIONS) <= 15
+    # Small enough to read at a glance (16 rows since "ask", a quick form's question back).
+    assert len(TRANSITIONS) <= 16
     assert {row["dest"] for row in TRANSITIONS} == set(Phase)
 
 

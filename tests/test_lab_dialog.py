@@ -578,3 +578,24 @@ def test_a_double_checks_entry_names_what_the_creatinine_still_needs() -> None:
     asked = [reply for reply in replies if reply.key == p.CLEARANCE_NEEDS]
     assert asked and asked[-1].token == conversation.token
     assert conversation.state == "summary" and conversation.verifying == "K7QM-2XPA"
+
+
+def test_a_form_that_answers_the_question_asks_a_doubtful_value_at_its_own_step(
+    site: None,
+) -> None:
+    """The first message answers the body question and more, with "ast 120" bare: the question
+    back comes with the liver question, not with the body question the form already answered
+    (which would read a typed "2" as a BSA); a tap on a reading goes on to the plan."""
+    conversation = Conversation()
+    replies = handle_text(
+        conversation, "bsa 1.8 cycle 2 response CR anc 1.5 plt 120 ast 120", TODAY
+    )
+    assert conversation.state == "opt_liver"
+    assert [reply.kind for reply in replies] == ["problem", "prompt"]
+    readings = [choice.value for choice in replies[0].choices]
+    assert readings == ["ast 120 ×ULN", "ast 120 U/L"]
+    replies = handle_text(conversation, readings[1], TODAY)
+    assert replies[-1].kind == "plan" and replies[-1].plan is not None
+    assert replies[-1].plan.decision == "give"
+    assert conversation.draft.ast_uln == Decimal(3)
+    assert conversation.draft.bsa_m2 == Decimal("1.8")
