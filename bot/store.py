@@ -394,34 +394,42 @@ class SessionStore:
 
     def load(self, chat_id: int) -> dict[str, Any] | None:
         """The session document, or None if there is none or it has expired (then erased)."""
+        found = self._fresh("sessions", "chat_id", chat_id, ())
+        return None if found is None else found[1]
+
+    def _fresh(
+        self, table: str, key: str, value: int | str, columns: tuple[str, ...]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """One row of `table` (sessions, receipts, cards; `key` its primary key): its
+        `columns` and its JSON document; None if there is none, it is unreadable, or it is
+        older than the TTL (then erased at once, not left for the purge). The names are
+        this module's literals, never input."""
+        listed = "".join(f"{column}, " for column in columns)
         row = self._run(
             lambda conn: conn.execute(
-                "SELECT document, updated_at FROM sessions WHERE chat_id = ?", (chat_id,)
+                f"SELECT {listed}document, updated_at FROM {table} WHERE {key} = ?", (value,)
             ).fetchone(),
             write=False,
         )
         if row is None:
             return None
-        if float(row[1]) < self._cutoff():
-            self._erase_expired(chat_id)
+        if float(row[-1]) < self._cutoff():
+            cutoff = self._cutoff()
+            erased = self._run(
+                lambda conn: (
+                    conn.execute(
+                        f"DELETE FROM {table} WHERE {key} = ? AND updated_at < ?", (value, cutoff)
+                    ).rowcount
+                )
+            )
+            if erased:
+                self._checkpoint()
             return None
         try:
-            document = json.loads(row[0])
+            document = json.loads(row[-2])
         except ValueError:
             return None
-        return document if isinstance(document, dict) else None
-
-    def _erase_expired(self, chat_id: int) -> None:
-        cutoff = self._cutoff()
-        erased = self._run(
-            lambda conn: (
-                conn.execute(
-                    "DELETE FROM sessions WHERE chat_id = ? AND updated_at < ?", (chat_id, cutoff)
-                ).rowcount
-            )
-        )
-        if erased:
-            self._checkpoint()
+        return (tuple(row[:-2]), document) if isinstance(document, dict) else None
 
     def save(self, chat_id: int, session: dict[str, Any]) -> None:
         """Insert or replace the session document and its updated_at, atomically."""
@@ -508,31 +516,11 @@ class SessionStore:
 
     def receipt(self, code: str) -> Receipt | None:
         """The stored receipt, or None if unknown or older than the TTL (then erased)."""
-        row = self._run(
-            lambda conn: conn.execute(
-                "SELECT chat_id, document, updated_at, notify, checks FROM receipts WHERE code = ?",
-                (code,),
-            ).fetchone(),
-            write=False,
-        )
-        if row is None:
+        found = self._fresh("receipts", "code", code, ("chat_id", "notify", "checks"))
+        if found is None:
             return None
-        if float(row[2]) < self._cutoff():
-            cutoff = self._cutoff()
-            self._run(
-                lambda conn: conn.execute(
-                    "DELETE FROM receipts WHERE code = ? AND updated_at < ?", (code, cutoff)
-                )
-            )
-            self._checkpoint()
-            return None
-        try:
-            document = json.loads(row[1])
-        except ValueError:
-            return None
-        if not isinstance(document, dict):
-            return None
-        return Receipt(code, int(row[0]), document, bool(row[3]), int(row[4]))
+        (chat_id, notify, checks), document = found
+        return Receipt(code, int(chat_id), document, bool(notify), int(checks))
 
     def request_check(self, code: str, chat_id: int) -> bool:
         """The chat that planned `code` asks to be told the outcome of its check; False if the
@@ -577,28 +565,11 @@ class SessionStore:
     def card(self, card_id: str) -> tuple[int, dict[str, Any]] | None:
         """The card's owner and document, or None if unknown or older than the TTL (then
         erased)."""
-        row = self._run(
-            lambda conn: conn.execute(
-                "SELECT owner, document, updated_at FROM cards WHERE card_id = ?", (card_id,)
-            ).fetchone(),
-            write=False,
-        )
-        if row is None:
+        found = self._fresh("cards", "card_id", card_id, ("owner",))
+        if found is None:
             return None
-        if float(row[2]) < self._cutoff():
-            cutoff = self._cutoff()
-            self._run(
-                lambda conn: conn.execute(
-                    "DELETE FROM cards WHERE card_id = ? AND updated_at < ?", (card_id, cutoff)
-                )
-            )
-            self._checkpoint()
-            return None
-        try:
-            document = json.loads(row[1])
-        except ValueError:
-            return None
-        return (int(row[0]), document) if isinstance(document, dict) else None
+        (owner,), document = found
+        return int(owner), document
 
     def mark_update_seen(self, update_id: int) -> bool:
         """False when this update was already handled (Telegram may deliver it again).

@@ -4,6 +4,7 @@ the real Application and the Bot API emulator."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -28,13 +29,16 @@ QUICK_FORM = (
 )
 
 
-@pytest.fixture
-async def site_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Any]:
+@contextlib.asynccontextmanager
+async def polling_bot(
+    emulator: BotApiEmulator, tmp_path: Path, site: dict[str, str]
+) -> AsyncIterator[Any]:
+    """The production Application polling the emulator, with the site's ULN settings."""
     env = {
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-        **SITE,
+        **site,
     }
     settings = load_settings(env)
     store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
@@ -44,9 +48,26 @@ async def site_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[An
         await application.post_init(application)
     await application.start()
     await application.updater.start_polling(poll_interval=0, timeout=1)
-    yield application
-    await stop_bot((application, store))
-    set_site_ulns({})  # the site's ULNs are process-wide: other tests run without them
+    try:
+        yield application
+    finally:
+        await stop_bot((application, store))
+        set_site_ulns({})  # the site's ULNs are process-wide: other tests run without them
+
+
+@pytest.fixture
+async def site_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Any]:
+    async with polling_bot(emulator, tmp_path, SITE) as application:
+        yield application
+
+
+async def answer_in(emulator: BotApiEmulator, lang: str, text: str) -> list[dict[str, Any]]:
+    """`text` sent from a chat that chose `lang`; the messages until the bot is quiet."""
+    if lang != "en":
+        menu = await say(emulator, "/language")
+        await press(emulator, menu, lang)
+    await emulator.send_text(CHAT, text)
+    return await settle(emulator)
 
 
 def plain(text: str) -> str:
@@ -91,11 +112,7 @@ def expected_read_back(lang: str) -> str:
 async def test_every_language_reads_back_the_lab_values_against_the_site_uln(
     emulator: BotApiEmulator, site_bot: Any, lang: str
 ) -> None:
-    if lang != "en":
-        menu = await say(emulator, "/language")
-        await press(emulator, menu, lang)
-    await emulator.send_text(CHAT, QUICK_FORM)
-    messages = await settle(emulator)
+    messages = await answer_in(emulator, lang, QUICK_FORM)
     line = expected_read_back(lang)
     assert "34 µmol/L" in plain(line) and "21 µmol/L" in plain(line) and "120 U/L" in plain(line)
     # 34 / 21, in the chat's number format
@@ -109,18 +126,7 @@ async def test_every_language_reads_back_the_lab_values_against_the_site_uln(
 async def test_without_a_site_uln_an_absolute_value_is_asked_for_not_assumed(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    env = {
-        "TELEGRAM_BOT_TOKEN": emulator.token,
-        "TELEGRAM_API_BASE_URL": emulator.base_url,
-        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-    }
-    settings = load_settings(env)
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
-    application = build_application(settings, store, retry_delay=0.01)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    try:
+    async with polling_bot(emulator, tmp_path, {}):
         await emulator.send_text(CHAT, QUICK_FORM)
         messages = await settle(emulator)
         texts = [m["text"] for m in messages]
@@ -130,8 +136,6 @@ async def test_without_a_site_uln_an_absolute_value_is_asked_for_not_assumed(
         await emulator.send_text(CHAT, "bili 34/21")
         plan = (await settle(emulator))[-1]["text"]
         assert "Read:" in plan and "34/21 = 1.62 ×ULN" in plan
-    finally:
-        await stop_bot((application, store))
 
 
 async def test_a_bare_liver_number_is_asked_back_and_a_button_settles_it(
@@ -162,11 +166,7 @@ CREATININE_FORM = "h=175 w=72 age=60 sex=male cycle=1 hsct=no anc=2 plt=100 crea
 async def test_every_language_reads_back_the_crcl_a_creatinine_gives(
     emulator: BotApiEmulator, site_bot: Any, lang: str
 ) -> None:
-    if lang != "en":
-        menu = await say(emulator, "/language")
-        await press(emulator, menu, lang)
-    await emulator.send_text(CHAT, CREATININE_FORM)
-    messages = await settle(emulator)
+    messages = await answer_in(emulator, lang, CREATININE_FORM)
     request = {
         "height_cm": "175",
         "weight_kg": "72",

@@ -5,6 +5,7 @@ neither a traceback nor the message text."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -48,8 +49,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-async def running(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Running]:
+@contextlib.asynccontextmanager
+async def serving(
+    emulator: BotApiEmulator, tmp_path: Path, inbox: Inbox | None = None
+) -> AsyncIterator[Running]:
+    """The production Application behind our webhook server, on a free local port."""
     settings = load_settings(
         {
             "TELEGRAM_BOT_TOKEN": emulator.token,
@@ -65,7 +69,7 @@ async def running(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Run
     await application.initialize()
     await application.start()
     server = await start_webhook(
-        application, listen="127.0.0.1", port=port, path="hook", url=url, secret=SECRET
+        application, listen="127.0.0.1", port=port, path="hook", url=url, secret=SECRET, inbox=inbox
     )
     try:
         yield Running(application, store, server, url)
@@ -74,6 +78,12 @@ async def running(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Run
         await application.stop()
         await application.shutdown()
         store.close()
+
+
+@pytest.fixture
+async def running(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Running]:
+    async with serving(emulator, tmp_path) as bot:
+        yield bot
 
 
 def update(update_id: int, text: str = TEXT) -> dict[str, Any]:
@@ -260,38 +270,13 @@ async def test_what_a_crash_left_in_the_inbox_is_answered_when_the_server_starts
     it listens, as polling mode does."""
     inbox = Inbox(tmp_path / "state.inbox")
     inbox.put([update(920, "/start")])
-    settings = load_settings(
-        {
-            "TELEGRAM_BOT_TOKEN": emulator.token,
-            "TELEGRAM_API_BASE_URL": emulator.base_url,
-            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-        }
-    )
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
-    application = build_application(settings, store, retry_delay=0.01)
-    emulator.add_chat(CHAT)
-    port = free_port()
-    await application.initialize()
-    await application.start()
-    server = await start_webhook(
-        application,
-        listen="127.0.0.1",
-        port=port,
-        path="hook",
-        url=f"http://127.0.0.1:{port}/hook",
-        secret=SECRET,
-        inbox=inbox,
-    )
     try:
-        messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
-        assert "dosing assistant" in messages[0]["text"]
-        await emulator.wait_idle(0.3)
-        assert inbox.waiting() == []
+        async with serving(emulator, tmp_path, inbox):
+            messages = await emulator.wait_for_messages(CHAT, 1, timeout=15)
+            assert "dosing assistant" in messages[0]["text"]
+            await emulator.wait_idle(0.3)
+            assert inbox.waiting() == []
     finally:
-        await server.stop()
-        await application.stop()
-        await application.shutdown()
-        store.close()
         inbox.close()
 
 
