@@ -136,6 +136,12 @@ CONSOLE_RULE = "─" * 24
 # TRANSLATORS: the first line after the decision: every value the plan used, as read from the
 # clinician's input ({items} is a list of "label value" pieces).
 READ_BACK = N_("Read: {items}")
+# TRANSLATORS: in the read-back, height and weight typed beside an entered BSA; {bsa} is the BSA
+# they give by {formula} (Mosteller or DuBois, names kept), shown for comparison: the entered
+# BSA is the one the doses use.
+READ_BODY_NOT_DOSED = N_("{height} cm, {weight} kg = BSA {bsa} m² ({formula}), not used")
+#: The BSA formulas by name, as the clinician knows them (not translated).
+FORMULA_NAMES = {"mosteller": "Mosteller", "dubois": "DuBois"}
 # TRANSLATORS: the card's header after the decision: the label's document (USPI or SmPC, kept
 # as it is) and the body surface area used.
 CARD_HEADER = N_("{decision} · {document} · BSA {bsa} m²")
@@ -468,8 +474,7 @@ class Renderer:
         used = {item.field: item for item in plan.inputs}
         items: list[str] = []
         if "height_cm" in used and "weight_kg" in used:
-            values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
-            items.append(self.text(m.VALUE_HEIGHT_WEIGHT, values))
+            items.append(self._height_weight(plan, used))
         if "response" in used:
             response = str(used["response"].used)
             items.append(
@@ -496,6 +501,15 @@ class Renderer:
             return None
         return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
 
+    def _height_weight(self, plan: Plan, used: dict[str, Any]) -> str:
+        """ "180 cm, 75 kg"; beside an entered BSA, with the BSA they give, not dosed."""
+        values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
+        if plan.bsa_from_height_weight is None:
+            return self.text(m.VALUE_HEIGHT_WEIGHT, values)
+        formula = FORMULA_NAMES[plan.bsa_formula]
+        values |= {"bsa": plan.bsa_from_height_weight, "formula": formula}
+        return self.text(READ_BODY_NOT_DOSED, values)
+
     def _labelled(self, item: Any) -> str:
         """ "ANC 1.5" in a group (no unit), "Blasts 0/mm³" or "CrCl 90 mL/min" alone."""
         label, template, name = READ_LABELS[item.field]
@@ -510,11 +524,12 @@ class Renderer:
         used = {item.field: item for item in plan.inputs}
         items: list[str] = []
         if "height_cm" in used and "weight_kg" in used:
-            values = {"height": used["height_cm"].used, "weight": used["weight_kg"].used}
-            body = self.text(m.VALUE_HEIGHT_WEIGHT, values)
-            items.append(f"{self.gettext(m.LABEL_BODY)} {body}")
+            items.append(f"{self.gettext(m.LABEL_BODY)} {self._height_weight(plan, used)}")
         for item in plan.inputs:
-            if item.field in READ_LABELS:
+            if item.field == "bsa_m2" and plan.bsa_from_height_weight is not None:
+                # Beside the BSA height and weight give: say which one is dosed.
+                items.append(self.text(BSA_LINE["given"], {"bsa": item.used}))
+            elif item.field in READ_LABELS:
                 label, template, name = READ_LABELS[item.field]
                 value = self.text(template, {name: item.used})
                 if _from_creatinine(item):

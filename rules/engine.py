@@ -216,6 +216,8 @@ def make_plan(request: PlanRequest) -> Plan:
         doses_unspecified_reason=reason,
         bsa_m2=bsa,
         bsa_method=method,
+        bsa_from_height_weight=_bsa_cross_check(request),
+        bsa_formula=request.bsa_formula,
         max_cycles=max_cycles,
         warnings=warnings,
         rules=evaluation.fired,
@@ -244,6 +246,13 @@ def _bsa(request: PlanRequest, evaluation: _Evaluation) -> tuple[Decimal, Any]:
     if not BSA_USUAL_LOW <= bsa <= BSA_USUAL_HIGH:
         evaluation.conclude("bsa_unusual", bsa=bsa)
     return bsa, method
+
+
+def _bsa_cross_check(request: PlanRequest) -> Decimal | None:
+    """The BSA height and weight give, when a BSA was entered beside them (Plan's field)."""
+    if request.bsa_m2 is None or request.height_cm is None or request.weight_kg is None:
+        return None
+    return body_surface_area(request.height_cm, request.weight_kg, request.bsa_formula)
 
 
 def _regimen(request: PlanRequest) -> str:

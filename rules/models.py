@@ -420,6 +420,12 @@ class Plan(BaseModel):
     doses_unspecified_reason: str | None = None
     bsa_m2: JsonDecimal
     bsa_method: Literal["given", "mosteller", "dubois"]
+    #: With a BSA entered and height and weight given too: the BSA they give (the request's
+    #: formula), for the clinician to compare; the entered BSA is the one dosed. No cut-off
+    #: decides when the two disagree: both are shown. Null otherwise.
+    bsa_from_height_weight: JsonDecimal | None = None
+    #: The formula of a BSA from height and weight (the request's), for the read-back.
+    bsa_formula: Literal["mosteller", "dubois"] = "mosteller"
     max_cycles: int
     warnings: list[PlanWarning]
     rules: list[str]

@@ -178,3 +178,21 @@ def test_a_clearance_from_creatinine_and_an_untyped_liver_value_are_read_back_up
     typed = request.model_copy(update={"ast": None, "ast_uln": None, "creatinine": None})
     top = Renderer("en", html=False).plan(make_plan(typed)).split(FOLD_OPEN)[0]
     assert "no unit typed" not in top and "creatinine" not in top
+
+
+def test_a_bsa_entered_beside_height_and_weight_is_dosed_and_the_other_shown_for_comparison() -> (
+    None
+):
+    """Both typed: the entered BSA is dosed (header, rows), and the read-back shows the BSA
+    height and weight give, marked not used: a slip in one of them shows, with no cut-off of
+    ours deciding how far apart they may be."""
+    fields = {"bsa_m2": "1.8", "height_cm": "165", "weight_kg": "60", "cycle": 2, "response": "CR"}
+    plan = make_plan(PlanRequest.model_validate(fields))
+    assert plan.bsa_m2 == Decimal("1.8") and plan.bsa_method == "given"
+    assert plan.bsa_from_height_weight == Decimal("1.66")  # Mosteller: √(165 × 60 / 3600)
+    top = Renderer("en", html=False).plan(plan).split(FOLD_OPEN)[0]
+    assert "165 cm, 60 kg = BSA 1.66 m² (Mosteller), not used" in top
+    assert "0.5 mg/m² = 0.9 mg" in top  # 1.8 m², not 1.66
+    alone = make_plan(PlanRequest.model_validate({**fields, "bsa_m2": None}))
+    assert alone.bsa_from_height_weight is None and alone.bsa_m2 == Decimal("1.66")
+    assert "not used" not in Renderer("en", html=False).plan(alone)
