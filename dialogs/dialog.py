@@ -312,7 +312,14 @@ def _quick_form(
         asked = next(filter(None, steps), None)
         if asked is not None:
             fire(conversation, "ask", step=asked.name)
-    after = current(conversation) if stays else _advance(conversation)
+    if stays:
+        after = current(conversation)
+    elif problems:
+        # After a plan or at the summary: no new plan while a value waits for its answer (it
+        # would be a plan without that value); the problem's buttons settle it.
+        after = []
+    else:
+        after = _advance(conversation)
     for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
         shown = dict(problem.values)
         replies.append(Reply("problem", problem.key, shown, problem.choices, conversation.token))

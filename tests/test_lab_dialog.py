@@ -599,3 +599,18 @@ def test_a_form_that_answers_the_question_asks_a_doubtful_value_at_its_own_step(
     assert replies[-1].plan.decision == "give"
     assert conversation.draft.ast_uln == Decimal(3)
     assert conversation.draft.bsa_m2 == Decimal("1.8")
+
+
+def test_after_a_plan_a_doubtful_change_is_asked_back_without_a_plan_that_lacks_it(
+    site: None,
+) -> None:
+    """ "ast 120" after a plan: the question back alone, not the old plan again (a plan without
+    the value being asked about); its button gives the new plan with it."""
+    conversation = Conversation()
+    first = handle_text(conversation, "bsa 1.8 cycle 2 response CR anc 1.5 plt 120", TODAY)
+    assert first[-1].kind == "plan"
+    replies = handle_text(conversation, "ast 120", TODAY)
+    assert [reply.kind for reply in replies] == ["problem"]
+    assert [choice.value for choice in replies[0].choices] == ["ast 120 ×ULN", "ast 120 U/L"]
+    replies = handle_text(conversation, "ast 120 U/L", TODAY)
+    assert replies[-1].kind == "plan" and conversation.draft.ast_uln == Decimal(3)
