@@ -77,17 +77,26 @@ SEND_ATTEMPTS = 4
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message as it is sent: its HTML text and its keyboard as the Bot API's JSON, the form
-    in which it is saved with the state (`ANSWER_KEY`)."""
+    """One message as it is sent: its HTML text and its keyboard; saved with the state
+    (`ANSWER_KEY`) as the Bot API's JSON."""
 
     text: str
-    markup: dict[str, Any] | None = None
+    markup: InlineKeyboardMarkup | None = None
 
-    def keyboard(self) -> InlineKeyboardMarkup | None:
-        return None if self.markup is None else InlineKeyboardMarkup.de_json(self.markup, None)
+    @classmethod
+    def parts(cls, text: str, markup: InlineKeyboardMarkup | None) -> list[Outgoing]:
+        """`text` split at line ends to fit one message each (`split_message`), the keyboard
+        under the last part."""
+        parts = split_message(text)
+        return [*(cls(part) for part in parts[:-1]), cls(parts[-1], markup)]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "markup": self.markup}
+        return {"text": self.text, "markup": None if self.markup is None else self.markup.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outgoing:
+        markup = data.get("markup")
+        return cls(data["text"], None if markup is None else InlineKeyboardMarkup.de_json(markup))
 
 
 class BotService:
@@ -195,7 +204,7 @@ class BotService:
         answer = data.get(ANSWER_KEY)
         if not isinstance(answer, dict):
             return None  # a step that sent nothing
-        return Outgoing(answer["text"], answer.get("markup"))
+        return Outgoing.from_dict(answer)
 
     async def _refuse(self, update: Update, key: str, lang: str) -> None:
         text = Renderer(lang, html=True).text(key)
@@ -319,11 +328,8 @@ class BotService:
         renderer = Renderer(lang, html=True)
         rows = self._card_rows(update, reply.plan, card_id, renderer, team=False)
         markup = keyboards.plan_keyboard(rows, (), 0, renderer)
-        parts = split_message(renderer.reply(reply))
-        for index, part in enumerate(parts):
-            await self._send(
-                chat.id, part, markup if index == len(parts) - 1 else None, context_bot(update)
-            )
+        outgoing = Outgoing.parts(renderer.reply(reply), markup)
+        await self._send_outgoing(chat.id, outgoing, context_bot(update))
 
     def _card_rows(
         self, update: Update, plan: Any, card_id: str, renderer: Renderer, team: bool = True
@@ -522,7 +528,7 @@ class BotService:
 
     async def _send_outgoing(self, chat_id: int, outgoing: list[Outgoing], bot: Any) -> None:
         for message in outgoing:
-            await self._send(chat_id, message.text, message.keyboard(), bot)
+            await self._send(chat_id, message.text, message.markup, bot)
 
     def _outgoing(
         self, update: Update, lang: str, replies: list[Reply], chat_id: int
@@ -541,9 +547,7 @@ class BotService:
                 markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and reply.request is not None:
                 markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
-            parts = split_message(renderer.reply(reply))
-            messages += [Outgoing(part) for part in parts[:-1]]
-            messages.append(Outgoing(parts[-1], None if markup is None else markup.to_dict()))
+            messages += Outgoing.parts(renderer.reply(reply), markup)
         return messages
 
     async def _send(self, chat_id: int, text: str, markup: Any, bot: Any) -> Message | None:
