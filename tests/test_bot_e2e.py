@@ -24,13 +24,19 @@ OTHER_CHAT = 4343
 
 
 async def start_bot(
-    emulator: BotApiEmulator, db: Path, allowed: str = "", webhook_port: int | None = None
+    emulator: BotApiEmulator,
+    db: Path,
+    allowed: str = "",
+    webhook_port: int | None = None,
+    site: dict[str, str] | None = None,
 ) -> Started:
+    """The production Application on the emulator; `site`: more settings (e.g. BOT_ULN_*)."""
     env = {
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(db),
         "BOT_ALLOWED_USERS": allowed,
+        **(site or {}),
     }
     settings = load_settings(env)
     store = SessionStore(settings.bot_db_path, ttl=settings.ttl)

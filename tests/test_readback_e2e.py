@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
-from bot.config import load_settings
-from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator
 from dialogs.render import Renderer
 from dialogs.units import set_site_ulns
 from locales import LANGUAGES, format_decimal
 from rules import PlanRequest, make_plan
-from tests.test_bot_e2e import CHAT, buttons, press, say, settle, stop_bot
+from tests.test_bot_e2e import CHAT, buttons, press, say, settle, start_bot, stop_bot
 
 SITE = {"BOT_ULN_BILIRUBIN": "21 umol/L", "BOT_ULN_AST": "40 U/L", "BOT_ULN_ALT": "41 U/L"}
 QUICK_FORM = (
@@ -34,24 +31,11 @@ async def polling_bot(
     emulator: BotApiEmulator, tmp_path: Path, site: dict[str, str]
 ) -> AsyncIterator[Any]:
     """The production Application polling the emulator, with the site's ULN settings."""
-    env = {
-        "TELEGRAM_BOT_TOKEN": emulator.token,
-        "TELEGRAM_API_BASE_URL": emulator.base_url,
-        "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-        **site,
-    }
-    settings = load_settings(env)
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
-    application = build_application(settings, store, retry_delay=0.01)
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    started = await start_bot(emulator, tmp_path / "state.sqlite3", site=site)
     try:
-        yield application
+        yield started[0]
     finally:
-        await stop_bot((application, store))
+        await stop_bot(started)
         set_site_ulns({})  # the site's ULNs are process-wide: other tests run without them
 
 
