@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from bot.app import build_application
 from bot.config import load_settings
@@ -30,17 +31,9 @@ async def test_inbox_is_answered_first_then_polling_confirms_what_it_saved(
     emulator.add_chat(CHAT)  # the chat existed before the crash
     inbox = Inbox(tmp_path / "state.inbox")
     inbox.put([left_by_a_crash(1, "/start"), left_by_a_crash(2, "1.8")])
-    settings = load_settings(
-        {
-            "TELEGRAM_BOT_TOKEN": emulator.token,
-            "TELEGRAM_API_BASE_URL": emulator.base_url,
-            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-        }
-    )
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
-    application = build_application(settings, store, rate_limit=False)
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
     try:
-        async with confirming_polling(application, inbox, timeout=1):
+        async with confirming_polling(bot_on(emulator, store), inbox, timeout=1):
             # /start answers with one message (welcome and first question), then the BSA's.
             await emulator.wait_for_messages(CHAT, 2, timeout=15)
             texts = [m["text"] for m in emulator.sent(CHAT)]
@@ -55,17 +48,19 @@ async def test_inbox_is_answered_first_then_polling_confirms_what_it_saved(
         inbox.close()
 
 
+def bot_on(emulator: BotApiEmulator, store: SessionStore) -> Any:
+    """The production Application on the emulator, keeping its state in `store`."""
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE_URL": emulator.base_url}
+    )
+    return build_application(settings, store, rate_limit=False)
+
+
 async def _replay(emulator: BotApiEmulator, tmp_path: Path, store: SessionStore) -> None:
     """Start the bot on `store` with the inbox as a crash left it; until it answered."""
-    settings = load_settings(
-        {
-            "TELEGRAM_BOT_TOKEN": emulator.token,
-            "TELEGRAM_API_BASE_URL": emulator.base_url,
-            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
-        }
-    )
-    application = build_application(settings, store, rate_limit=False)
-    async with confirming_polling(application, Inbox(tmp_path / "state.inbox"), timeout=1):
+    async with confirming_polling(
+        bot_on(emulator, store), Inbox(tmp_path / "state.inbox"), timeout=1
+    ):
         await emulator.wait_idle(0.5, timeout=15)
 
 
