@@ -26,7 +26,7 @@ from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
     SKIP_COMMAND,
-    STEPS,
+    STEP_BY_FIELD,
     Step,
     clearance_problem,
 )
@@ -331,7 +331,7 @@ def _quick_form(
 
 def _step_of(field: str | None, conversation: Conversation) -> Step | None:
     """The step that asks for `field`, if it applies to this patient."""
-    step = next((step for step in STEPS if field is not None and field in step.fields), None)
+    step = STEP_BY_FIELD.get(field or "")
     return step if step is not None and step.applies(conversation.draft) else None
 
 

@@ -484,6 +484,8 @@ STEPS: tuple[Step, ...] = (
 )
 
 STEP_BY_NAME: dict[str, Step] = {step.name: step for step in STEPS}
+#: The step that asks for each request field (each field belongs to one step).
+STEP_BY_FIELD: dict[str, Step] = {field: step for step in STEPS for field in step.fields}
 
 
 #: What Cockcroft-Gault needs besides the creatinine, and the step that asks for each.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 
 import pytest
@@ -27,6 +28,7 @@ def _shown(lang: str, key: str, values: dict[str, str]) -> str:
     return text.split("\x00", 1)[0].strip()
 
 
+@functools.cache
 def _plan_headers() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A plan card's first line begins with its decision (dialogs/render.py, DECISION), its
     second with the read-back (READ_BACK), in every language."""
