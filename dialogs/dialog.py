@@ -305,21 +305,20 @@ def _quick_form(
         conversation.quick = True  # on an optional step the guided dialog goes on
     _apply(conversation, None, values)
     question = conversation.question
-    stays = bool(problems) and question is not None
-    if stays and question is not None and not conversation.unanswered(question):
-        # The form answered the question on screen: ask where the doubtful value belongs.
-        steps = (_step_of(problem.field, conversation) for problem in problems)
-        asked = next(filter(None, steps), None)
-        if asked is not None:
-            fire(conversation, "ask", step=asked.name)
-    if stays:
-        after = current(conversation)
-    elif problems:
+    if not problems:
+        after = _advance(conversation)
+    elif question is None:
         # After a plan or at the summary: no new plan while a value waits for its answer (it
         # would be a plan without that value); the problem's buttons settle it.
         after = []
     else:
-        after = _advance(conversation)
+        if not conversation.unanswered(question):
+            # The form answered the question on screen: ask where the doubtful value belongs.
+            steps = (_step_of(problem.field, conversation) for problem in problems)
+            asked = next(filter(None, steps), None)
+            if asked is not None:
+                fire(conversation, "ask", step=asked.name)
+        after = current(conversation)
     for problem in problems:  # an ambiguous value's readings as buttons, of the step now shown
         shown = dict(problem.values)
         replies.append(Reply("problem", problem.key, shown, problem.choices, conversation.token))
