@@ -47,6 +47,7 @@ from bot.inbox import REPLAYED
 from bot.logsetup import log_update
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
+from bot.transport import retry_after_seconds
 from dialogs import verify
 from dialogs.dialog import (
     COMMANDS,
@@ -565,7 +566,7 @@ class BotService:
                 logger.warning("message to a chat refused by Telegram")
                 return None
             except RetryAfter as error:
-                await asyncio.sleep(_seconds(error.retry_after))
+                await asyncio.sleep(retry_after_seconds(error))
             except NetworkError as error:
                 logger.warning("send failed (%s), attempt %d", type(error).__name__, attempt + 1)
                 await asyncio.sleep(self.retry_delay * 2**attempt)
@@ -615,10 +616,6 @@ async def _remove_keyboard(query: CallbackQuery) -> None:
     kept = keyboards.card_buttons_only(markup)
     with contextlib.suppress(BadRequest, NetworkError):
         await query.edit_message_reply_markup(reply_markup=kept)
-
-
-def _seconds(value: int | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

@@ -31,6 +31,7 @@ from typing import Any
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
 from bot.inbox import Inbox, InboxUnavailable, attach, replay
+from bot.transport import retry_after_seconds
 from bot.update_types import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class ConfirmingPoller:
             except InvalidToken:
                 raise
             except RetryAfter as error:
-                await self._pause(_seconds(error.retry_after))
+                await self._pause(retry_after_seconds(error))
                 continue
             except (TelegramError, InboxUnavailable) as error:
                 # Not saved, so not confirmed: Telegram sends these again. The class name only:
@@ -109,10 +110,6 @@ class ConfirmingPoller:
                 await self.application.bot.get_updates(
                     offset=self._next, limit=1, timeout=0, allowed_updates=ALLOWED_UPDATES
                 )
-
-
-def _seconds(value: Any) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 def run_polling(application: App, inbox: Inbox) -> None:

@@ -18,17 +18,27 @@ proxy's 400 page, and log the body (message text included) with a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asks us to wait (`retry_after` is an int or, in PTB v22 with its
+    time-period setting, a timedelta)."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given"
 
 
