@@ -2,6 +2,15 @@
 
 `build_application` is what the end-to-end tests start against the local Bot API emulator, so
 the code under test is the code that runs on the ward.
+
+The handlers, and with them the dialog, the rules and their pydantic models, are most of what
+the bot imports (about 0.2 s of CPU, against a few ms for the rest of this package; see
+BENCHMARKS.md), and none of it is needed to connect to Telegram. So they are not imported here
+but in `post_init`, in a thread, while the poller (bot/polling.py) sends deleteWebhook and the
+first getUpdates: round trips the process would otherwise spend waiting (issue 17, cold start).
+What arrives meanwhile is saved in the inbox and waits in the Application's update queue, which
+is handled from `Application.start()` on, once the handlers are registered.
+`tests/test_lazy_imports.py` checks what is imported before polling starts.
 """
 
 from __future__ import annotations
@@ -9,28 +18,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import logging
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.handlers import BotService, register_commands
 from bot.inbox import Inbox, InboxUnavailable
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
-from bot.overflow import tell_too_many
 from bot.polling import run_polling
 from bot.store import SessionStore
-from bot.transport import AiohttpRequest
-from dialogs.units import set_site_ulns
-from rules import RULESET_VERSION
+from bot.transport import HttpxRequest
+
+if TYPE_CHECKING:
+    from bot.handlers import BotService
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +50,9 @@ SEND_DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
 MENU_DELAY_SECONDS = 1.0
+#: What the first update needs and the connection does not, imported in post_init's thread
+#: (the module docstring says why): the handlers import the dialog and the rules.
+LOADED_WHILE_CONNECTING = ("bot.handlers", "bot.overflow", "dialogs.units", "rules.ruleset")
 
 
 def app_version() -> str:
@@ -60,20 +72,12 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot as it runs in production, wired to `store`; the caller owns the store."""
     assert settings.telegram_bot_token is not None
-    set_site_ulns(settings.site_ulns)  # the site laboratory's ULNs, for every chat
-    service = BotService(
-        store,
-        allowed_users=settings.bot_allowed_users,
-        ttl_hours=settings.bot_state_ttl_hours,
-        label=settings.bot_label,
-        version=app_version(),
-        ruleset=RULESET_VERSION,
-        retry_delay=retry_delay,
-        team_language=settings.bot_team_language,
-    )
     background: list[asyncio.Task[None]] = []
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        # In a thread: the loop meanwhile connects (the module docstring says why).
+        await asyncio.to_thread(_import_handlers)
+        _service(settings, store, retry_delay).register(application)
         _purge(store)
         # The command menu is a convenience: the bot answers before it is registered (ten
         # round trips to Telegram), and a failure to register it is logged, not fatal.
@@ -99,21 +103,50 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     processor = ChatOrderedProcessor(
         refused=not_allowed(settings.bot_allowed_users),
-        overflowed=functools.partial(tell_too_many, store),
+        overflowed=functools.partial(_tell_too_many, store),
     )
     builder = with_bot_api_stack(builder, processor)
-    application = builder.post_init(post_init).post_stop(post_stop).build()
-    service.register(application)
-    return application
+    return builder.post_init(post_init).post_stop(post_stop).build()
+
+
+def _import_handlers() -> None:
+    for module in LOADED_WHILE_CONNECTING:
+        importlib.import_module(module)
+
+
+def _service(settings: Settings, store: SessionStore, retry_delay: float) -> BotService:
+    """The handlers' shared state, set up for this site. Imported by `_import_handlers`."""
+    from bot.handlers import BotService
+    from dialogs.units import set_site_ulns
+    from rules.ruleset import RULESET_VERSION
+
+    set_site_ulns(settings.site_ulns)  # the site laboratory's ULNs, for every chat
+    return BotService(
+        store,
+        allowed_users=settings.bot_allowed_users,
+        ttl_hours=settings.bot_state_ttl_hours,
+        label=settings.bot_label,
+        version=app_version(),
+        ruleset=RULESET_VERSION,
+        retry_delay=retry_delay,
+        team_language=settings.bot_team_language,
+    )
+
+
+async def _tell_too_many(store: SessionStore, update: object) -> None:
+    # Only ever called while an update is handled, so after post_init imported it.
+    from bot.overflow import tell_too_many
+
+    await tell_too_many(store, update)
 
 
 def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = None) -> Any:
     """The bot's HTTP transport and update processor on `builder`; the benchmark's echo bot is
     built on the same, so that it measures the same floor."""
     return (
-        builder.request(AiohttpRequest(connect_timeout=10, read_timeout=15, write_timeout=15))
+        builder.request(HttpxRequest(connect_timeout=10, read_timeout=15, write_timeout=15))
         .get_updates_request(
-            AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
+            HttpxRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
         )
         .concurrent_updates(processor or ChatOrderedProcessor())
     )
@@ -121,6 +154,8 @@ def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = No
 
 async def _register_menu(bot: Any) -> None:
     # Building the menus loads every language's catalog: not before the bot is listening.
+    from bot.handlers import register_commands  # imported by post_init before this task
+
     await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)
     if errors:

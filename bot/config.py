@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from locales import LANGUAGES
-from rules.models import first_error
+from rules.errors import first_error
 from rules.units import LIVER_ANALYTES, Analyte, SiteUlnError, Uln, parse_site_uln
 
 APP_DIR = "besponsa-bot"

@@ -131,7 +131,8 @@ class BotService:
         self.replayed: set[int] = set()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        application.bot_data[REPLAYED] = self.replayed  # filled by bot/polling.py
+        # Filled by bot/inbox.py's replay, which may have run before this (bot/app.py).
+        self.replayed = application.bot_data.setdefault(REPLAYED, self.replayed)
         application.add_handler(TypeHandler(Update, self.gate), group=-1)
         application.add_handler(
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited), group=0

@@ -26,7 +26,8 @@ from dialogs.problems import Problem
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
-from rules.models import LAB_FIELDS, LIMITS, first_error
+from rules.errors import first_error
+from rules.models import LAB_FIELDS, LIMITS
 
 MAX_INPUT = 100_000
 #: Digits of one JSON number; no field holds more than a few. Longer numbers are refused by

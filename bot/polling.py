@@ -136,11 +136,13 @@ async def confirming_polling(
     poller = ConfirmingPoller(application, inbox, timeout)
     await application.initialize()
     try:
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
+        # Polling before post_init, which imports the handlers meanwhile (bot/app.py): what
+        # arrives is saved in the inbox and waits in the update queue for application.start().
         poller.task = task = asyncio.create_task(poller.run())
         try:
+            if application.post_init:
+                await application.post_init(application)
+            await application.start()
             yield poller
         finally:
             poller.stop()
@@ -148,13 +150,12 @@ async def confirming_polling(
             # Finished only after this: a cancelled task has no result to ask for until it
             # has run its cancellation (asking earlier raises InvalidStateError).
             await asyncio.gather(task, return_exceptions=True)
-            await application.stop()  # handles what is queued
+            if application.running:
+                await application.stop()  # handles what is queued
             await poller.confirm()
             if application.post_stop:
                 await application.post_stop(application)
     finally:
-        if application.running:  # a failure above left it started
-            await application.stop()
         await application.shutdown()
     failure = None if task.cancelled() else task.exception()
     if failure is not None:

@@ -19,13 +19,14 @@ proxy's 400 page, and log the body (message text included) with a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import ssl
 from typing import Any
 
-import aiohttp
 from telegram.error import NetworkError, RetryAfter, TimedOut
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,20 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-_DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given"
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every client of the process, with the system's certificates (where a
+    hospital installs its proxy's CA; PTB's default, certifi's bundle, would refuse that proxy).
+    Loading the certificates is most of the cost of a client (about 50 ms each here), and
+    PTB's default builds one per client, two at every start (issue 17, cold start)."""
+    return ssl.create_default_context()
 
 
-class AiohttpRequest(BaseRequest):
+class HttpxRequest(HTTPXRequest):
+    """PTB's own httpx client with the system's certificates, one TLS context shared, proxies
+    from the environment (HTTPS_PROXY / NO_PROXY: hospital networks often reach the internet
+    only through a proxy), no redirects followed, and the checks described above."""
+
     def __init__(
         self,
         connection_pool_size: int = 256,
@@ -51,34 +62,14 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = DEFAULT_TIMEOUT,
         pool_timeout: float | None = 1.0,
     ) -> None:
-        self._pool_size = connection_pool_size
-        self._defaults = {
-            "read": read_timeout,
-            "write": write_timeout,
-            "connect": connect_timeout,
-            "pool": pool_timeout,
-        }
-        self._session: aiohttp.ClientSession | None = None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._defaults["read"]
-
-    async def initialize(self) -> None:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
-                headers={"User-Agent": self.USER_AGENT},
-                # Telegram's answers are JSON for PTB to parse, never cookies or redirects.
-                cookie_jar=aiohttp.DummyCookieJar(),
-                # HTTPS_PROXY / NO_PROXY, as PTB's own client honours them: hospital networks
-                # often reach the internet only through a proxy.
-                trust_env=True,
-            )
-
-    async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
+        super().__init__(
+            connection_pool_size=connection_pool_size,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            httpx_kwargs={"verify": tls_context(), "trust_env": True, "follow_redirects": False},
+        )
 
     async def do_request(
         self,
@@ -90,23 +81,22 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            raise RuntimeError("AiohttpRequest is not initialized")
-        timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout)
         try:
-            async with self._session.request(
-                method,
+            status, body = await super().do_request(
                 url,
-                timeout=timeout,
-                allow_redirects=False,
-                **_body(request_data),
-            ) as response:
-                status, body = response.status, await response.read()
-        except (TimeoutError, aiohttp.ServerTimeoutError) as error:
-            raise TimedOut from error
-        except aiohttp.ClientError as error:
-            # The class name only: aiohttp's message may quote the URL, and with it the token.
-            raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+                method,
+                request_data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
+        except TimedOut:
+            raise
+        except NetworkError as error:
+            # The class name only: httpx's message may quote the URL, and with it the token.
+            cause = type(error.__cause__).__name__ if error.__cause__ else "error"
+            raise NetworkError(f"httpx.{cause}") from error.__cause__
         kind = unexpected_answer(status, body)
         if kind is not None:
             logger.warning("unexpected answer from the Bot API (HTTP %d, %s)", status, kind)
@@ -125,22 +115,6 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError("unexpected answer from the Bot API (not a JSON object)")
         return data
 
-    def _timeout(self, read: Any, write: Any, connect: Any, pool: Any) -> aiohttp.ClientTimeout:
-        """aiohttp has no write timeout: the whole request gets the sum of the four as its
-        ceiling, so a stalled upload still ends."""
-        given = {"read": read, "write": write, "connect": connect, "pool": pool}
-        seconds = {
-            name: self._defaults[name] if isinstance(value, _DEFAULT) else value
-            for name, value in given.items()
-        }
-        finite = None not in seconds.values()
-        return aiohttp.ClientTimeout(
-            total=sum(seconds.values()) if finite else None,  # type: ignore[arg-type]
-            connect=_plus(seconds["pool"], seconds["connect"]),
-            sock_connect=seconds["connect"],
-            sock_read=seconds["read"],
-        )
-
 
 def unexpected_answer(status: int, body: bytes) -> str | None:
     """What is wrong with an answer that is not the Bot API's JSON object, or None."""
@@ -155,25 +129,3 @@ def unexpected_answer(status: int, body: bytes) -> str | None:
     if 200 <= status < 300 and "result" not in data:
         return "success without a result"
     return None
-
-
-def _plus(first: float | None, second: float | None) -> float | None:
-    return None if first is None or second is None else first + second
-
-
-def _body(request_data: RequestData | None) -> dict[str, Any]:
-    """JSON, as the Bot API prefers; multipart form data when a file goes with it (the dose
-    card's calendar file, sent with sendDocument), as PTB's own HTTPXRequest sends it."""
-    if request_data is None:
-        return {}
-    if request_data.contains_files:
-        form = aiohttp.FormData()
-        for name, value in request_data.json_parameters.items():
-            form.add_field(name, value)
-        for name, (filename, content, mimetype) in (request_data.multipart_data or {}).items():
-            form.add_field(name, content, filename=filename, content_type=mimetype)
-        return {"data": form}
-    return {
-        "data": json.dumps(request_data.parameters).encode(),
-        "headers": {"Content-Type": "application/json"},
-    }

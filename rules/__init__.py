@@ -1,8 +1,32 @@
-"""The deterministic rules core: `make_plan(PlanRequest) -> Plan`, pure and sourced."""
+"""The deterministic rules core: `make_plan(PlanRequest) -> Plan`, pure and sourced.
 
-from rules.engine import make_plan
-from rules.models import Dose, Plan, PlanRequest, PlanWarning
-from rules.ruleset import RULE_BY_ID, RULES, RULESET_VERSION
+The names below are loaded from their modules when first asked for (PEP 562), not when the
+package is: a light module such as `rules.units` or `rules.thresholds` must not pull in the
+engine and its pydantic models, since the bot's settings check at start uses them and every
+start pays for what it imports before it connects (bot/app.py, issue 17).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rules.engine import make_plan
+    from rules.models import Dose, Plan, PlanRequest, PlanWarning
+    from rules.ruleset import RULE_BY_ID, RULES, RULESET_VERSION
+
+#: Public name → the module that defines it.
+_HOME: dict[str, str] = {
+    "make_plan": "rules.engine",
+    "Dose": "rules.models",
+    "Plan": "rules.models",
+    "PlanRequest": "rules.models",
+    "PlanWarning": "rules.models",
+    "RULES": "rules.ruleset",
+    "RULE_BY_ID": "rules.ruleset",
+    "RULESET_VERSION": "rules.ruleset",
+}
 
 __all__ = [
     "RULES",
@@ -14,3 +38,9 @@ __all__ = [
     "PlanWarning",
     "make_plan",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'rules' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME[name]), name)

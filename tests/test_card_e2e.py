@@ -42,6 +42,7 @@ async def card_bot(
         store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
         application = build_application(settings, store, retry_delay=0.01)
         await application.initialize()
+        await application.post_init(application)  # registers the handlers (bot/app.py)
         await application.start()
         await application.updater.start_polling(
             poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
@@ -61,6 +62,7 @@ async def stop(application: Any) -> None:
         await application.updater.stop()
     if application.running:
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
 
 

@@ -1,4 +1,4 @@
-"""The aiohttp transport under PTB's Bot: answers, errors and timeouts as PTB's own client maps
+"""The httpx transport under PTB's Bot: answers, errors and timeouts as PTB's own client maps
 them, and no token in what it raises."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.transport import AiohttpRequest
+from bot.transport import HttpxRequest
 from botapi_emulator.emulator import BotApiEmulator
 
 CHAT = 5151
@@ -19,7 +19,7 @@ CHAT = 5151
 
 @pytest.fixture
 async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
-    request = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
+    request = HttpxRequest(read_timeout=0.5, connect_timeout=0.5)
     async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
         yield bot
 
@@ -62,7 +62,7 @@ async def test_a_refused_connection_names_no_token() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    request = AiohttpRequest(connect_timeout=0.5)
+    request = HttpxRequest(connect_timeout=0.5)
     await request.initialize()
     try:
         with pytest.raises(NetworkError) as raised:
@@ -80,7 +80,7 @@ async def test_the_proxy_named_in_the_environment_is_used(
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{emulator.port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    request = AiohttpRequest(connect_timeout=2)
+    request = HttpxRequest(connect_timeout=2)
     url = "http://api.telegram.invalid/bot"
     async with Bot(emulator.token, base_url=url, request=request) as bot:
         me = await bot.get_me()
@@ -90,16 +90,19 @@ async def test_the_proxy_named_in_the_environment_is_used(
 async def test_a_file_is_uploaded_as_multipart_form_data(emulator: BotApiEmulator) -> None:
     # The dose card's calendar file (bot/cards.py) goes with sendDocument.
     emulator.add_chat(CHAT)
-    request = AiohttpRequest()
+    request = HttpxRequest()
     async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
         await bot.send_document(CHAT, InputFile(b"BEGIN:VCALENDAR", filename="x.ics"), caption="c")
     [document] = emulator.documents
     assert document["content"] == b"BEGIN:VCALENDAR" and document["caption"] == "c"
 
 
-async def test_requests_before_initialize_are_refused() -> None:
+async def test_requests_after_shutdown_are_refused() -> None:
+    request = HttpxRequest()
+    await request.initialize()
+    await request.shutdown()
     with pytest.raises(RuntimeError, match="not initialized"):
-        await AiohttpRequest().do_request("http://127.0.0.1:9/botx/getMe", "POST")
+        await request.do_request("http://127.0.0.1:9/botx/getMe", "POST")
 
 
 #: Answers that did not come from the Bot API: what a proxy or a cut connection gives.

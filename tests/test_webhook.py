@@ -68,6 +68,7 @@ async def serving(
     port = free_port()
     url = f"http://127.0.0.1:{port}/hook"
     await application.initialize()
+    await application.post_init(application)  # registers the handlers (bot/app.py)
     await application.start()
     server = await start_webhook(
         application, listen="127.0.0.1", port=port, path="hook", url=url, secret=SECRET, inbox=inbox
@@ -77,6 +78,7 @@ async def serving(
     finally:
         await server.stop()
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
         store.close()
 
