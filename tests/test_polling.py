@@ -4,10 +4,16 @@ they are handled."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import bot.app
 from bot.app import build_application
 from bot.config import load_settings
 from bot.inbox import Inbox
@@ -116,3 +122,81 @@ async def test_a_replayed_answer_is_the_saved_one_word_for_word_with_its_buttons
     again = emulator.sent(CHAT)[1:]
     assert [m["text"] for m in again] == [first[0]["text"]]
     assert again[0].get("reply_markup") == first[0].get("reply_markup")
+
+
+def _loading_held_until(released: threading.Event, then: Callable[[], None]) -> Callable[[], None]:
+    """bot/app.py's import of the handlers, held in its thread until `released`."""
+
+    def load() -> None:
+        assert released.wait(15), "the test never released the loading"
+        then()
+
+    return load
+
+
+async def _release_after_the_first_poll(
+    emulator: BotApiEmulator, inbox: Inbox, released: threading.Event
+) -> list[int]:
+    """Once the bot has polled: the ids it saved while its handlers were still loading."""
+    await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=15)
+    await emulator.wait_for(lambda: len(inbox.waiting()) == 2, timeout=15)
+    saved = [update["update_id"] for update in inbox.waiting()]
+    assert emulator.sent(CHAT) == [], "nothing is handled before the handlers are there"
+    released.set()
+    return saved
+
+
+async def test_the_bot_polls_while_its_handlers_load_and_then_answers_in_order(
+    emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17, cold start: the first getUpdates does not wait for the dialog's imports; what
+    it fetched meanwhile is saved, then answered in order once the handlers are registered."""
+    emulator.add_chat(CHAT)
+    await emulator.send_text(CHAT, "/start")
+    await emulator.send_text(CHAT, "1.8")
+    released = threading.Event()
+    monkeypatch.setattr(
+        bot.app, "_import_handlers", _loading_held_until(released, bot.app._import_handlers)
+    )
+    inbox = Inbox(tmp_path / "state.inbox")
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    try:
+        saved = asyncio.create_task(_release_after_the_first_poll(emulator, inbox, released))
+        async with confirming_polling(bot_on(emulator, store), inbox, timeout=1):
+            assert len(await saved) == 2
+            await emulator.wait_for_messages(CHAT, 2, timeout=15)
+            texts = [m["text"] for m in emulator.sent(CHAT)]
+            assert "dosing assistant" in texts[0] and "cycle" in texts[1].lower(), texts
+            await emulator.wait_idle(0.3, timeout=15)
+            assert inbox.waiting() == []
+    finally:
+        store.close()
+        inbox.close()
+
+
+async def test_handlers_that_fail_to_load_stop_the_bot_and_keep_what_arrived(
+    emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken install: the bot stops with the error (as an import at start would) and the
+    updates it fetched stay in the inbox for the next start, unanswered rather than lost."""
+
+    def broken() -> None:
+        raise ImportError("a module of the dialog is missing")
+
+    emulator.add_chat(CHAT)
+    await emulator.send_text(CHAT, "/start")
+    await emulator.send_text(CHAT, "1.8")
+    released = threading.Event()
+    monkeypatch.setattr(bot.app, "_import_handlers", _loading_held_until(released, broken))
+    inbox = Inbox(tmp_path / "state.inbox")
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    try:
+        saved = asyncio.create_task(_release_after_the_first_poll(emulator, inbox, released))
+        with pytest.raises(ImportError, match="missing"):
+            async with confirming_polling(bot_on(emulator, store), inbox, timeout=1):
+                pytest.fail("the bot ran without its handlers")
+        assert [update["update_id"] for update in inbox.waiting()] == await saved
+        assert emulator.sent(CHAT) == []
+    finally:
+        store.close()
+        inbox.close()
