@@ -16,8 +16,9 @@ Both bots run without AIORateLimiter: it paces sending to Telegram's own limit (
 messages per second), which would hide the cost of our code behind the same constant.
 
 Run from the repository root: .venv/bin/python bench/bench_bot.py [updates per workload] [rounds]
-Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds] (each bot starts 2 × rounds + 1
-times, alternately; a /start is waiting at each start, so its first reply is timed too)
+Cold start only: .venv/bin/python bench/bench_bot.py cold [rounds] [round trip in ms] (each bot
+starts 2 × rounds + 1 times, alternately; a /start is waiting at each start, so its first reply
+is timed too; with a round trip, every Bot API answer comes that much later, as Telegram's do)
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, with_bot_api_stack
+from bot.app import build_application, hand_over_sending, with_bot_api_stack
 from bot.config import load_settings
 from bot.keyboards import choices_keyboard
 from bot.store import SessionStore
@@ -89,7 +90,8 @@ def echo_bot_defaults(emulator: Emulator, _: Path) -> App:
 
 def same_stack(emulator: Emulator) -> App:
     """The dosing bot's Application, transport and update processor, with no handlers."""
-    application: App = with_bot_api_stack(_builder(emulator)).build()
+    builder = with_bot_api_stack(_builder(emulator)).post_init(hand_over_sending)
+    application: App = builder.build()
     return application
 
 
@@ -221,12 +223,12 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def cold_start(*command: str, cwd: str | None = None) -> ColdStart:
+async def cold_start(*command: str, cwd: str | None = None, round_trip: float = 0.0) -> ColdStart:
     """Start `command` (a bot) with one message waiting; when did it poll, when did it answer.
 
     The times are the emulator's arrival times of the requests, not when this loop noticed."""
     with tempfile.TemporaryDirectory() as folder:
-        async with BotApiEmulator() as emulator:
+        async with BotApiEmulator(round_trip=round_trip) as emulator:
             await emulator.send_text(FIRST_CHAT, FIRST_TEXT, language_code=FIRST_LANGUAGE)
             env = {
                 **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
@@ -265,11 +267,12 @@ def compile_bytecode(folder: Path) -> None:
             compileall.compile_dir(folder / package, quiet=1)
 
 
-async def cold_starts(rounds: int, baseline: str | None = None) -> None:
+async def cold_starts(rounds: int, baseline: str | None = None, round_trip: float = 0.0) -> None:
     """The dosing bot and a minimal PTB bot, started alternately; medians and their ratio.
 
-    With `baseline` (BENCH_BASELINE: a checkout of another commit, e.g. from `git archive`),
-    that checkout's bot is started in the same rounds too, as `python -m bot` in its folder."""
+    `round_trip`: seconds added to every Bot API answer. With `baseline` (BENCH_BASELINE: a
+    checkout of another commit, e.g. from `git archive`), that checkout's bot is started in the
+    same rounds too, as `python -m bot` in its folder."""
     ours = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent))
     assert ours, "install the project first"
     minimal = str(Path(__file__).resolve().parent / "minimal_bot.py")
@@ -284,7 +287,7 @@ async def cold_starts(rounds: int, baseline: str | None = None) -> None:
     starts: dict[str, list[ColdStart]] = {name: [] for name in bots}
     for _ in range(2 * rounds + 1):
         for name, (command, cwd) in bots.items():
-            starts[name].append(await cold_start(*command, cwd=cwd))
+            starts[name].append(await cold_start(*command, cwd=cwd, round_trip=round_trip))
     polling = {name: _median([run.polling for run in runs]) for name, runs in starts.items()}
     for name, runs in starts.items():
         reply = _median([run.reply for run in runs])
@@ -345,7 +348,11 @@ async def main(updates: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["cold"]:
-        asyncio.run(cold_starts(int(*sys.argv[2:3] or [5]), os.environ.get("BENCH_BASELINE")))
+        given = [int(argument) for argument in sys.argv[2:4]]
+        rounds = given[0] if given else 5
+        round_trip_ms = given[1] if len(given) > 1 else 0
+        baseline = os.environ.get("BENCH_BASELINE")
+        asyncio.run(cold_starts(rounds, baseline, round_trip_ms / 1000))
         raise SystemExit
     arguments = [int(argument) for argument in sys.argv[1:]]
     asyncio.run(main(*arguments[:1] or [2000], *arguments[1:2] or [3]))

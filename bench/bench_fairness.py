@@ -46,10 +46,13 @@ SCENARIOS = ("alone", "flood", "slow chat")
 class SlowNetworkEmulator(BotApiEmulator):
     """Every answer ROUND_TRIP later; sendMessage to SLOW_CHAT SLOW_SEND later still."""
 
+    def __init__(self) -> None:
+        super().__init__(round_trip=ROUND_TRIP)
+
     async def _run(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         answer = await super()._run(method, params)
-        slow = method == "sendMessage" and params.get("chat_id") == SLOW_CHAT
-        await asyncio.sleep(ROUND_TRIP + (SLOW_SEND if slow else 0.0))
+        if method == "sendMessage" and params.get("chat_id") == SLOW_CHAT:
+            await asyncio.sleep(SLOW_SEND)
         return answer
 
 
@@ -99,7 +102,8 @@ async def _latencies(emulator: BotApiEmulator, sent: list[tuple[int, float]]) ->
     return found
 
 
-async def measure(scenario: str, seconds: float) -> list[float]:
+async def measure(scenario: str, seconds: float) -> tuple[list[float], float]:
+    """The other chats' reply latencies (s), and the bot's CPU meanwhile as a share of one core."""
     from bot.app import build_application
     from bot.config import load_settings
     from bot.inbox import Inbox
@@ -128,11 +132,13 @@ async def measure(scenario: str, seconds: float) -> list[float]:
         application = build_application(settings, store, rate_limit=False)
         inbox = Inbox(Path(folder) / "fair.inbox")
         async with confirming_polling(application, inbox, timeout=1):
+            started, cpu = time.monotonic(), time.process_time()
             latencies: list[float] = json.loads(await server.stdout.readline())
+            share = (time.process_time() - cpu) / (time.monotonic() - started)
         store.close()
         inbox.close()
     await server.wait()
-    return latencies
+    return latencies, share
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -147,18 +153,23 @@ async def main(seconds: float, rounds: int) -> None:
         f"per send; {rounds} interleaved rounds, medians"
     )
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in SCENARIOS}
+    shares: dict[str, list[float]] = {name: [] for name in SCENARIOS}
     for _ in range(rounds):
         for scenario in SCENARIOS:
-            results[scenario].append(percentiles(await measure(scenario, seconds)))
+            latencies, share = await measure(scenario, seconds)
+            results[scenario].append(percentiles(latencies))
+            shares[scenario].append(share)
     median = {
         name: tuple(statistics.median(run[i] for run in runs) for i in range(3))
         for name, runs in results.items()
     }
-    print(f"{'other chats':<12} {'p50':>8} {'p95':>8} {'p99':>8}  p99 / alone")
+    print(f"{'other chats':<12} {'p50':>8} {'p95':>8} {'p99':>8}  p99 / alone  bot CPU")
     for name, (p50, p95, p99) in median.items():
         ratio = p99 / median["alone"][2]
+        core = statistics.median(shares[name]) * 100
         print(
             f"{name:<12} {p50 * 1000:6.0f}ms {p95 * 1000:6.0f}ms {p99 * 1000:6.0f}ms  {ratio:.2f}×"
+            f"        {core:3.0f} % of a core"
         )
     flood = median["flood"][2] / median["alone"][2]
     print(f"flood p99 / alone p99: {flood:.2f}× (target ≤ 1.5×)")

@@ -20,15 +20,16 @@ from pathlib import Path
 
 from bench_bot import compile_bytecode
 
-#: (layer, the modules it imports); the minimal PTB bot pays for the first layer too.
+#: (layer, the modules it imports); the minimal PTB bot pays for the first layer too. The first
+#: three are imported before the first getUpdates; the others by bot/app.py's post_init, in a
+#: thread, while the bot connects.
 LAYERS: list[tuple[str, list[str]]] = [
     ("python-telegram-bot (the minimal bot imports it too)", ["telegram.ext"]),
-    ("aiohttp client (bot/transport.py)", ["aiohttp"]),
-    ("pydantic (rules/models.py, dialogs/draft.py, bot/config.py)", ["pydantic"]),
-    ("Babel and locales/", ["locales"]),
-    ("rules/ (engine, models, labels)", ["rules"]),
-    ("dialogs/ (dialog, machine, steps, render)", ["dialogs.dialog", "dialogs.render"]),
-    ("bot/ and what is left (bot.app)", ["bot.app"]),
+    ("pydantic, Babel and the settings (bot/config.py)", ["bot.config"]),
+    ("the rest of the bot before it polls (bot/app.py)", ["bot.app"]),
+    ("while connecting: rules/ (engine, models, labels)", ["rules.engine", "rules.labels"]),
+    ("while connecting: dialogs/ (dialog, machine, steps, render)", ["dialogs.dialog"]),
+    ("while connecting: the handlers (bot/handlers.py)", ["bot.handlers", "bot.overflow"]),
 ]
 
 _ROUND = """

@@ -3,13 +3,14 @@
 `build_application` is what the end-to-end tests start against the local Bot API emulator, so
 the code under test is the code that runs on the ward.
 
-The handlers, and with them the dialog, the rules and their pydantic models, are most of what
-the bot imports (about 0.2 s of CPU, against a few ms for the rest of this package; see
-BENCHMARKS.md), and none of it is needed to connect to Telegram. So they are not imported here
-but in `post_init`, in a thread, while the poller (bot/polling.py) sends deleteWebhook and the
-first getUpdates: round trips the process would otherwise spend waiting (issue 17, cold start).
-What arrives meanwhile is saved in the inbox and waits in the Application's update queue, which
-is handled from `Application.start()` on, once the handlers are registered.
+The handlers (and under them the dialog, the rules and their pydantic models) and aiohttp,
+which sends the answers, are most of what the bot imports: about 0.45 s of CPU, against a few
+ms for the rest of this package (BENCHMARKS.md). None of it is needed to connect to Telegram.
+So they are not imported here but in `post_init`, in a thread, while the poller
+(bot/polling.py) sends deleteWebhook and the first getUpdates: round trips the process would
+otherwise spend waiting (issue 17, cold start). Until then httpx sends (bot/transport.py). What
+arrives meanwhile is saved in the inbox and waits in the Application's update queue, which is
+handled from `Application.start()` on, once the handlers are registered.
 `tests/test_lazy_imports.py` checks what is imported before polling starts.
 """
 
@@ -24,7 +25,7 @@ import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -36,7 +37,7 @@ from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.polling import run_polling
 from bot.store import SessionStore
-from bot.transport import HttpxRequest
+from bot.transport import HandOverRequest, HttpxRequest
 
 if TYPE_CHECKING:
     from bot.handlers import BotService
@@ -51,8 +52,15 @@ SEND_DEFAULTS = Defaults(
 )
 MENU_DELAY_SECONDS = 1.0
 #: What the first update needs and the connection does not, imported in post_init's thread
-#: (the module docstring says why): the handlers import the dialog and the rules.
-LOADED_WHILE_CONNECTING = ("bot.handlers", "bot.overflow", "dialogs.units", "rules.ruleset")
+#: (the module docstring says why): the client that sends the answers, and the handlers with
+#: the dialog and the rules under them.
+LOADED_WHILE_CONNECTING = (
+    "bot.aiohttp_transport",
+    "bot.handlers",
+    "bot.overflow",
+    "dialogs.units",
+    "rules.ruleset",
+)
 
 
 def app_version() -> str:
@@ -77,6 +85,7 @@ def build_application(
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # In a thread: the loop meanwhile connects (the module docstring says why).
         await asyncio.to_thread(_import_handlers)
+        await hand_over_sending(application)
         _service(settings, store, retry_delay).register(application)
         _purge(store)
         # The command menu is a convenience: the bot answers before it is registered (ten
@@ -140,16 +149,36 @@ async def _tell_too_many(store: SessionStore, update: object) -> None:
     await tell_too_many(store, update)
 
 
+class _Timeouts(TypedDict):
+    connect_timeout: float
+    read_timeout: float
+    write_timeout: float
+
+
+#: Of every request but getUpdates, whichever client sends it.
+SENDING: _Timeouts = {"connect_timeout": 10.0, "read_timeout": 15.0, "write_timeout": 15.0}
+
+
 def with_bot_api_stack(builder: Any, processor: ChatOrderedProcessor | None = None) -> Any:
-    """The bot's HTTP transport and update processor on `builder`; the benchmark's echo bot is
-    built on the same, so that it measures the same floor."""
+    """The bot's HTTP clients and update processor on `builder`: httpx for getUpdates, and for
+    the rest until `hand_over_sending` moves it to aiohttp (bot/transport.py says why). The
+    benchmark's echo bot is built on the same, so that it measures the same floor."""
     return (
-        builder.request(HttpxRequest(connect_timeout=10, read_timeout=15, write_timeout=15))
+        builder.request(HandOverRequest(HttpxRequest(**SENDING)))
         .get_updates_request(
             HttpxRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40)
         )
         .concurrent_updates(processor or ChatOrderedProcessor())
     )
+
+
+async def hand_over_sending(application: Any) -> None:
+    """Everything but getUpdates over aiohttp from now on: at post_init, once imported."""
+    from bot.aiohttp_transport import AiohttpRequest
+
+    request = application.bot.request
+    assert isinstance(request, HandOverRequest), "built by with_bot_api_stack"
+    await request.hand_over(AiohttpRequest(**SENDING))
 
 
 async def _register_menu(bot: Any) -> None:

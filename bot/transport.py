@@ -1,8 +1,11 @@
-"""The bot's HTTP client for the Bot API: python-telegram-bot's request interface over aiohttp.
+"""The bot's HTTP clients for the Bot API, behind python-telegram-bot's request interface.
 
-PTB's default client (httpx) costs about 1.5 ms of CPU per request on our machine, more than the
-whole dosing dialog, and its pool gets slower as more requests run at once; aiohttp parses HTTP
-in C and keeps its pool cheap. Measured in bench/bench_bot.py and BENCHMARKS.md.
+Two clients, each where it is cheapest (issue 17; figures in BENCHMARKS.md):
+- httpx (PTB's own, imported with PTB anyway) connects: getMe, deleteWebhook and every
+  getUpdates, one request at a time, so its pool's cost under concurrency never shows;
+- aiohttp (bot/aiohttp_transport.py) sends the answers, many at once: about 6 ms of CPU less per
+  update than httpx under load. Importing it costs about 0.2 s, so bot/app.py imports it with
+  the handlers while the bot connects, and `HandOverRequest` moves the sending to it then.
 
 Errors map as in PTB's own client: a timeout is `TimedOut`, any other failure to get an answer
 is `NetworkError`; answers with an error status are PTB's job (`BaseRequest` turns them into
@@ -47,6 +50,42 @@ def tls_context() -> ssl.SSLContext:
     Loading the certificates is most of the cost of a client (about 50 ms each here), and
     PTB's default builds one per client, two at every start (issue 17, cold start)."""
     return ssl.create_default_context()
+
+
+def checked_answer(status: int, body: bytes) -> tuple[int, bytes]:
+    """The answer, if it is the Bot API's; else the NetworkError that says what it is."""
+    kind = unexpected_answer(status, body)
+    if kind is not None:
+        logger.warning("unexpected answer from the Bot API (HTTP %d, %s)", status, kind)
+        raise NetworkError(f"unexpected answer from the Bot API (HTTP {status}, {kind})")
+    return status, body
+
+
+def parse_json_payload(payload: bytes) -> dict[str, Any]:
+    """PTB's parser without its logging of the body (it holds the message text); bodies reach
+    it only after `unexpected_answer` accepted them."""
+    try:
+        data = json.loads(payload.decode("utf-8", "replace"))
+    except ValueError:
+        raise NetworkError("unexpected answer from the Bot API (not JSON)") from None
+    if not isinstance(data, dict):
+        raise NetworkError("unexpected answer from the Bot API (not a JSON object)")
+    return data
+
+
+def unexpected_answer(status: int, body: bytes) -> str | None:
+    """What is wrong with an answer that is not the Bot API's JSON object, or None."""
+    if not body.strip():
+        return "empty body"
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        return "HTML" if body.lstrip()[:1] == b"<" else "not JSON"
+    if not isinstance(data, dict):
+        return f"JSON {type(data).__name__}, not an object"
+    if 200 <= status < 300 and "result" not in data:
+        return "success without a result"
+    return None
 
 
 class HttpxRequest(HTTPXRequest):
@@ -97,35 +136,59 @@ class HttpxRequest(HTTPXRequest):
             # The class name only: httpx's message may quote the URL, and with it the token.
             cause = type(error.__cause__).__name__ if error.__cause__ else "error"
             raise NetworkError(f"httpx.{cause}") from error.__cause__
-        kind = unexpected_answer(status, body)
-        if kind is not None:
-            logger.warning("unexpected answer from the Bot API (HTTP %d, %s)", status, kind)
-            raise NetworkError(f"unexpected answer from the Bot API (HTTP {status}, {kind})")
-        return status, body
+        return checked_answer(status, body)
 
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        """PTB's parser without its logging of the body (it holds the message text); bodies
-        reach it only after `unexpected_answer` accepted them."""
-        try:
-            data = json.loads(payload.decode("utf-8", "replace"))
-        except ValueError:
-            raise NetworkError("unexpected answer from the Bot API (not JSON)") from None
-        if not isinstance(data, dict):
-            raise NetworkError("unexpected answer from the Bot API (not a JSON object)")
-        return data
+    parse_json_payload = staticmethod(parse_json_payload)
 
 
-def unexpected_answer(status: int, body: bytes) -> str | None:
-    """What is wrong with an answer that is not the Bot API's JSON object, or None."""
-    if not body.strip():
-        return "empty body"
-    try:
-        data = json.loads(body.decode("utf-8", "replace"))
-    except ValueError:
-        return "HTML" if body.lstrip()[:1] == b"<" else "not JSON"
-    if not isinstance(data, dict):
-        return f"JSON {type(data).__name__}, not an object"
-    if 200 <= status < 300 and "result" not in data:
-        return "success without a result"
-    return None
+class HandOverRequest(BaseRequest):
+    """Requests go to `first` until `hand_over` gives a faster client; from then on to that one.
+
+    A request already running on `first` finishes there; both are shut down with this one."""
+
+    def __init__(self, first: BaseRequest) -> None:
+        self._current = first
+        self._clients = [first]
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._current.read_timeout
+
+    @property
+    def current(self) -> BaseRequest:
+        """The client new requests go to."""
+        return self._current
+
+    async def initialize(self) -> None:
+        await self._current.initialize()
+
+    async def hand_over(self, faster: BaseRequest) -> None:
+        await faster.initialize()
+        self._clients.append(faster)
+        self._current = faster
+
+    async def shutdown(self) -> None:
+        for client in self._clients:
+            await client.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        return await self._current.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+
+    parse_json_payload = staticmethod(parse_json_payload)

@@ -3,7 +3,7 @@
 PTB's own server (telegram/ext/_utils/webhookhandler.py in python-telegram-bot v22) answers a
 body that is not JSON with 500, logs an update it cannot parse at CRITICAL with the whole
 update (message text included) and a traceback, and takes bodies up to tornado's default of
-100 MB. This one, over aiohttp (already the bot's HTTP client, bot/transport.py):
+100 MB. This one, over aiohttp's server (imported in webhook mode only, bot/app.py):
 
 - a missing or wrong secret token: 403, compared in constant time, nothing read further;
 - a body over MAX_UPDATE_BYTES: 413, not read;

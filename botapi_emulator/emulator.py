@@ -536,9 +536,14 @@ class CallRecord:
 class BotApiEmulator:
     """Local Bot API server; see the module docstring. Use as ``async with BotApiEmulator()``."""
 
-    def __init__(self, token: str = TOKEN, *, strict_html: bool = True) -> None:
+    def __init__(
+        self, token: str = TOKEN, *, strict_html: bool = True, round_trip: float = 0.0
+    ) -> None:
         self.token = token
         self.strict_html = strict_html
+        #: Seconds added to every answer, for the benchmarks: the network between a bot and
+        #: Telegram (0 in the tests, where only the order of events matters).
+        self.round_trip = round_trip
         self.bot_user: JSON = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -1236,6 +1241,8 @@ class BotApiEmulator:
         self._notify()
         try:
             status, payload = await self._run(method, params)
+            if self.round_trip:
+                await asyncio.sleep(self.round_trip)
         except _Drop:
             record.status = None
             raise

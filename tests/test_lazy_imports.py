@@ -18,7 +18,7 @@ import pytest
 
 #: Module → why the polling bot must start without it (and where it is imported instead).
 LATE: dict[str, str] = {
-    "aiohttp": "the webhook server only: bot/app.py imports bot/webhook.py in webhook mode only",
+    "aiohttp": "sends the answers, imported while the bot connects; and the webhook server",
     "bot.webhook": "webhook mode only (bot/app.py, run_telegram)",
     "pydantic_settings": "bot/config.py reads the environment itself",
     "dotenv": "no .env file is read (it came with pydantic_settings)",

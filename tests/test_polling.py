@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 
 import bot.app
+from bot.aiohttp_transport import AiohttpRequest
 from bot.app import build_application
 from bot.config import load_settings
 from bot.inbox import Inbox
 from bot.polling import confirming_polling
 from bot.store import SessionStore
+from bot.transport import HttpxRequest
 from botapi_emulator.emulator import BotApiEmulator
 
 CHAT = 6161
@@ -135,13 +137,17 @@ def _loading_held_until(released: threading.Event, then: Callable[[], None]) -> 
 
 
 async def _release_after_the_first_poll(
-    emulator: BotApiEmulator, inbox: Inbox, released: threading.Event
+    emulator: BotApiEmulator,
+    inbox: Inbox,
+    released: threading.Event,
+    sending: Callable[[], object],
 ) -> list[int]:
     """Once the bot has polled: the ids it saved while its handlers were still loading."""
     await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=15)
     await emulator.wait_for(lambda: len(inbox.waiting()) == 2, timeout=15)
     saved = [update["update_id"] for update in inbox.waiting()]
     assert emulator.sent(CHAT) == [], "nothing is handled before the handlers are there"
+    assert isinstance(sending(), HttpxRequest), "connected over httpx"
     released.set()
     return saved
 
@@ -160,10 +166,16 @@ async def test_the_bot_polls_while_its_handlers_load_and_then_answers_in_order(
     )
     inbox = Inbox(tmp_path / "state.inbox")
     store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    application = bot_on(emulator, store)
     try:
-        saved = asyncio.create_task(_release_after_the_first_poll(emulator, inbox, released))
-        async with confirming_polling(bot_on(emulator, store), inbox, timeout=1):
+        saved = asyncio.create_task(
+            _release_after_the_first_poll(
+                emulator, inbox, released, lambda: application.bot.request.current
+            )
+        )
+        async with confirming_polling(application, inbox, timeout=1):
             assert len(await saved) == 2
+            assert isinstance(application.bot.request.current, AiohttpRequest), "answers"
             await emulator.wait_for_messages(CHAT, 2, timeout=15)
             texts = [m["text"] for m in emulator.sent(CHAT)]
             assert "dosing assistant" in texts[0] and "cycle" in texts[1].lower(), texts
@@ -190,10 +202,15 @@ async def test_handlers_that_fail_to_load_stop_the_bot_and_keep_what_arrived(
     monkeypatch.setattr(bot.app, "_import_handlers", _loading_held_until(released, broken))
     inbox = Inbox(tmp_path / "state.inbox")
     store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    application = bot_on(emulator, store)
     try:
-        saved = asyncio.create_task(_release_after_the_first_poll(emulator, inbox, released))
+        saved = asyncio.create_task(
+            _release_after_the_first_poll(
+                emulator, inbox, released, lambda: application.bot.request.current
+            )
+        )
         with pytest.raises(ImportError, match="missing"):
-            async with confirming_polling(bot_on(emulator, store), inbox, timeout=1):
+            async with confirming_polling(application, inbox, timeout=1):
                 pytest.fail("the bot ran without its handlers")
         assert [update["update_id"] for update in inbox.waiting()] == await saved
         assert emulator.sent(CHAT) == []

@@ -1,25 +1,38 @@
-"""The httpx transport under PTB's Bot: answers, errors and timeouts as PTB's own client maps
-them, and no token in what it raises."""
+"""The bot's two HTTP clients under PTB's Bot (httpx, which connects, and aiohttp, which sends
+the answers; bot/transport.py): answers, errors and timeouts as PTB's own client maps them, and
+no token in what they raise. Every test runs with each client, and the hand-over between them
+is tested last."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.request import BaseRequest
 
-from bot.transport import HttpxRequest
+from bot.aiohttp_transport import AiohttpRequest
+from bot.transport import HandOverRequest, HttpxRequest
 from botapi_emulator.emulator import BotApiEmulator
 
 CHAT = 5151
+Client = type[HttpxRequest] | type[AiohttpRequest]
+
+
+@pytest.fixture(params=[HttpxRequest, AiohttpRequest], ids=["httpx", "aiohttp"])
+def client(request: pytest.FixtureRequest) -> Client:
+    chosen: Client = request.param
+    return chosen
 
 
 @pytest.fixture
-async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
-    request = HttpxRequest(read_timeout=0.5, connect_timeout=0.5)
+async def bot(emulator: BotApiEmulator, client: Client) -> AsyncIterator[Bot]:
+    request = client(read_timeout=0.5, connect_timeout=0.5)
     async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
         yield bot
 
@@ -58,11 +71,11 @@ async def test_a_dropped_connection_is_a_network_error(emulator: BotApiEmulator,
     assert emulator.token not in str(raised.value)
 
 
-async def test_a_refused_connection_names_no_token() -> None:
+async def test_a_refused_connection_names_no_token(client: Client) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    request = HttpxRequest(connect_timeout=0.5)
+    request = client(connect_timeout=0.5)
     await request.initialize()
     try:
         with pytest.raises(NetworkError) as raised:
@@ -73,32 +86,34 @@ async def test_a_refused_connection_names_no_token() -> None:
 
 
 async def test_the_proxy_named_in_the_environment_is_used(
-    emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+    emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch, client: Client
 ) -> None:
     # The emulator stands in for the proxy: it answers the absolute-form request it is sent,
     # and the host in the URL does not exist, so only the proxy can answer.
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{emulator.port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    request = HttpxRequest(connect_timeout=2)
+    request = client(connect_timeout=2)
     url = "http://api.telegram.invalid/bot"
     async with Bot(emulator.token, base_url=url, request=request) as bot:
         me = await bot.get_me()
     assert me.is_bot
 
 
-async def test_a_file_is_uploaded_as_multipart_form_data(emulator: BotApiEmulator) -> None:
+async def test_a_file_is_uploaded_as_multipart_form_data(
+    emulator: BotApiEmulator, client: Client
+) -> None:
     # The dose card's calendar file (bot/cards.py) goes with sendDocument.
     emulator.add_chat(CHAT)
-    request = HttpxRequest()
+    request = client()
     async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
         await bot.send_document(CHAT, InputFile(b"BEGIN:VCALENDAR", filename="x.ics"), caption="c")
     [document] = emulator.documents
     assert document["content"] == b"BEGIN:VCALENDAR" and document["caption"] == "c"
 
 
-async def test_requests_after_shutdown_are_refused() -> None:
-    request = HttpxRequest()
+async def test_requests_after_shutdown_are_refused(client: Client) -> None:
+    request = client()
     await request.initialize()
     await request.shutdown()
     with pytest.raises(RuntimeError, match="not initialized"):
@@ -196,3 +211,41 @@ async def test_a_bad_answer_to_the_long_poll_does_not_stop_polling(
         assert any("Besponsa" in message["text"] for message in messages)
     finally:
         await stop_bot(started)
+
+
+class Recording(BaseRequest):
+    """A client that answers getMe itself and counts what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.started = self.stopped = False
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        self.started = True
+
+    async def shutdown(self) -> None:
+        self.stopped = True
+
+    async def do_request(self, url: str, method: str, *args: object, **kwargs: object) -> Any:
+        self.asked.append(url.rsplit("/", 1)[-1])
+        await asyncio.sleep(0.05)
+        return 200, b'{"ok": true, "result": {"id": 1, "is_bot": true, "first_name": "B"}}'
+
+
+async def test_requests_go_to_the_faster_client_once_handed_over() -> None:
+    first, faster = Recording(), Recording()
+    request = HandOverRequest(first)
+    await request.initialize()
+    running = asyncio.create_task(request.post("http://127.0.0.1:9/botx/getMe"))
+    await asyncio.sleep(0.01)
+    await request.hand_over(faster)
+    await request.post("http://127.0.0.1:9/botx/deleteWebhook")
+    await running  # begun before the hand-over: finished by the first client
+    assert (first.asked, faster.asked) == (["getMe"], ["deleteWebhook"])
+    assert first.started and faster.started and not (first.stopped or faster.stopped)
+    await request.shutdown()
+    assert first.stopped and faster.stopped
