@@ -212,6 +212,7 @@ class ColdStart:
     polling: float  # seconds from process start to its first getUpdates
     reply: float  # seconds from process start to its first sendMessage (the waiting /start)
     cpu: float | None  # the bot's CPU seconds when its first getUpdates arrived (Linux only)
+    reply_cpu: float | None  # and when its first sendMessage arrived
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -246,11 +247,12 @@ async def cold_start(*command: str, cwd: str | None = None, round_trip: float = 
             await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=60)
             cpu = _cpu_seconds(process.pid)
             await emulator.wait_for(lambda: emulator.calls_to("sendMessage"), timeout=60)
+            reply_cpu = _cpu_seconds(process.pid)
             polled = emulator.calls_to("getUpdates")[0].at
             replied = emulator.calls_to("sendMessage")[0].at
             process.terminate()
             await process.wait()
-    return ColdStart(polled - started, replied - started, cpu)
+    return ColdStart(polled - started, replied - started, cpu, reply_cpu)
 
 
 def _median(values: list[float]) -> float:
@@ -295,10 +297,13 @@ async def cold_starts(rounds: int, baseline: str | None = None, round_trip: floa
         spread = sorted(run.polling for run in runs)
         cpus = [run.cpu for run in runs if run.cpu is not None]
         cpu = f", CPU {_median(cpus):.2f} s" if cpus else ""
+        reply_cpus = [run.reply_cpu for run in runs if run.reply_cpu is not None]
+        reply_cpu = f", CPU {_median(reply_cpus):.2f} s" if reply_cpus else ""
         print(
             f"{name}: first getUpdates median {polling[name]:.2f} s "
             f"(range {spread[0]:.2f}–{spread[-1]:.2f}, {len(runs)} starts{cpu}); "
-            f"first reply {reply:.2f} s, of which the waiting update {first_update * 1000:.0f} ms"
+            f"first reply {reply:.2f} s{reply_cpu}, "
+            f"of which the waiting update {first_update * 1000:.0f} ms"
         )
     minimal_runs = starts.pop("minimal PTB bot")
     for name, runs in starts.items():

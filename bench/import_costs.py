@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("python-telegram-bot (the minimal bot imports it too)", ["telegram.ext"]),
     ("pydantic, Babel and the settings (bot/config.py)", ["bot.config"]),
     ("the rest of the bot before it polls (bot/app.py)", ["bot.app"]),
+    ("while connecting: aiohttp (bot/aiohttp_transport.py)", ["bot.aiohttp_transport"]),
     ("while connecting: rules/ (engine, models, labels)", ["rules.engine", "rules.labels"]),
     ("while connecting: dialogs/ (dialog, machine, steps, render)", ["dialogs.dialog"]),
     ("while connecting: the handlers (bot/handlers.py)", ["bot.handlers", "bot.overflow"]),

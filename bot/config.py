@@ -1,13 +1,14 @@
-"""Configuration from environment variables, checked at start-up by a pydantic model.
+"""Configuration from environment variables, checked at start-up.
 
 A wrong setting stops the bot with one line naming the variable, never with a stack trace and
 never echoing a value (a token pasted into the wrong variable must not reach a log either).
 An empty variable counts as unset; names are case-insensitive; variables that are not settings
 are ignored. There is no `.env` file and no secrets directory: the environment is the one source.
 
-The environment is read here (`_environment_values`), not by pydantic-settings: that package
-cost about 40 ms of every start (issue 17, BENCHMARKS.md) for a job of a few lines, since every
-setting is a plain string that the model's own validators parse.
+Each setting is one row of `_READERS`: the function that reads its text, or says in a few words
+what was expected. Plain functions, not a pydantic model: pydantic costs about 0.15 s to import,
+and this check runs before the bot connects, where every start pays for what it imports
+(issue 17, BENCHMARKS.md); pydantic is loaded with the rules while the bot connects (bot/app.py).
 """
 
 from __future__ import annotations
@@ -15,24 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, get_args
 from urllib.parse import urlparse
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-
 from locales import LANGUAGES
-from rules.errors import first_error
 from rules.units import LIVER_ANALYTES, Analyte, SiteUlnError, Uln, parse_site_uln
 
 APP_DIR = "besponsa-bot"
@@ -40,6 +30,7 @@ DB_NAME = "state.sqlite3"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 _USER_ID = re.compile(r"[0-9]{1,20}")
+_WHOLE = re.compile(r"[0-9]{1,9}")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: setWebhook accepts only these ports.
 _WEBHOOK_PORTS = {443, 80, 88, 8443}
@@ -62,25 +53,49 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(data_home) / APP_DIR / DB_NAME
 
 
-class Settings(BaseModel):
-    # validate_default: the defaults pass the same validators as set values (as they did
-    # under pydantic-settings), e.g. the default database path is expanded too.
-    model_config = ConfigDict(extra="ignore", validate_default=True)
+Mode = Literal["polling", "webhook"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+Label = Literal["US", "EU"]
+MAX_TTL_HOURS = 24 * 365
 
-    telegram_bot_token: SecretStr | None = None
+
+class Secret:
+    """A token or secret: shown as stars, so that no repr or log line can carry it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: Secret | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     bot_allowed_users: frozenset[int] = frozenset()
-    bot_db_path: Path = Field(default_factory=default_db_path)
-    bot_mode: Literal["polling", "webhook"] = "polling"
+    bot_db_path: Path = field(default_factory=default_db_path)
+    bot_mode: Mode = "polling"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = Field(default=8443, ge=1, le=65535)
-    webhook_secret: SecretStr | None = None
-    bot_state_ttl_hours: int = Field(default=12, gt=0, le=24 * 365)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    webhook_port: int = 8443
+    webhook_secret: Secret | None = None
+    bot_state_ttl_hours: int = 12
+    log_level: LogLevel = "INFO"
     #: The label profile of this deployment (rules/labels.py); a chat may choose another one
     #: with /settings.
-    bot_label: Literal["US", "EU"] = "US"
+    bot_label: Label = "US"
     #: The ward team's shared language (e.g. "en"): a card in another language offers to be
     #: shown in it too (issue 15). Unset: no such button.
     bot_team_language: str | None = None
@@ -89,112 +104,6 @@ class Settings(BaseModel):
     bot_uln_bilirubin: str | None = None
     bot_uln_ast: str | None = None
     bot_uln_alt: str | None = None
-
-    @field_validator("telegram_bot_token", mode="before")
-    @classmethod
-    def _token(cls, value: object) -> object:
-        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
-        if isinstance(raw, str):
-            raw = raw.strip()
-            if not raw:
-                return None
-            if not _TOKEN.fullmatch(raw):
-                raise ValueError("does not look like a bot token (<digits>:<letters>)")
-        return raw
-
-    @field_validator("telegram_api_base_url")
-    @classmethod
-    def _base_url(cls, value: str) -> str:
-        url = urlparse(value)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError("an http(s) URL expected, such as https://api.telegram.org/bot")
-        return value
-
-    @field_validator("bot_allowed_users", mode="before")
-    @classmethod
-    def _user_ids(cls, value: object) -> frozenset[int]:
-        if value is None:
-            return frozenset()
-        if isinstance(value, frozenset | set | list | tuple):
-            parts = [str(item) for item in value]
-        else:
-            parts = str(value).split(",")
-        ids = set()
-        for part in (item.strip() for item in parts):
-            if not part:
-                continue
-            if not _USER_ID.fullmatch(part) or int(part) == 0:
-                raise ValueError("comma-separated positive numeric Telegram user ids expected")
-            ids.add(int(part))
-        if not ids and isinstance(value, str) and value.strip():
-            # "," or ", ;" is a typo, not "everyone": an allowlist must never fail open.
-            raise ValueError("comma-separated positive numeric Telegram user ids expected")
-        return frozenset(ids)
-
-    @field_validator("bot_db_path")
-    @classmethod
-    def _db_path(cls, value: Path) -> Path:
-        return value.expanduser()
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
-            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
-        return value
-
-    @field_validator("bot_uln_bilirubin", "bot_uln_ast", "bot_uln_alt")
-    @classmethod
-    def _uln(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None:
-            try:
-                analyte = str(info.field_name).removeprefix("bot_uln_")
-                parse_site_uln(cast(Analyte, analyte), value)
-            except SiteUlnError as error:
-                raise ValueError(str(error)) from None
-        return value
-
-    @field_validator("bot_team_language", mode="before")
-    @classmethod
-    def _team_language(cls, value: object) -> object:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        code = str(value).strip().lower()
-        if code not in LANGUAGES:
-            raise ValueError(f"one of {', '.join(sorted(LANGUAGES))} expected")
-        return code
-
-    @field_validator("log_level", "bot_label", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("bot_mode", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.strip().lower() if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _webhook(self) -> Settings:
-        if self.bot_mode != "webhook":
-            return self
-        if not self.webhook_url:
-            raise ValueError("webhook_url: required when BOT_MODE=webhook")
-        url = urlparse(self.webhook_url)
-        local = url.hostname in _LOCAL_HOSTS
-        if not url.hostname:
-            raise ValueError("webhook_url: an absolute https URL expected")
-        if url.scheme != "https" and not (url.scheme == "http" and local):
-            raise ValueError("webhook_url: must be an https URL (http only for localhost)")
-        try:
-            port = url.port or (443 if url.scheme == "https" else 80)
-        except ValueError:
-            raise ValueError("webhook_url: invalid port") from None
-        if not local and port not in _WEBHOOK_PORTS:
-            raise ValueError("webhook_url: Telegram accepts only ports 443, 80, 88 and 8443")
-        if self.webhook_secret is None:
-            raise ValueError("webhook_secret: required when BOT_MODE=webhook")
-        return self
 
     @property
     def base_file_url(self) -> str:
@@ -220,23 +129,144 @@ class Settings(BaseModel):
         return urlparse(self.webhook_url or "").path.lstrip("/")
 
 
-def _environment_values(env: Mapping[str, str]) -> dict[str, object]:
-    """The settings' raw strings from `env`: names matched case-insensitively, empty values
-    dropped (unset), everything else ignored; the default database path follows `env` too."""
-    fields = Settings.model_fields
-    values: dict[str, object] = {
-        key.lower(): value for key, value in env.items() if key.lower() in fields and value != ""
-    }
-    values.setdefault("bot_db_path", default_db_path(env))
-    return values
+def _token(value: str) -> Secret:
+    if not _TOKEN.fullmatch(value.strip()):
+        raise ValueError("does not look like a bot token (<digits>:<letters>)")
+    return Secret(value.strip())
+
+
+def _base_url(value: str) -> str:
+    url = urlparse(value)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ValueError("an http(s) URL expected, such as https://api.telegram.org/bot")
+    return value
+
+
+def _user_ids(value: str) -> frozenset[int]:
+    ids = set()
+    for part in (item.strip() for item in value.split(",")):
+        if not part:
+            continue
+        if not _USER_ID.fullmatch(part) or int(part) == 0:
+            raise ValueError("comma-separated positive numeric Telegram user ids expected")
+        ids.add(int(part))
+    if not ids:
+        # "," or ", ;" is a typo, not "everyone": an allowlist must never fail open.
+        raise ValueError("comma-separated positive numeric Telegram user ids expected")
+    return frozenset(ids)
+
+
+def _whole_number(lowest: int, highest: int) -> Callable[[str], int]:
+    def read(value: str) -> int:
+        # ASCII digits only: int() would also take "+5", "1_000" and other scripts' digits.
+        text = value.strip()
+        if not _WHOLE.fullmatch(text) or not lowest <= int(text) <= highest:
+            raise ValueError(f"a whole number from {lowest} to {highest} expected")
+        return int(text)
+
+    return read
+
+
+def _one_of(choices: tuple[str, ...], case: Callable[[str], str]) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        text = case(value.strip())
+        if text not in choices:
+            raise ValueError(f"one of {', '.join(choices)} expected")
+        return text
+
+    return read
+
+
+def _secret(value: str) -> Secret:
+    if not _SECRET.fullmatch(value):
+        raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - expected")
+    return Secret(value)
+
+
+def _team_language(value: str) -> str | None:
+    code = value.strip().lower()
+    if not code:
+        return None
+    if code not in LANGUAGES:
+        raise ValueError(f"one of {', '.join(sorted(LANGUAGES))} expected")
+    return code
+
+
+def _uln(analyte: Analyte) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        try:
+            parse_site_uln(analyte, value)
+        except SiteUlnError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    return read
+
+
+def _text(value: str) -> str:
+    return value
+
+
+#: Setting → how its text is read, in the order of Settings' fields (the first problem is told).
+_READERS: dict[str, Callable[[str], object]] = {
+    "telegram_bot_token": _token,
+    "telegram_api_base_url": _base_url,
+    "bot_allowed_users": _user_ids,
+    "bot_db_path": lambda value: Path(value).expanduser(),
+    "bot_mode": _one_of(get_args(Mode), str.lower),
+    "webhook_url": _text,
+    "webhook_listen": _text,
+    "webhook_port": _whole_number(1, 65535),
+    "webhook_secret": _secret,
+    "bot_state_ttl_hours": _whole_number(1, MAX_TTL_HOURS),
+    "log_level": _one_of(get_args(LogLevel), str.upper),
+    "bot_label": _one_of(get_args(Label), str.upper),
+    "bot_team_language": _team_language,
+    **{f"bot_uln_{analyte}": _uln(analyte) for analyte in LIVER_ANALYTES},
+}
+
+
+def _webhook_problem(settings: Settings) -> str | None:
+    """What webhook mode lacks, as "VARIABLE: what is expected"; None in polling mode."""
+    if settings.bot_mode != "webhook":
+        return None
+    if not settings.webhook_url:
+        return "WEBHOOK_URL: required when BOT_MODE=webhook"
+    url = urlparse(settings.webhook_url)
+    local = url.hostname in _LOCAL_HOSTS
+    if not url.hostname:
+        return "WEBHOOK_URL: an absolute https URL expected"
+    if url.scheme != "https" and not (url.scheme == "http" and local):
+        return "WEBHOOK_URL: must be an https URL (http only for localhost)"
+    try:
+        port = url.port or (443 if url.scheme == "https" else 80)
+    except ValueError:
+        return "WEBHOOK_URL: invalid port"
+    if not local and port not in _WEBHOOK_PORTS:
+        return "WEBHOOK_URL: Telegram accepts only ports 443, 80, 88 and 8443"
+    if settings.webhook_secret is None:
+        return "WEBHOOK_SECRET: required when BOT_MODE=webhook"
+    return None
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from `env` (tests) or the process environment; ConfigError if invalid.
 
-    With a mapping, only the mapping is read: the process environment is not consulted."""
-    try:
-        return Settings.model_validate(_environment_values(os.environ if env is None else env))
-    except ValidationError as error:
-        location, message = first_error(error)
-        raise ConfigError(f"{location.upper() or 'configuration'}: {message}") from None
+    With a mapping, only the mapping is read: the process environment is not consulted. Names
+    are matched case-insensitively; empty (or blank) values count as unset."""
+    env = os.environ if env is None else env
+    given = {
+        key.lower(): text for key, text in env.items() if key.lower() in _READERS and text.strip()
+    }
+    values: dict[str, object] = {"bot_db_path": default_db_path(env)}
+    for name, read in _READERS.items():
+        if name in given:
+            try:
+                values[name] = read(given[name])
+            except ValueError as error:
+                raise ConfigError(f"{name.upper()}: {error}") from None
+    settings = Settings(**values)  # type: ignore[arg-type]
+    problem = _webhook_problem(settings)
+    if problem is not None:
+        raise ConfigError(problem)
+    return settings

@@ -26,8 +26,7 @@ from dialogs.problems import Problem
 from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
-from rules.errors import first_error
-from rules.models import LAB_FIELDS, LIMITS
+from rules.models import LAB_FIELDS, LIMITS, first_error
 
 MAX_INPUT = 100_000
 #: Digits of one JSON number; no field holds more than a few. Longer numbers are refused by

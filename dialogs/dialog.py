@@ -32,8 +32,8 @@ from dialogs.steps import (
 )
 from dialogs.summary import has_more, summary_lines, unchecked_items
 from rules import make_plan
-from rules.errors import first_error
 from rules.labels import LABEL_OF, PROFILES, Profile
+from rules.models import first_error
 
 MAX_TEXT = 1000
 ACCEPT_COMMAND = "/accept"

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     model_validator,
 )
 
@@ -463,3 +464,17 @@ def _multiple(name: str, lab: LabValue) -> Decimal:
         return uln_multiple(cast(Analyte, name), lab.value, lab.unit, lab.uln, lab.uln_unit)
     except UnitError as error:
         raise ValueError(f"{name}: {error}") from None
+
+
+def first_error(error: ValidationError) -> tuple[str, str]:
+    """(field, message) of the first problem, for a reply that names the field.
+
+    Model validators here raise "field: message", since a whole-model check has no location
+    of its own; pydantic's "Value error, " prefix is dropped. The field is "" when unknown.
+    """
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not field and ": " in message:
+        field, message = message.split(": ", 1)
+    return field, message

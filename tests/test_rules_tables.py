@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from rules import Plan, PlanRequest, make_plan
-from rules.errors import first_error
+from rules.models import first_error
 from tests.test_rules_properties import requests
 
 D = Decimal
