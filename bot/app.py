@@ -4,24 +4,29 @@
 the code under test is the code that runs on the ward.
 
 The handlers (and under them the dialog, the rules and their pydantic models) and aiohttp,
-which sends the answers, are most of what the bot imports: about 0.45 s of CPU, against a few
+which sends the answers, are most of what the bot imports: about 0.55 s of CPU, against a few
 ms for the rest of this package (BENCHMARKS.md). None of it is needed to connect to Telegram.
-So they are not imported here but in `post_init`, in a thread, while the poller
-(bot/polling.py) sends deleteWebhook and the first getUpdates: round trips the process would
-otherwise spend waiting (issue 17, cold start). Until then httpx sends (bot/transport.py). What
-arrives meanwhile is saved in the inbox and waits in the Application's update queue, which is
-handled from `Application.start()` on, once the handlers are registered.
-`tests/test_lazy_imports.py` checks what is imported before polling starts.
+So `build_application` starts a thread that imports them while the process builds the
+Application and connects: getMe, deleteWebhook and the first getUpdates are round trips it
+would otherwise spend waiting, and part of the import (certificates, pydantic's core) runs
+beside it on a second core (issue 17, cold start). Until then httpx sends (bot/transport.py).
+`post_init` waits for the thread, hands the sending to aiohttp and registers the handlers.
+What arrives meanwhile is saved in the inbox and waits in the Application's update queue,
+which is handled from `Application.start()` on; a failed import stops the bot at post_init,
+with the updates still in the inbox. `tests/test_lazy_imports.py` checks what the start
+itself imports, and `tests/test_polling.py` the waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import importlib
 import logging
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -51,7 +56,7 @@ SEND_DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
 MENU_DELAY_SECONDS = 1.0
-#: What the first update needs and the connection does not, imported in post_init's thread
+#: What the first update needs and the connection does not, imported in a thread of their own
 #: (the module docstring says why): the client that sends the answers, and the handlers with
 #: the dialog and the rules under them.
 LOADED_WHILE_CONNECTING = (
@@ -81,10 +86,10 @@ def build_application(
     """The bot as it runs in production, wired to `store`; the caller owns the store."""
     assert settings.telegram_bot_token is not None
     background: list[asyncio.Task[None]] = []
+    loading = _start_loading()  # while the bot starts and connects (the module docstring)
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        # In a thread: the loop meanwhile connects (the module docstring says why).
-        await asyncio.to_thread(_import_handlers)
+        await asyncio.wrap_future(loading)
         await hand_over_sending(application)
         _service(settings, store, retry_delay).register(application)
         _purge(store)
@@ -121,6 +126,22 @@ def build_application(
 def _import_handlers() -> None:
     for module in LOADED_WHILE_CONNECTING:
         importlib.import_module(module)
+
+
+def _start_loading() -> concurrent.futures.Future[None]:
+    """`_import_handlers` in a thread of its own; the future says when it is done or why not."""
+    loaded: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+    def load() -> None:
+        try:
+            _import_handlers()
+        except BaseException as error:  # handed to post_init, which raises it
+            loaded.set_exception(error)
+        else:
+            loaded.set_result(None)
+
+    threading.Thread(target=load, name="import-handlers", daemon=True).start()
+    return loaded
 
 
 def _service(settings: Settings, store: SessionStore, retry_delay: float) -> BotService:
@@ -183,7 +204,7 @@ async def hand_over_sending(application: Any) -> None:
 
 async def _register_menu(bot: Any) -> None:
     # Building the menus loads every language's catalog: not before the bot is listening.
-    from bot.handlers import register_commands  # imported by post_init before this task
+    from bot.handlers import register_commands  # imported before post_init started this task
 
     await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)

@@ -136,7 +136,7 @@ async def confirming_polling(
     poller = ConfirmingPoller(application, inbox, timeout)
     await application.initialize()
     try:
-        # Polling before post_init, which imports the handlers meanwhile (bot/app.py): what
+        # Polling before post_init, which waits for the handlers' imports (bot/app.py): what
         # arrives is saved in the inbox and waits in the update queue for application.start().
         poller.task = task = asyncio.create_task(poller.run())
         try:

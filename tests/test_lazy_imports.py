@@ -27,7 +27,7 @@ LATE: dict[str, str] = {
     "bot.console": "the terminal chat only (bot/__main__.py)",
     "babel.messages": "compiles a stale .po only (locales.compile_catalog)",
     "icalendar": "the Calendar button only (bot/cards.py, calendar_file)",
-    # Imported by post_init in a thread while the poller connects (bot/app.py):
+    # Imported in a thread while the bot starts and connects (bot/app.py):
     "bot.handlers": "the handlers: imported while the bot connects",
     "bot.overflow": "the backlog notice renders a message: imported while the bot connects",
     "dialogs": "the dialog: imported with the handlers, while the bot connects",
@@ -35,7 +35,9 @@ LATE: dict[str, str] = {
     "rules.models": "the rules' models: imported with the handlers, while the bot connects",
     "transitions": "the dialog's state machine: imported with the handlers",
 }
-#: Runs the real entry point up to the moment polling would start, then prints the modules.
+#: Runs the real entry point up to the moment polling would start, then prints the modules. The
+#: handlers' thread (bot/app.py) is given nothing to import: what it imports is imported while
+#: the bot starts and connects, and this checks what the start itself waits for.
 _PROBE = """
 import json, sys
 import bot.app
@@ -43,6 +45,7 @@ import bot.app
 def report(application, inbox):
     print(json.dumps(sorted(sys.modules)))
 
+bot.app._import_handlers = lambda: None
 bot.app.run_polling = report
 from bot.__main__ import main
 main(["telegram"])

@@ -127,7 +127,8 @@ async def test_a_replayed_answer_is_the_saved_one_word_for_word_with_its_buttons
 
 
 def _loading_held_until(released: threading.Event, then: Callable[[], None]) -> Callable[[], None]:
-    """bot/app.py's import of the handlers, held in its thread until `released`."""
+    """bot/app.py's import of the handlers, held in its thread until `released`; patched in
+    before the application is built, which starts that thread."""
 
     def load() -> None:
         assert released.wait(15), "the test never released the loading"
