@@ -5,9 +5,11 @@ they are handled."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -126,31 +128,53 @@ async def test_a_replayed_answer_is_the_saved_one_word_for_word_with_its_buttons
     assert again[0].get("reply_markup") == first[0].get("reply_markup")
 
 
-def _loading_held_until(released: threading.Event, then: Callable[[], None]) -> Callable[[], None]:
-    """bot/app.py's import of the handlers, held in its thread until `released`; patched in
-    before the application is built, which starts that thread."""
+@dataclass
+class HeldStart:
+    """The bot built with its handlers' import held until it has polled (`saved`: the ids it
+    had saved by then, nothing answered, over httpx); then `load` runs in that thread."""
 
-    def load() -> None:
-        assert released.wait(15), "the test never released the loading"
-        then()
-
-    return load
+    application: Any
+    inbox: Inbox
+    saved: asyncio.Task[list[int]]
 
 
-async def _release_after_the_first_poll(
+@contextlib.asynccontextmanager
+async def held_start(
     emulator: BotApiEmulator,
-    inbox: Inbox,
-    released: threading.Event,
-    sending: Callable[[], object],
-) -> list[int]:
-    """Once the bot has polled: the ids it saved while its handlers were still loading."""
-    await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=15)
-    await emulator.wait_for(lambda: len(inbox.waiting()) == 2, timeout=15)
-    saved = [update["update_id"] for update in inbox.waiting()]
-    assert emulator.sent(CHAT) == [], "nothing is handled before the handlers are there"
-    assert isinstance(sending(), HttpxRequest), "connected over httpx"
-    released.set()
-    return saved
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    load: Callable[[], None],
+) -> AsyncIterator[HeldStart]:
+    """/start and "1.8" waiting; bot/app.py's import of the handlers patched in (before the
+    application is built, which starts its thread) to wait for the first poll."""
+    emulator.add_chat(CHAT)
+    await emulator.send_text(CHAT, "/start")
+    await emulator.send_text(CHAT, "1.8")
+    released = threading.Event()
+
+    def held() -> None:
+        assert released.wait(15), "the test never released the loading"
+        load()
+
+    monkeypatch.setattr(bot.app, "_import_handlers", held)
+    inbox = Inbox(tmp_path / "state.inbox")
+    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
+    application = bot_on(emulator, store)
+
+    async def release_after_the_first_poll() -> list[int]:
+        await emulator.wait_for(lambda: emulator.calls_to("getUpdates"), timeout=15)
+        await emulator.wait_for(lambda: len(inbox.waiting()) == 2, timeout=15)
+        saved = [update["update_id"] for update in inbox.waiting()]
+        assert emulator.sent(CHAT) == [], "nothing is handled before the handlers are there"
+        assert isinstance(application.bot.request.current, HttpxRequest), "connected over httpx"
+        released.set()
+        return saved
+
+    try:
+        yield HeldStart(application, inbox, asyncio.create_task(release_after_the_first_poll()))
+    finally:
+        store.close()
+        inbox.close()
 
 
 async def test_the_bot_polls_while_its_handlers_load_and_then_answers_in_order(
@@ -158,33 +182,18 @@ async def test_the_bot_polls_while_its_handlers_load_and_then_answers_in_order(
 ) -> None:
     """Issue 17, cold start: the first getUpdates does not wait for the dialog's imports; what
     it fetched meanwhile is saved, then answered in order once the handlers are registered."""
-    emulator.add_chat(CHAT)
-    await emulator.send_text(CHAT, "/start")
-    await emulator.send_text(CHAT, "1.8")
-    released = threading.Event()
-    monkeypatch.setattr(
-        bot.app, "_import_handlers", _loading_held_until(released, bot.app._import_handlers)
-    )
-    inbox = Inbox(tmp_path / "state.inbox")
-    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
-    application = bot_on(emulator, store)
-    try:
-        saved = asyncio.create_task(
-            _release_after_the_first_poll(
-                emulator, inbox, released, lambda: application.bot.request.current
-            )
-        )
-        async with confirming_polling(application, inbox, timeout=1):
-            assert len(await saved) == 2
-            assert isinstance(application.bot.request.current, AiohttpRequest), "answers"
-            await emulator.wait_for_messages(CHAT, 2, timeout=15)
-            texts = [m["text"] for m in emulator.sent(CHAT)]
-            assert "dosing assistant" in texts[0] and "cycle" in texts[1].lower(), texts
-            await emulator.wait_idle(0.3, timeout=15)
-            assert inbox.waiting() == []
-    finally:
-        store.close()
-        inbox.close()
+    load = bot.app._import_handlers
+    async with (
+        held_start(emulator, tmp_path, monkeypatch, load) as start,
+        confirming_polling(start.application, start.inbox, timeout=1),
+    ):
+        assert len(await start.saved) == 2
+        assert isinstance(start.application.bot.request.current, AiohttpRequest), "answers"
+        await emulator.wait_for_messages(CHAT, 2, timeout=15)
+        texts = [m["text"] for m in emulator.sent(CHAT)]
+        assert "dosing assistant" in texts[0] and "cycle" in texts[1].lower(), texts
+        await emulator.wait_idle(0.3, timeout=15)
+        assert start.inbox.waiting() == []
 
 
 async def test_handlers_that_fail_to_load_stop_the_bot_and_keep_what_arrived(
@@ -196,25 +205,9 @@ async def test_handlers_that_fail_to_load_stop_the_bot_and_keep_what_arrived(
     def broken() -> None:
         raise ImportError("a module of the dialog is missing")
 
-    emulator.add_chat(CHAT)
-    await emulator.send_text(CHAT, "/start")
-    await emulator.send_text(CHAT, "1.8")
-    released = threading.Event()
-    monkeypatch.setattr(bot.app, "_import_handlers", _loading_held_until(released, broken))
-    inbox = Inbox(tmp_path / "state.inbox")
-    store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
-    application = bot_on(emulator, store)
-    try:
-        saved = asyncio.create_task(
-            _release_after_the_first_poll(
-                emulator, inbox, released, lambda: application.bot.request.current
-            )
-        )
+    async with held_start(emulator, tmp_path, monkeypatch, broken) as start:
         with pytest.raises(ImportError, match="missing"):
-            async with confirming_polling(application, inbox, timeout=1):
+            async with confirming_polling(start.application, start.inbox, timeout=1):
                 pytest.fail("the bot ran without its handlers")
-        assert [update["update_id"] for update in inbox.waiting()] == await saved
+        assert [update["update_id"] for update in start.inbox.waiting()] == await start.saved
         assert emulator.sent(CHAT) == []
-    finally:
-        store.close()
-        inbox.close()
