@@ -5,9 +5,11 @@ body that is not JSON with 500, logs an update it cannot parse at CRITICAL with 
 update (message text included) and a traceback, and takes bodies up to tornado's default of
 100 MB. This one, over aiohttp's server (imported in webhook mode only, bot/app.py):
 
-- a missing or wrong secret token: 403, compared in constant time, nothing read further;
+- a missing or wrong secret token (also one that is not text): 403, compared in constant
+  time, nothing read further;
 - a body over MAX_UPDATE_BYTES: 413, not read;
-- a body that is not a JSON object, or has no integer `update_id`, or is not an update: 400;
+- a body that is not a JSON object (nested too deep to read included), or has no integer
+  `update_id` that SQLite can store, or is not an update: 400;
 - each refusal one short log line with the status and the reason, never the body;
 - everything else is saved to the inbox (bot/inbox.py) and only then answered 200, and goes on
   the Application's update queue, where the gate in bot/handlers.py de-duplicates on update ids
@@ -43,6 +45,8 @@ logger = logging.getLogger(__name__)
 #: entities and the message it replies to); anything far larger is not from Telegram.
 MAX_UPDATE_BYTES = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: The largest id SQLite stores as an integer (the inbox and the de-duplication key on it).
+MAX_UPDATE_ID = 2**63 - 1
 
 
 class WebhookServer:
@@ -82,7 +86,10 @@ class WebhookServer:
             self._runner = None
 
     async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        try:
+            given = request.headers.get(SECRET_HEADER, "").encode()
+        except UnicodeEncodeError:  # bytes that are not UTF-8, kept by aiohttp as surrogates
+            return _refuse(403, "secret token is not text")
         if not hmac.compare_digest(given, self.secret):
             return _refuse(403, "missing secret token" if not given else "wrong secret token")
         if request.content_length is not None and request.content_length > self.max_body:
@@ -95,11 +102,15 @@ class WebhookServer:
             data = json.loads(body)
         except ValueError:  # UnicodeDecodeError included
             return _refuse(400, "body is not JSON")
+        except RecursionError:
+            return _refuse(400, "body nested too deep")
         if not isinstance(data, dict):
             return _refuse(400, "body is not a JSON object")
         update_id = data.get("update_id")
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return _refuse(400, "no update_id")
+        if not 0 <= update_id <= MAX_UPDATE_ID:
+            return _refuse(400, "update_id out of range")
         try:
             update = Update.de_json(data, self.application.bot)
         except Exception as error:  # its text may quote the update

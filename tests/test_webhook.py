@@ -102,7 +102,7 @@ def update(update_id: int, text: str = TEXT) -> dict[str, Any]:
     }
 
 
-async def post(url: str, body: bytes, secret: str | None = SECRET) -> int:
+async def post(url: str, body: bytes, secret: str | bytes | None = SECRET) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
@@ -166,6 +166,23 @@ async def test_a_missing_or_wrong_secret_is_refused_with_403(
     assert_clean_log(caplog)
 
 
+@pytest.mark.parametrize("secret", ["sécret-✓", b"\xff\xfe\x80secret"])
+async def test_a_secret_that_is_not_ascii_is_refused_with_403_and_one_line(
+    emulator: BotApiEmulator,
+    running: Running,
+    caplog: pytest.LogCaptureFixture,
+    secret: str | bytes,
+) -> None:
+    production_log(caplog)
+    raw = secret.encode() if isinstance(secret, str) else secret
+    assert await post(running.url, json.dumps(update(906)).encode(), secret=raw) == 403
+    await emulator.wait_idle(0.3)
+    assert running.server.processed == 0 and emulator.sent(CHAT) == []
+    refusals = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(refusals) == 1 and refusals[0].startswith("webhook request refused with 403")
+    assert_clean_log(caplog)
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
@@ -181,6 +198,13 @@ async def test_a_missing_or_wrong_secret_is_refused_with_403(
         (
             json.dumps({"update_id": 904, "message": {"text": "ANC 1.234"}}).encode(),
             "update 904 not readable",
+        ),
+        (json.dumps({**update(0), "update_id": 2**80}).encode(), "update_id out of range"),
+        (json.dumps({**update(0), "update_id": -1}).encode(), "update_id out of range"),
+        (b"[" * 100_000 + b"]" * 100_000, "body nested too deep"),
+        (
+            b'{"update_id": 907, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "body nested too deep",
         ),
     ],
 )
