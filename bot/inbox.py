@@ -16,12 +16,18 @@ it waits, normally milliseconds. Deleted rows are overwritten (secure_delete) an
 truncated whenever the inbox empties (at most once a second), so the values do not linger.
 Rows older than Telegram's own 24 hours are dropped unread, never answered late. The file is
 private to the bot's user, like the state database.
+
+A full disk: the batch is passed on unsaved (one log line when the inbox fills, one when it
+takes updates again) and handled at once, so that every message gets the handlers' "cannot
+save right now" answer instead of no answer until space is freed. A crash loses only what was
+passed on unsaved and not yet handled, which no one was told was saved.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -34,6 +40,10 @@ from bot.ordering import ChatOrderedProcessor
 
 MAX_AGE_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for 24 hours
 CHECKPOINT_EVERY = 1.0
+#: SQLite's primary result code for "database or disk is full".
+_FULL = 13
+
+logger = logging.getLogger(__name__)
 #: The key, in the Application's bot_data, of the set of update ids bot/polling.py replays from
 #: the inbox after a restart: the gate of bot/handlers.py handles only these again once seen.
 REPLAYED = "inbox_replayed"
@@ -62,6 +72,9 @@ class Inbox:
         except (OSError, sqlite3.Error) as error:
             raise InboxUnavailable(type(error).__name__) from None
         self._checked_at = 0.0
+        #: Ids of the updates passed on unsaved while the disk is full (`put`), until handled.
+        self._held: set[int] = set()
+        self._full = False
 
     def put(self, updates: list[dict[str, Any]]) -> None:
         """All of `updates` durably, or none (then they must not be confirmed)."""
@@ -77,11 +90,25 @@ class Inbox:
                 )
             self._conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as error:
-            raise InboxUnavailable(type(error).__name__) from None
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            if not _is_full(error):
+                raise InboxUnavailable(type(error).__name__) from None
+            if not self._full:
+                logger.error("inbox disk full: updates handled unsaved until space is freed")
+                self._full = True
+            self._held.update(update["update_id"] for update in updates)
+            return
+        if self._full:
+            logger.warning("inbox saves updates again")
+            self._full = False
 
     def remove(self, update_id: int) -> None:
         """The update was handled. A failure here only means it is handled again after a
         restart, which the de-dup table of bot/store.py makes harmless."""
+        if update_id in self._held:
+            self._held.discard(update_id)
+            return
         with contextlib.suppress(sqlite3.Error):
             self._conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
             now = time.monotonic()
@@ -114,9 +141,16 @@ class Inbox:
         try:
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # SQLite may have rolled it back (a full disk)
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+
+
+def _is_full(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return (isinstance(code, int) and code & 0xFF == _FULL) or "disk is full" in str(error)
 
 
 def attach(application: Any, inbox: Inbox) -> None:

@@ -87,14 +87,14 @@ INSERT INTO seen_updates_v2(update_id) SELECT update_id FROM seen_updates ORDER 
 DROP TABLE seen_updates;
 ALTER TABLE seen_updates_v2 RENAME TO seen_updates;
 """
-# Version 3 keeps, per receipt code, the request and the plan a double check compares with
-# (issue 16): clinical values, so under the same TTL and /forget as the sessions.
+# Version 3 keeps, per check code, what a double check compares with (dialogs/verify.py):
+# clinical values, so under the same TTL and /forget as the sessions.
 _MIGRATE_2_TO_3 = """
 CREATE TABLE receipts (
     code TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, document TEXT NOT NULL,
     updated_at REAL NOT NULL, notify INTEGER NOT NULL DEFAULT 0, checks INTEGER NOT NULL DEFAULT 0);
 """
-# Version 4 keeps the dose cards shown (issue 15) by their opaque id, so that a card shared
+# Version 4 keeps the dose cards shown (bot/cards.py) by their opaque id, so that a card shared
 # with a colleague (the inline query carries only the id) is still answered after a restart:
 # the plan a card shows holds clinical values, so under the same TTL and /forget as sessions.
 _MIGRATE_3_TO_4 = """
@@ -170,6 +170,8 @@ class SessionStore:
         self._closed = False
         #: (device, inode) of the file the connection has open: a deleted file is noticed.
         self._identity: tuple[int, int] | None = None
+        #: ... and of its -wal file, once there is one: a -wal deleted under us is noticed.
+        self._wal_identity: tuple[int, int] | None = None
         self._conn: sqlite3.Connection | None = None
         try:
             self._conn = self._open()
@@ -227,6 +229,7 @@ class SessionStore:
             conn.close()
             raise
         self._identity = (status.st_dev, status.st_ino)
+        self._wal_identity = self._wal_status()
         return conn
 
     def _create_private(self) -> None:
@@ -350,15 +353,55 @@ class SessionStore:
             raise AssertionError("unreachable")  # pragma: no cover
 
     def _connection(self) -> sqlite3.Connection:
-        """The open connection: opened now if it could not be at start, and the file recreated
-        if it was deleted meanwhile."""
+        """The open connection: opened now if it could not be at start, and the files
+        rewritten if the database or its -wal was deleted meanwhile (`check_files`)."""
         if self._conn is None:
             self._conn = self._open()
             logger.info("state database opened")
-        elif self._deleted():
-            self._restore_deleted(self._conn)
+        else:
+            self._check_files(self._conn)
         assert self._conn is not None
         return self._conn
+
+    def check_files(self) -> None:
+        """The database and its -wal are still the files the connection has open; rewritten
+        from the connection if not (StoreUnavailable if that fails). Done before every
+        transaction; a health check may call it too."""
+        with self._lock:
+            if self._conn is not None and not self._closed:
+                self._check_files(self._conn)
+
+    def _check_files(self, conn: sqlite3.Connection) -> None:
+        if self._deleted():
+            logger.warning("state database file deleted or replaced while running; rewriting it")
+            self._restore_deleted(conn)
+        elif self._wal_deleted():
+            # The transactions committed since the last checkpoint are only in the deleted
+            # -wal, reachable through this connection's descriptor until the process ends:
+            # a crash now would lose acknowledged answers. Copied into new files at once.
+            logger.error("state database -wal file deleted while running; rewriting the database")
+            self._wal_identity = None
+            try:
+                self._restore_deleted(conn)
+            except StoreUnavailable:
+                if self._conn is None:
+                    raise
+                # Not readable through the connection either (the file is damaged): the
+                # transaction about to run meets the damage and recovers (`_run`).
+
+    def _wal_status(self) -> tuple[int, int] | None:
+        try:
+            status = os.stat(f"{self.path}-wal")
+        except OSError:
+            return None
+        return (status.st_dev, status.st_ino)
+
+    def _wal_deleted(self) -> bool:
+        """The -wal the connection had open is gone or replaced (none seen yet: nothing lost)."""
+        if self._wal_identity is None:
+            self._wal_identity = self._wal_status()
+            return False
+        return self._wal_status() != self._wal_identity
 
     def _deleted(self) -> bool:
         try:
@@ -370,9 +413,9 @@ class SessionStore:
         return (status.st_dev, status.st_ino) != self._identity
 
     def _restore_deleted(self, old: sqlite3.Connection) -> None:
-        """The file was deleted or replaced under us: write what our connection still holds
-        (SQLite keeps a deleted file readable through its open descriptor) to a new file."""
-        logger.warning("state database file deleted or replaced while running; rewriting it")
+        """The file or its -wal was deleted or replaced under us: write what our connection
+        still holds (SQLite keeps a deleted file readable through its open descriptor) to a
+        new file."""
         memory = sqlite3.connect(":memory:")
         try:
             old.backup(memory)
@@ -493,26 +536,42 @@ class SessionStore:
         self._delete_old_corrupt_copies()
         return int(count)
 
-    # Receipts (issue 16) ------------------------------------------------------------------
+    # Receipts (check codes) ----------------------------------------------------------------
 
-    def save_receipt(self, code: str, chat_id: int, document: dict[str, Any]) -> None:
-        """Keep a plan's request and plan under its receipt code, for a later double check.
+    def save_receipt(
+        self, code: str, chat_id: int, document: dict[str, Any], *, new: bool = False
+    ) -> bool:
+        """Keep a plan's request under its check code, for a later double check; True if the
+        row is now this chat's.
 
-        The chat that planned a code first keeps it: the same request planned in another chat
-        (a verifier looking at their own plan after the check) neither takes the row over nor
-        redirects the outcome of a check. Saving again in the same chat refreshes the TTL and
-        keeps a requested check and the count of checks made.
+        A code belongs to the chat that stored it first: another chat saving the same code
+        neither takes the row over nor redirects the outcome of a check (False). Saving again
+        in the same chat refreshes the TTL and keeps a requested check and the count of checks
+        made. `new`: the code was just drawn, so it may only be inserted (False if it is taken,
+        whoever holds it: the caller draws another).
         """
         text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
         updated_at = self.clock().timestamp()
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT INTO receipts(code, chat_id, document, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(code) DO UPDATE SET document = excluded.document, "
-                "updated_at = excluded.updated_at WHERE receipts.chat_id = excluded.chat_id",
-                (code, chat_id, text, updated_at),
-            )
+        cutoff = self._cutoff()
+        conflict = (
+            "DO NOTHING"
+            if new
+            else "DO UPDATE SET document = excluded.document, "
+            "updated_at = excluded.updated_at WHERE receipts.chat_id = excluded.chat_id"
         )
+
+        def work(conn: sqlite3.Connection) -> bool:
+            # An expired row (not yet purged) frees its code: erased first, never revived.
+            conn.execute("DELETE FROM receipts WHERE code = ? AND updated_at < ?", (code, cutoff))
+            return bool(
+                conn.execute(
+                    "INSERT INTO receipts(code, chat_id, document, updated_at) "
+                    f"VALUES (?, ?, ?, ?) ON CONFLICT(code) {conflict}",
+                    (code, chat_id, text, updated_at),
+                ).rowcount
+            )
+
+        return self._run(work)
 
     def receipt(self, code: str) -> Receipt | None:
         """The stored receipt, or None if unknown or older than the TTL (then erased)."""
@@ -547,7 +606,7 @@ class SessionStore:
 
         return self._run(work)
 
-    # Dose cards (issue 15) ----------------------------------------------------------------
+    # Dose cards -------------------------------------------------------------------------
 
     def save_card(self, card_id: str, chat_id: int, owner: int, document: dict[str, Any]) -> None:
         """Keep a dose card (its plan, no patient identifier) under its opaque id."""
