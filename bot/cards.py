@@ -28,9 +28,10 @@ from telegram import (
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.messages import N_
 from dialogs.render import Renderer
+from dialogs.verify import from_document, stored_document
 from locales import NAMES
 from rules.labels import LABEL_OF
-from rules.models import Plan
+from rules.models import Plan, PlanRequest
 
 CARD_PREFIX = "card"
 CALENDAR_ACTION = "ics"
@@ -71,11 +72,13 @@ COPY_RECEIPT = N_("{line}. Receipt {receipt}")
 
 @dataclass(frozen=True)
 class Card:
-    """A plan shown to one clinician: what its buttons need to show it again."""
+    """A plan shown to one clinician: what its buttons need to show it again. With the
+    `request` it was made from, only that request is stored, and the plan made again."""
 
     owner: int
     plan: Plan
     unchecked: tuple[str, ...]
+    request: PlanRequest | None = None
 
 
 class CardShelf:
@@ -108,17 +111,31 @@ class CardShelf:
 
 
 def card_document(card: Card) -> dict[str, Any]:
-    """What the store keeps of a card: its plan and the items not checked, as JSON in which
-    decimals and dates keep their type (a warning's parameters are not typed by the model, and
-    "0.9" read back as text would no longer be written the locale's way)."""
-    return {"plan": _typed(card.plan.model_dump(mode="python")), "unchecked": list(card.unchecked)}
+    """What the store keeps of a card: the request its plan was made from (a few hundred bytes,
+    where the plan took five kilobytes: the same request under the same rules is the same
+    plan) with the plan's check code; else the plan itself, as JSON in which decimals and
+    dates keep their type (a warning's parameters are not typed by the model, and "0.9" read
+    back as text would no longer be written the locale's way); and the items not checked."""
+    unchecked = list(card.unchecked)
+    if card.request is not None:
+        kept = stored_document(card.request, card.plan)
+        return {**kept, "receipt": card.plan.receipt, "unchecked": unchecked}
+    return {"plan": _typed(card.plan.model_dump(mode="python")), "unchecked": unchecked}
 
 
 def card_from_document(owner: int, document: dict[str, Any]) -> Card | None:
-    """The card again, or None if the document is not one (an older or damaged row)."""
+    """The card again, or None if the document is not one (an older or damaged row, or a
+    request stored under other rules)."""
     try:
-        plan = Plan.model_validate(_untyped(document["plan"]))
         unchecked = tuple(str(item) for item in document.get("unchecked", ()))
+        if "request" in document:
+            made = from_document(document)
+            if made is None:
+                return None
+            request, plan = made
+            receipt = str(document.get("receipt") or "")
+            return Card(owner, plan.model_copy(update={"receipt": receipt}), unchecked, request)
+        plan = Plan.model_validate(_untyped(document["plan"]))
     except (KeyError, TypeError, ValueError, ValidationError):
         return None
     return Card(owner, plan, unchecked)

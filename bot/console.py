@@ -104,7 +104,7 @@ class ConsoleChat:
             ]
         try:
             settled, _ = receipts.settle(
-                self.store, CONSOLE_CHAT, replies, self.ttl_hours, CONSOLE_NAME
+                self.store, CONSOLE_CHAT, replies, self.ttl_hours, CONSOLE_NAME, self.conversation
             )
         except StoreUnavailable as error:
             return [*replies, Reply("problem", unavailable_text(error))]

@@ -74,6 +74,8 @@ APPLIED_KEY = "update_id"
 #: after a stop between the save and the send shows again, identical.
 ANSWER_KEY = "last_answer"
 SEND_ATTEMPTS = 4
+#: Groups remembered as told (`BotService._point_once`) before the memory starts again.
+MAX_POINTED_GROUPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ class BotService:
         self.retry_delay = retry_delay
         self.team_language = team_language
         self.cards = CardShelf(store)
+        #: Wrong or expired /verify codes per user (bot/receipts.py).
+        self.guesses = receipts.GuessLimiter()
+        #: Groups already told, once, that the bot works in private chats only.
+        self.pointed_groups: set[int] = set()
         #: Ids of the updates bot/polling.py replays from its inbox after a restart; only these
         #: are handled again once seen. Any other repeat is dropped: it was answered.
         self.replayed: set[int] = set()
@@ -163,14 +169,18 @@ class BotService:
         if user is None or (chat is None and update.inline_query is None):
             raise ApplicationHandlerStop
         lang = closest_language(user.language_code)
+        private = chat is None or (chat.type == ChatType.PRIVATE and chat.id == user.id)
         if self.allowed_users and user.id not in self.allowed_users:
             log_update(logger, update.update_id, "refused", None, 0.0)
-            await self._refuse(update, texts.NOT_ALLOWED, lang)
+            # In a group, a stranger's message is not answered there (a button's answer is
+            # shown to the one who pressed it only).
+            if private or update.callback_query is not None:
+                await self._refuse(update, texts.NOT_ALLOWED, lang)
             raise ApplicationHandlerStop
         if chat is None:
             return  # an inline query: answered only with the asking clinician's own card
-        if chat.type != ChatType.PRIVATE or chat.id != user.id:
-            if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if not private:
+            if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and self._point_once(chat.id):
                 await self._refuse(update, texts.GROUP_POINTER, lang)
             raise ApplicationHandlerStop
         replayed = update.update_id in self.replayed
@@ -196,6 +206,16 @@ class BotService:
             await self._send_outgoing(chat.id, [applied], context_bot(update))
             raise ApplicationHandlerStop
         # Otherwise new, or replayed after a stop between its mark and its save: handled now.
+
+    def _point_once(self, group: int) -> bool:
+        """True the first time a group is seen (since this process started): the pointer to
+        a private chat is posted there once, not under every message of the group."""
+        if group in self.pointed_groups:
+            return False
+        if len(self.pointed_groups) >= MAX_POINTED_GROUPS:
+            self.pointed_groups.clear()
+        self.pointed_groups.add(group)
+        return True
 
     def _applied(self, chat_id: int, update_id: int) -> Outgoing | None:
         """The last message of this update's answer, if the chat's saved state is this
@@ -292,7 +312,8 @@ class BotService:
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The shared card: the inline query carries only the card's id; the answer is the card
-        as the colleague will see it (no buttons), offered only to the clinician it belongs to."""
+        as the colleague will see it (its one button: Verify), offered only to the clinician it
+        belongs to."""
         query = update.inline_query
         assert query is not None
         card = self.cards.get(query.query.strip(), query.from_user.id)
@@ -302,11 +323,14 @@ class BotService:
             title = Renderer(self._language(update)).text(
                 cards.SHARE_TITLE, {"cycle": card.plan.cycle}
             )
+            renderer = Renderer(self._language(update), html=True)
+            link = _verify_link(card.plan.receipt, renderer, context_bot(update))
             results.append(
                 InlineQueryResultArticle(
                     id=query.query.strip()[:64],
                     title=title,
                     input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                    reply_markup=link,
                 )
             )
         with contextlib.suppress(BadRequest, NetworkError):
@@ -375,7 +399,7 @@ class BotService:
             conversation = self._load(chat.id, user.language_code, chosen_language)
             replies = step(conversation)
             replies, notice = receipts.settle(
-                self.store, chat.id, replies, self.ttl_hours, user.first_name
+                self.store, chat.id, replies, self.ttl_hours, user.first_name, conversation
             )
             outgoing = self._outgoing(update, conversation.lang, replies, chat.id)
             # The update's id and its answer with the state, in one transaction: what tells a
@@ -408,7 +432,7 @@ class BotService:
         chat = update.effective_chat
         assert chat is not None
         try:
-            begun = receipts.begin(self.store, chat.id, argument, self.ttl_hours)
+            begun = receipts.begin(self.store, chat.id, argument, self.ttl_hours, self.guesses)
         except StoreUnavailable as error:
             await self._unavailable(update, error)
             return
@@ -538,17 +562,15 @@ class BotService:
         """The messages `replies` are sent as to `chat_id`, in order: a long plan split at row
         boundaries, its keyboard under the last part."""
         renderer = Renderer(lang, html=True)
-        bot = context_bot(update)
         messages: list[Outgoing] = []
         for reply in replies:
             markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
-                card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
+                user = update.effective_user.id
+                card = cards.Card(user, reply.plan, reply.unchecked, reply.request)
                 card_id = self.cards.add(card, chat_id)
                 rows = self._card_rows(update, reply.plan, card_id, renderer)
                 markup = keyboards.plan_keyboard(rows, reply.choices, reply.token, renderer)
-            if reply.kind == "plan" and reply.plan is not None and reply.request is not None:
-                markup = _with_verify_link(markup, reply.plan.receipt, renderer, bot)
             messages += Outgoing.parts(renderer.reply(reply), markup)
         return messages
 
@@ -587,23 +609,23 @@ def unavailable_text(error: StoreUnavailable) -> str:
     return texts.UNAVAILABLE if error.busy else texts.STORAGE_FAILED
 
 
-def _with_verify_link(
-    markup: InlineKeyboardMarkup | None, code: str, renderer: Renderer, bot: Any
-) -> InlineKeyboardMarkup | None:
-    """One more row under a plan: a link that starts the double check in the tapper's own chat.
-    A link (not a callback) so that it still works on a card forwarded to a colleague."""
+def _verify_link(code: str, renderer: Renderer, bot: Any) -> InlineKeyboardMarkup | None:
+    """Under a card shared with a colleague: a link that starts the double check in the
+    tapper's own chat. Not under the author's own card, where it could only lead to "made in
+    this chat" (a card forwarded from there carries its code in its text). A link, not a
+    callback, so that it works in the colleague's chat; 🔍, not ✅, so that it does not read
+    as "checked"."""
     try:
         username = bot.username
     except (AttributeError, RuntimeError):  # a bot not initialised (get_me not called)
         username = None
-    if not username:
-        return markup
+    if not username or not code:
+        return None
     payload = verify.DEEP_LINK_PREFIX + code.replace("-", "")
     button = InlineKeyboardButton(
         renderer.text(verify.VERIFY_BUTTON), url=f"https://t.me/{username}?start={payload}"
     )
-    rows = list(markup.inline_keyboard) if markup is not None else []
-    return InlineKeyboardMarkup([*rows, [button]])
+    return InlineKeyboardMarkup([[button]])
 
 
 def context_bot(update: Update) -> Any:

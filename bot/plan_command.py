@@ -27,6 +27,7 @@ from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
 from rules.models import LAB_FIELDS, LIMITS, first_error
+from rules.receipt import fingerprint
 
 MAX_INPUT = 100_000
 #: Digits of one JSON number; no field holds more than a few. Longer numbers are refused by
@@ -176,6 +177,10 @@ def plan_json(text: str, today: dt.date | None = None) -> tuple[int, dict[str, A
         return 2, {"error": {"field": error.field, "message": error.message}}
     plan = make_plan(request)
     document = plan.model_dump(mode="json")
+    # No check code (one is drawn only for a plan stored for a double check, bot/receipts.py);
+    # the fingerprint names the plan for audit: same request and rules, same fingerprint.
+    del document["receipt"]
+    document["fingerprint"] = fingerprint(request, plan.ruleset_version)
     lang = closest_language(request.locale)
     if lang != "en":
         renderer = Renderer(lang)

@@ -68,6 +68,10 @@ class Conversation:
         self.site_label: Profile = site_label
         #: The receipt code being double-checked: this entry is the second, made blind.
         self.verifying: str | None = None
+        #: The fingerprint and the check code of the plan shown last, set by the transport that
+        #: stored it (`bot/receipts.py`): shown again (/check, another language) the plan keeps
+        #: its code; another plan, or the same values for a new patient, gets a new one.
+        self.check_code: tuple[str, str] | None = None
 
     @property
     def label(self) -> Profile:
@@ -96,6 +100,7 @@ class Conversation:
             "pending": self.pending,
             "label": self.label_choice,
             "verifying": self.verifying,
+            "check_code": list(self.check_code) if self.check_code else None,
         }
 
     @classmethod
@@ -117,6 +122,9 @@ class Conversation:
         conversation.label_choice = next((p for p in PROFILES if p == label), None)
         verifying = data.get("verifying")
         conversation.verifying = verifying if isinstance(verifying, str) else None
+        held = data.get("check_code")
+        if isinstance(held, list) and len(held) == 2 and all(isinstance(x, str) for x in held):
+            conversation.check_code = (held[0], held[1])
         return conversation
 
     def stand_at(self, state: str) -> None:
@@ -135,6 +143,7 @@ class Conversation:
         self.quick = False
         self.pending = None
         self.verifying = None
+        self.check_code = None
 
     def unanswered(self, step: Step) -> bool:
         """The step applies to this patient and has neither an answer nor a deliberate skip."""

@@ -25,7 +25,6 @@ from rules.bsa import body_surface_area
 from rules.labels import LABEL_PROFILES, Profile, citations_for, source_line
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, WarningSource
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
-from rules.receipt import receipt_code
 from rules.ruleset import OUTCOME_BY_NAME, PROFILE_OUTCOMES, RULESET_VERSION, Outcome
 from rules.thresholds import (
     ADULT_AGE_YEARS,
@@ -227,7 +226,6 @@ def make_plan(request: PlanRequest) -> Plan:
         vial_counted_mg=vial.counted_mg,
         next_cycle_earliest=next_cycle,
         next_cycle_extended=next_cycle_extended,
-        receipt=receipt_code(request, RULESET_VERSION),
         inputs=request.inputs(),
     )
 

@@ -441,7 +441,8 @@ class Plan(BaseModel):
     #: The same when cycle 1 is extended to 28 days (CR/CRi and/or recovery from toxicity);
     #: null when the cycle cannot be extended.
     next_cycle_extended: dt.date | None = None
-    #: The plan's receipt code ("K7QM-2XPA", `rules/receipt.py`), for an independent check.
+    #: The plan's check code ("K7QM-2XPA", `rules/receipt.py`): random, set by the transport
+    #: when it stores the plan for an independent check; empty until then.
     receipt: str = ""
     #: What the plan used, as given and as used (`PlanRequest.inputs`), for the read-back.
     inputs: list[InputUsed] = Field(default_factory=list)

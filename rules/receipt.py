@@ -1,18 +1,21 @@
-"""The receipt code of a plan: the same request always gives the same short code.
+"""A plan's check code (random, for a double check) and fingerprint (deterministic, for audit).
 
 A second clinician checks a plan by entering the values again, without seeing the first
-entry (issue 16); the code names what was planned so that the two entries can be compared.
-It is read aloud and typed on a ward, so it has 8 characters from an alphabet without the
-look-alikes 0/O and 1/I/l, grouped in two fours ("K7QM-2XPA").
+entry (`dialogs/verify.py`). The check code names the stored plan they check. It is read aloud
+and typed on a ward, so it has 8 characters from an alphabet without the look-alikes 0/O and
+1/I/l, grouped in two fours ("K7QM-2XPA"): 40 bits. It is random, drawn from `secrets` by the
+transport when it stores the plan (`bot/receipts.new_code`: randomness is not pure), never
+derived from the values: a code alone gives nothing back, and two patients with the same
+values get two codes, each with its own checks. This module says what a code looks like
+(`ALPHABET`, `normalise_code`).
 
-What it is derived from is the request as the plan used it (`canonical_request`): the BSA
-used rather than height and weight (a BSA typed directly and one computed from height and
-weight give the same code when they are the same BSA), decimals without trailing zeros (1.80
-is 1.8), no `locale` (the language is not part of the plan), lab values by the multiple of the ULN
-(and the CrCl) they give rather than as typed, and every other field, so a
-label profile (`label`) is included as soon as the request carries one. The ruleset version
-is hashed with it, since the same values may give another plan under other rules. SHA-256
-(FIPS 180-4) of the canonical JSON; pure, no clock.
+Reproducibility is the fingerprint's job (`fingerprint`): the SHA-256 (FIPS 180-4) of the
+canonical JSON of the request as the plan used it (`canonical_request`: the BSA used rather
+than height and weight, decimals without trailing zeros (1.80 is 1.8), no `locale`, lab values
+by the multiple of the ULN and the CrCl they give rather than as typed), the label profile, the
+ruleset version and, when the site has one, its protocol's SHA-256. The same request under the
+same rules always has the same fingerprint; it is in the JSON plan (`bot/plan_command.py`), and
+is never accepted as a check code. Pure, no clock.
 """
 
 from __future__ import annotations
@@ -72,19 +75,27 @@ def canonical_request(request: PlanRequest) -> dict[str, Any]:
     return {name: _plain(value) for name, value in values.items()}
 
 
-def canonical_json(request: PlanRequest, ruleset_version: str) -> str:
-    document = {"request": canonical_request(request), "ruleset": ruleset_version}
+def canonical_json(
+    request: PlanRequest, ruleset_version: str, protocol_sha256: str | None = None
+) -> str:
+    """What the fingerprint hashes: request as planned, label, rules and site protocol."""
+    document: dict[str, Any] = {
+        "request": canonical_request(request),
+        "label": request.label,
+        "ruleset": ruleset_version,
+    }
+    if protocol_sha256 is not None:
+        document["protocol_sha256"] = protocol_sha256
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def receipt_code(request: PlanRequest, ruleset_version: str) -> str:
-    """ "K7QM-2XPA": the first 40 bits of the SHA-256 of the canonical JSON, 5 bits a symbol."""
-    digest = hashlib.sha256(canonical_json(request, ruleset_version).encode()).digest()
-    number = int.from_bytes(digest[:5], "big")
-    symbols = "".join(
-        ALPHABET[(number >> (5 * (LENGTH - 1 - index))) & 31] for index in range(LENGTH)
-    )
-    return symbols[:GROUP] + SEPARATOR + symbols[GROUP:]
+def fingerprint(
+    request: PlanRequest, ruleset_version: str, protocol_sha256: str | None = None
+) -> str:
+    """The hex SHA-256 of `canonical_json`: equal for the same plan under the same rules."""
+    return hashlib.sha256(
+        canonical_json(request, ruleset_version, protocol_sha256).encode()
+    ).hexdigest()
 
 
 def normalise_code(text: str) -> str | None:

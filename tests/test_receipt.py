@@ -1,4 +1,5 @@
-"""The receipt code (issue 16): its form, its stability across processes, and what changes it."""
+"""The check code (random: its form, and that it carries nothing of the values) and the
+fingerprint (deterministic: its stability across processes, and what changes it)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.plan_command import plan_json
+from bot.receipts import new_code
 from rules import RULESET_VERSION, PlanRequest, make_plan
-from rules.receipt import ALPHABET, canonical_request, normalise_code, receipt_code
+from rules.receipt import ALPHABET, canonical_request, fingerprint, normalise_code
 
 BASE: dict[str, Any] = {
     "bsa_m2": "1.8",
@@ -25,23 +28,46 @@ BASE: dict[str, Any] = {
 
 
 def code(**changes: Any) -> str:
-    return receipt_code(PlanRequest.model_validate({**BASE, **changes}), RULESET_VERSION)
+    """The fingerprint of BASE with `changes`."""
+    return fingerprint(PlanRequest.model_validate({**BASE, **changes}), RULESET_VERSION)
 
 
 def test_the_code_is_eight_symbols_of_an_unambiguous_alphabet_in_two_groups() -> None:
-    value = code()
+    value = new_code()
     assert len(value) == 9 and value[4] == "-"
     assert all(symbol in ALPHABET for symbol in value.replace("-", ""))
     assert not set("01OIl") & set(ALPHABET) and len(set(ALPHABET)) == 32
 
 
-def test_the_plan_carries_its_receipt_in_json() -> None:
+def test_codes_are_uniform_over_the_alphabet() -> None:
+    """4,000 codes, 32,000 symbols: each symbol about 1,000 times (a chi-square far below
+    what a skewed draw, or a code made from values, gives)."""
+    symbols = "".join(new_code().replace("-", "") for _ in range(4000))
+    expected = len(symbols) / len(ALPHABET)
+    chi_square = sum((symbols.count(s) - expected) ** 2 / expected for s in ALPHABET)
+    assert chi_square < 80  # 31 degrees of freedom: p < 1e-6 above 80
+    assert len({new_code() for _ in range(4000)}) == 4000
+
+
+def test_the_engine_gives_no_code_and_the_json_plan_carries_the_fingerprint() -> None:
     request = PlanRequest.model_validate(BASE)
-    plan = make_plan(request)
-    assert json.loads(plan.model_dump_json())["receipt"] == code() == plan.receipt
+    assert make_plan(request).receipt == ""
+    as_json = '{"bsa_m2": 1.80, "cycle": 2, "response": "CR", "anc": 1.5, "platelets": 80}'
+    status, document = plan_json(as_json)
+    assert status == 0 and "receipt" not in document
+    assert document["fingerprint"] == code() and len(code()) == 64
 
 
-def test_representation_does_not_change_the_code() -> None:
+def test_the_label_and_the_site_protocol_are_part_of_the_fingerprint() -> None:
+    request = PlanRequest.model_validate(BASE)
+    assert code(label="EU") != code()
+    with_protocol = fingerprint(request, RULESET_VERSION, protocol_sha256="ab" * 32)
+    assert with_protocol != code()
+    assert with_protocol == fingerprint(request, RULESET_VERSION, protocol_sha256="ab" * 32)
+    assert fingerprint(request, RULESET_VERSION, protocol_sha256="cd" * 32) != with_protocol
+
+
+def test_representation_does_not_change_the_fingerprint() -> None:
     assert code(bsa_m2="1.80") == code(bsa_m2=Decimal("1.8")) == code()
     assert code(locale="de") == code()
     # 170 cm and 63.5 kg give 1.73 m² (Mosteller): the same BSA used as typing 1.73.
@@ -50,13 +76,13 @@ def test_representation_does_not_change_the_code() -> None:
     assert code(bsa_m2="1.804") == code()  # the engine doses 1.80 m² for both
 
 
-def test_the_ruleset_version_is_part_of_the_code() -> None:
+def test_the_ruleset_version_is_part_of_the_fingerprint() -> None:
     request = PlanRequest.model_validate(BASE)
-    assert receipt_code(request, "2026.11.1") != receipt_code(request, "2026.11.2")
+    assert fingerprint(request, "2026.11.1") != fingerprint(request, "2026.11.2")
 
 
 def test_a_code_is_read_as_typed_or_said() -> None:
-    value = code()
+    value = new_code()
     assert normalise_code(value.lower()) == value
     assert normalise_code(value.replace("-", " ")) == value
     assert normalise_code(value.replace("-", "")) == value
@@ -108,7 +134,7 @@ CHANGES: dict[str, Any] = {
 }
 
 
-def test_every_field_that_the_plan_reads_changes_the_code() -> None:
+def test_every_field_that_the_plan_reads_changes_the_fingerprint() -> None:
     # Lab values as typed count by the multiple (and CrCl) they give: test_units.py checks that
     # any unit gives the plan, and so the receipt, of the same value as a multiple.
     as_typed = {"bilirubin", "ast", "alt", "creatinine"}
@@ -135,14 +161,14 @@ requests = st.fixed_dictionaries(
 
 @settings(max_examples=60, deadline=None)
 @given(requests, st.sampled_from(sorted(CHANGES)))
-def test_a_changed_field_changes_the_code(values: dict[str, Any], field: str) -> None:
+def test_a_changed_field_changes_the_fingerprint(values: dict[str, Any], field: str) -> None:
     request = PlanRequest.model_validate(values)
     changed = {**values, field: CHANGES[field]}
     if changed.get(field) == values.get(field):
         changed[field] = {"bsa_m2": "1.82", "platelets": "82"}.get(field, CHANGES[field])
     other = PlanRequest.model_validate(changed)
     if canonical_request(other) != canonical_request(request):
-        assert receipt_code(other, RULESET_VERSION) != receipt_code(request, RULESET_VERSION)
+        assert fingerprint(other, RULESET_VERSION) != fingerprint(request, RULESET_VERSION)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -153,14 +179,14 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
 
 @settings(max_examples=10, deadline=None)
 @given(st.lists(requests, min_size=5, max_size=5))
-def test_the_code_is_the_same_in_another_process(batch: list[dict[str, Any]]) -> None:
-    here = [receipt_code(PlanRequest.model_validate(values), RULESET_VERSION) for values in batch]
+def test_the_fingerprint_is_the_same_in_another_process(batch: list[dict[str, Any]]) -> None:
+    here = [fingerprint(PlanRequest.model_validate(values), RULESET_VERSION) for values in batch]
     script = (
         "import json, sys\n"
         "from rules import RULESET_VERSION, PlanRequest\n"
-        "from rules.receipt import receipt_code\n"
+        "from rules.receipt import fingerprint\n"
         "batch = json.load(sys.stdin)\n"
-        "print(json.dumps([receipt_code(PlanRequest.model_validate(v), RULESET_VERSION) "
+        "print(json.dumps([fingerprint(PlanRequest.model_validate(v), RULESET_VERSION) "
         "for v in batch]))\n"
     )
     result = subprocess.run(

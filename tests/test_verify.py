@@ -1,5 +1,6 @@
-"""The double check's comparison (dialogs/verify.py), its phase in the machine, the receipts
-table of the store and the console's /verify (issue 16)."""
+"""The double check's comparison (dialogs/verify.py), who learns what, its phase in the
+machine, the receipts table of the store, the check codes and guesses (bot/receipts.py) and
+the console's /verify."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from bot.store import SessionStore
 from dialogs.dialog import handle_text, start_verify
 from dialogs.machine import PLAN, SUMMARY, Conversation
 from dialogs.render import Renderer
-from dialogs.verify import compare, from_document, outcome_replies, stored_document
+from dialogs.verify import (
+    compare,
+    from_document,
+    requester_reply,
+    stored_document,
+    verifier_replies,
+)
 from rules import PlanRequest, make_plan
 
 TODAY = dt.date(2026, 12, 2)
@@ -74,34 +81,51 @@ def test_a_mismatch_lists_fields_and_doses() -> None:
     assert [day for day, _, _ in result.doses] == [1, 8, 15]
 
 
-def test_a_different_decision_is_listed() -> None:
-    result = comparison(platelets="20", platelets_baseline="150")
+def test_the_verifier_learns_what_differs_and_never_the_first_entrys_values() -> None:
+    result = comparison(platelets="20", platelets_baseline="150", bsa_m2="1.83")
     assert not result.match and result.decision == ("give", "hold")
-    text = "\n".join(
-        Renderer("en").reply(reply)
-        for reply in outcome_replies("AAAA-BBBB", result, make_plan(request()))
+    text = "\n".join(Renderer("en").reply(reply) for reply in verifier_replies("AAAA-BBBB", result))
+    assert "• Decision: differs" in text and "• plt: differs" in text
+    assert "• bsa: differs" in text and "• Dose: Day 1 differs" in text
+    for first_value in ("87", "1.73", "GIVE", "HOLD", "0.87", "0.5", "mg"):
+        assert first_value not in text, first_value
+    assert "resolve the difference with the colleague who made the plan" in text
+
+
+def test_the_requester_gets_one_message_with_both_values_from_their_side() -> None:
+    result = comparison(platelets="20", platelets_baseline="150", bsa_m2="1.83")
+    text = Renderer("en").reply(requester_reply("AAAA-BBBB", result, "Ana"))
+    assert text.startswith("❌ Mismatch: your colleague's entry differs from your plan.")
+    assert "• Checked by: Ana" in text and "• Receipt: AAAA-BBBB" in text
+    assert "• Decision: give (yours) vs hold (theirs)" in text
+    assert "• plt: 87 (yours) vs 20 (theirs)" in text
+    assert "• bsa: 1.73 (yours) vs 1.83 (theirs)" in text
+    assert "• Dose: Day 1: 0.5 mg/m² = 0.87 mg (yours) vs no dose (theirs)" in text
+    match = Renderer("en").reply(requester_reply("AAAA-BBBB", comparison(), "Ana"))
+    assert match == (
+        "✅ Match: Ana entered the values again and got the same plan as yours (receipt AAAA-BBBB)."
     )
-    assert "• Decision: first entry give, yours hold" in text
-    assert "• plt: first entry 87, yours 20" in text
-    assert "first entry 0.5 mg/m² = 0.87 mg, yours no dose" in text
 
 
 @pytest.mark.parametrize("lang", ["de", "ru", "ar", "zh"])
 def test_the_outcome_words_come_from_the_catalog(lang: str) -> None:
-    first = request()
-    plan = make_plan(first)
-    match = Renderer(lang).reply(outcome_replies("AAAA-BBBB", compare(first, plan, first), plan)[0])
-    mismatch = Renderer(lang).reply(outcome_replies("AAAA-BBBB", comparison(anc="1.7"), plan)[0])
-    assert "Match" not in match and "Mismatch" not in mismatch
-    assert "✅" in match and "❌" in mismatch
+    match = Renderer(lang).reply(verifier_replies("AAAA-BBBB", comparison())[0])
+    mismatch = Renderer(lang).reply(verifier_replies("AAAA-BBBB", comparison(anc="1.7"))[0])
+    told = Renderer(lang).reply(requester_reply("AAAA-BBBB", comparison(anc="1.7"), "Ana"))
+    assert "Match" not in match and "Mismatch" not in mismatch + told
+    assert "✅" in match and "❌" in mismatch and "❌" in told
+    assert "(yours)" not in told and "differs" not in mismatch
 
 
 def test_the_stored_document_gives_back_the_same_request_and_plan() -> None:
-    first = request(start_date=dt.date(2026, 12, 7), bsa_m2="1.805")
+    first = request(start_date=dt.date(2026, 12, 7), bsa_m2="1.805", anc_baseline="2.5")
     plan = make_plan(first)
     restored = from_document(stored_document(first, plan))
     assert restored == (first, plan)
-    assert from_document({"request": {"cycle": "x"}}) is None and from_document({}) is None
+    assert from_document({"request": {"cycle": "x"}, "rules": plan.ruleset_version}) is None
+    assert from_document({}) is None
+    # Stored under other rules: that plan is not made again under these.
+    assert from_document({**stored_document(first, plan), "rules": "2000.1.1"}) is None
 
 
 # The machine: the verifying phase ---------------------------------------------------------
@@ -179,9 +203,8 @@ def test_a_version_2_database_gains_the_receipts_table(tmp_path: Path) -> None:
 def test_a_check_is_counted_and_only_the_planning_chat_is_told(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.sqlite3", ttl=dt.timedelta(hours=12))
     first = Conversation()
-    replies, _ = receipts.settle(
-        store, 1, handle_text(first, "bsa=1.73 cycle=2 response=CR anc=1.6 plt=87", TODAY), 12, "x"
-    )
+    entry = "bsa=1.73 cycle=2 response=CR anc=1.6 plt=87"
+    replies, _ = receipts.settle(store, 1, handle_text(first, entry, TODAY), 12, "x", first)
     code = next(reply.plan.receipt for reply in replies if reply.plan is not None)
     assert receipts.begin(store, 2, code, 12) == code
     second = Conversation()
@@ -190,13 +213,15 @@ def test_a_check_is_counted_and_only_the_planning_chat_is_told(tmp_path: Path) -
     shown, notice = receipts.settle(store, 2, handle_text(second, "/plan", TODAY), 12, "Ana")
     assert notice is None  # no check was asked for from the bot
     assert shown[0].key.startswith("✅ Match")
-    receipts.settle(store, 1, handle_text(first, "/check", TODAY), 12, "x")
+    asked, _ = receipts.settle(store, 1, handle_text(first, "/check", TODAY), 12, "x", first)
+    assert asked[0].values == {"code": code}  # the plan shown again keeps its code
     third = Conversation()
     start_verify(third, code)
     handle_text(third, "bsa=1.73 cycle=2 response=CR anc=1.6 plt=88", TODAY)
     shown, notice = receipts.settle(store, 3, handle_text(third, "/plan", TODAY), 12, "Bo")
-    assert notice is not None and notice.chat_id == 1
-    assert notice.replies[0].values == {"code": code, "name": "Bo"}
+    assert notice is not None and notice.chat_id == 1 and len(notice.replies) == 1
+    told = Renderer("en").reply(notice.replies[0])
+    assert "• plt: 87 (yours) vs 88 (theirs)" in told and "• Checked by: Bo" in told
     assert shown[0].key.startswith("❌ Mismatch") and store.receipt(code).checks == 2
     store.close()
 
@@ -245,9 +270,12 @@ def test_the_chat_that_planned_a_code_first_keeps_it(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.sqlite3", ttl=dt.timedelta(hours=12))
     first = request()
     document = stored_document(first, make_plan(first))
-    store.save_receipt("AAAA-BBBB", 1, document)
+    assert store.save_receipt("AAAA-BBBB", 1, document, new=True)
     assert store.request_check("AAAA-BBBB", 1)
-    store.save_receipt("AAAA-BBBB", 2, document)  # the verifier's own identical plan
+    assert not store.save_receipt("AAAA-BBBB", 2, document)  # never another chat's
+    assert not store.save_receipt("AAAA-BBBB", 2, document, new=True)
+    assert not store.save_receipt("AAAA-BBBB", 1, document, new=True)  # a new code is new
+    assert store.save_receipt("AAAA-BBBB", 1, document)  # the same plan again: refreshed
     kept = store.receipt("AAAA-BBBB")
     assert kept is not None and kept.chat_id == 1 and kept.notify
     assert not store.request_check("AAAA-BBBB", 2)
