@@ -19,7 +19,6 @@ from rules.models import Dose, InputUsed, Plan, PlanWarning
 from rules.thresholds import MIN_DAYS_BETWEEN_DOSES
 
 
-
 class Renderer(Protocol):
     """What these lines need of `dialogs.render.Renderer` (not imported: it calls them)."""
 
@@ -30,6 +29,7 @@ class Renderer(Protocol):
     def gettext(self, key: str) -> str: ...
 
     def value(self, value: Any) -> str: ...
+
 
 N_ = m.N_
 
@@ -119,7 +119,7 @@ def headline(r: Renderer, plan: Plan, give: str) -> str:
     day = _requested_day(plan)
     if plan.day_action is None or day is None or plan.day_action in ("hold", "discontinue"):
         return give
-    values = {"day": day, "cycle": plan.cycle}
+    values: dict[str, Any] = {"day": day, "cycle": plan.cycle}
     if plan.day_action == "omit":
         return r.text(HEAD_OMIT, values)
     dose = _dose_of_day(plan.doses, day)
@@ -145,21 +145,43 @@ def next_dose_line(r: Renderer, plan: Plan) -> str | None:
     return r.text(NEXT_DOSE, {"day": dose.day, "mg": dose.mg})
 
 
-def hold_line(r: Renderer, warning: PlanWarning) -> str | None:
-    """A hold (or a caution said short) in one line ("ANC 0.6 < 1 ×10⁹/L, Table 2: hold the next cycle; resume when …"),
-    or None when its row has no short form (then the whole warning is shown)."""
-    if not warning.summary_key:
-        return None
+def hold_lines(r: Renderer, warnings: list[PlanWarning]) -> list[str]:
+    """Holds (and cautions said short) in one line each: "ANC 0.6 < 1 ×10⁹/L, Table 2: hold
+    the next cycle; resume when …". Reasons that resume on the same criterion share one line
+    (ANC and platelets low with no baseline known), so no criterion is printed twice."""
+    groups: dict[tuple[str, str], list[PlanWarning]] = {}
+    for warning in warnings:
+        if warning.summary_key:
+            groups.setdefault((warning.severity, warning.resume_key), []).append(warning)
+    # A stop without a recovery of its own (Table 3's first row) opens the line of the hold it
+    # comes with, so that line's "resume when …" follows both.
+    alone = groups.get(("stop", ""), [])
+    holding = next((key for key in groups if key[0] == "stop" and key[1]), None)
+    if alone and holding is not None:
+        groups[holding] = alone + groups.pop(holding)
+        del groups["stop", ""]
+    lines = []
+    for (severity, resume_key), grouped in groups.items():
+        icon = "⛔" if severity == "stop" else "⚠️"
+        summaries = list(dict.fromkeys(_short(r, w.summary_key, w) for w in grouped))
+        separator = "；" if r.lang == "zh" else "؛ " if r.lang == "ar" else "; "
+        summary = separator.join(summaries)
+        if not resume_key:
+            lines.append(f"{icon} {summary}")
+            continue
+        resume = _short(r, resume_key, next(w for w in grouped if w.resume_key == resume_key))
+        lines.append(
+            f"{icon} " + r.text(HOLD_LINE, {"summary": _Raw(summary), "resume": _Raw(resume)})
+        )
+    return lines
+
+
+def _short(r: Renderer, key: str, warning: PlanWarning) -> str:
     params = {
         name: r.gettext(value) if isinstance(value, str) else value
         for name, value in warning.params.items()
     }
-    icon = "⛔" if warning.severity == "stop" else "⚠️"
-    summary = r.text(warning.summary_key, params)
-    if not warning.resume_key:
-        return f"{icon} {summary}"
-    resume = r.text(warning.resume_key, params)
-    return f"{icon} " + r.text(HOLD_LINE, {"summary": _Raw(summary), "resume": _Raw(resume)})
+    return r.text(key, params)
 
 
 def once_recovered_line(r: Renderer, plan: Plan) -> str | None:
@@ -190,10 +212,15 @@ def boxed_line(r: Renderer, plan: Plan) -> str | None:
     return "⚠️ " + r.text(template, {"items": items})
 
 
-def choice_items(r: Renderer, plan: Plan) -> list[str]:
+def choice_items(r: Renderer, plan: Plan, short: bool = False) -> list[str]:
     """ "Dose day 8 · Dose level 1 · Sex Male · …": the read-back of the fields beyond the
-    quantities that shaped this plan, in `rules.models.READ_BACK_CHOICES` order."""
-    return [item for i in plan.inputs if (item := _choice(r, plan, i)) is not None]
+    quantities that shaped this plan, in `rules.models.READ_BACK_CHOICES` order; `short`
+    leaves out the label, which the card's header names."""
+    return [
+        item
+        for i in plan.inputs
+        if not (short and i.field == "label") and (item := _choice(r, plan, i)) is not None
+    ]
 
 
 def _choice(r: Renderer, plan: Plan, item: InputUsed) -> str | None:
@@ -216,7 +243,7 @@ def _choice(r: Renderer, plan: Plan, item: InputUsed) -> str | None:
     if label is None:
         return None
     if item.field == "sex":
-        shown = r.text(SEX_WORDS[str(value)])
+        return r.text(SEX_WORDS[str(value)])  # "Female": the word says what it is
     elif isinstance(value, bool):
         shown = r.value(yes_or_no(value))
     elif item.field == "last_dose_date":
@@ -224,4 +251,3 @@ def _choice(r: Renderer, plan: Plan, item: InputUsed) -> str | None:
     else:
         shown = r.value(FIELD_BY_NAME[item.field].show(value))
     return f"{r.gettext(label)} {shown}"
-

@@ -125,7 +125,7 @@ UNFOLDED_SEVERITIES = ("stop", "caution")
 #: (`dialogs/card_today.py`): their full text and source open first in the folded part.
 SHORT_WARNINGS = today.BOXED_SHORT
 #: Cautions about later doses that a card to hold or to stop folds: nothing is given today.
-FOLDED_ON_HOLD = frozenset({"hepatic_impairment", "bsa_unusual", "pediatric"})
+FOLDED_ON_HOLD = frozenset({"hepatic_impairment", "bsa_unusual", "pediatric", "no_response"})
 #: Telegram folds an expandable blockquote to its first lines (Bot API 7.4); the console, which
 #: cannot fold, prints the folded part after a rule line.
 FOLD_OPEN, FOLD_CLOSE = "<blockquote expandable>", "</blockquote>"
@@ -373,10 +373,11 @@ class Renderer:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
         folded: list[str] = []
+        short: list[PlanWarning] = []
+        short_at = len(lines)
         for warning in plan.warnings:
             if warning.severity not in UNFOLDED_SEVERITIES:
                 continue
-            short_hold = today.hold_line(self, warning)
             if (
                 plan.decision != "give"
                 and warning.severity == "caution"
@@ -384,12 +385,14 @@ class Renderer:
             ) or (plan.day_action == "omit" and warning.code == "interruption"):
                 # Nothing given today: the row or the headline already says it.
                 folded.append(self.warning(warning))
-            elif warning.code in SHORT_WARNINGS or short_hold is not None:
+            elif warning.code in SHORT_WARNINGS or warning.summary_key:
                 # Said short above the fold (a hold's line, the boxed line); whole below.
-                lines.extend(filter(None, [short_hold]))
+                short_at = short_at if short else len(lines)
+                short.append(warning)
                 folded.append(self.warning(warning))
             else:
                 lines.append(self.warning(warning))
+        lines[short_at:short_at] = today.hold_lines(self, short)
         lines.extend(filter(None, [today.once_recovered_line(self, plan)]))
         lines.extend(filter(None, [today.boxed_line(self, plan)]))
         if plan.receipt:
@@ -507,6 +510,8 @@ class Renderer:
             items.append(self.text(READ_ULN_GROUP, {"items": _Raw(separator.join(liver))}))
         if "crcl_ml_min" in used:
             items.append(self._labelled(used["crcl_ml_min"]))
+        # The day, the level, the patient, the toxicities (the label is in the header).
+        items.extend(today.choice_items(self, plan, short=True))
         if not items:
             return None
         return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
@@ -553,6 +558,7 @@ class Renderer:
                 items.append(label + word)
             elif item.field in LAB_NAMES:
                 items.append(self._lab_read_back(item))
+        items.extend(today.choice_items(self, plan))
         if not items:
             return None
         return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})

@@ -27,7 +27,6 @@ from rules.labels import LABEL_PROFILES, Profile, citations_for, source_line
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, WarningSource
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
 from rules.receipt import receipt_code
-from rules.today import day_action
 from rules.ruleset import OUTCOME_BY_NAME, PROFILE_OUTCOMES, RULESET_VERSION, Outcome
 from rules.thresholds import (
     ADULT_AGE_YEARS,
@@ -71,6 +70,7 @@ from rules.thresholds import (
     ULN,
     WINDOW_DAYS,
 )
+from rules.today import day_action
 
 D = Decimal
 #: Regimens of USPI 2, Table 1 and SmPC 4.2, Table 1: (day, mg/m²).
@@ -516,7 +516,9 @@ def _liver(evaluation: _Evaluation) -> None:
     transaminase_grade2 = transaminase is not None and transaminase > TRANSAMINASE_GRADE2_ULN
     if exempt:
         evaluation.conclude("gilbert_exception", bili=bilirubin)
-    severe_bilirubin = bilirubin_counts and bilirubin is not None and bilirubin > BILIRUBIN_GRADE3_ULN
+    severe_bilirubin = (
+        bilirubin_counts and bilirubin is not None and bilirubin > BILIRUBIN_GRADE3_ULN
+    )
     if severe_bilirubin or (transaminase is not None and transaminase > TRANSAMINASE_GRADE3_ULN):
         # CTCAE v5 grade 3 or higher: Table 3's first row may apply; the clinician judges.
         evaluation.conclude("liver_severe")

@@ -28,12 +28,12 @@ HOLD_LOW_BASELINE = N_("Counts below a low baseline, Table 2: hold")
 RESUME_LOW_BASELINE = N_(
     "resume when back to baseline, or ANC ≥ {anc_min} and platelets ≥ {platelets_min} ×10⁹/L"
 )
-# TRANSLATORS: {count_name} is ANC or Platelets; baseline = the pre-treatment value.
-HOLD_BASELINE_UNKNOWN = N_("{count_name} low, baseline not known, Table 2: holding")
+# TRANSLATORS: a low ANC or platelet count whose pre-treatment value (baseline) is not known;
+# Table 2 = the label's table for low counts; holding = not giving now.
+HOLD_BASELINE_UNKNOWN = N_("Low count, baseline not known, Table 2: holding")
 # TRANSLATORS: resume = give again; a low baseline = a pre-treatment value below these thresholds.
 RESUME_BASELINE_UNKNOWN = N_(
-    "resume when ANC ≥ {anc_min} and platelets ≥ {platelets_min} ×10⁹/L, or back to a low "
-    "baseline"
+    "resume when ANC ≥ {anc_min} and platelets ≥ {platelets_min} ×10⁹/L, or back to a low baseline"
 )
 # TRANSLATORS: ULN = upper limit of normal; Table 3 = the label's table for other toxicities.
 HOLD_LIVER = N_(
@@ -41,12 +41,12 @@ HOLD_LIVER = N_(
     "Table 3: hold"
 )
 # TRANSLATORS: resume = give again; ULN = upper limit of normal.
-RESUME_LIVER = N_(
-    "resume when bilirubin ≤ {bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN"
-)
+RESUME_LIVER = N_("resume when bilirubin ≤ {bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN")
 # TRANSLATORS: ULN = upper limit of normal; grade = CTCAE toxicity grade; Table 3 = the label's
 # table for other toxicities.
-HOLD_BILIRUBIN = N_("Bilirubin {bili} > {bilirubin_max} ×ULN (grade ≥ {liver_hold_grade}), Table 3: hold")
+HOLD_BILIRUBIN = N_(
+    "Bilirubin {bili} > {bilirubin_max} ×ULN (grade ≥ {liver_hold_grade}), Table 3: hold"
+)
 # TRANSLATORS: as above, for the transaminases.
 HOLD_TRANSAMINASE = N_(
     "AST/ALT {transaminase} > {transaminase_grade2} ×ULN (grade ≥ {liver_hold_grade}), Table 3: "
@@ -59,8 +59,8 @@ HOLD_NONHEME = N_("Toxicity grade {grade} ≥ {nonheme_hold_grade}, Table 3: hol
 # TRANSLATORS: ULN = upper limit of normal; grade = CTCAE grade; Table 3's first row = "VOD or
 # other severe liver toxicity: permanently discontinue"; the clinician judges whether it is severe.
 HOLD_LIVER_SEVERE = N_(
-    "Liver grade ≥ {liver_severe_grade}, Table 3 row 1: severe liver toxicity, discontinue "
-    "permanently (\"severe\": clinician's call)"
+    "Liver grade ≥ {liver_severe_grade}: if severe (clinician's call), discontinue permanently, "
+    "Table 3 row 1"
 )
 # TRANSLATORS: blasts = circulating lymphoblasts; cytoreduce = lower the blast count first.
 HOLD_CYTOREDUCTION = N_("Blasts {blasts} > {blasts_max}/mm³: cytoreduce first")
@@ -68,9 +68,9 @@ HOLD_CYTOREDUCTION = N_("Blasts {blasts} > {blasts_max}/mm³: cytoreduce first")
 RESUME_CYTOREDUCTION = N_("start when blasts ≤ {blasts_max}/mm³")
 
 # TRANSLATORS: a caution in a few words above the fold; USPI = the US label (keep).
-AGE_NOT_ENTERED_US = N_("Age not entered: the USPI covers age {min_age_us} year and older")
+AGE_NOT_ENTERED_US = N_("Age not entered (USPI: {min_age_us} year and older)")
 # TRANSLATORS: as above; SmPC = the EU label (keep); adults = {adult_age} years and older.
-AGE_NOT_ENTERED_EU = N_("Age not entered: the SmPC covers adults ({adult_age}+) only")
+AGE_NOT_ENTERED_EU = N_("Age not entered (SmPC: adults, {adult_age}+)")
 
 #: Outcome name (`rules.ruleset.OUTCOMES`) → its short line and its "resume when …" ("" for a
 #: caution said short that has no recovery: the population when the age is not entered).
@@ -85,6 +85,7 @@ HOLD_LINES: dict[str, tuple[str, str]] = {
     "hold_liver": (HOLD_LIVER, RESUME_LIVER),
     "bilirubin_grade2": (HOLD_BILIRUBIN, RESUME_GRADE),
     "transaminase_grade2": (HOLD_TRANSAMINASE, RESUME_GRADE),
+    # No recovery of its own: said on the line of the liver hold it comes with.
     "liver_severe": (HOLD_LIVER_SEVERE, ""),
     "hold_nonheme": (HOLD_NONHEME, RESUME_GRADE),
     "cytoreduction_hold": (HOLD_CYTOREDUCTION, RESUME_CYTOREDUCTION),

@@ -508,7 +508,7 @@ LIVER_SEVERE = N_(
     "Liver value of CTCAE v5 grade {liver_severe_grade} or higher (bilirubin above "
     "{bilirubin_grade3} or AST/ALT above {transaminase_grade3} ×ULN). Table 3's first row: VOD "
     "or other severe liver toxicity, permanently discontinue. The label does not define "
-    "\"severe\": the clinician decides. Holding at least."
+    '"severe": the clinician decides. Holding at least.'
 )
 # TRANSLATORS: contraindication = the drug must not be used; SmPC 4.3 = the EU label's section
 # (keep); VOD/SOS = veno-occlusive disease (keep); excipients = the inactive ingredients.

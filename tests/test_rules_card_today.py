@@ -173,13 +173,14 @@ def test_boxed_hepatotoxicity_vod_is_never_titled_boxed_under_the_eu_profile() -
     assert len(boxed) == 2
     for warning in boxed:
         assert "Boxed" not in warning.message and "SmPC 4.4" in warning.source
-    assert all("Boxed warning" in w.message for w in plan(hsct_planned=True).warnings
-               if w.code.startswith("boxed_"))
+    assert all(
+        "Boxed warning" in w.message
+        for w in plan(hsct_planned=True).warnings
+        if w.code.startswith("boxed_")
+    )
 
 
-@pytest.mark.parametrize(
-    "flag", ["hypersensitivity", "prior_vod", "serious_liver_disease"]
-)
+@pytest.mark.parametrize("flag", ["hypersensitivity", "prior_vod", "serious_liver_disease"])
 def test_eu_contraindications_cite_smpc_4_3_and_stop(flag: str) -> None:
     result = plan(label="EU", **{flag: True})
     (warning,) = [w for w in result.warnings if w.code == "eu_contraindications"]
