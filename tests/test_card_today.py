@@ -236,3 +236,37 @@ def test_not_checked_names_only_what_could_change_this_plan() -> None:
     day_1 = unchecked("bsa=1.8 cycle=2 response=CR")
     assert m.LABEL_ANC in day_1 and m.LABEL_PLATELETS in day_1
     assert m.LABEL_AGE not in unchecked("bsa=1.8 cycle=2 response=CR age=40")
+
+
+def _plan_reply_after(*texts: str) -> Any:
+    conversation = Conversation()
+    replies: list[Any] = []
+    for text in texts:
+        replies = handle_text(conversation, text, dt.date(2026, 12, 6))
+    return conversation, replies
+
+
+def test_eu_contraindications_hypersensitivity_from_the_quick_form() -> None:
+    _, replies = _plan_reply_after("bsa=1.8 cycle=1 label=EU hypersensitivity yes day=1 blasts=0")
+    plan = next(reply for reply in replies if reply.kind == "plan").plan
+    assert plan.decision == "discontinue" and plan.day_action == "discontinue"
+    assert Renderer("en").plan(plan).startswith("⛔ CONTRAINDICATED")
+
+
+def test_dose_reduction_reading_is_asked_by_the_dialog_in_its_rare_case() -> None:
+    conversation, replies = _plan_reply_after(
+        "bsa=1.8 cycle=2 response=CR level=1 interruption=15 day=1"
+    )
+    assert conversation.state == "ask_level_includes"
+    _, replies = conversation, handle_text(conversation, "yes", dt.date(2026, 12, 6))
+    plan = next(reply for reply in replies if reply.kind == "plan").plan
+    assert plan.dose_level == 1 and plan.dose_level_reading == "includes_interruption"
+    # Not asked when it cannot matter: level 0, or an interruption under 14 days.
+    conversation, replies = _plan_reply_after("bsa=1.8 cycle=2 response=CR level=1 interruption=9")
+    assert conversation.state != "ask_level_includes"
+    # The quick form takes it too.
+    _, replies = _plan_reply_after(
+        "bsa=1.8 cycle=2 response=CR level=1 interruption=15 day=1 level_includes no"
+    )
+    plan = next(reply for reply in replies if reply.kind == "plan").plan
+    assert plan.dose_level == 2 and plan.dose_level_reading_stated
