@@ -35,14 +35,22 @@ def _body(draft: Draft) -> Text | None:
     return None
 
 
+#: The liver tests by name, as the read-back names them (`dialogs/render.py`).
+LIVER_NAMES = {"bilirubin_uln": m.PC_("lab test", "bilirubin"), "ast_uln": "AST", "alt_uln": "ALT"}
+
+
 def _liver(draft: Draft) -> Text | None:
-    values = {name: getattr(draft, name) for name in LIVER_FIELDS}
-    if all(value is None for value in values.values()):
+    """ "bilirubin 1.2, AST 0.8 ×ULN": the values entered only, never "ALT –" for one not given."""
+    parts = [
+        Text("{name} {value}", {"name": Text(LIVER_NAMES[name]), "value": value})
+        for name in LIVER_FIELDS
+        if (value := getattr(draft, name)) is not None
+    ]
+    if not parts:
         return None
-    shown = {key: "–" if value is None else value for key, value in values.items()}
     return Text(
-        m.VALUE_LIVER,
-        {"bili": shown["bilirubin_uln"], "ast": shown["ast_uln"], "alt": shown["alt_uln"]},
+        ", ".join(f"{{part{i}}}" for i in range(len(parts))) + " ×ULN",
+        {f"part{i}": part for i, part in enumerate(parts)},
     )
 
 

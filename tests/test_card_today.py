@@ -270,3 +270,14 @@ def test_dose_reduction_reading_is_asked_by_the_dialog_in_its_rare_case() -> Non
     )
     plan = next(reply for reply in replies if reply.kind == "plan").plan
     assert plan.dose_level == 2 and plan.dose_level_reading_stated
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_shows_no_placeholder_for_a_liver_value_not_entered(lang: str) -> None:
+    from decimal import Decimal
+
+    from dialogs.draft import Draft
+    from dialogs.summary import SHOW
+
+    shown = visible(Renderer(lang).value(SHOW["opt_liver"](Draft(alt_uln=Decimal("3")))))
+    assert "–" not in shown and "ALT 3" in shown and "AST" not in shown
