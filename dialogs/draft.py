@@ -54,6 +54,8 @@ class Draft(BaseModel):
     label: Label | None = None
     prior_vod: bool | None = None
     serious_liver_disease: bool | None = None
+    hypersensitivity: bool | None = None
+    dose_level_includes_interruption: bool | None = None
     #: Liver tests and creatinine as typed (`rules.models.LabValue`), beside the multiples the
     #: rules read; stored as JSON numbers, whose shortest form reads back as the same Decimal.
     bilirubin: LabValue | None = None

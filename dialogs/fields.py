@@ -186,6 +186,8 @@ FIELDS: tuple[Field, ...] = (
     _choice_field("label", ("label",), LABEL_WORDS),
     Field("prior_vod", ("prior_vod",), yes_no, yes_or_no, negatable=True),
     Field("serious_liver_disease", ("liver_disease",), yes_no, yes_or_no, negatable=True),
+    Field("hypersensitivity", ("hypersensitivity",), yes_no, yes_or_no, negatable=True),
+    Field("dose_level_includes_interruption", ("level_includes",), yes_no, yes_or_no),
     # Lab values as typed: no keys of their own, filled with the liver test's multiple by its
     # reader (`readers.lab`), and read back with the plan.
     Field("bilirubin", (), lab),

@@ -12,7 +12,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from dialogs import card_today as today
 from dialogs import messages as m
+from dialogs.raw import Raw
 from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
 from locales import (
@@ -119,16 +121,11 @@ ICON = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}
 #: Warnings shown above the fold of the card; info-level ones are folded. The boxed warning is a
 #: caution and so stays unfolded: the label puts it above everything else (USPI boxed warning).
 UNFOLDED_SEVERITIES = ("stop", "caution")
-#: Warnings on nearly every card, shown above the fold in a few words: their full text and
-#: source open first in the folded part, one tap away. Any other stop or caution warning is
-#: shown above the fold in full, with its source.
-SHORT_WARNINGS = {
-    # TRANSLATORS: the boxed warning in a few words above the fold of the dose card (one phone
-    # line); ▾ = its full text follows in the folded part. VOD/SOS = veno-occlusive disease.
-    "boxed_hepatotoxicity_vod": N_("Boxed warning: hepatotoxicity, VOD/SOS ▾"),
-    # TRANSLATORS: as above, the second boxed warning; HSCT = stem cell transplant (ru ТГСК).
-    "boxed_post_hsct_mortality": N_("Boxed warning: mortality after HSCT ▾"),
-}
+#: Warnings on nearly every card, shown above the fold as one line in a few words
+#: (`dialogs/card_today.py`): their full text and source open first in the folded part.
+SHORT_WARNINGS = today.BOXED_SHORT
+#: Cautions about later doses that a card to hold or to stop folds: nothing is given today.
+FOLDED_ON_HOLD = frozenset({"hepatic_impairment", "bsa_unusual", "pediatric", "no_response"})
 #: Telegram folds an expandable blockquote to its first lines (Bot API 7.4); the console, which
 #: cannot fold, prints the folded part after a rule line.
 FOLD_OPEN, FOLD_CLOSE = "<blockquote expandable>", "</blockquote>"
@@ -243,8 +240,8 @@ def right_to_left(text: str) -> str:
     return "\n".join(line if not line or line.startswith(_RLM) else _RLM + line for line in lines)
 
 
-class _Raw(str):
-    """Text already formatted (and escaped) by this renderer: inserted as it is."""
+#: Text already formatted (and escaped) by this renderer: inserted as it is.
+_Raw = Raw
 
 
 class Renderer:
@@ -369,21 +366,35 @@ class Renderer:
         )
         lines = [self._bold(self.header(plan)), *filter(None, [read_back])]
         lines.extend(self._dose_rows(plan))
+        lines.extend(filter(None, [today.next_dose_line(self, plan)]))
         if plan.decision == "give" and plan.doses_unspecified_reason is not None:
             lines.append(self._bold(self._unspecified_line(plan)))
         if unchecked:
             items = format_items([self.gettext(label) for label in unchecked], self.lang)
             lines.append("⚠️ " + self.text(m.NOT_CHECKED, {"items": _Raw(items)}))
         folded: list[str] = []
+        short: list[PlanWarning] = []
+        short_at = len(lines)
         for warning in plan.warnings:
             if warning.severity not in UNFOLDED_SEVERITIES:
                 continue
-            if warning.code in SHORT_WARNINGS:
-                short = self.text(SHORT_WARNINGS[warning.code])
-                lines.append(f"{ICON.get(warning.severity, '•')} {short}")
+            if (
+                plan.decision != "give"
+                and warning.severity == "caution"
+                and warning.code in FOLDED_ON_HOLD
+            ) or (plan.day_action == "omit" and warning.code == "interruption"):
+                # Nothing given today: the row or the headline already says it.
+                folded.append(self.warning(warning))
+            elif warning.code in SHORT_WARNINGS or warning.summary_key:
+                # Said short above the fold (a hold's line, the boxed line); whole below.
+                short_at = short_at if short else len(lines)
+                short.append(warning)
                 folded.append(self.warning(warning))
             else:
                 lines.append(self.warning(warning))
+        lines[short_at:short_at] = today.hold_lines(self, short)
+        lines.extend(filter(None, [today.once_recovered_line(self, plan)]))
+        lines.extend(filter(None, [today.boxed_line(self, plan)]))
         if plan.receipt:
             lines.append(self.text(CARD_RECEIPT, {"code": plan.receipt}))
         if full_read_back is not None and read_back != full_read_back:
@@ -414,7 +425,9 @@ class Renderer:
     def header(self, plan: Plan) -> str:
         """ "✅ GIVE: cycle 2 · USPI · BSA 1.8 m²": the decision, the label's document and the
         BSA on one line (the label's revision and the BSA method are in the folded part)."""
-        decision = self.text(DECISION[plan.decision], {"cycle": plan.cycle})
+        decision = today.headline(
+            self, plan, self.text(DECISION[plan.decision], {"cycle": plan.cycle})
+        )
         values = {
             "decision": _Raw(decision),
             "document": _Raw(self._escape(LABEL_OF[plan.label].short_name)),
@@ -497,6 +510,8 @@ class Renderer:
             items.append(self.text(READ_ULN_GROUP, {"items": _Raw(separator.join(liver))}))
         if "crcl_ml_min" in used:
             items.append(self._labelled(used["crcl_ml_min"]))
+        # The day, the level, the patient, the toxicities (the label is in the header).
+        items.extend(today.choice_items(self, plan, short=True))
         if not items:
             return None
         return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})
@@ -543,6 +558,7 @@ class Renderer:
                 items.append(label + word)
             elif item.field in LAB_NAMES:
                 items.append(self._lab_read_back(item))
+        items.extend(today.choice_items(self, plan))
         if not items:
             return None
         return self.text(READ_BACK, {"items": _Raw(" · ".join(items))})

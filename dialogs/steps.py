@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any, cast
 
 from dialogs import messages as m
+from dialogs.card_today import LABEL_LEVEL_INCLUDES
 from dialogs.draft import Draft
 from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
+from dialogs.level_reading import ASK_LEVEL_INCLUDES, level_reading_asked
 from dialogs.problems import CLEARANCE_NEEDS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
@@ -356,6 +358,17 @@ STEPS: tuple[Step, ...] = (
         tuple(Choice(m.DAY_CHOICE, str(day), {"day": day}) for day in DOSE_DAYS),
         applies=_day_decides,
         essential=True,
+    ),
+    Step(
+        "ask_level_includes",
+        ASK_LEVEL_INCLUDES,
+        LABEL_LEVEL_INCLUDES,
+        ("dose_level_includes_interruption",),
+        (*YES_NO, UNKNOWN),
+        applies=level_reading_asked,
+        skippable=True,
+        essential=True,
+        numeric=False,
     ),
     Step(
         "ask_blasts",

@@ -11,6 +11,7 @@ from dialogs.fields import FIELD_BY_NAME
 from dialogs.machine import Conversation
 from dialogs.replies import Line, Text
 from dialogs.steps import LIVER_FIELDS, OPTIONAL_STEPS, REQUIRED_STEPS, Step
+from rules.thresholds import FIRST_CYCLE, FIRST_DOSE_DAY
 
 Show = Callable[[Draft], Text | None]
 
@@ -34,14 +35,22 @@ def _body(draft: Draft) -> Text | None:
     return None
 
 
+#: The liver tests by name, as the read-back names them (`dialogs/render.py`).
+LIVER_NAMES = {"bilirubin_uln": m.PC_("lab test", "bilirubin"), "ast_uln": "AST", "alt_uln": "ALT"}
+
+
 def _liver(draft: Draft) -> Text | None:
-    values = {name: getattr(draft, name) for name in LIVER_FIELDS}
-    if all(value is None for value in values.values()):
+    """ "bilirubin 1.2, AST 0.8 ×ULN": the values entered only, never "ALT –" for one not given."""
+    parts = [
+        Text("{name} {value}", {"name": Text(LIVER_NAMES[name]), "value": value})
+        for name in LIVER_FIELDS
+        if (value := getattr(draft, name)) is not None
+    ]
+    if not parts:
         return None
-    shown = {key: "–" if value is None else value for key, value in values.items()}
     return Text(
-        m.VALUE_LIVER,
-        {"bili": shown["bilirubin_uln"], "ast": shown["ast_uln"], "alt": shown["alt_uln"]},
+        ", ".join(f"{{part{i}}}" for i in range(len(parts))) + " ×ULN",
+        {f"part{i}": part for i, part in enumerate(parts)},
     )
 
 
@@ -101,7 +110,28 @@ SHOW: dict[str, Show] = {
 }
 
 #: Optional answers whose absence means a safety check did not run: named under the plan.
-SAFETY_RELEVANT = ("opt_liver", "opt_toxicity", "opt_crcl", "opt_sex")
+SAFETY_RELEVANT = ("opt_liver", "opt_toxicity", "opt_crcl", "opt_sex", "opt_age")
+
+
+def _table2_applies(draft: Draft) -> bool:
+    """Counts decide at Day 1 of cycle 2 on (label Table 2); elsewhere they cannot hold."""
+    return (draft.cycle or FIRST_CYCLE) > FIRST_CYCLE and draft.day in (None, FIRST_DOSE_DAY)
+
+
+def _first_dose(draft: Draft) -> bool:
+    """Blasts decide before the first dose only (cycle 1, Day 1: USPI 2.2)."""
+    return (draft.cycle or FIRST_CYCLE) == FIRST_CYCLE and draft.day in (None, FIRST_DOSE_DAY)
+
+
+#: Items that can change this plan's decision or a stop/caution only at some cycle and day: a
+#: missing one is named under the plan only there ("not checked" names what could matter).
+COULD_MATTER: dict[str, Callable[[Draft], bool]] = {
+    "ask_anc": _table2_applies,
+    "ask_anc_baseline": _table2_applies,
+    "ask_platelets": _table2_applies,
+    "ask_platelets_baseline": _table2_applies,
+    "ask_blasts": _first_dose,
+}
 
 
 def _value(conversation: Conversation, step: Step) -> Text | None:
@@ -137,12 +167,23 @@ def _required(step_name: str) -> bool:
 
 
 def unchecked_items(conversation: Conversation) -> tuple[str, ...]:
-    """Labels of safety-relevant items the clinician did not enter, so the plan can say so."""
+    """Labels of safety-relevant items the clinician did not enter and that could have changed
+    this plan (`COULD_MATTER`), so the plan can say so."""
+    draft = conversation.draft
     skipped_questions = tuple(
-        step.label for step in REQUIRED_STEPS if conversation.unanswered(step)
+        step.label
+        for step in REQUIRED_STEPS
+        if conversation.unanswered(step) and COULD_MATTER.get(step.name, _always)(draft)
     )
     return skipped_questions + tuple(
         step.label
         for step in OPTIONAL_STEPS
-        if step.name in SAFETY_RELEVANT and SHOW[step.name](conversation.draft) is None
+        if step.name in SAFETY_RELEVANT
+        and step.applies(draft)
+        and SHOW[step.name](draft) is None
+        and COULD_MATTER.get(step.name, _always)(draft)
     )
+
+
+def _always(draft: Draft) -> bool:
+    return True

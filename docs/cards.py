@@ -77,6 +77,56 @@ CASES: tuple[tuple[str, str, dict[str, object]], ...] = (
             "platelets_baseline": "150",
         },
     ),
+    (
+        "Hold: cycle 2 Day 1, ANC 0.6 ×10⁹/L (baseline normal)",
+        "en",
+        {
+            "bsa_m2": "1.8",
+            "cycle": 2,
+            "response": "CR",
+            "day": 1,
+            "anc": "0.6",
+            "anc_baseline": "2",
+        },
+    ),
+    (
+        "Hold: the liver row, bilirubin 2 and AST 3 ×ULN",
+        "en",
+        {
+            "bsa_m2": "1.8",
+            "cycle": 2,
+            "response": "CR",
+            "bilirubin_uln": "2",
+            "ast_uln": "3",
+            "alt_uln": "3",
+            "age_years": "54",
+        },
+    ),
+    (
+        "Hold: ALT 25 ×ULN (CTCAE grade 4), Table 3's first row",
+        "en",
+        {"bsa_m2": "1.8", "cycle": 2, "response": "CR", "day": 1, "alt_uln": "25"},
+    ),
+    (
+        "Give: cycle 3 without CR/CRi, the last cycle to reach it",
+        "en",
+        {"bsa_m2": "1.8", "cycle": 3, "response": "none", "age_years": "61"},
+    ),
+    (
+        "EU label, BSA 0.6 m², no age entered",
+        "en",
+        {"bsa_m2": "0.6", "cycle": 1, "label": "EU"},
+    ),
+    (
+        "US label, a child of 6 years, BSA 0.6 m²",
+        "en",
+        {"bsa_m2": "0.6", "cycle": 1, "age_years": "6", "blasts_per_mm3": "0"},
+    ),
+    (
+        "EU label, hypersensitivity entered: contraindicated",
+        "en",
+        {"bsa_m2": "1.8", "cycle": 1, "label": "EU", "hypersensitivity": True},
+    ),
     ("Discontinue: VOD/SOS", "en", {"bsa_m2": "1.8", "cycle": 2, "response": "CR", "vod": True}),
     (
         "German chat, ward team language English (BOT_TEAM_LANGUAGE=en)",

@@ -22,6 +22,7 @@ from typing import Any
 
 from rules import messages as msg
 from rules.bsa import body_surface_area
+from rules.holds import HOLD_LINES
 from rules.labels import LABEL_PROFILES, Profile, citations_for, source_line
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, WarningSource
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
@@ -29,6 +30,7 @@ from rules.ruleset import OUTCOME_BY_NAME, PROFILE_OUTCOMES, RULESET_VERSION, Ou
 from rules.thresholds import (
     ADULT_AGE_YEARS,
     ANC_MIN,
+    BILIRUBIN_GRADE3_ULN,
     BILIRUBIN_MAX_ULN,
     BLASTS_MAX_PER_MM3,
     BSA_USUAL_HIGH,
@@ -62,10 +64,12 @@ from rules.thresholds import (
     REDUCED_FRACTION,
     RESPONSE_WITHIN_CYCLES,
     TRANSAMINASE_GRADE2_ULN,
+    TRANSAMINASE_GRADE3_ULN,
     TRANSAMINASE_MAX_ULN,
     ULN,
     WINDOW_DAYS,
 )
+from rules.today import day_action
 
 D = Decimal
 #: Regimens of USPI 2, Table 1 and SmPC 4.2, Table 1: (day, mg/m²).
@@ -77,14 +81,18 @@ REGIMENS: dict[str, tuple[tuple[int, Decimal], ...]] = {
 RESPONDED = ("CR", "CRi")
 _RANK: dict[str, int] = {"give": 0, "hold": 1, "discontinue": 2}
 _SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
-_DASH = "–"
 
 
 class _Evaluation:
     """The plan being built: the decision so far, the warnings and the rules that fired."""
 
-    def __init__(self, request: PlanRequest) -> None:
+    def __init__(self, request: PlanRequest, adult_only_service: bool = False) -> None:
         self.request = request
+        #: The site treats adults only: the population caution for a missing age is not given.
+        self.adult_only_service = adult_only_service
+        #: The outcomes reached (after the profile's), and those of them that ask for a hold.
+        self.outcomes: list[str] = []
+        self.holding: list[str] = []
         self.profile: Profile = request.label
         self.decision: Decision = "give"
         self.warnings: list[PlanWarning] = []
@@ -93,6 +101,8 @@ class _Evaluation:
         self.dose_level = request.dose_level
         #: Days whose dose Table 4 omits.
         self.omitted_days: list[int] = []
+        #: How an entered dose level was read after a long interruption (`Plan`'s field).
+        self.dose_level_reading: Any = None
 
     def applies(self, rule_id: str) -> None:
         """The rule was evaluated and shapes the plan (listed in `rules`), with no message."""
@@ -111,6 +121,9 @@ class _Evaluation:
         name = instead
         outcome = OUTCOME_BY_NAME[name]
         self.applies(outcome.rule)
+        self.outcomes.append(name)
+        if outcome.decision == "hold":
+            self.holding.append(name)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
         if values:
@@ -124,10 +137,19 @@ class _Evaluation:
 
 
 def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> PlanWarning:
-    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`)."""
-    params = {**msg.constants_for(outcome.template), **values}
+    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`); a
+    hold with a short form (`rules/holds.py`) carries its keys and their constants too."""
+    summary, resume = HOLD_LINES.get(outcome.name, ("", ""))
+    params = {
+        **msg.constants_for(outcome.template),
+        **msg.constants_for(summary),
+        **msg.constants_for(resume),
+        **values,
+    }
     source, sources = _citations(outcome.rule, profile)
     return PlanWarning(
+        summary_key=summary,
+        resume_key=resume,
         code=outcome.code,
         severity=outcome.severity,
         message=_english(outcome.template, params),
@@ -161,9 +183,12 @@ def _english(template: str, params: dict[str, Any]) -> str:
     return template.format(**shown)
 
 
-def make_plan(request: PlanRequest) -> Plan:
-    """The dosing plan for one request. Same request, same plan: no clock, no I/O."""
-    evaluation = _Evaluation(request)
+def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan:
+    """The dosing plan for one request. Same request, same plan: no clock, no I/O.
+
+    `adult_only_service`: the site's protocol declares a service for adults only, so a missing
+    age does not bring the population caution (the site setting is read by the caller)."""
+    evaluation = _Evaluation(request, adult_only_service)
     vial = LABEL_PROFILES[request.label].vial
     bsa, method = _bsa(request, evaluation)
     regimen = _regimen(request)
@@ -177,6 +202,13 @@ def make_plan(request: PlanRequest) -> Plan:
     total_per_m2: Decimal | None = None if level == LAST_DOSE_LEVEL else D(0)
     total_mg: Decimal | None = total_per_m2
     reason: str | None = None
+    once_recovered: list[Dose] = []
+    if evaluation.decision == "hold" and level == FULL_DOSE_LEVEL:
+        once_recovered = [
+            dose
+            for dose in _doses(regimen, bsa, None, vial.counted_mg)
+            if dose.day >= request.day and dose.day not in evaluation.omitted_days
+        ]
     if evaluation.decision == "give":
         evaluation.conclude("rounding")
         if level == FULL_DOSE_LEVEL:
@@ -201,8 +233,17 @@ def make_plan(request: PlanRequest) -> Plan:
             evaluation.conclude("dose_level_two")
     warnings = sorted(evaluation.warnings, key=lambda warning: _SEVERITY_ORDER[warning.severity])
     next_cycle, next_cycle_extended = _next_cycle(request, evaluation.decision)
+    action = day_action(
+        request.day,
+        "day" in request.model_fields_set,
+        evaluation.decision,
+        evaluation.omitted_days,
+        evaluation.outcomes,
+        evaluation.holding,
+    )
     return Plan(
         decision=evaluation.decision,
+        day_action=action,
         cycle=request.cycle,
         cycle_length_days=_cycle_length(request),
         cycle_length_max_days=EXTENDED_CYCLE_DAYS,
@@ -212,6 +253,9 @@ def make_plan(request: PlanRequest) -> Plan:
         dose_split_specified=level == FULL_DOSE_LEVEL,
         dose_level=level,
         omitted_days=evaluation.omitted_days,
+        doses_once_recovered=once_recovered,
+        dose_level_reading=evaluation.dose_level_reading,
+        dose_level_reading_stated=request.dose_level_includes_interruption is not None,
         doses_unspecified_reason=reason,
         bsa_m2=bsa,
         bsa_method=method,
@@ -241,7 +285,11 @@ def _bsa(request: PlanRequest, evaluation: _Evaluation) -> tuple[Decimal, Any]:
         bsa = body_surface_area(request.height_cm, request.weight_kg, request.bsa_formula)
         method = request.bsa_formula
         evaluation.applies("bsa_formula")
-    if not BSA_USUAL_LOW <= bsa <= BSA_USUAL_HIGH:
+    age = request.age_years
+    if bsa < BSA_USUAL_LOW and age is not None and age < ADULT_AGE_YEARS:
+        # A small BSA is expected in a child: the obese-adult guideline is not cited.
+        evaluation.conclude("bsa_unusual_child", bsa=bsa)
+    elif not BSA_USUAL_LOW <= bsa <= BSA_USUAL_HIGH:
         evaluation.conclude("bsa_unusual", bsa=bsa)
     return bsa, method
 
@@ -353,6 +401,8 @@ def _duration(evaluation: _Evaluation) -> None:
     if request.response == "none" and cycle > FIRST_CYCLE:
         if cycle > RESPONSE_WITHIN_CYCLES:
             evaluation.conclude("no_response_stop")
+        elif cycle == RESPONSE_WITHIN_CYCLES:
+            evaluation.conclude("no_response_last_cycle", cycle=cycle)
         else:
             evaluation.conclude("no_response_watch")
     if cycle == FIRST_CYCLE:
@@ -450,12 +500,13 @@ def _liver(evaluation: _Evaluation) -> None:
     bilirubin, ast, alt = request.bilirubin_uln, request.ast_uln, request.alt_uln
     if bilirubin is None and ast is None and alt is None:
         return
-    shown = {
-        "bili": _DASH if bilirubin is None else bilirubin,
-        "ast": _DASH if ast is None else ast,
-        "alt": _DASH if alt is None else alt,
-    }
     transaminase = max((v for v in (ast, alt) if v is not None), default=None)
+    # Only the values entered are shown: no "AST –" for a value that was not given.
+    shown = {
+        name: value
+        for name, value in (("bili", bilirubin), ("transaminase", transaminase))
+        if value is not None
+    }
     bilirubin_raised = bilirubin is not None and bilirubin > BILIRUBIN_MAX_ULN
     exempt = bilirubin_raised and request.gilbert_or_hemolysis
     bilirubin_counts = bilirubin_raised and not exempt
@@ -463,6 +514,12 @@ def _liver(evaluation: _Evaluation) -> None:
     transaminase_grade2 = transaminase is not None and transaminase > TRANSAMINASE_GRADE2_ULN
     if exempt:
         evaluation.conclude("gilbert_exception", bili=bilirubin)
+    severe_bilirubin = (
+        bilirubin_counts and bilirubin is not None and bilirubin > BILIRUBIN_GRADE3_ULN
+    )
+    if severe_bilirubin or (transaminase is not None and transaminase > TRANSAMINASE_GRADE3_ULN):
+        # CTCAE v5 grade 3 or higher: Table 3's first row may apply; the clinician judges.
+        evaluation.conclude("liver_severe")
     if bilirubin_counts and transaminase_raised:
         evaluation.conclude("hold_liver", **shown)
     elif bilirubin_counts:
@@ -510,6 +567,18 @@ def _interruption(evaluation: _Evaluation) -> None:
         evaluation.conclude(omitted, days=days, day=request.day)
     if days < INTERRUPTION_REDUCE_DAYS:
         return
+    if starts_later_cycle and request.dose_level > FULL_DOSE_LEVEL:
+        if request.dose_level_includes_interruption:
+            evaluation.dose_level_reading = "includes_interruption"
+            evaluation.conclude("dose_level_read_included", level=request.dose_level)
+            return
+        evaluation.dose_level_reading = "before_interruption"
+        if request.dose_level_includes_interruption is None:
+            next_level = min(request.dose_level + 1, LAST_DOSE_LEVEL + 1)
+            if next_level <= LAST_DOSE_LEVEL:
+                evaluation.conclude(
+                    "dose_level_read_before", entered=request.dose_level, level=next_level
+                )
     if starts_later_cycle:
         next_level = request.dose_level + 1
         if next_level > LAST_DOSE_LEVEL:
@@ -570,24 +639,31 @@ def _age(evaluation: _Evaluation) -> None:
     turns both outcomes into a stop (`rules.ruleset.PROFILE_OUTCOMES`)."""
     age = evaluation.request.age_years
     if age is None:
+        if not evaluation.adult_only_service:
+            evaluation.conclude("age_not_entered")
         return
     if age < MIN_AGE_US_YEARS:
         evaluation.conclude("infant")
     elif age < ADULT_AGE_YEARS:
         evaluation.conclude("pediatric")
+        evaluation.conclude("pediatric_preparation")
 
 
 def _contraindications(evaluation: _Evaluation) -> None:
-    """EU PL 2: prior confirmed severe or ongoing VOD/SOS, or serious ongoing liver disease,
-    contraindicate; not known before the first dose, they are to be checked. Under the US
-    profile the same facts are risk factors (USPI 5.1), and nothing is asked."""
+    """SmPC 4.3 (EU PL 2): hypersensitivity, prior confirmed severe or ongoing VOD/SOS, or
+    serious ongoing liver disease contraindicate; not known before the first dose, they are to
+    be checked. Under the US profile there is no contraindication: VOD and liver disease are
+    risk factors (USPI 5.1), hypersensitivity a caution, and nothing is asked."""
     request = evaluation.request
+    if request.hypersensitivity:
+        evaluation.conclude("eu_hypersensitivity")
     if request.prior_vod or request.serious_liver_disease:
         evaluation.conclude("eu_contraindicated")
     elif (
-        request.cycle == FIRST_CYCLE
+        not request.hypersensitivity
+        and request.cycle == FIRST_CYCLE
         and request.day == FIRST_DOSE_DAY
-        and (request.prior_vod is None or request.serious_liver_disease is None)
+        and None in (request.prior_vod, request.serious_liver_disease, request.hypersensitivity)
     ):
         evaluation.conclude("eu_contraindications_unknown")
 

@@ -131,8 +131,17 @@ ASCO = Document(
     note="Updates the 2012 guideline (full weight-based dosing regardless of obesity).",
 )
 
+CTCAE = Document(
+    key="CTCAE",
+    short_name="CTCAE v5.0",
+    title="NCI Common Terminology Criteria for Adverse Events, version 5.0",
+    revision="2017",
+    addresses=("https://ctep.cancer.gov/protocoldevelopment/electronic_applications/ctc.htm",),
+    note="The grades of liver values (baseline normal) and of other toxicities the rules read.",
+)
+
 DOCUMENTS: dict[str, Document] = {
-    document.key: document for document in (USPI, SMPC, EU_PL, MOSTELLER, DUBOIS, ASCO)
+    document.key: document for document in (USPI, SMPC, EU_PL, MOSTELLER, DUBOIS, ASCO, CTCAE)
 }
 
 LABEL_DOCUMENTS = frozenset({"USPI", "SmPC", "EU_PL"})
@@ -199,6 +208,8 @@ def _leaflet(section: str) -> Citation:
 # its section family, USPI 2, since no subsection number for it was read. No other number is
 # used: where none was read, the citation names the section family or the leaflet.
 _LOCAL = Citation("local_convention")
+#: CTCAE v5.0, the grading the rules read for liver values and other toxicities.
+_CTCAE = Citation("literature", "CTCAE")
 _US_TABLE1 = _uspi("2", "Table 1")
 _EU_TABLE1 = _smpc("4.2", "Table 1", section_ok=False, text_ok=False)
 #: Table 1's footnotes (the extension of cycle 1, the ±2-day window) were read in the SmPC too.
@@ -344,7 +355,10 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         eu=(_eu_table(3),),
     ),
     # The closing words of the grade 2 row and its CTCAE footnote were not read in either.
-    _both("hold_nonheme", _us_table(3, text_ok=False), _eu_table(3, text_ok=False)),
+    _both("hold_nonheme", _us_table(3, text_ok=False), _eu_table(3, text_ok=False), _CTCAE),
+    # Table 3's first row (read in the SmPC); "severe" is not defined by either label, the
+    # CTCAE v5.0 grade 3 cut-offs only make the product ask the question.
+    _both("liver_severe", _us_table(3, text_ok=False), _eu_table(3), _CTCAE),
     # Table 4 was not read verbatim in either label.
     _both("interruption_table", _us_table(4, text_ok=False), _eu_table(4, text_ok=False)),
     _both("dose_reduction", _us_table(4, text_ok=False), _eu_table(4, text_ok=False)),
@@ -404,20 +418,25 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
     ),
     # A liver value raised on its own, graded by CTCAE (issue 10); the EU contraindications.
-    RuleSource(
-        "liver_single_value",
-        # Table 3's grade 2 row; the grades are CTCAE v5.0's (the footnote was not read).
-        us=(_us_table(3, text_ok=False),),
-        eu=(_eu_table(3, text_ok=False),),
-    ),
+    # Table 3's grade 2 row; the grades are CTCAE v5.0's (the footnote was not read).
+    _both("liver_single_value", _us_table(3, text_ok=False), _eu_table(3, text_ok=False), _CTCAE),
     RuleSource(
         "eu_contraindications",
         # EU only: prior confirmed severe or ongoing VOD/SOS, serious ongoing liver disease.
         # The US label names both as risk factors (5.1), not as contraindications.
         us=(Citation("not_in_label", "USPI", "4", section_confirmed=False), _uspi("5.1")),
-        eu=(_leaflet("2"),),
+        eu=(_smpc("4.3", section_ok=False), _leaflet("2")),
         differs=True,
     ),
+    RuleSource(
+        "pediatric_preparation",
+        # USPI 2.4 gives infusion-bag and syringe administration (its volumes were not read).
+        us=(_uspi("2.4", text_ok=False),),
+        eu=(Citation("not_in_label", "SmPC", "4.1", section_confirmed=True),),
+        differs=True,
+    ),
+    # A small BSA in a child is expected: a local check only, no obese-adult guideline.
+    _both("bsa_unusual_pediatric", _LOCAL, _LOCAL),
 )
 
 #: Rule ids that have a row here (and an entry in docs/clinical-basis.md) but are not yet in

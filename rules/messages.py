@@ -69,6 +69,9 @@ CONSTANTS: dict[str, Decimal | int] = {
     "nonheme_recovery_grade": t.NONHEME_RECOVERY_GRADE,
     "liver_hold_grade": t.LIVER_VALUE_HOLD_GRADE,
     "liver_caution_grade": t.LIVER_VALUE_CAUTION_GRADE,
+    "liver_severe_grade": t.LIVER_SEVERE_GRADE,
+    "bilirubin_grade3": t.BILIRUBIN_GRADE3_ULN,
+    "transaminase_grade3": t.TRANSAMINASE_GRADE3_ULN,
 }
 
 
@@ -222,20 +225,18 @@ DISCONTINUE_VOD = N_("VOD/SOS: discontinue Besponsa permanently and treat the VO
 # row = the row of Table 3 for bilirubin and AST/ALT; hold = do not give now; discontinue = an
 # instruction, keep its force.
 HOLD_LIVER = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
-    "{bilirubin_max} ×ULN and AST/ALT above {transaminase_max} ×ULN, the label's liver row: "
-    "hold until bilirubin ≤ {bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN; "
-    "discontinue if they do not recover."
+    "Bilirubin {bili} and AST/ALT {transaminase} ×ULN: bilirubin above {bilirubin_max} ×ULN "
+    "and AST/ALT above {transaminase_max} ×ULN, the label's liver row: hold until bilirubin ≤ "
+    "{bilirubin_max} and AST/ALT ≤ {transaminase_max} ×ULN; discontinue if they do not recover."
 )
 # TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); grade = toxicity grade; pretreatment
 # grade = the grade before treatment; the label's liver row = the row of Table 3 for bilirubin and
 # AST/ALT; non-haematological toxicity = toxicity other than low blood counts.
 HOLD_LIVER_SINGLE = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): bilirubin above "
-    "{bilirubin_max} ×ULN on its own is grade {liver_hold_grade} or higher by CTCAE v5, and "
-    "the label's liver row needs AST/ALT above {transaminase_max} ×ULN as well. The row for "
-    "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
-    "until grade {nonheme_recovery_grade} or the pretreatment grade."
+    "Bilirubin {bili} ×ULN: above {bilirubin_max} ×ULN on its own is grade {liver_hold_grade} "
+    "or higher by CTCAE v5, and the label's liver row needs AST/ALT above {transaminase_max} "
+    "×ULN as well. The row for non-haematological toxicity of grade {nonheme_hold_grade} or "
+    "higher decides: hold until grade {nonheme_recovery_grade} or the pretreatment grade."
 )
 # TRANSLATORS: Gilbert's syndrome, haemolysis = causes of a raised bilirubin; exempts = the label's
 # liver row does not count this bilirubin.
@@ -320,20 +321,18 @@ DISCONTINUE_AFTER_REDUCTION = N_(
 # label's liver row = the row of Table 3 for bilirubin and AST/ALT; pretreatment grade = the grade
 # before treatment; hold = do not give now.
 HOLD_TRANSAMINASE_GRADE2 = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
-    "{transaminase_grade2} ×ULN is grade {liver_hold_grade} or higher by CTCAE v5, and without "
-    "a raised bilirubin that counts the label's liver row does not apply. The row for "
-    "non-haematological toxicity of grade {nonheme_hold_grade} or higher decides: hold "
-    "until grade {nonheme_recovery_grade} or the pretreatment grade."
+    "AST/ALT {transaminase} ×ULN: above {transaminase_grade2} ×ULN is grade {liver_hold_grade} "
+    "or higher by CTCAE v5, and without a raised bilirubin that counts the label's liver row "
+    "does not apply. The row for non-haematological toxicity of grade {nonheme_hold_grade} or "
+    "higher decides: hold until grade {nonheme_recovery_grade} or the pretreatment grade."
 )
 # TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; the
 # label's liver row = the row of Table 3 for bilirubin and AST/ALT; give = give the dose now.
 CAUTION_TRANSAMINASE_GRADE1 = N_(
-    "Liver tests (bilirubin {bili}, AST {ast}, ALT {alt} ×ULN): AST/ALT above "
-    "{transaminase_max} and up to {transaminase_grade2} ×ULN is grade {liver_caution_grade} by "
-    "CTCAE v5, and without a raised bilirubin that counts the label's liver row does not apply. "
-    "Grade {liver_caution_grade} does not hold: give, and recheck the liver tests before each "
-    "dose."
+    "AST/ALT {transaminase} ×ULN: above {transaminase_max} and up to {transaminase_grade2} ×ULN "
+    "is grade {liver_caution_grade} by CTCAE v5, and without a raised bilirubin that counts the "
+    "label's liver row does not apply. Grade {liver_caution_grade} does not hold: give, and "
+    "recheck the liver tests before each dose."
 )
 # TRANSLATORS: Blasts = circulating lymphoblasts; cytoreduction = lowering the blast count before
 # the first dose; clinician to assess = the clinician decides.
@@ -449,24 +448,97 @@ CYTOPENIA_EU = N_(
     "discontinue for cytopenia. Its Table 4 applies instead: after an interruption of more than "
     "{consider_stop_days} days, consider permanent discontinuation. Holding; clinician decision."
 )
-# TRANSLATORS: contraindication = the drug must not be used; VOD/SOS = veno-occlusive disease /
-# sinusoidal obstruction syndrome (keep the abbreviation); serious ongoing liver disease = the
-# label's words (for example cirrhosis, nodular regenerative hyperplasia, active hepatitis).
-EU_CONTRAINDICATED = N_(
-    "EU label contraindication: prior confirmed severe or ongoing VOD/SOS, or serious ongoing "
-    "liver disease. Do not give Besponsa under the EU label; the US label treats these as risk "
-    "factors only. Clinician decision."
-)
-# TRANSLATORS: contraindications = when the drug must not be used; VOD/SOS = veno-occlusive
-# disease (keep the abbreviation); serious ongoing liver disease = the label's words.
-EU_CONTRAINDICATIONS_UNKNOWN = N_(
-    "Before the first dose, check the EU label's contraindications: prior confirmed severe or "
-    "ongoing VOD/SOS, and serious ongoing liver disease. Neither was entered."
-)
 # TRANSLATORS: risk factor = raises the risk, not a contraindication; VOD/SOS = veno-occlusive
 # disease (keep the abbreviation); serious ongoing liver disease = the label's words.
 VOD_RISK_FACTOR = N_(
     "Prior VOD/SOS or serious ongoing liver disease: the US label names these as risk factors "
     "for VOD/SOS, not as contraindications; the EU label contraindicates Besponsa here. Weigh "
     "the risk and monitor liver tests closely."
+)
+
+
+# What this version adds: the EU warning titles, the population when the age is not known,
+# children under the US label, Table 3's first row, the last cycle to reach CR/CRi, the EU
+# contraindications of SmPC 4.3, and the reading of an entered dose level. -----------------
+# TRANSLATORS: the SmPC has no boxed warning: this is one of its special warnings (section 4.4).
+# VOD/SOS = veno-occlusive disease / sinusoidal obstruction syndrome (keep the abbreviation).
+SPECIAL_VOD = N_(
+    "Special warning: hepatotoxicity, including fatal veno-occlusive disease (VOD/SOS). Watch "
+    "for rising bilirubin, painful hepatomegaly, rapid weight gain and ascites."
+)
+# TRANSLATORS: as above, a special warning of the SmPC (not a boxed warning); HSCT = haematopoietic
+# stem cell transplant; conditioning = the pre-transplant regimen (zh 预处理).
+SPECIAL_HSCT = N_(
+    "Special warning: higher non-relapse mortality after HSCT. VOD risk rises with "
+    "conditioning containing {vod_alkylating_agents} alkylating agents and with bilirubin ≥ ULN "
+    "before HSCT; follow liver tests closely in the first month after HSCT."
+)
+# TRANSLATORS: USPI = the US label (keep); the age was not entered, so the population was not
+# checked.
+AGE_NOT_ENTERED_US = N_(
+    "Age not entered: the USPI covers patients {min_age_us} year and older. Enter the age to "
+    "check it."
+)
+# TRANSLATORS: SmPC = the EU label (keep); adults = {adult_age} years and older.
+AGE_NOT_ENTERED_EU = N_(
+    "Age not entered: the SmPC covers adults ({adult_age} and older) only. Enter the age to "
+    "check it."
+)
+# TRANSLATORS: USPI 2.4 = the US label's section on preparation and administration (keep);
+# syringe = administration by syringe instead of an infusion bag.
+PEDIATRIC_PREPARATION = N_(
+    "Patient under {adult_age}: prepare and give small volumes as USPI 2.4 describes (infusion "
+    "bag or syringe). This plan gives the dose, not the dilution."
+)
+# TRANSLATORS: BSA = body surface area; not capped = the dose is not limited to a maximum BSA.
+BSA_UNUSUAL_CHILD = N_(
+    "BSA {bsa} m² (patient under {adult_age}): check height and weight. The dose is per m², "
+    "not capped."
+)
+# TRANSLATORS: CR/CRi = complete remission (keep); discontinue = stop the drug permanently.
+NO_RESPONSE_LAST_CYCLE = N_(
+    "No CR/CRi yet: cycle {cycle} is the last cycle to reach CR/CRi. The label says to "
+    "discontinue if there is none within {response_within_cycles} cycles; the site protocol "
+    "does not say."
+)
+# TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; Table 3's
+# first row = the label's row "VOD or other severe liver toxicity: permanently discontinue" (quote
+# it in the label's words of your language if it has them); holding = not giving now.
+LIVER_SEVERE = N_(
+    "Liver value of CTCAE v5 grade {liver_severe_grade} or higher (bilirubin above "
+    "{bilirubin_grade3} or AST/ALT above {transaminase_grade3} ×ULN). Table 3's first row: VOD "
+    "or other severe liver toxicity, permanently discontinue. The label does not define "
+    '"severe": the clinician decides. Holding at least.'
+)
+# TRANSLATORS: contraindication = the drug must not be used; SmPC 4.3 = the EU label's section
+# (keep); VOD/SOS = veno-occlusive disease (keep); excipients = the inactive ingredients.
+EU_CONTRAINDICATED = N_(
+    "Contraindicated under the EU label: hypersensitivity to inotuzumab ozogamicin or an "
+    "excipient, prior confirmed severe or ongoing VOD/SOS, or serious ongoing liver disease. "
+    "Do not give Besponsa; the US label lists no contraindication. Clinician decision."
+)
+# TRANSLATORS: contraindications = when the drug must not be used; excipients = the inactive
+# ingredients; VOD/SOS = veno-occlusive disease (keep the abbreviation).
+EU_CONTRAINDICATIONS_UNKNOWN = N_(
+    "Before the first dose, check the EU label's contraindications: hypersensitivity to the "
+    "active substance or an excipient, prior confirmed severe or ongoing VOD/SOS, and serious "
+    "ongoing liver disease. Not all were entered."
+)
+# TRANSLATORS: the EU label contraindicates this; the US label names no contraindication.
+HYPERSENSITIVITY_US = N_(
+    "Hypersensitivity to inotuzumab ozogamicin or an excipient: the US label lists no "
+    "contraindication, the EU label contraindicates Besponsa. Clinician decision."
+)
+# TRANSLATORS: dose level = the step of dose reduction; interruption = a dosing interruption for
+# toxicity; a reduction applied twice = the dose cut again for the same interruption.
+DOSE_LEVEL_READ_BEFORE = N_(
+    "Dose level {entered} as entered is read as the level before this interruption, so this "
+    "cycle is at level {level}. If {entered} already includes this interruption's reduction, "
+    "say so: a reduction is never applied twice."
+)
+# TRANSLATORS: dose level = the step of dose reduction; not reduced again = the reduction for this
+# interruption is not applied a second time.
+DOSE_LEVEL_READ_INCLUDED = N_(
+    "Dose level {level} as entered already includes this interruption's reduction (as "
+    "stated): not reduced again."
 )

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from rules.thresholds import (
+    ADULT_AGE_YEARS,
     CONTRACEPTION_FEMALE_MONTHS,
     CONTRACEPTION_MALE_MONTHS,
     DOSE_DAYS,
@@ -62,6 +63,8 @@ Decision = Literal["give", "hold", "discontinue"]
 #: A label profile; the same names as `rules.labels.Profile`.
 Label = Literal["US", "EU"]
 SourceKind = Literal["label", "label_silent", "local_convention", "literature", "not_in_label"]
+#: What to do on the requested day (`rules/today.py`).
+DayAction = Literal["give", "late", "omit", "hold", "discontinue"]
 
 #: Hard limits: outside them a value is impossible or certainly in another unit, and the
 #: request is refused with the field named. Unusual-but-possible values get a caution instead.
@@ -141,9 +144,9 @@ class InputUsed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     field: str
-    given: int | JsonDecimal | str
+    given: bool | int | JsonDecimal | str
     unit: str | None = None
-    used: int | JsonDecimal | str
+    used: bool | int | JsonDecimal | str
     used_unit: str | None = None
     uln: JsonDecimal | None = None
     uln_unit: str | None = None
@@ -168,6 +171,30 @@ READ_BACK_FIELDS: tuple[tuple[str, str | None], ...] = (
     ("ast_uln", TIMES_ULN),
     ("alt_uln", TIMES_ULN),
     ("crcl_ml_min", "mL/min"),
+)
+#: The other fields that shape a plan, read back when given (or not at their default): the
+#: dose day and level, the interruption, HSCT and MRD, the label, the patient, the toxicities.
+READ_BACK_CHOICES: tuple[str, ...] = (
+    "day",
+    "dose_level",
+    "interruption_days",
+    "dose_level_includes_interruption",
+    "hsct_planned",
+    "mrd_negative",
+    "label",
+    "age_years",
+    "sex",
+    "pregnant",
+    "breastfeeding",
+    "last_dose_date",
+    "gilbert_or_hemolysis",
+    "vod",
+    "infusion_reaction",
+    "nonheme_grade",
+    "cytopenia_days",
+    "prior_vod",
+    "serious_liver_disease",
+    "hypersensitivity",
 )
 
 
@@ -222,6 +249,14 @@ class PlanRequest(BaseModel):
     #: ongoing liver disease. None: not known. Under the US profile a risk factor (USPI 5.1).
     prior_vod: bool | None = Field(default=None, strict=True)
     serious_liver_disease: bool | None = Field(default=None, strict=True)
+    #: Hypersensitivity to inotuzumab ozogamicin or an excipient: an EU contraindication
+    #: (SmPC 4.3); the USPI lists no contraindication. None: not known.
+    hypersensitivity: bool | None = Field(default=None, strict=True)
+    #: With `dose_level` 1 or more and an interruption of 14 days or more at Day 1: whether the
+    #: entered level already includes this interruption's reduction (True: not stepped again),
+    #: or is the level before it (False). None: not said; read as the level before it, and the
+    #: plan says so (`Plan.dose_level_reading`).
+    dose_level_includes_interruption: bool | None = Field(default=None, strict=True)
     locale: str = Field(default="en", min_length=2, max_length=10, pattern=r"^[A-Za-z_-]+$")
     #: Liver tests as the lab prints them (`LabValue`); each fills its `*_uln` field.
     bilirubin: LabValue | None = None
@@ -263,6 +298,11 @@ class PlanRequest(BaseModel):
     def _clearance(self, lab: LabValue) -> Decimal:
         if self.age_years is None or self.weight_kg is None or self.sex is None:
             raise ValueError("creatinine: Cockcroft-Gault needs age_years, weight_kg and sex")
+        if self.age_years < ADULT_AGE_YEARS:
+            raise ValueError(
+                f"creatinine: Cockcroft-Gault is an adult formula, not computed under"
+                f" {ADULT_AGE_YEARS}; give crcl_ml_min"
+            )
         try:
             crcl = cockcroft_gault(lab.value, lab.unit, self.age_years, self.weight_kg, self.sex)
         except UnitError as error:
@@ -303,6 +343,19 @@ class PlanRequest(BaseModel):
                     unit_typed=lab.unit_typed,
                 )
             )
+        return used + self._choices_used()
+
+    def _choices_used(self) -> list[InputUsed]:
+        """`READ_BACK_CHOICES` given or away from their default, as given (dates ISO)."""
+        used: list[InputUsed] = []
+        for name in READ_BACK_CHOICES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name not in self.model_fields_set and value == type(self).model_fields[name].default:
+                continue
+            shown = value.isoformat() if isinstance(value, dt.date) else value
+            used.append(InputUsed(field=name, given=shown, used=shown))
         return used
 
     @model_validator(mode="after")
@@ -393,6 +446,10 @@ class PlanWarning(BaseModel):
     sources: tuple[WarningSource, ...] = ()
     key: str = ""
     params: dict[str, Any] = Field(default_factory=dict)
+    #: A hold in one line (`rules/holds.py`): the value against its threshold and the row, and
+    #: "resume when …", the row's recovery criterion; "" when the row has none.
+    summary_key: str = ""
+    resume_key: str = ""
 
 
 class Plan(BaseModel):
@@ -401,6 +458,9 @@ class Plan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     decision: Decision
+    #: What to do on the requested day (`rules/today.py`): give, late (given late), omit,
+    #: hold or discontinue; null when the request gave no day.
+    day_action: DayAction | None = None
     cycle: int
     cycle_length_days: int
     cycle_length_max_days: int
@@ -415,6 +475,14 @@ class Plan(BaseModel):
     dose_level: int = 0
     #: Days of this cycle whose dose is omitted (label Table 4, interruption of 7 days or more).
     omitted_days: list[int] = Field(default_factory=list)
+    #: A plan to hold: the doses that will be given once recovered, from the requested day on
+    #: (full dose level only; a reduced level has no split). Not today's doses: `doses` is empty.
+    doses_once_recovered: list[Dose] = Field(default_factory=list)
+    #: How an entered dose level of 1 or more was read at Day 1 after an interruption of 14 days
+    #: or more: "includes_interruption" (not stepped again) or "before_interruption" (stepped,
+    #: the request said so or did not say: `stated` tells which); null otherwise.
+    dose_level_reading: Literal["includes_interruption", "before_interruption"] | None = None
+    dose_level_reading_stated: bool = False
     #: Why `doses` is empty although the decision is to give (a short code), else null; so that
     #: no frontend can read an empty list as "nothing to give".
     doses_unspecified_reason: str | None = None

@@ -16,7 +16,7 @@ from typing import Literal
 
 from rules import messages as msg
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,13 @@ RULES: tuple[Rule, ...] = (
         "(grade 1): give with a caution.",
     ),
     Rule(
+        "liver_severe",
+        "USPI 2.3, Table 3; SmPC 4.2, Table 3; CTCAE v5.0 grades",
+        "A liver value of CTCAE v5 grade 3 or higher (bilirubin > 3 ×ULN, AST/ALT > 5 ×ULN): "
+        "Table 3's first row (VOD or other severe liver toxicity: permanently discontinue) may "
+        "apply; at least hold. The labels do not define severe: the clinician decides.",
+    ),
+    Rule(
         "gilbert_exception",
         "USPI 2.3, Table 3; SmPC 4.2, Table 3",
         "Raised bilirubin due to Gilbert's syndrome or haemolysis does not hold.",
@@ -204,7 +211,18 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "pediatric",
         "USPI 1; SmPC 4.1; EU PL 2",
-        "US label: age 1 year and older; EU: adults only.",
+        "US label: age 1 year and older; EU: adults only. Age not entered: a caution naming "
+        "the population, unless the site declares an adult-only service.",
+    ),
+    Rule(
+        "pediatric_preparation",
+        "USPI 2.4 (US only)",
+        "Under 18 (US): small volumes are prepared and given as USPI 2.4 describes.",
+    ),
+    Rule(
+        "bsa_unusual_pediatric",
+        "local convention",
+        "BSA below 1.0 m² under 18: check height and weight; no obese-adult guideline is cited.",
     ),
     Rule(
         "boxed_hepatotoxicity_vod",
@@ -224,8 +242,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "eu_contraindications",
         "EU PL 2 (EU only); USPI 5.1 (risk factors)",
-        "EU: prior confirmed severe or ongoing VOD/SOS, or serious ongoing liver disease, "
-        "contraindicates; unknown before cycle 1: check. US: a risk factor, a caution.",
+        "EU (SmPC 4.3): hypersensitivity, prior confirmed severe or ongoing VOD/SOS, or "
+        "serious ongoing liver disease contraindicates; unknown before cycle 1: check. US: no "
+        "contraindication; VOD and liver disease are risk factors, a caution.",
     ),
 )
 
@@ -275,6 +294,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             msg.NO_RESPONSE_STOP),
     Outcome("no_response_watch", "no_response_3_cycles", "no_response", "caution", _,
             msg.NO_RESPONSE_WATCH),
+    Outcome("no_response_last_cycle", "no_response_3_cycles", "no_response", "caution", _,
+            msg.NO_RESPONSE_LAST_CYCLE),
     # Before each dose
     Outcome("premedication", "premedication", "premedication", "info", _, msg.PREMEDICATION),
     Outcome("monitoring", "monitoring", "monitoring", "info", _, msg.MONITORING),
@@ -316,6 +337,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             msg.HOLD_TRANSAMINASE_GRADE2),
     Outcome("transaminase_grade1", "liver_single_value", "liver_grade1", "caution", _,
             msg.CAUTION_TRANSAMINASE_GRADE1),
+    Outcome("liver_severe", "liver_severe", "liver_severe", "stop", "hold", msg.LIVER_SEVERE),
     Outcome("hold_nonheme", "hold_nonheme", "hold_nonheme", "stop", "hold", msg.HOLD_NONHEME),
     # Interruptions (Table 4) and dose levels
     Outcome("interruption_note", "interruption_table", "interruption_note", "info", _,
@@ -340,6 +362,10 @@ OUTCOMES: tuple[Outcome, ...] = (
             msg.NEXT_CYCLE_LEVEL_TWO),
     Outcome("discontinue_after_reduction", "dose_reduction", "dose_reduced", "stop",
             "discontinue", msg.DISCONTINUE_AFTER_REDUCTION),
+    Outcome("dose_level_read_before", "dose_reduction", "dose_level_reading", "caution", _,
+            msg.DOSE_LEVEL_READ_BEFORE),
+    Outcome("dose_level_read_included", "dose_reduction", "dose_level_reading", "info", _,
+            msg.DOSE_LEVEL_READ_INCLUDED),
     Outcome("dose_level_one", "dose_reduction", "dose_reduced", "caution", _, msg.DOSE_REDUCED),
     Outcome("dose_level_two", "dose_reduction", "dose_reduced", "caution", _,
             msg.DOSE_REDUCED_TWO),
@@ -366,6 +392,11 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("breastfeeding_until", "lactation", "lactation", "caution", _, msg.LACTATION_UNTIL),
     Outcome("infant", "pediatric", "pediatric", "stop", "hold", msg.INFANT),
     Outcome("pediatric", "pediatric", "pediatric", "info", _, msg.PEDIATRIC),
+    Outcome("age_not_entered", "pediatric", "pediatric", "caution", _, msg.AGE_NOT_ENTERED_US),
+    Outcome("pediatric_preparation", "pediatric_preparation", "pediatric_preparation", "info",
+            _, msg.PEDIATRIC_PREPARATION),
+    Outcome("bsa_unusual_child", "bsa_unusual_pediatric", "bsa_unusual", "caution", _,
+            msg.BSA_UNUSUAL_CHILD),
     Outcome("boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod",
             "caution", _, msg.BOXED_VOD),
     Outcome("boxed_post_hsct_mortality", "boxed_post_hsct_mortality",
@@ -376,11 +407,21 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("cytopenia_eu", "discontinue_cytopenia", "discontinue_cytopenia", "stop", "hold",
             msg.CYTOPENIA_EU),
     Outcome("eu_contraindicated", "eu_contraindications", "eu_contraindications", "stop",
-            "hold", msg.EU_CONTRAINDICATED),
+            "discontinue", msg.EU_CONTRAINDICATED),
     Outcome("eu_contraindications_unknown", "eu_contraindications", "eu_contraindications",
             "caution", _, msg.EU_CONTRAINDICATIONS_UNKNOWN),
     Outcome("vod_risk_factor", "eu_contraindications", "vod_risk_factor", "caution", _,
             msg.VOD_RISK_FACTOR),
+    Outcome("eu_hypersensitivity", "eu_contraindications", "eu_contraindications", "stop",
+            "discontinue", msg.EU_CONTRAINDICATED),
+    Outcome("hypersensitivity_us", "eu_contraindications", "hypersensitivity", "caution", _,
+            msg.HYPERSENSITIVITY_US),
+    Outcome("age_not_entered_eu", "pediatric", "pediatric", "caution", _,
+            msg.AGE_NOT_ENTERED_EU),
+    Outcome("special_hepatotoxicity_vod", "boxed_hepatotoxicity_vod", "boxed_hepatotoxicity_vod",
+            "caution", _, msg.SPECIAL_VOD),
+    Outcome("special_post_hsct_mortality", "boxed_post_hsct_mortality",
+            "boxed_post_hsct_mortality", "caution", _, msg.SPECIAL_HSCT),
 )
 # fmt: on
 
@@ -397,6 +438,15 @@ PROFILE_OUTCOMES: dict[tuple[str, str], str | None] = {
     # US: the EU contraindications are risk factors (USPI 5.1), and not asked.
     ("eu_contraindicated", "US"): "vod_risk_factor",
     ("eu_contraindications_unknown", "US"): None,
+    # US: hypersensitivity is no contraindication of the USPI (SmPC 4.3 is named).
+    ("eu_hypersensitivity", "US"): "hypersensitivity_us",
+    # The population when the age is not entered: each label's own.
+    ("age_not_entered", "EU"): "age_not_entered_eu",
+    # USPI 2.4's preparation for children: under the EU profile no one under 18 is dosed.
+    ("pediatric_preparation", "EU"): None,
+    # EU: the SmPC has no boxed warning; the same hazards are its special warnings (4.4).
+    ("boxed_hepatotoxicity_vod", "EU"): "special_hepatotoxicity_vod",
+    ("boxed_post_hsct_mortality", "EU"): "special_post_hsct_mortality",
 }
 
 OUTCOME_BY_NAME: dict[str, Outcome] = {outcome.name: outcome for outcome in OUTCOMES}

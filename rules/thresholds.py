@@ -63,6 +63,12 @@ NONHEME_RECOVERY_GRADE = 1
 #: AST/ALT above TRANSAMINASE_MAX_ULN and up to TRANSAMINASE_GRADE2_ULN is grade 1 (it gives).
 LIVER_VALUE_HOLD_GRADE = 2
 LIVER_VALUE_CAUTION_GRADE = 1
+#: CTCAE v5.0 (baseline normal), grade 3: bilirubin above 3 ×ULN, AST/ALT above 5 ×ULN. A liver
+#: value of this grade or higher may be Table 3's first row ("VOD or other severe liver
+#: toxicity: permanently discontinue"); the labels do not define "severe", the clinician does.
+LIVER_SEVERE_GRADE = 3
+BILIRUBIN_GRADE3_ULN = D(3)
+TRANSAMINASE_GRADE3_ULN = D(5)
 #: Boxed warning: VOD risk is higher with HSCT conditioning containing 2 alkylating agents.
 VOD_RISK_ALKYLATING_AGENTS = 2
 

@@ -13,13 +13,17 @@ import re
 import pytest
 
 from bot.handlers import MAX_MESSAGE, split_message
+from dialogs.card_today import boxed_line as boxed_line_of
 from dialogs.render import BSA_LINE, CONSOLE_RULE, FOLD_CLOSE, FOLD_OPEN, Renderer
 from locales import LANGUAGES
 from rules import PlanRequest, make_plan
 from tests.phone import PHONE_COLUMNS, phone_lines, visible, wrapped
 
-#: Issue 15: a cycle-2 give case shows at most this many phone lines before the fold.
-UNFOLDED_BUDGET = 12
+#: A card shows at most this many phone lines before the fold, so that its buttons stay on a
+#: phone's first screen: the cycle-2 give case here, and every hold card of
+#: tests/test_card_today.py. (It was 12 for the give case before the population caution for a
+#: missing age and the read-back of every field that shaped the plan came onto the card.)
+UNFOLDED_BUDGET = 14
 #: A dose row, with its date and window, takes at most two phone lines in any language.
 MAX_ROW_LINES = 2
 CYCLE_2_GIVE: dict[str, object] = {
@@ -128,7 +132,9 @@ def test_nothing_shortened_above_the_fold_is_missing_below(lang: str) -> None:
         assert renderer.warning(warning) in text, warning.code
     boxed = [w for w in plan.warnings if w.code.startswith("boxed_")]
     assert len(boxed) == 2 and all(renderer.warning(w) in folded for w in boxed)
-    assert all(renderer.warning(w) not in top for w in boxed) and top.count("⚠️") == 2
+    assert all(renderer.warning(w) not in top for w in boxed) and "▾" not in top
+    boxed_line = boxed_line_of(renderer, plan)  # both boxed warnings, on one line
+    assert boxed_line is not None and top.count(boxed_line) == 1
     read_back = renderer.read_back(plan)
     assert read_back is not None and read_back in folded  # as typed, every value
     bsa = renderer.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
@@ -175,9 +181,10 @@ def test_the_header_and_the_short_read_back() -> None:
     assert lines[0] == "✅ GIVE: cycle 2 · USPI · BSA 1.8 m²"
     assert lines[1] == (
         "Read: CR · ANC 1.5, Platelets 120 ×10⁹/L · bilirubin 1, AST 1, ALT 1 ×ULN · CrCl 90 mL/min"
+        " · Male"
     )
-    assert "⚠️ Boxed warning: hepatotoxicity, VOD/SOS ▾" in lines
-    assert lines[6] == f"Receipt {CODE}" and lines[7] == CONSOLE_RULE
+    assert "⚠️ Boxed warning: hepatotoxicity, VOD/SOS" in lines and "▾" not in text
+    assert lines[7] == f"Receipt {CODE}" and lines[8] == CONSOLE_RULE
     eu = card({**CYCLE_2_GIVE, "label": "EU", "response": "none"}, html=False)
     assert eu.startswith("✅ GIVE: cycle 2 · SmPC · BSA 1.8 m²\nRead: no CR/CRi · ANC 1.5")
 

@@ -36,7 +36,7 @@ ALL_CITATIONS = [
 #: A printed citation: a document's short name, optionally a section number, optionally a
 #: table or the boxed warning, then the revision in parentheses. Nothing else.
 _REFERENCE = re.compile(
-    r"(?P<name>[A-Za-z][\w ]*?)(?: (?P<section>\d+(?:\.\d+)?))?"
+    r"(?P<name>[A-Za-z][\w ]*?(?: v\d+\.\d+)?)(?: (?P<section>\d+(?:\.\d+)?))?"
     r"(?:, (?P<item>Table \d|boxed warning))? \((?P<revision>(?:\d{2}/)?\d{4})\)"
 )
 

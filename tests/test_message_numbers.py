@@ -18,7 +18,18 @@ _PLACEHOLDER = re.compile(r"{\w+}")
 #: A number with its group and decimal separators ("10,000", "10 000", "1,5").
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 #: Numbers in the English text that are names, not clinical values.
-ALLOWED = ("×10⁹/L", "CTCAE v5", "Table 2", "Table 4", "Cycle 1", "(1)", "(2)", "(3)")
+ALLOWED = (
+    "×10⁹/L",
+    "CTCAE v5",
+    "Table 2",
+    "Table 3",
+    "Table 4",
+    "Cycle 1",
+    "(1)",
+    "(2)",
+    "(3)",
+    "USPI 2.4",
+)
 
 
 def numbers(text: str) -> set[str]:

@@ -131,6 +131,8 @@ CHANGES: dict[str, Any] = {
     "label": "EU",
     "prior_vod": True,
     "serious_liver_disease": False,
+    "hypersensitivity": False,
+    "dose_level_includes_interruption": True,
 }
 
 

@@ -39,8 +39,10 @@ def test_omitted_row_shows_no_amounts() -> None:
 
 def test_last_dose_omitted_holds_and_still_shows_the_omitted_row() -> None:
     text = plan_text(cycle=2, response="CR", day=15, interruption_days=9)
-    assert text.startswith("⏸ HOLD")
+    # The cycle holds (no dose left in it); the day asked about is omitted, and says so first.
+    assert text.startswith("⏭ Day 15 OMITTED: nothing to prepare today (cycle 2)")
     assert dose_rows(text) == ["Day 15: omitted (label Table 4), nothing to prepare"]
+    assert "\nNo further dose in this cycle.\n" in text
 
 
 def test_level_two_prints_no_dose_and_no_total_and_says_why() -> None:

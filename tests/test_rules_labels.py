@@ -91,9 +91,9 @@ def test_discontinue_cytopenia_us_only_eu_table4() -> None:
 @pytest.mark.parametrize("fact", ["prior_vod", "serious_liver_disease"])
 def test_eu_contraindications_stop_under_eu_caution_under_us(fact: str) -> None:
     eu = plan(cycle=1, label="EU", **{fact: True})
-    assert eu.decision == "hold" and eu.doses == []
+    assert eu.decision == "discontinue" and eu.doses == []
     assert by_code(eu)["eu_contraindications"].severity == "stop"
-    assert by_code(eu)["eu_contraindications"].source == "EU PL 2 (02/2022)"
+    assert by_code(eu)["eu_contraindications"].source == "SmPC 4.3 (02/2022); EU PL 2 (02/2022)"
     us = plan(cycle=1, **{fact: True})
     assert us.decision == "give" and us.doses
     risk = by_code(us)["vod_risk_factor"]
@@ -107,12 +107,14 @@ def test_eu_contraindications_unknown_before_cycle1_is_a_caution() -> None:
     assert eu.decision == "give"
     assert by_code(eu)["eu_contraindications"].severity == "caution"
     assert "eu_contraindications" not in by_code(plan(cycle=1))
-    known = plan(cycle=1, label="EU", prior_vod=False, serious_liver_disease=False)
+    known = plan(
+        cycle=1, label="EU", prior_vod=False, serious_liver_disease=False, hypersensitivity=False
+    )
     assert "eu_contraindications" not in by_code(known)
     # Asked before the first dose only; a known contraindication stops at any cycle.
     assert "eu_contraindications" not in by_code(plan(cycle=2, response="CR", label="EU"))
     later = plan(cycle=2, response="CR", label="EU", serious_liver_disease=True)
-    assert later.decision == "hold"
+    assert later.decision == "discontinue"
 
 
 def test_vial_as_labelled_counted_at_0_9_mg_under_both() -> None:

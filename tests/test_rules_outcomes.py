@@ -21,7 +21,7 @@ CHOICES: dict[str, list[Any]] = {
     "blasts_per_mm3": ["0", "50000"],
     "bilirubin_uln": ["1.2", "1.6", "3.5"],
     "ast_uln": ["1", "2.6", "3.1"],
-    "alt_uln": ["1", "2.6", "3.1"],
+    "alt_uln": ["1", "2.6", "3.1", "5.5"],
     "gilbert_or_hemolysis": [True, False],
     "crcl_ml_min": ["10", "60", "95"],
     "vod": [True, False],
@@ -39,6 +39,8 @@ CHOICES: dict[str, list[Any]] = {
     "label": ["US", "EU"],
     "prior_vod": [True, False],
     "serious_liver_disease": [True, False],
+    "hypersensitivity": [True, False],
+    "dose_level_includes_interruption": [True, False],
 }
 
 
