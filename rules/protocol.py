@@ -251,7 +251,8 @@ class Protocol(BaseModel):
     banding: BandingSection | None = None
     preparation: PreparationSection | None = None
     policy: PolicySection = Field(default_factory=PolicySection)
-    #: Label sections read against the official document: {"USPI 2.3 Table 4": "2026-11-30, A. Name"}.
+    #: Label sections read against the official document:
+    #: {"USPI 2.3 Table 4" = "2026-11-30, A. Name"}.
     confirmed: dict[str, str] = Field(default_factory=dict)
     #: The SHA-256 of the file this came from (set by the reader, not a key of the file).
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
