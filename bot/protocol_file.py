@@ -19,7 +19,7 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -36,7 +36,18 @@ _KEY = re.compile(r'("[^"]*"|[A-Za-z0-9_-]+(?:\s*\.\s*[A-Za-z0-9_-]+)*)\s*=')
 _MESSAGES = {
     "extra_forbidden": "unknown key",
     "missing": "required",
+    "is_instance_of": "a number expected, without quotes",
+    "decimal_type": "a number expected, without quotes",
+    "int_type": "a whole number expected, without quotes",
+    "bool_type": "true or false expected, without quotes",
+    "string_type": "text in quotes expected",
+    "date_type": "a date expected, without quotes (2026-11-30)",
+    "list_type": "a list expected ([...])",
+    "dict_type": "a table expected",
+    "model_type": "a table expected",
 }
+#: A message that starts by naming a key in quotes ('"USPI 9.9" is not ...').
+_QUOTED_KEY = re.compile(r'"([^"]+)"(:? .*)')
 
 
 def read_protocol(path: str | Path) -> Protocol:
@@ -81,6 +92,8 @@ def _first(error: ValidationError) -> tuple[tuple[Any, ...], str]:
     head, separator, rest = message.partition(": ")
     if separator and re.fullmatch(r"[a-z0-9_]+", head):
         loc, message = (*loc, head), rest
+    elif quoted := _QUOTED_KEY.fullmatch(message):
+        loc, message = (*loc, quoted.group(1)), quoted.group(2).removeprefix(":").strip()
     return loc, message
 
 
@@ -120,7 +133,7 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     return header_line
 
 
-def site_label(settings: Settings, protocol: Protocol) -> str:
+def site_label(settings: Settings, protocol: Protocol) -> Literal["US", "EU"]:
     """BOT_LABEL when it is set, else the protocol's [site] label, else the default."""
     if "bot_label" in settings.given or protocol.site.label is None:
         return settings.bot_label

@@ -21,6 +21,7 @@ from dialogs import messages as m
 from dialogs.fields import FIELD_BY_NAME
 from dialogs.messages import N_, NP_
 from dialogs.replies import Line, Reply, Text
+from dialogs.site_protocol import site_protocol
 from rules import make_plan
 from rules.models import Dose, Plan, PlanRequest
 from rules.receipt import bsa_used, canonical_request
@@ -145,7 +146,7 @@ def _plan_key(plan: Plan) -> tuple[Any, ...]:
 
 def compare(first: PlanRequest, first_plan: Plan, yours: PlanRequest) -> Comparison:
     """Field by field and dose by dose; the verifier's plan is made here, from their entry."""
-    your_plan = make_plan(yours)
+    your_plan = make_plan(yours, site_protocol())
     same_plan = _plan_key(first_plan) == _plan_key(your_plan)
     a, b = _values(first), _values(yours)
     plain_a, plain_b = canonical_request(first), canonical_request(yours)
@@ -252,5 +253,5 @@ def from_document(document: dict[str, Any]) -> tuple[PlanRequest, Plan] | None:
         return None
     # The same request under the same rules is the same plan, with its values typed again
     # (warning parameters are plain JSON in the document); under other rules, the one shown.
-    again = make_plan(request)
+    again = make_plan(request, site_protocol())
     return request, again if again.receipt == stored.receipt else stored

@@ -119,13 +119,13 @@ class _Evaluation:
         self.applies(outcome.rule)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
-        if values:
-            warning = _warning(outcome, values, self.profile)
-        else:
-            warning = _STATIC_WARNINGS.get((name, self.profile))
-            if warning is None:
-                warning = _warning(outcome, {}, self.profile)
-                _STATIC_WARNINGS[name, self.profile] = warning
+        warning = _warning(outcome, values, self.profile) if values else None
+        if warning is None:
+            warning = _STATIC_WARNINGS.get((name, self.profile)) or _warning(
+                outcome, {}, self.profile
+            )
+            _STATIC_WARNINGS[name, self.profile] = warning
+        # A rule resting on a section not read word for word, which the site has not confirmed.
         pending = awaiting_site(outcome.rule, self.profile, self.protocol.confirmed)
         if pending:
             warning = warning.model_copy(update={"site_unconfirmed": pending})

@@ -69,5 +69,5 @@ def _line(dose: Any, site: PreparationSection) -> PreparationLine:
         draw_ml=dose.ml,
         diluent=site.diluent,
         infusion_minutes=site.infusion_minutes,
-        **values,  # type: ignore[arg-type]
+        **values,
     )

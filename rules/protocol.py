@@ -264,7 +264,7 @@ class Protocol(BaseModel):
         for section, confirmation in confirmed.items():
             if section not in known:
                 raise ValueError(
-                    f'"{section}" is not a section the rules cite (for example "USPI 2.3 Table 4")'
+                    f'"{section}": not a section the rules cite (such as USPI 2.3 Table 4)'
                 )
             match = _CONFIRMATION.fullmatch(confirmation)
             if match is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -19,6 +20,8 @@ from locales import LANGUAGES
 from rules import PlanRequest, make_plan
 
 Started = tuple[Any, SessionStore]
+#: Set to a protocol file: every bot of these tests follows it (BOT_PROTOCOL).
+E2E_PROTOCOL = "BESPONSA_E2E_PROTOCOL"
 CHAT = 4242
 OTHER_CHAT = 4343
 
@@ -36,6 +39,8 @@ async def start_bot(
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(db),
         "BOT_ALLOWED_USERS": allowed,
+        # The whole suite once more under a site protocol (tests/test_protocol_e2e.py).
+        **({"BOT_PROTOCOL": os.environ[E2E_PROTOCOL]} if os.environ.get(E2E_PROTOCOL) else {}),
         **(site or {}),
     }
     settings = load_settings(env)
