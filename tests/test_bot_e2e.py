@@ -503,3 +503,18 @@ def test_longest_plan_is_split_into_valid_html_parts() -> None:
     for part in parts:
         visible, _ = parse_html(part)  # Telegram's rules: raises on broken markup
         assert 0 < utf16_len(visible) <= 4096
+
+
+async def test_every_card_names_the_protocol_it_follows(emulator: BotApiEmulator, bot) -> None:
+    """The card says which site protocol it follows: the product's draft, or the file's
+    (E2E_PROTOCOL, which tests/test_protocol_e2e.py sets to run this suite once more)."""
+    await bot()
+    await say(emulator, "bsa=1.8 cycle=2 response=CR anc=1.5 plt=120")
+    await settle(emulator)
+    card = last_with_buttons(emulator)["text"]
+    if os.environ.get(E2E_PROTOCOL):
+        from bot.protocol_file import read_protocol
+
+        assert read_protocol(os.environ[E2E_PROTOCOL]).site.name in card
+    else:
+        assert "DRAFT: not signed by the site's pharmacy" in card
