@@ -411,3 +411,13 @@ def test_plan_sources_and_chat_take_the_protocol(tmp_path: Path) -> None:
         refused = run(*args, "--protocol", str(wrong))
         assert refused.returncode == 2 and "banding.max_change_percent" in refused.stderr
         assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+
+
+def test_a_stored_card_keeps_its_protocol_and_bands() -> None:
+    from bot.cards import Card, card_document, card_from_document
+
+    plan = make_plan(request(bsa_m2="1.84"), read_protocol(EXAMPLE))
+    stored = json.loads(json.dumps(card_document(Card(1, plan, ()))))
+    again = card_from_document(1, stored)
+    assert again is not None and again.plan == plan
+    assert again.plan.protocol.sha256 == plan.protocol.sha256 and again.plan.preparation
