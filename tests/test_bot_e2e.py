@@ -16,8 +16,11 @@ from bot.handlers import split_message
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator, parse_html, utf16_len
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
+from dialogs.site_protocol import set_site_protocol
+from dialogs.units import set_site_ulns
 from locales import LANGUAGES
 from rules import PlanRequest, make_plan
+from rules.protocol import DEFAULT_PROTOCOL
 
 Started = tuple[Any, SessionStore]
 #: Set to a protocol file: every bot of these tests follows it (BOT_PROTOCOL).
@@ -73,6 +76,10 @@ async def stop_bot(started: Started) -> None:
             await application.post_stop(application)
     await application.shutdown()
     store.close()
+    # The site's protocol and ULNs are process-wide (bot/app.py sets them): other tests run
+    # without them.
+    set_site_protocol(DEFAULT_PROTOCOL)
+    set_site_ulns({})
 
 
 @pytest.fixture
