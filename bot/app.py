@@ -9,7 +9,7 @@ ms for the rest of this package (BENCHMARKS.md). None of it is needed to connect
 So `build_application` starts a thread that imports them while the process builds the
 Application and connects: getMe, deleteWebhook and the first getUpdates are round trips it
 would otherwise spend waiting, and part of the import (certificates, pydantic's core) runs
-beside it on a second core (issue 17, cold start). Until then httpx sends (bot/transport.py).
+beside it on a second core (BENCHMARKS.md, cold start). Until then httpx sends (bot/transport.py).
 `post_init` waits for the thread, hands the sending to aiohttp and registers the handlers.
 What arrives meanwhile is saved in the inbox and waits in the Application's update queue,
 which is handled from `Application.start()` on; a failed import stops the bot at post_init,
@@ -86,12 +86,12 @@ def build_application(
     """The bot as it runs in production, wired to `store`; the caller owns the store."""
     assert settings.telegram_bot_token is not None
     background: list[asyncio.Task[None]] = []
-    loading = _start_loading()  # while the bot starts and connects (the module docstring)
+    loading = _start_loading(settings)  # while the bot starts and connects (module docstring)
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await asyncio.wrap_future(loading)
+        protocol = await asyncio.wrap_future(loading)
         await hand_over_sending(application)
-        _service(settings, store, retry_delay).register(application)
+        _service(settings, store, retry_delay, protocol).register(application)
         _purge(store)
         # The command menu is a convenience: the bot answers before it is registered (ten
         # round trips to Telegram), and a failure to register it is logged, not fatal.
@@ -128,34 +128,55 @@ def _import_handlers() -> None:
         importlib.import_module(module)
 
 
-def _start_loading() -> concurrent.futures.Future[None]:
-    """`_import_handlers` in a thread of its own; the future says when it is done or why not."""
-    loaded: concurrent.futures.Future[None] = concurrent.futures.Future()
+def _start_loading(settings: Settings) -> concurrent.futures.Future[Any]:
+    """`_import_handlers` in a thread of its own, then the site's protocol read and checked
+    (BOT_PROTOCOL, bot/protocol_file.py); the future holds the protocol, or why not (a wrong
+    file is a ConfigError, which stops the bot with one line: run_telegram)."""
+    loaded: concurrent.futures.Future[Any] = concurrent.futures.Future()
 
     def load() -> None:
         try:
             _import_handlers()
+            protocol = _read_protocol(settings)
         except BaseException as error:  # handed to post_init, which raises it
             loaded.set_exception(error)
         else:
-            loaded.set_result(None)
+            loaded.set_result(protocol)
 
     threading.Thread(target=load, name="import-handlers", daemon=True).start()
     return loaded
 
 
-def _service(settings: Settings, store: SessionStore, retry_delay: float) -> BotService:
+def _read_protocol(settings: Settings) -> Any:
+    """BOT_PROTOCOL's protocol, checked (bot/protocol_file.py); None without the setting, and
+    then nothing more is imported."""
+    if settings.bot_protocol is None:
+        return None
+    from bot.protocol_file import read_protocol
+
+    return read_protocol(settings.bot_protocol)
+
+
+def _service(
+    settings: Settings, store: SessionStore, retry_delay: float, protocol: Any
+) -> BotService:
     """The handlers' shared state, set up for this site. Imported by `_import_handlers`."""
     from bot.handlers import BotService
+    from bot.protocol_file import site_label, site_ulns
+    from dialogs.site_protocol import set_site_protocol
     from dialogs.units import set_site_ulns
+    from rules.protocol import DEFAULT_PROTOCOL
     from rules.ruleset import RULESET_VERSION
 
-    set_site_ulns(settings.site_ulns)  # the site laboratory's ULNs, for every chat
+    protocol = protocol or DEFAULT_PROTOCOL
+    set_site_protocol(protocol)
+    # The site laboratory's ULNs, for every chat: the protocol's, BOT_ULN_* winning.
+    set_site_ulns(site_ulns(settings, protocol))
     return BotService(
         store,
         allowed_users=settings.bot_allowed_users,
         ttl_hours=settings.bot_state_ttl_hours,
-        label=settings.bot_label,
+        label=site_label(settings, protocol),
         version=app_version(),
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,
@@ -256,7 +277,7 @@ def run_telegram() -> int:
         # Either way an update is confirmed to Telegram only once it is saved in the inbox.
         if settings.bot_mode == "webhook":
             # Late: the webhook server (aiohttp.web, about 30 ms) is not needed in polling mode,
-            # and every start pays for what is imported before the first getUpdates (issue 17).
+            # and every start pays for what is imported before the first getUpdates.
             from bot.webhook import run_webhook
 
             assert settings.webhook_url is not None and settings.webhook_secret is not None
@@ -271,6 +292,9 @@ def run_telegram() -> int:
             )
         else:
             run_polling(application, inbox)
+    except ConfigError as error:  # the protocol file, read while the bot connected
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     finally:
         inbox.close()
         store.close()

@@ -27,6 +27,7 @@ from telegram import (
 
 from bot.store import SessionStore, StoreUnavailable
 from dialogs.messages import N_
+from dialogs.protocol_lines import protocol_text
 from dialogs.render import Renderer
 from dialogs.verify import from_document, stored_document
 from locales import NAMES
@@ -68,6 +69,9 @@ COPY_DECISION = {
     "discontinue": N_("DISCONTINUE"),
 }
 COPY_RECEIPT = N_("{line}. Receipt {receipt}")
+# TRANSLATORS: {line} is the copied line so far; {protocol} says which site protocol the plan
+# follows, or that it is a draft.
+COPY_PROTOCOL = N_("{line}. {protocol}")
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,9 @@ def copy_line(plan: Plan, renderer: Renderer) -> str:
         "version": plan.ruleset_version,
     }
     line = renderer.text(COPY_LINE, values)
+    line = renderer.text(
+        COPY_PROTOCOL, {"line": line, "protocol": protocol_text(renderer, plan.protocol)}
+    )
     if plan.receipt:
         line = renderer.text(COPY_RECEIPT, {"line": line, "receipt": plan.receipt})
     return line if len(line) <= MAX_COPY_TEXT else line[: MAX_COPY_TEXT - 1] + "…"

@@ -8,7 +8,7 @@ are ignored. There is no `.env` file and no secrets directory: the environment i
 Each setting is one row of `_READERS`: the function that reads its text, or says in a few words
 what was expected. Plain functions, not a pydantic model: pydantic costs about 0.15 s to import,
 and this check runs before the bot connects, where every start pays for what it imports
-(issue 17, BENCHMARKS.md); pydantic is loaded with the rules while the bot connects (bot/app.py).
+(BENCHMARKS.md); pydantic is loaded with the rules while the bot connects (bot/app.py).
 """
 
 from __future__ import annotations
@@ -97,13 +97,17 @@ class Settings:
     #: with /settings.
     bot_label: Label = "US"
     #: The ward team's shared language (e.g. "en"): a card in another language offers to be
-    #: shown in it too (issue 15). Unset: no such button.
+    #: shown in it too (docs/cards.md). Unset: no such button.
     bot_team_language: str | None = None
     #: The site laboratory's upper limits of normal, with their unit ("21 umol/L", "40 U/L"):
     #: an absolute value typed without its ULN is divided by these; unset, the bot asks.
     bot_uln_bilirubin: str | None = None
     bot_uln_ast: str | None = None
     bot_uln_alt: str | None = None
+    #: The site's protocol file (TOML, docs/protocol.md), read by bot/protocol_file.py.
+    bot_protocol: Path | None = None
+    #: The settings given in the environment: those win over the protocol file (README).
+    given: frozenset[str] = frozenset()
 
     @property
     def base_file_url(self) -> str:
@@ -203,6 +207,13 @@ def _uln(analyte: Analyte) -> Callable[[str], str]:
     return read
 
 
+def _protocol_path(value: str) -> Path:
+    path = Path(value.strip()).expanduser()
+    if not path.is_file():
+        raise ValueError("no readable file at this path")
+    return path
+
+
 def _text(value: str) -> str:
     return value
 
@@ -223,6 +234,7 @@ _READERS: dict[str, Callable[[str], object]] = {
     "bot_label": _one_of(get_args(Label), str.upper),
     "bot_team_language": _team_language,
     **{f"bot_uln_{analyte}": _uln(analyte) for analyte in LIVER_ANALYTES},
+    "bot_protocol": _protocol_path,
 }
 
 
@@ -265,7 +277,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 values[name] = read(given[name])
             except ValueError as error:
                 raise ConfigError(f"{name.upper()}: {error}") from None
-    settings = Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values, given=frozenset(given))  # type: ignore[arg-type]
     problem = _webhook_problem(settings)
     if problem is not None:
         raise ConfigError(problem)

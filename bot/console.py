@@ -23,6 +23,7 @@ from typing import TextIO
 from bot import receipts
 from bot.config import ConfigError, load_settings
 from bot.handlers import unavailable_text
+from bot.protocol_file import site_ulns
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
 from dialogs import verify
@@ -30,9 +31,11 @@ from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
 from dialogs.replies import Choice, Reply
+from dialogs.site_protocol import set_site_protocol
 from dialogs.units import set_site_ulns
 from locales import closest_language
 from rules.labels import DEFAULT_PROFILE, Profile
+from rules.protocol import DEFAULT_PROTOCOL, Protocol
 
 PROMPT = "> "
 SOURCES_COMMAND = "/sources"
@@ -139,15 +142,18 @@ def run_console(
     label: Profile = DEFAULT_PROFILE,
     store: SessionStore | None = None,
     ttl_hours: int = 12,
+    protocol: Protocol = DEFAULT_PROTOCOL,
 ) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
     # Only the site's ULNs: the console needs no token and no other setting.
     ulns = {key: value for key, value in os.environ.items() if key.upper().startswith("BOT_ULN_")}
     try:
-        set_site_ulns(load_settings(ulns).site_ulns)
+        # The protocol's ULNs, each BOT_ULN_* winning (bot/protocol_file.py).
+        set_site_ulns(site_ulns(load_settings(ulns), protocol))
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    set_site_protocol(protocol)
     chat = ConsoleChat(
         stdout, closest_language(lang), label=label, store=store, ttl_hours=ttl_hours
     )

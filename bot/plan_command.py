@@ -27,6 +27,7 @@ from dialogs.render import Renderer
 from locales import closest_language
 from rules import PlanRequest, make_plan
 from rules.models import LAB_FIELDS, LIMITS, first_error
+from rules.protocol import DEFAULT_PROTOCOL, Protocol
 from rules.receipt import fingerprint
 
 MAX_INPUT = 100_000
@@ -169,18 +170,21 @@ def _read(text: str, today: dt.date) -> PlanRequest:
         raise _InvalidInput(field or "request", message) from None
 
 
-def plan_json(text: str, today: dt.date | None = None) -> tuple[int, dict[str, Any]]:
-    """Exit code and JSON document for one request text; `today` defaults to the clock."""
+def plan_json(
+    text: str, today: dt.date | None = None, protocol: Protocol = DEFAULT_PROTOCOL
+) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON document for one request text under the site's protocol (`protocol`
+    in the document); `today` defaults to the clock."""
     try:
         request = _read(text, today or dt.date.today())
     except _InvalidInput as error:
         return 2, {"error": {"field": error.field, "message": error.message}}
-    plan = make_plan(request)
+    plan = make_plan(request, protocol)
     document = plan.model_dump(mode="json")
     # No check code (one is drawn only for a plan stored for a double check, bot/receipts.py);
-    # the fingerprint names the plan for audit: same request and rules, same fingerprint.
+    # the fingerprint names the plan for audit: same request, rules and protocol, same fingerprint.
     del document["receipt"]
-    document["fingerprint"] = fingerprint(request, plan.ruleset_version)
+    document["fingerprint"] = fingerprint(request, plan.ruleset_version, plan.protocol.sha256)
     lang = closest_language(request.locale)
     if lang != "en":
         renderer = Renderer(lang)
@@ -189,7 +193,7 @@ def plan_json(text: str, today: dt.date | None = None) -> tuple[int, dict[str, A
     return 0, document
 
 
-def run_plan_command(stdin: TextIO, stdout: TextIO) -> int:
-    code, document = plan_json(stdin.read())
+def run_plan_command(stdin: TextIO, stdout: TextIO, protocol: Protocol = DEFAULT_PROTOCOL) -> int:
+    code, document = plan_json(stdin.read(), protocol=protocol)
     stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
     return code

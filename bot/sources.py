@@ -8,14 +8,19 @@ from typing import Any
 
 from bot import texts
 from dialogs.dialog import label_name
+from dialogs.protocol_lines import protocol_text
 from dialogs.render import Renderer
 from dialogs.replies import Text
+from dialogs.site_protocol import site_protocol
 from rules.labels import BASIS_STATUS, CLINICAL_BASIS, PROFILES, Profile, documents_for
+from rules.protocol import DEFAULT_PROTOCOL, Protocol
 from rules.ruleset import RULESET_VERSION
 
 
-def sources_text(renderer: Renderer, profile: Profile) -> str:
-    """The sources a chat following `profile` is given, one line each."""
+def sources_text(renderer: Renderer, profile: Profile, protocol: Protocol | None = None) -> str:
+    """The sources a chat following `profile` is given, one line each; with the site's protocol
+    (this process's, `dialogs/site_protocol.py`, unless given)."""
+    protocol = site_protocol() if protocol is None else protocol
     lines = [
         renderer.text(
             texts.SOURCES_HEADER,
@@ -31,6 +36,7 @@ def sources_text(renderer: Renderer, profile: Profile) -> str:
         lines.append("• " + renderer.text(texts.SOURCES_DOCUMENT, values))
         # The address on its own line, untouched: a link must stay one run of characters.
         lines.append("  " + renderer.value(document.addresses[0]))
+    lines.extend(_protocol_lines(renderer, protocol))
     status = Text(texts.BASIS_STATUS[BASIS_STATUS])
     lines.append(renderer.text(texts.SOURCES_STATUS, {"status": status}))
     lines.append(renderer.text(texts.SOURCES_BASIS, {"path": CLINICAL_BASIS}))
@@ -38,10 +44,24 @@ def sources_text(renderer: Renderer, profile: Profile) -> str:
     return "\n".join(lines)
 
 
-def sources_document() -> dict[str, Any]:
-    """The same, for every profile, as JSON for the `sources` sub-command."""
+def _protocol_lines(renderer: Renderer, protocol: Protocol) -> list[str]:
+    """ "• Protocol: St Example ALL v3, signed …", and who signed it, on the next line."""
+    lines = ["• " + protocol_text(renderer, protocol.stamp())]
+    signers = "; ".join(f"{person.name}, {person.role}" for person in protocol.site.signed_by)
+    if signers:
+        lines.append("  " + renderer.escape(signers))
+    return lines
+
+
+def sources_document(protocol: Protocol = DEFAULT_PROTOCOL) -> dict[str, Any]:
+    """The same, for every profile, as JSON for the `sources` sub-command, with the protocol."""
     return {
         "ruleset_version": RULESET_VERSION,
+        "protocol": {
+            **protocol.stamp().model_dump(mode="json"),
+            "signed_by": [person.model_dump() for person in protocol.site.signed_by],
+            "confirmed": dict(protocol.confirmed),
+        },
         "status": BASIS_STATUS,
         "clinical_basis": CLINICAL_BASIS,
         "profiles": {

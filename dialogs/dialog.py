@@ -22,6 +22,7 @@ from dialogs.problems import Problem
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply, Text
+from dialogs.site_protocol import site_protocol
 from dialogs.steps import (
     EDIT_NAMES,
     NORMAL_COMMAND,
@@ -357,7 +358,7 @@ def _plan(conversation: Conversation) -> Reply:
         field, message = first_error(request)
         return Reply("problem", m.NOT_A_PLAN, {"field": field or "request", "message": message})
     conversation.quick = True
-    plan = make_plan(request)
+    plan = make_plan(request, site_protocol())
     choices = (
         Choice(m.PLAN_CHANGE, "/summary"),
         Choice(m.PLAN_NEW, "/new"),

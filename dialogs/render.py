@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogs import card_today as today
 from dialogs import messages as m
+from dialogs import protocol_lines
 from dialogs.raw import Raw
 from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
@@ -317,6 +318,14 @@ class Renderer:
     def _escape(self, text: str) -> str:
         return html_lib.escape(text, quote=False) if self.html else text
 
+    def escape(self, text: str) -> str:
+        """`text` escaped for this renderer's markup (`dialogs/protocol_lines.py`)."""
+        return self._escape(text)
+
+    def raw(self, text: str) -> str:
+        """`text`, already formatted, to be inserted as it is."""
+        return _Raw(text)
+
     def _bold(self, text: str) -> str:
         return f"<b>{text}</b>" if self.html else text
 
@@ -397,6 +406,7 @@ class Renderer:
         lines.extend(filter(None, [today.boxed_line(self, plan)]))
         if plan.receipt:
             lines.append(self.text(CARD_RECEIPT, {"code": plan.receipt}))
+        lines.append(protocol_lines.protocol_line(self, plan))
         if full_read_back is not None and read_back != full_read_back:
             folded.append(full_read_back)
         folded.extend(self._folded_details(plan))
@@ -405,7 +415,7 @@ class Renderer:
     def _folded_details(self, plan: Plan) -> list[str]:
         """The card's folded lines after the warnings shortened and the full read-back."""
         bsa = self.text(BSA_LINE[plan.bsa_method], {"bsa": plan.bsa_m2})
-        lines = [f"{self.label_name(plan)} · {bsa}"]
+        lines = [*protocol_lines.preparation_lines(self, plan), f"{self.label_name(plan)} · {bsa}"]
         if plan.decision == "give":
             lines.extend(self._cycle_lines(plan))
         if plan.doses:
@@ -592,9 +602,10 @@ class Renderer:
             "ml": dose.ml,
             "vials": _Raw(self.plural(VIALS, dose.vials)),
         }
+        banded = protocol_lines.banded_note(self, dose)
         if dose.date is None:
-            return self.text(DOSE_LINE, values)
-        amounts = _Raw(self.text(DOSE_AMOUNTS, values))
+            return " ".join(filter(None, [self.text(DOSE_LINE, values), banded]))
+        amounts = _Raw(" ".join(filter(None, [self.text(DOSE_AMOUNTS, values), banded])))
         dated = {"day": dose.day, "date": _Raw(self._escape(format_day(dose.date, self.lang)))}
         earliest, latest = (
             getattr(dose, "window_earliest", None),
@@ -637,6 +648,9 @@ class Renderer:
         message = self.text(warning.key, params) if warning.key else warning.message
         cited = "; ".join(dict.fromkeys(self.citation(source) for source in warning.sources))
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
+        unconfirmed = protocol_lines.unconfirmed_note(self, warning)
+        if unconfirmed is not None:
+            source = f"{source} {unconfirmed}"
         if self.html:
             source = f"<i>{source}</i>"
         return f"{ICON.get(warning.severity, '•')} {message} {source}"

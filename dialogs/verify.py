@@ -28,6 +28,7 @@ from dialogs import messages as m
 from dialogs.fields import FIELD_BY_NAME
 from dialogs.messages import N_, NP_
 from dialogs.replies import Line, Reply, Text
+from dialogs.site_protocol import site_protocol
 from rules import RULESET_VERSION, make_plan
 from rules.models import Dose, Plan, PlanRequest
 from rules.receipt import bsa_used, canonical_request
@@ -183,7 +184,7 @@ def _plan_key(plan: Plan) -> tuple[Any, ...]:
 
 def compare(first: PlanRequest, first_plan: Plan, yours: PlanRequest) -> Comparison:
     """Field by field and dose by dose; the verifier's plan is made here, from their entry."""
-    your_plan = make_plan(yours)
+    your_plan = make_plan(yours, site_protocol())
     same_plan = _plan_key(first_plan) == _plan_key(your_plan)
     a, b = _values(first), _values(yours)
     plain_a, plain_b = canonical_request(first), canonical_request(yours)
@@ -310,4 +311,4 @@ def from_document(document: dict[str, Any]) -> tuple[PlanRequest, Plan] | None:
         request = PlanRequest.model_validate(document["request"])
     except (KeyError, TypeError, ValueError):
         return None
-    return request, make_plan(request)
+    return request, make_plan(request, site_protocol())

@@ -22,11 +22,15 @@ from typing import Any
 
 from rules import messages as msg
 from rules.bsa import body_surface_area
+from rules.confirmation import awaiting_site
 from rules.holds import HOLD_LINES
 from rules.labels import LABEL_PROFILES, Profile, citations_for, source_line
 from rules.models import Decision, Dose, Plan, PlanRequest, PlanWarning, WarningSource
 from rules.numbers import ceil_whole, format_decimal_plain, round_half_up
+from rules.preparation import preparation_lines
+from rules.protocol import DEFAULT_PROTOCOL, Protocol
 from rules.ruleset import OUTCOME_BY_NAME, PROFILE_OUTCOMES, RULESET_VERSION, Outcome
+from rules.site_doses import band, site_regimen
 from rules.thresholds import (
     ADULT_AGE_YEARS,
     ANC_MIN,
@@ -86,10 +90,11 @@ _SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
 class _Evaluation:
     """The plan being built: the decision so far, the warnings and the rules that fired."""
 
-    def __init__(self, request: PlanRequest, adult_only_service: bool = False) -> None:
+    def __init__(self, request: PlanRequest, protocol: Protocol) -> None:
         self.request = request
+        self.protocol = protocol
         #: The site treats adults only: the population caution for a missing age is not given.
-        self.adult_only_service = adult_only_service
+        self.adult_only_service = protocol.adult_only_service
         #: The outcomes reached (after the profile's), and those of them that ask for a hold.
         self.outcomes: list[str] = []
         self.holding: list[str] = []
@@ -126,13 +131,16 @@ class _Evaluation:
             self.holding.append(name)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
-        if values:
-            self.warnings.append(_warning(outcome, values, self.profile))
-            return
-        warning = _STATIC_WARNINGS.get((name, self.profile))
+        warning = _warning(outcome, values, self.profile) if values else None
         if warning is None:
-            warning = _warning(outcome, {}, self.profile)
+            warning = _STATIC_WARNINGS.get((name, self.profile)) or _warning(
+                outcome, {}, self.profile
+            )
             _STATIC_WARNINGS[name, self.profile] = warning
+        # A rule resting on a section not read word for word, which the site has not confirmed.
+        pending = awaiting_site(outcome.rule, self.profile, self.protocol.confirmed)
+        if pending:
+            warning = warning.model_copy(update={"site_unconfirmed": pending})
         self.warnings.append(warning)
 
 
@@ -183,12 +191,10 @@ def _english(template: str, params: dict[str, Any]) -> str:
     return template.format(**shown)
 
 
-def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan:
-    """The dosing plan for one request. Same request, same plan: no clock, no I/O.
-
-    `adult_only_service`: the site's protocol declares a service for adults only, so a missing
-    age does not bring the population caution (the site setting is read by the caller)."""
-    evaluation = _Evaluation(request, adult_only_service)
+def make_plan(request: PlanRequest, protocol: Protocol = DEFAULT_PROTOCOL) -> Plan:
+    """The dosing plan for one request under the site's protocol (`rules/protocol.py`; the
+    product's defaults, a draft, without one). Same request, same plan: no clock, no I/O."""
+    evaluation = _Evaluation(request, protocol)
     vial = LABEL_PROFILES[request.label].vial
     bsa, method = _bsa(request, evaluation)
     regimen = _regimen(request)
@@ -202,17 +208,24 @@ def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan
     total_per_m2: Decimal | None = None if level == LAST_DOSE_LEVEL else D(0)
     total_mg: Decimal | None = total_per_m2
     reason: str | None = None
+    # The doses of a reduced level the site's protocol sets, where the label gives none.
+    by_site = site_regimen(REGIMENS[regimen], level, protocol)
     once_recovered: list[Dose] = []
     if evaluation.decision == "hold" and level == FULL_DOSE_LEVEL:
         once_recovered = [
             dose
-            for dose in _doses(regimen, bsa, None, vial.counted_mg)
+            for dose in _doses(REGIMENS[regimen], bsa, None, vial.counted_mg)
             if dose.day >= request.day and dose.day not in evaluation.omitted_days
         ]
     if evaluation.decision == "give":
         evaluation.conclude("rounding")
-        if level == FULL_DOSE_LEVEL:
-            cycle_doses = _doses(regimen, bsa, request.start_date, vial.counted_mg)
+        if level == FULL_DOSE_LEVEL or by_site is not None:
+            cycle_doses = [
+                band(dose, protocol.banding, vial.counted_mg)
+                for dose in _doses(
+                    by_site or REGIMENS[regimen], bsa, request.start_date, vial.counted_mg
+                )
+            ]
             # The totals are the whole cycle's; the rows are the dose planned and the later ones.
             total_per_m2 = sum((dose.mg_per_m2 for dose in cycle_doses), D(0))
             total_mg = sum((dose.mg for dose in cycle_doses), D(0))
@@ -222,6 +235,12 @@ def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan
                 if dose.day >= request.day and dose.day not in evaluation.omitted_days
             ]
             evaluation.conclude("schedule_window")
+            if level == REDUCED_DOSE_LEVEL:
+                evaluation.conclude(
+                    "dose_level_one_site", level=level, total_mg_per_m2=total_per_m2
+                )
+            elif level == LAST_DOSE_LEVEL:
+                evaluation.conclude("dose_level_two_site", total_mg_per_m2=total_per_m2)
         elif level == REDUCED_DOSE_LEVEL:
             total_per_m2 = sum(per_m2 for _, per_m2 in REGIMENS[regimen]) * REDUCED_FRACTION
             total_mg = round_half_up(total_per_m2 * bsa)
@@ -250,7 +269,7 @@ def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan
         doses=doses,
         total_mg_per_m2=total_per_m2,
         total_mg=total_mg,
-        dose_split_specified=level == FULL_DOSE_LEVEL,
+        dose_split_specified=level == FULL_DOSE_LEVEL or by_site is not None,
         dose_level=level,
         omitted_days=evaluation.omitted_days,
         doses_once_recovered=once_recovered,
@@ -271,6 +290,8 @@ def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan
         next_cycle_earliest=next_cycle,
         next_cycle_extended=next_cycle_extended,
         inputs=request.inputs(),
+        protocol=protocol.stamp(),
+        preparation=preparation_lines(doses, protocol.preparation),
     )
 
 
@@ -309,10 +330,12 @@ def _regimen(request: PlanRequest) -> str:
     return "later_cycle_no_response"
 
 
-def _doses(regimen: str, bsa: Decimal, start: dt.date | None, vial_mg: Decimal) -> list[Dose]:
+def _doses(
+    regimen: tuple[tuple[int, Decimal], ...], bsa: Decimal, start: dt.date | None, vial_mg: Decimal
+) -> list[Dose]:
     """The regimen's doses; vials counted at `vial_mg` withdrawable each (`rules.labels.Vial`)."""
     doses = []
-    for day, per_m2 in REGIMENS[regimen]:
+    for day, per_m2 in regimen:
         mg = round_half_up(per_m2 * bsa)
         date = _day_date(start, day)
         earliest, latest = _window(start, day)
@@ -611,7 +634,9 @@ def _reproduction(evaluation: _Evaluation) -> None:
     request = evaluation.request
     last = request.last_dose_date
     if request.pregnant:
-        evaluation.conclude("pregnancy")
+        # A site decision ([policy] pregnancy, rules/protocol.py): the labels give no stop.
+        stop = evaluation.protocol.policy.pregnancy == "stop"
+        evaluation.conclude("pregnancy" if stop else "pregnancy_caution")
     if request.sex == "female":
         if last is None:
             evaluation.conclude("contraception_female")

@@ -58,6 +58,7 @@ CONSTANTS: dict[str, Decimal | int] = {
     "rounding_step": CENT,
     "severe_renal_crcl": t.SEVERE_RENAL_CRCL_ML_MIN,
     "reduction_percent": t.REDUCTION_PERCENT,
+    "reduced_fraction": t.REDUCED_FRACTION,
     "level_two_doses": t.DOSES_AT_LEVEL_TWO,
     "first_cycle": t.FIRST_CYCLE,
     "first_dose_day": t.FIRST_DOSE_DAY,
@@ -311,6 +312,19 @@ DOSE_REDUCED_TWO = N_(
     "days nor the amounts, and so no total: the clinician and the pharmacist decide. Never "
     "re-escalate."
 )
+# TRANSLATORS: Dose level = the step of dose reduction; site protocol = the hospital's own signed
+# regimen protocol; never re-escalate = an instruction, keep its force.
+DOSE_REDUCED_SITE = N_(
+    "Reduced dose level {level}: total {total_mg_per_m2} mg/m² per cycle. The label gives the "
+    "total only; the doses shown split it as the site protocol says (each dose × "
+    "{reduced_fraction}). Never re-escalate."
+)
+# TRANSLATORS: as above, at the last dose level; the label gives neither days nor amounts.
+DOSE_REDUCED_TWO_SITE = N_(
+    "Dose level {last_level}: {level_two_doses} doses per cycle, total {total_mg_per_m2} mg/m². "
+    "The label gives neither the days nor the amounts: the doses shown are the site protocol's. "
+    "Never re-escalate."
+)
 # TRANSLATORS: Reduction = the dose reduction of the total; discontinue permanently = an
 # instruction, keep its force.
 DISCONTINUE_AFTER_REDUCTION = N_(
@@ -392,6 +406,13 @@ PREGNANCY = N_(
     "Pregnancy: the site protocol says contraindicated; the US label lists no contraindication "
     "but warns of fetal harm, and the EU leaflet advises against use unless the doctor judges "
     "it necessary. Holding; clinician decision."
+)
+# TRANSLATORS: site protocol = the hospital's own signed regimen protocol; caution = a warning,
+# not a stop; EU leaflet = the EU package leaflet for patients.
+PREGNANCY_CAUTION = N_(
+    "Pregnancy: the US label lists no contraindication but warns of fetal harm, and the EU "
+    "leaflet advises against use unless the doctor judges it necessary. The site protocol makes "
+    "this a caution, not a stop. Clinician decision."
 )
 # TRANSLATORS: Must use = an obligation, not advice; keep its force.
 CONTRACEPTION_FEMALE = N_(

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from rules.preparation import PreparationLine
+from rules.protocol import DEFAULT_PROTOCOL, ProtocolStamp
 from rules.thresholds import (
     ADULT_AGE_YEARS,
     CONTRACEPTION_FEMALE_MONTHS,
@@ -418,6 +420,10 @@ class Dose(BaseModel):
     #: the date the cycle starts on.
     window_earliest: dt.date | None = None
     window_latest: dt.date | None = None
+    #: A dose banded by the site's protocol (`rules/site_doses.py`): the dose as calculated,
+    #: and the change in percent (mg, mL and vials above are the banded dose's).
+    banded_from_mg: JsonDecimal | None = None
+    band_change_percent: JsonDecimal | None = None
 
 
 class WarningSource(BaseModel):
@@ -450,6 +456,9 @@ class PlanWarning(BaseModel):
     #: "resume when …", the row's recovery criterion; "" when the row has none.
     summary_key: str = ""
     resume_key: str = ""
+    #: Label sections the rule rests on that were not read word for word, and which the site's
+    #: protocol has not confirmed either (`rules/confirmation.py`): "not yet confirmed by the site".
+    site_unconfirmed: tuple[str, ...] = ()
 
 
 class Plan(BaseModel):
@@ -514,6 +523,11 @@ class Plan(BaseModel):
     receipt: str = ""
     #: What the plan used, as given and as used (`PlanRequest.inputs`), for the read-back.
     inputs: list[InputUsed] = Field(default_factory=list)
+    #: The site protocol the plan follows (`rules/protocol.py`): name, version, status, date
+    #: signed and the file's SHA-256; the product's defaults, a draft, without a file.
+    protocol: ProtocolStamp = Field(default_factory=DEFAULT_PROTOCOL.stamp)
+    #: How each dose is prepared, from the protocol's [preparation]; empty without it.
+    preparation: list[PreparationLine] = Field(default_factory=list)
 
 
 def _multiple(name: str, lab: LabValue) -> Decimal:

@@ -369,6 +369,11 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("dose_level_one", "dose_reduction", "dose_reduced", "caution", _, msg.DOSE_REDUCED),
     Outcome("dose_level_two", "dose_reduction", "dose_reduced", "caution", _,
             msg.DOSE_REDUCED_TWO),
+    # The same with the doses the site's protocol sets ([reduction], rules/protocol.py).
+    Outcome("dose_level_one_site", "dose_reduction", "dose_reduced", "caution", _,
+            msg.DOSE_REDUCED_SITE),
+    Outcome("dose_level_two_site", "dose_reduction", "dose_reduced", "caution", _,
+            msg.DOSE_REDUCED_TWO_SITE),
     # Special populations and warnings
     Outcome("hepatic_limited", "hepatic_impairment", "hepatic_impairment", "caution", _,
             msg.HEPATIC_LIMITED),
@@ -378,6 +383,8 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("renal_no_adjustment", "renal_impairment", "renal_no_adjustment", "info", _,
             msg.RENAL_NO_ADJUSTMENT),
     Outcome("pregnancy", "pregnancy", "pregnancy", "stop", "hold", msg.PREGNANCY),
+    # [policy] pregnancy = "caution" in the site's protocol: a warning, no hold.
+    Outcome("pregnancy_caution", "pregnancy", "pregnancy", "caution", _, msg.PREGNANCY_CAUTION),
     Outcome("contraception_female", "contraception", "contraception", "info", _,
             msg.CONTRACEPTION_FEMALE),
     Outcome("contraception_female_until", "contraception", "contraception", "info", _,

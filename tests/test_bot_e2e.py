@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -15,10 +16,15 @@ from bot.handlers import split_message
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator, parse_html, utf16_len
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
+from dialogs.site_protocol import set_site_protocol
+from dialogs.units import set_site_ulns
 from locales import LANGUAGES
 from rules import PlanRequest, make_plan
+from rules.protocol import DEFAULT_PROTOCOL
 
 Started = tuple[Any, SessionStore]
+#: Set to a protocol file: every bot of these tests follows it (BOT_PROTOCOL).
+E2E_PROTOCOL = "BESPONSA_E2E_PROTOCOL"
 CHAT = 4242
 OTHER_CHAT = 4343
 
@@ -36,6 +42,8 @@ async def start_bot(
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(db),
         "BOT_ALLOWED_USERS": allowed,
+        # The whole suite once more under a site protocol (tests/test_protocol_e2e.py).
+        **({"BOT_PROTOCOL": os.environ[E2E_PROTOCOL]} if os.environ.get(E2E_PROTOCOL) else {}),
         **(site or {}),
     }
     settings = load_settings(env)
@@ -68,6 +76,10 @@ async def stop_bot(started: Started) -> None:
             await application.post_stop(application)
     await application.shutdown()
     store.close()
+    # The site's protocol and ULNs are process-wide (bot/app.py sets them): other tests run
+    # without them.
+    set_site_protocol(DEFAULT_PROTOCOL)
+    set_site_ulns({})
 
 
 @pytest.fixture
@@ -498,3 +510,18 @@ def test_longest_plan_is_split_into_valid_html_parts() -> None:
     for part in parts:
         visible, _ = parse_html(part)  # Telegram's rules: raises on broken markup
         assert 0 < utf16_len(visible) <= 4096
+
+
+async def test_every_card_names_the_protocol_it_follows(emulator: BotApiEmulator, bot) -> None:
+    """The card says which site protocol it follows: the product's draft, or the file's
+    (E2E_PROTOCOL, which tests/test_protocol_e2e.py sets to run this suite once more)."""
+    await bot()
+    await say(emulator, "bsa=1.8 cycle=2 response=CR anc=1.5 plt=120")
+    await settle(emulator)
+    card = last_with_buttons(emulator)["text"]
+    if os.environ.get(E2E_PROTOCOL):
+        from bot.protocol_file import read_protocol
+
+        assert read_protocol(os.environ[E2E_PROTOCOL]).site.name in card
+    else:
+        assert "DRAFT: not signed by the site's pharmacy" in card

@@ -22,8 +22,10 @@ from tests.phone import PHONE_COLUMNS, phone_lines, visible, wrapped
 #: A card shows at most this many phone lines before the fold, so that its buttons stay on a
 #: phone's first screen: the cycle-2 give case here, and every hold card of
 #: tests/test_card_today.py. (It was 12 for the give case before the population caution for a
-#: missing age and the read-back of every field that shaped the plan came onto the card.)
-UNFOLDED_BUDGET = 14
+#: missing age and the read-back of every field that shaped the plan came onto the card, and 14
+#: before the line naming the site's protocol, or saying it is a draft: dialogs/protocol_lines.py.)
+#: A hold card keeps to 14 (tests/test_card_today.py, HOLD_BUDGET).
+UNFOLDED_BUDGET = 15
 #: A dose row, with its date and window, takes at most two phone lines in any language.
 MAX_ROW_LINES = 2
 CYCLE_2_GIVE: dict[str, object] = {
@@ -184,7 +186,8 @@ def test_the_header_and_the_short_read_back() -> None:
         " · Male"
     )
     assert "⚠️ Boxed warning: hepatotoxicity, VOD/SOS" in lines and "▾" not in text
-    assert lines[7] == f"Receipt {CODE}" and lines[8] == CONSOLE_RULE
+    assert lines[7] == f"Receipt {CODE}" and lines[9] == CONSOLE_RULE
+    assert lines[8] == "DRAFT: not signed by the site's pharmacy"  # no protocol file
     eu = card({**CYCLE_2_GIVE, "label": "EU", "response": "none"}, html=False)
     assert eu.startswith("✅ GIVE: cycle 2 · SmPC · BSA 1.8 m²\nRead: no CR/CRi · ANC 1.5")
 

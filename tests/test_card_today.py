@@ -20,7 +20,6 @@ from rules import PlanRequest, make_plan
 from rules.holds import RESUME_ANC, RESUME_GRADE, RESUME_LIVER
 from rules.models import Plan
 from tests.phone import phone_lines, visible, wrapped
-from tests.test_card_layout import UNFOLDED_BUDGET
 
 LANGS = sorted(LANGUAGES)
 CR2: dict[str, Any] = {"bsa_m2": "1.8", "cycle": 2, "response": "CR"}
@@ -53,6 +52,10 @@ HOLD_CARDS: dict[str, dict[str, Any]] = {
     "baseline_unknown": {**CR2, "anc": "0.6", "platelets": "30", "day": 1},
     "nonheme": {**CR2, "nonheme_grade": 3, "hsct_planned": True},
 }
+
+#: A hold card, the liver hold included, fits this many phone lines above the fold in every
+#: language, so that its buttons stay on a phone's first screen.
+HOLD_BUDGET = 14
 
 
 def plan_of(fields: dict[str, Any]) -> Plan:
@@ -116,7 +119,7 @@ def test_a_hold_card_fits_the_budget_above_the_fold(lang: str, case: str) -> Non
     assert plan.decision == "hold"
     top = top_of(plan, lang)
     shown = "\n".join(f"{wrapped(line):>2} {line}" for line in visible(top).split("\n"))
-    assert phone_lines(top) <= UNFOLDED_BUDGET, shown
+    assert phone_lines(top) <= HOLD_BUDGET, shown
     # The reason is on the card above the fold, said in one line with its recovery.
     assert any(line.startswith(("⛔", "⚠️")) for line in visible(top).split("\n")[2:]), shown
 

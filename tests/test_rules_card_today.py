@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from rules import PlanRequest, make_plan
 from rules.models import Plan
+from rules.protocol import Protocol
 from rules.thresholds import (
     BILIRUBIN_GRADE3_ULN,
     RESPONSE_WITHIN_CYCLES,
@@ -87,12 +88,13 @@ def test_pediatric_age_not_entered_is_a_caution_under_both_profiles(label: str) 
 
 
 def test_pediatric_age_not_entered_suppressed_for_an_adult_only_service() -> None:
+    adults_only = Protocol.model_validate({"site": {"adult_only_service": True}})
     request = PlanRequest.model_validate({"bsa_m2": "1.8", "cycle": 1, "label": "EU"})
     assert "pediatric" in codes(make_plan(request))
-    assert "pediatric" not in codes(make_plan(request, adult_only_service=True))
+    assert "pediatric" not in codes(make_plan(request, adults_only))
     # An age given still checks the population, whatever the setting.
     child = PlanRequest.model_validate({"bsa_m2": "1", "cycle": 1, "label": "EU", "age_years": 9})
-    assert make_plan(child, adult_only_service=True).decision == "hold"
+    assert make_plan(child, adults_only).decision == "hold"
 
 
 def test_pediatric_preparation_under_18_us_cites_uspi_2_4() -> None:

@@ -4,11 +4,13 @@ the table holds no dead row that a reader would take for a live rule."""
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from rules import PlanRequest, engine, make_plan
+from rules.protocol import DEFAULT_PROTOCOL, Protocol
 from rules.ruleset import OUTCOMES, PROFILE_OUTCOMES, RULE_BY_ID
 
 CHOICES: dict[str, list[Any]] = {
@@ -72,8 +74,22 @@ def test_every_outcome_row_is_reached(monkeypatch: pytest.MonkeyPatch) -> None:
         conclude(self, name, **values)
 
     monkeypatch.setattr(engine._Evaluation, "conclude", recording)
-    for request in generated(6000):
-        make_plan(request)
+    # Half the plans under a site protocol that takes the decisions the labels leave open (the
+    # reduced levels' doses, pregnancy as a caution), whose outcomes only a protocol reaches.
+    site = Protocol.model_validate(
+        {
+            "reduction": {
+                "level1_split": "proportional",
+                "level2_doses": [
+                    {"day": 1, "mg_per_m2": Decimal("0.5")},
+                    {"day": 8, "mg_per_m2": Decimal("0.5")},
+                ],
+            },
+            "policy": {"pregnancy": "caution"},
+        }
+    )
+    for index, request in enumerate(generated(6000)):
+        make_plan(request, site if index % 2 else DEFAULT_PROTOCOL)
     assert not {outcome.name for outcome in OUTCOMES} - reached
 
 
