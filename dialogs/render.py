@@ -184,37 +184,49 @@ GROUP_SEPARATORS = {"zh": "，", "ar": "، "}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-#: Units that follow a number in our messages; in right-to-left text the isolate around the
-#: number is widened over its unit so that "0.9 mg" keeps its order (Unicode UAX #9, isolates).
-_UNITS = r"(?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN|%)"
-_UNIT_AFTER_ISOLATE = re.compile("\u2069( " + _UNITS + ")(?![\\w/])")
+#: A unit after a number, with or without a space ("0.9 mg", "10,000/mm³", "34 µmol/L",
+#: "120 U/L", "1.62 ×ULN", "5 %"): any Latin unit, not only the ones the plan prints.
+_UNITS = r"(?:×10⁹/L|×ULN|%|/?[A-Za-zµ][A-Za-zµ0-9²³⁹/]*)"
 _FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
-#: Pieces of right-to-left text left as they are: isolates already made (numbers formatted by
+#: A number the locale formatted, in its own isolate (`locales.isolate`): unwrapped before the
+#: islands are found, so that it joins its unit, its ULN ("34/21") or its key ("bsa=1.8").
+_FORMATTED_NUMBER = re.compile(_FSI + r"([+−-]?\d[\d.,٫٬\u00a0\u202f]*)" + _PDI)
+#: Pieces of right-to-left text left as they are: isolates already made (dates formatted by
 #: the locale), HTML tags and entities (Telegram's markup), and line breaks.
 _KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
-#: A number typed in the text (a threshold in an old translation), with its unit.
-_NUMBER = r"[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?"
+#: A number as typed or formatted ("1.8", "10,000", "-1.5"), and a value with its ULN ("34/21").
+_PLAIN_NUMBER = r"[+−-]?\d(?:[\d.,٫٬\u00a0\u202f]*\d)?"
+#: A number with its unit, joined with or without a space ("34/21", "0.9 mg", "10,000/mm³").
+_NUMBER = _PLAIN_NUMBER + r"(?:/" + _PLAIN_NUMBER + r")?(?: ?" + _UNITS + r"(?![\w/]))?"
 #: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8", a receipt "2D8W-YUFB").
-_LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
+_LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.,+'’=-]*[A-Za-z0-9_²³⁹])?"
+#: Between two pieces of one island: a space, or " = " inside a formula ("34/21 = 1.62 ×ULN").
+_JOIN = r"(?: [=/] | )"
 #: The islands that keep their own left-to-right order inside right-to-left text: a run of
-#: Latin words and the numbers that follow them ("USPI Table 2", "CTCAE v5", "inotuzumab
-#: ozogamicin"), a number with its unit, and signs such as ℹ️ and 🆕, which the bidi
-#: algorithm counts as left-to-right letters.
+#: Latin words and numbers with their units ("USPI 2.3", "bsa=1.8 cycle=2", "ALT 1 ×ULN",
+#: "34/21 = 1.62 ×ULN"), and signs such as ℹ️ and 🆕, which the bidi algorithm counts as
+#: left-to-right letters.
 _ISLAND = re.compile(
     r"(?<![A-Za-z0-9.,_])(?:"
-    + _LATIN_WORD
-    + r"(?: (?:"
+    + r"(?:"
     + _LATIN_WORD
     + r"|"
     + _NUMBER
-    + r"))*|"
+    + r")"
+    + r"(?:"
+    + _JOIN
+    + r"(?:"
+    + _LATIN_WORD
+    + r"|"
     + _NUMBER
+    + r"))*"
     + r")(?![A-Za-z0-9_])|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?"
 )
 
 
 def keep_units_with_numbers(text: str) -> str:
-    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + _PDI, text)
+    """Numbers the locale isolated, unwrapped, so that each joins its unit, ULN or key."""
+    return _FORMATTED_NUMBER.sub(lambda match: match.group(1), text)
 
 
 def _isolate_islands(plain: str) -> str:
@@ -228,8 +240,10 @@ def right_to_left(text: str) -> str:
     A client takes each paragraph's direction from its first strong character (Unicode bidi
     rule P2, isolates skipped): a line starting with "ANC" or a number would be laid out left to
     right and the Arabic around a threshold would swap places (Unicode UAX #9). So every
-    line starts with a right-to-left mark, and every number with its unit and every Latin term
-    is isolated. HTML tags and entities are left intact; applying it twice changes nothing.
+    line starts with a right-to-left mark, and every number with its unit, every value with its
+    ULN ("34/21") and every run of Latin terms and numbers ("bsa=1.8 cycle=2") is one
+    left-to-right isolate, shown in the order it was typed. HTML tags and entities are left
+    intact; applying it twice changes nothing.
     """
     text = keep_units_with_numbers(text)
     out: list[str] = []
