@@ -11,12 +11,13 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 DATA = FOLDER / "glossary.toml"
 VIEW = FOLDER / "glossary.md"
-LANGS = ("es", "fr", "de", "it", "pt", "ru", "zh", "ar")
+LANGS = ("es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Concept:
     usage: dict[str, Usage]
 
 
+def _usage(row: dict[str, Any]) -> Usage:
+    return Usage(
+        term=row["term"],
+        match=re.compile(row.get("match", re.escape(row["term"])), re.I),
+        reject=tuple(row.get("reject", ())),
+    )
+
+
 @cache
 def concepts() -> tuple[Concept, ...]:
     with DATA.open("rb") as file:
@@ -44,16 +53,21 @@ def concepts() -> tuple[Concept, ...]:
             name=row["name"],
             english=re.compile(row["english"]),
             usage={
-                lang: Usage(
-                    term=row[lang]["term"],
-                    match=re.compile(row[lang].get("match", re.escape(row[lang]["term"])), re.I),
-                    reject=tuple(row[lang].get("reject", ())),
-                )
+                lang: _usage(row.get(lang) or row[lang.split("_")[0]])
                 for lang in LANGS
             },
         )
         for row in data["concept"]
     )
+
+
+@cache
+def variant_words() -> dict[str, tuple[str, ...]]:
+    """Per catalog, the words of the language's other variant it must never use (pt_BR and
+    pt_PT: one variant per catalog)."""
+    with DATA.open("rb") as file:
+        table = tomllib.load(file).get("variant_words", {})
+    return {lang: tuple(words) for lang, words in table.items()}
 
 
 def never_translated() -> str:

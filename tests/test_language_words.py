@@ -38,7 +38,7 @@ def sex_of(text: str, lang: str) -> object:
         ("fr", "bsa 1.8 sexe m", "male"),
         ("en", "bsa 1.8 sex m", "male"),
         ("it", "bsa 1.8 sesso m", "male"),
-        ("pt", "bsa 1.8 sexo m", "male"),
+        ("pt_BR", "bsa 1.8 sexo m", "male"),
         ("ru", "bsa 1.8 пол ж", "female"),
         ("ru", "bsa 1.8 пол м", "male"),
     ],
@@ -83,7 +83,7 @@ def test_spanish_m_at_the_sex_question_is_asked_and_english_m_is_male() -> None:
     assert isinstance(read_sex_step("m", Context(TODAY, "en")), dict)
 
 
-@pytest.mark.parametrize("lang", ["es", "fr", "de", "it", "pt", "ru", "zh", "ar"])
+@pytest.mark.parametrize("lang", ["es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar"])
 def test_the_sex_refusal_names_the_options_in_the_chats_language(lang: str) -> None:
     form = parse_quick_form("bsa 1.8 sex xyz", TODAY, lang)
     (problem,) = form.problems

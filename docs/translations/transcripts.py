@@ -16,11 +16,12 @@ if str(ROOT) not in sys.path:
 
 from dialogs import messages as m  # noqa: E402
 from dialogs.render import Renderer  # noqa: E402
+from dialogs.replies import Reply  # noqa: E402
 from locales import NAMES  # noqa: E402
 from rules import PlanRequest, make_plan  # noqa: E402
 
 FOLDER = Path(__file__).resolve().parent
-LANGS = ("es", "fr", "de", "it", "pt", "ru", "zh", "ar")
+LANGS = ("es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar")
 #: The three cases of every transcript: what a clinician meets first at the bedside.
 CASES: dict[str, dict[str, object]] = {
     "Give: cycle 1, BSA 1.8 m², HSCT planned": {
@@ -58,7 +59,8 @@ POINTS: dict[str, tuple[str, ...]] = {
     "fr": ("A no-break space precedes every colon; US/EU labels are 'RCP américain/européen'.",),
     "de": ("EKG and KOF; 'pausieren' for hold and 'endgültig absetzen' for discontinue.",),
     "it": ("'RCP statunitense/europeo' for the US/EU label; imperatives in the Lei form.",),
-    "pt": ("Brazilian or European Portuguese: confirm 'planejado' and 'bula' suit the site.",),
+    "pt_BR": ("Brazilian Portuguese only: 'bula', 'planejado', 'paciente', 'seção'.",),
+    "pt_PT": ("European Portuguese only: 'RCM', 'planeado', 'doente', 'secção'.",),
     "ru": (
         "ППТ, ТГСК, ЭКГ, мг, мл, ×10⁹/л; «ответ на терапию» for response.",
         "Numerals agree with their nouns (не менее 2 месяцев; дн. where the number varies).",
@@ -86,7 +88,9 @@ def transcript(lang: str) -> str:
     ]
     for title, fields in CASES.items():
         plan = make_plan(PlanRequest.model_validate(fields))
-        lines += [f"## {title}", "", "```text", renderer.plan(plan), "```", ""]
+        # The reply as sent: in Arabic with the right-to-left pass (marks and isolates).
+        sent = renderer.reply(Reply("plan", "", plan=plan))
+        lines += [f"## {title}", "", "```text", sent, "```", ""]
     lines += ["## Prompts with examples", "", "```text"]
     lines += [renderer.text(prompt) for prompt in PROMPTS]
     lines += ["```", "", "## A native clinician should confirm", ""]
