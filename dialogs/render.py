@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs import messages as m
+from dialogs.citations import localized_reference
+from dialogs.counts import COUNT_NOUNS, UNIT_WORDS
+from dialogs.problems import ABSOLUTE_ULN, WRONG_UNIT
 from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
 from locales import (
@@ -25,6 +28,7 @@ from locales import (
     label_separator,
     translation,
 )
+from locales.glossary import units as glossary_units
 from rules.labels import LABEL_OF
 from rules.models import Plan, PlanWarning, WarningSource
 from rules.thresholds import DOSES_AT_LEVEL_TWO, MIN_DAYS_BETWEEN_DOSES
@@ -55,7 +59,7 @@ DOSE_WINDOW = N_("Day {day} · {date} (window {window}): {dose}")
 # volume to draw up; {vials} is the translated vial count.
 DOSE_AMOUNTS = N_("{mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 # TRANSLATORS: shown under dose rows with their windows; the previous dose = the one actually given.
-WINDOW_NOTE = N_("Each window: at least {min_days} days after the previous dose as given.")
+WINDOW_NOTE = N_("Each window: at least {min_days:days} after the previous dose as given.")
 # TRANSLATORS: Day 1 = the first dose day of a cycle.
 NEXT_CYCLE = N_("Next cycle: Day 1 on {date} at the earliest")
 # TRANSLATORS: extended = cycle 1 lengthened to allow recovery or after CR/CRi.
@@ -73,7 +77,7 @@ REDUCED_TOTAL = N_(
 # TRANSLATORS: Dose level = the step of dose reduction (0 full dose); pharmacist = the hospital
 # pharmacist who prepares the dose; no dose and no total = no amounts are printed.
 LEVEL_TWO_LINE = N_(
-    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the amounts nor "
+    "Dose level 2: {level_two_doses:doses} per cycle. The label gives neither the amounts nor "
     "the days, so no dose and no total are shown: the clinician and the pharmacist decide."
 )
 # TRANSLATORS: Omitted = this dose is not given at all (not postponed); label Table 4 = the label's
@@ -181,7 +185,13 @@ RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
 COUNT_FIELDS = ("anc", "anc_baseline", "platelets", "platelets_baseline")
 #: Between the values of one group ("ANC 1.5, Platelets 120 ×10⁹/L").
 GROUP_SEPARATORS = {"zh": "，", "ar": "، "}
+#: Between the citations of one warning: Chinese and Arabic write their own semicolon.
+CITATION_SEPARATORS = {"zh": "；", "ar": "؛ "}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Values that are units, shown in the chat's spelling (`Renderer._unit`), except a unit quoted
+#: as the clinician typed it.
+_UNIT_VALUES = frozenset({"unit", "units", "uln_unit"})
+_TYPED_UNIT_TEMPLATES: dict[str, set[str]] = {WRONG_UNIT: {"unit"}, ABSOLUTE_ULN: {"unit"}}
 
 
 #: A unit after a number, with or without a space ("0.9 mg", "10,000/mm³", "34 µmol/L",
@@ -261,6 +271,25 @@ class _Raw(str):
     """Text already formatted (and escaped) by this renderer: inserted as it is."""
 
 
+class _Counted(str):
+    """A formatted whole number that `{name:months}` shows with its noun (`COUNT_NOUNS`)."""
+
+    def __new__(cls, shown: str, count: int, renderer: Renderer) -> _Counted:
+        made = super().__new__(cls, shown)
+        made.count, made.renderer = count, renderer
+        return made
+
+    count: int
+    renderer: Renderer
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if spec not in COUNT_NOUNS:
+            raise ValueError(f"no count noun {spec!r}")
+        return self.renderer.plural(COUNT_NOUNS[spec], self.count, str(self))
+
+
 class Renderer:
     """Formats replies for one language; `html=True` escapes values and marks up for Telegram."""
 
@@ -279,9 +308,15 @@ class Renderer:
             return self._catalog.pgettext(context, message)
         return self._catalog.gettext(key)
 
-    def plural(self, forms: tuple[str, str], count: int) -> str:
-        text = self._catalog.ngettext(forms[0], forms[1], count)
-        return text.format(count=self.value(count))
+    def plural(self, forms: tuple[str, str], count: int, shown: str | None = None) -> str:
+        """The pair's form for `count` (npgettext for a pair with a context), with the count
+        shown as `shown` when given (a number already formatted)."""
+        context, separator, singular = forms[0].rpartition(m.CONTEXT_SEPARATOR)
+        if separator:
+            text = self._catalog.npgettext(context, singular, forms[1], count)
+        else:
+            text = self._catalog.ngettext(singular, forms[1], count)
+        return text.format(count=self.value(count) if shown is None else shown)
 
     def value(self, value: Any) -> str:
         if isinstance(value, _Raw):
@@ -321,12 +356,35 @@ class Renderer:
     def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:
             return self._escape(template)
-        formatted = {name: self.value(value) for name, value in values.items()}
+        formatted = {name: self._counted(value) for name, value in values.items()}
+        for name in _UNIT_VALUES & formatted.keys() - _TYPED_UNIT_TEMPLATES.get(source, set()):
+            if isinstance(values[name], str):
+                formatted[name] = self._escape(self._unit(values[name]))
         try:
             return self._escape(template).format(**formatted)
         except (KeyError, IndexError, ValueError):
             # A faulty translation must never hide the message: fall back to the English text.
             return self._escape(source).format(**formatted)
+
+    def _unit(self, units: str) -> str:
+        """A unit, or a list of them ("cm, m, in"), as the chat's language writes it in a reply
+        (`units` in locales/glossary.toml: Russian "см, м"); a word unit ("years") translated."""
+        table = glossary_units(self.lang)
+        return ", ".join(
+            table.get(unit, self.gettext(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit)
+            for unit in units.split(", ")
+        )
+
+    def _counted(self, value: Any) -> str:
+        """A value formatted; a whole number also shows with its noun as `{name:months}` asks
+        (`dialogs/counts.py`), in the plural form of the chat's language."""
+        shown = self.value(value)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return shown
+        if isinstance(value, Decimal) and not value.is_finite():
+            return shown
+        # A fraction takes the form of a many (CLDR "other"), its digits as formatted.
+        return _Counted(shown, int(value) if value == int(value) else 100, self)
 
     def choice(self, choice: Choice) -> str:
         return self.text(choice.label, choice.values)
@@ -619,11 +677,12 @@ class Renderer:
 
     def citation(self, source: WarningSource) -> str:
         """One citation: the reference as printed, in the words of its kind."""
+        reference = localized_reference(source.reference, self.gettext)
         template = SOURCE_KIND.get(source.kind)
         if template is None:
-            return self._escape(source.reference)
+            return self._escape(reference)
         return self._format(
-            self.gettext(template), template, {"reference": _Raw(self._escape(source.reference))}
+            self.gettext(template), template, {"reference": _Raw(self._escape(reference))}
         )
 
     def warning(self, warning: PlanWarning) -> str:
@@ -633,7 +692,8 @@ class Renderer:
             for name, value in warning.params.items()
         }
         message = self.text(warning.key, params) if warning.key else warning.message
-        cited = "; ".join(dict.fromkeys(self.citation(source) for source in warning.sources))
+        separator = CITATION_SEPARATORS.get(self.lang, "; ")
+        cited = separator.join(dict.fromkeys(self.citation(source) for source in warning.sources))
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
         if self.html:
             source = f"<i>{source}</i>"

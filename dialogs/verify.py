@@ -37,7 +37,7 @@ VERIFY_BAD_CODE = N_(
 )
 VERIFY_UNKNOWN = N_(
     "No plan with the receipt code {code} is stored: check the code with the colleague who "
-    "made the plan. Plans are kept for {hours} hours after they were made."
+    "made the plan. Plans are kept for {hours:hours} after they were made."
 )
 VERIFY_OWN = N_(
     "Receipt {code} was made in this chat. A double check is made by a colleague, in their own "

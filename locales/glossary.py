@@ -11,8 +11,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 FOLDER = Path(__file__).resolve().parent
 DATA = FOLDER / "glossary.toml"
@@ -52,10 +52,7 @@ def concepts() -> tuple[Concept, ...]:
         Concept(
             name=row["name"],
             english=re.compile(row["english"]),
-            usage={
-                lang: _usage(row.get(lang) or row[lang.split("_")[0]])
-                for lang in LANGS
-            },
+            usage={lang: _usage(row.get(lang) or row[lang.split("_")[0]]) for lang in LANGS},
         )
         for row in data["concept"]
     )
@@ -68,6 +65,14 @@ def variant_words() -> dict[str, tuple[str, ...]]:
     with DATA.open("rb") as file:
         table = tomllib.load(file).get("variant_words", {})
     return {lang: tuple(words) for lang, words in table.items()}
+
+
+@cache
+def units(lang: str) -> dict[str, str]:
+    """How `lang` writes each Latin unit in a reply ({} where the Latin units stay)."""
+    with DATA.open("rb") as file:
+        table = tomllib.load(file).get("units", {})
+    return dict(table.get(lang, {}))
 
 
 def never_translated() -> str:
