@@ -19,6 +19,9 @@ BOXED_WARNING = PC_("citation", "boxed warning")
 # TRANSLATORS: the EU Package Leaflet (the patient leaflet of the EU label) as cited, short:
 # "EU PL 2 (02/2022)" (es "prospecto UE", ru "листок-вкладыш ЕС").
 PACKAGE_LEAFLET = PC_("citation", "EU PL")
+# TRANSLATORS: the label profile in "{profile} label (USPI 03/2024)": the country or union whose
+# label it is, in the form the label's name takes (fr "américain", pt "dos EUA", zh "美国").
+PROFILE_NAMES = {"US": PC_("label profile", "US"), "EU": PC_("label profile", "EU")}
 _WORDS = re.compile(r"\bTable (?P<number>\d+)\b|\bboxed warning\b|\bEU PL\b")
 
 

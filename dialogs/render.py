@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs import messages as m
-from dialogs.citations import localized_reference
+from dialogs.citations import PROFILE_NAMES, localized_reference
 from dialogs.counts import COUNT_NOUNS, UNIT_WORDS
 from dialogs.problems import ABSOLUTE_ULN, WRONG_UNIT
 from dialogs.replies import Choice, Reply, Text
@@ -185,6 +185,8 @@ RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
 COUNT_FIELDS = ("anc", "anc_baseline", "platelets", "platelets_baseline")
 #: Between the values of one group ("ANC 1.5, Platelets 120 ×10⁹/L").
 GROUP_SEPARATORS = {"zh": "，", "ar": "، "}
+#: Between two sentences or phrases joined by the card: Chinese writes no space.
+WORD_SPACE = {"zh": ""}
 #: Between the citations of one warning: Chinese and Arabic write their own semicolon.
 CITATION_SEPARATORS = {"zh": "；", "ar": "؛ "}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -526,7 +528,9 @@ class Renderer:
         length = self.plural(DAYS, plan.cycle_length_days)
         if plan.cycle_length_max_days > plan.cycle_length_days:
             extended = self.plural(DAYS, plan.cycle_length_max_days)
-            length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
+            length += WORD_SPACE.get(self.lang, " ") + self.text(
+                CYCLE_EXTENDABLE, {"days": _Raw(extended)}
+            )
         if plan.total_mg is None:
             lines.append(self.text(CYCLE_LENGTH_LINE, {"length": _Raw(length)}))
         else:
@@ -666,7 +670,10 @@ class Renderer:
         document = LABEL_OF[plan.label]
         return self.text(
             m.LABEL_NAME,
-            {"profile": plan.label, "document": f"{document.short_name} {document.revision}"},
+            {
+                "profile": Text(PROFILE_NAMES[plan.label]),
+                "document": f"{document.short_name} {document.revision}",
+            },
         )
 
     def vial_line(self, plan: Plan) -> str:
@@ -697,7 +704,8 @@ class Renderer:
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
         if self.html:
             source = f"<i>{source}</i>"
-        return f"{ICON.get(warning.severity, '•')} {message} {source}"
+        space = WORD_SPACE.get(self.lang, " ")
+        return f"{ICON.get(warning.severity, '•')} {message}{space}{source}"
 
 
 def render(reply: Reply, lang: str, html: bool = False) -> str:
