@@ -278,10 +278,10 @@ class _Counted(str):
 
     def __new__(cls, shown: str, count: int, renderer: Renderer) -> _Counted:
         made = super().__new__(cls, shown)
-        made.count, made.renderer = count, renderer
+        made.number, made.renderer = count, renderer
         return made
 
-    count: int
+    number: int
     renderer: Renderer
 
     def __format__(self, spec: str) -> str:
@@ -289,7 +289,7 @@ class _Counted(str):
             return str(self)
         if spec not in COUNT_NOUNS:
             raise ValueError(f"no count noun {spec!r}")
-        return self.renderer.plural(COUNT_NOUNS[spec], self.count, str(self))
+        return self.renderer.plural(COUNT_NOUNS[spec], self.number, str(self))
 
 
 class Renderer:
