@@ -20,6 +20,7 @@ from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
 from locales import (
     RTL,
+    closest_language,
     format_date,
     format_date_interval,
     format_day,
@@ -296,7 +297,8 @@ class Renderer:
     """Formats replies for one language; `html=True` escapes values and marks up for Telegram."""
 
     def __init__(self, lang: str, html: bool = False) -> None:
-        self.lang = lang
+        # A chat stored before Portuguese had two catalogs says "pt": read as its tag (pt_PT).
+        self.lang = closest_language(lang)
         self.html = html
         self._catalog = translation(lang)
 

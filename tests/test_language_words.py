@@ -95,3 +95,15 @@ def test_the_sex_refusal_names_the_options_in_the_chats_language(lang: str) -> N
 def test_russian_response_words() -> None:
     assert parse_response("ПРи", "ru") == "CRi"
     assert parse_response("ПР", "ru") == "CR"
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar"])
+def test_the_sex_words_shown_are_read_back_in_the_same_language(lang: str) -> None:
+    """The words of the sex question's buttons and of the read-back (the glossary's terms)
+    are also what the chat may type."""
+    from dialogs import messages as m
+    from dialogs.words import parse_sex
+
+    renderer = Renderer(lang)
+    assert parse_sex(renderer.gettext(m.FEMALE), lang) == "female"
+    assert parse_sex(renderer.gettext(m.MALE), lang) == "male"
