@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlparse
 
-from locales import LANGUAGES
+from locales import LANGUAGES, language_code
 from rules.units import LIVER_ANALYTES, Analyte, SiteUlnError, Uln, parse_site_uln
 
 APP_DIR = "besponsa-bot"
@@ -188,10 +188,10 @@ def _secret(value: str) -> Secret:
 
 
 def _team_language(value: str) -> str | None:
-    code = value.strip().lower()
-    if not code:
+    if not value.strip():
         return None
-    if code not in LANGUAGES:
+    code = language_code(value)
+    if code is None:
         raise ValueError(f"one of {', '.join(sorted(LANGUAGES))} expected")
     return code
 

@@ -60,7 +60,7 @@ from dialogs.dialog import (
 from dialogs.machine import Conversation
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
-from locales import LANGUAGES, closest_language
+from locales import LANGUAGES, MENU_LANGUAGES, closest_language, menu_code
 from rules.labels import DEFAULT_PROFILE, Profile
 
 logger = logging.getLogger(__name__)
@@ -539,7 +539,8 @@ class BotService:
             stored = self.store.language(chat.id if chat is not None else user.id)
         except StoreUnavailable:
             stored = None
-        return stored or closest_language(user.language_code)
+        # A chat stored before Portuguese had two catalogs says "pt": read as its tag.
+        return closest_language(stored) if stored else closest_language(user.language_code)
 
     # Sending ---------------------------------------------------------------------------
 
@@ -693,7 +694,11 @@ async def register_commands(bot: Any) -> list[BaseException]:
     Returns what went wrong, one error per menu that was not registered."""
     results = await asyncio.gather(
         bot.set_my_commands(command_menu("en")),
-        *(bot.set_my_commands(command_menu(lang), language_code=lang) for lang in LANGUAGES),
+        *(
+            bot.set_my_commands(command_menu(lang), language_code=menu_code(lang))
+            for lang in LANGUAGES
+            if MENU_LANGUAGES.get(menu_code(lang), lang) == lang
+        ),
         return_exceptions=True,
     )
     return [result for result in results if isinstance(result, BaseException)]

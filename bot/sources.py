@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import texts
+from dialogs.citations import localized_reference
 from dialogs.dialog import label_name
 from dialogs.protocol_lines import protocol_text
 from dialogs.render import Renderer
@@ -29,7 +30,8 @@ def sources_text(renderer: Renderer, profile: Profile, protocol: Protocol | None
     ]
     for document in documents_for(profile):
         values = {
-            "name": document.short_name,
+            # "EU PL" in the chat's words (dialogs/citations.py); USPI and SmPC as printed.
+            "name": localized_reference(document.short_name, renderer.gettext),
             "title": document.title,
             "revision": document.revision,
         }

@@ -21,7 +21,7 @@ ABOUT = N_(
     "the clinical basis.\n"
     "This tool supports, and does not replace, clinical judgement. Check every dose against "
     "the label and your local protocol before giving it.\n"
-    "Clinical values are erased {hours} hours after the last message, or at once with /forget."
+    "Clinical values are erased {hours:hours} after the last message, or at once with /forget."
 )
 FORGOTTEN = N_("Everything stored for this chat has been erased.")
 CHOOSE_LANGUAGE = N_("Choose the language:")

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from dialogs import messages as m
 from dialogs import verify
+from dialogs.citations import PROFILE_NAMES
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
@@ -181,7 +182,11 @@ def label_name(profile: Profile) -> Text:
     """ "US label (USPI 03/2024)", for the chat's language."""
     document = LABEL_OF[profile]
     return Text(
-        m.LABEL_NAME, {"profile": profile, "document": f"{document.short_name} {document.revision}"}
+        m.LABEL_NAME,
+        {
+            "profile": Text(PROFILE_NAMES[profile]),
+            "document": f"{document.short_name} {document.revision}",
+        },
     )
 
 

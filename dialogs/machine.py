@@ -26,6 +26,7 @@ from transitions import EventData, Machine
 
 from dialogs.draft import Draft, draft_values
 from dialogs.steps import REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
+from locales import closest_language
 from rules.labels import PROFILES, Profile
 
 
@@ -106,7 +107,8 @@ class Conversation:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Conversation:
         """Rebuild a stored conversation; anything unreadable starts a fresh one, never a crash."""
-        conversation = cls(lang=str(data.get("lang") or "en"))
+        # closest_language: a chat stored as "pt" (one Portuguese catalog then) reads as its tag.
+        conversation = cls(lang=closest_language(str(data.get("lang") or "en")))
         try:
             conversation.draft = Draft.model_validate(data.get("draft") or {})
         except ValidationError:

@@ -24,6 +24,11 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
 CONTEXT_SEPARATOR = "\x04"
 
 
+def NPC_(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """A plural pair with a context (npgettext): the singular carries the context as PC_ does."""
+    return (f"{context}{CONTEXT_SEPARATOR}{singular}", plural)
+
+
 def PC_(context: str, message: str) -> str:
     """Marks a message whose English word has two meanings (gettext `msgctxt`, pgettext).
 
@@ -58,7 +63,7 @@ ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
 # TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК).
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
 # TRANSLATORS: MRD = measurable (minimal) residual disease; negativity = no detectable MRD.
-ASK_MRD = N_("Was MRD negativity reached after {max_cycles_hsct} cycles?")
+ASK_MRD = N_("Was MRD negativity reached after {max_cycles_hsct:cycles}?")
 # TRANSLATORS: ANC = absolute neutrophil count; ×10⁹/L (ru ×10⁹/л) = G/L; /µL = per microlitre.
 ASK_ANC = N_("Current ANC (neutrophils), ×10⁹/L, e.g. {anc} (1500/µL is understood too).")
 # TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).

@@ -6,6 +6,7 @@ Used by every reader (`dialogs/numbers.py`, `dialogs/quantities.py`, `dialogs/wo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2009\u202f\u2007\u2002\u2003\u3000\t\r"), " ")
@@ -23,6 +24,36 @@ _SEPARATORS = {
 #: the isolates LRI, RLI, FSI, PDI and the Arabic letter mark. They carry no value, so they go.
 _BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069\u061c"))
 _FULLWIDTH = range(0xFF01, 0xFF5F)  # fullwidth ASCII forms: "１.８", "ｂｓａ＝１．８"
+#: Units as Russian clinicians write them (and as the Russian prompts show them, "180 см 75 кг"),
+#: in the Latin spelling the readers know; "м" alone only right after a number ("1,8 м").
+_CYRILLIC_UNITS = {
+    "мкмоль/л": "µmol/L",
+    "мг/дл": "mg/dL",
+    "мл/мин": "mL/min",
+    "×10⁹/л": "×10⁹/L",
+    "мкл": "µL",
+    "мм³": "mm³",
+    "мм3": "mm3",
+    "см": "cm",
+    "кг": "kg",
+    "м²": "m²",
+    "мг": "mg",
+    "мл": "mL",
+    "ед/л": "U/L",
+}
+_CYRILLIC_UNIT = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(re.escape(unit) for unit in sorted(_CYRILLIC_UNITS, key=len, reverse=True))
+    + r")(?![^\W\d_])|(?<=\d)\s?м(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _latin_unit(match: re.Match[str]) -> str:
+    typed = match.group(0)
+    if typed.strip().lower() == "м":
+        return typed.replace("м", "m").replace("М", "m")
+    return _CYRILLIC_UNITS[typed.lower()]
 
 
 def normalise(text: str) -> str:
@@ -43,7 +74,7 @@ def normalise(text: str) -> str:
             chars.append(chr(ord(char) - 0xFEE0))
         else:
             chars.append(char)
-    return "".join(chars).strip()
+    return _CYRILLIC_UNIT.sub(_latin_unit, "".join(chars)).strip()
 
 
 def clip(text: str) -> str:

@@ -77,6 +77,12 @@ NOT_HEIGHT_WEIGHT = N_(
     "Could not read height and weight from “{text}”. Type them like 180 cm 75 kg."
 )
 NOT_AN_OPTION = N_("“{text}” is not one of: {options}.")
+# TRANSLATORS: {female} and {male} are this catalog's "Female" and "Male" (the words the sex
+# question's buttons show, which are also read when typed).
+NOT_A_SEX = N_("“{text}” is not one of: {female}, {male}.")
+# TRANSLATORS: a letter that means female to some clinicians and male to others (Spanish "M":
+# mujer or masculino); {female} and {male} as above, and the buttons below say them in full.
+AMBIGUOUS_SEX = N_("“{text}” can mean {female} or {male}. Which one?")
 #: No longer raised (quick-form duplicates: the last one wins); kept so that the committed
 #: catalogs still match the source. Remove together with its catalog entries.
 CONFLICTING_VALUES = N_(
@@ -108,6 +114,8 @@ PROBLEM_KEYS: tuple[str, ...] = (
     DATE_TOO_FAR,
     NOT_HEIGHT_WEIGHT,
     NOT_AN_OPTION,
+    NOT_A_SEX,
+    AMBIGUOUS_SEX,
     CONFLICTING_VALUES,
 )
 

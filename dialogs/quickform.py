@@ -47,6 +47,7 @@ from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 from dialogs.replies import Text
+from dialogs.words import parse_sex
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def parse_quick_form(
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     notes: dict[str, Problem] = {}
     for segment in _HARD_SEPARATOR.split(normalise(text)):
-        pairs = _pairs(segment)
+        pairs = _pairs(segment, locale)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
             unknown.append(_first_word(head))
@@ -191,7 +192,7 @@ def _one_note(notes: list[Problem]) -> list[Problem]:
     return [Problem(notes[0].key, {"reading": joined})]
 
 
-def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
+def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]:
     """(start, key, negated, value text) of each key in one segment, in order.
 
     A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
@@ -205,12 +206,33 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
         if negated[index] and segment[match.end() : end].strip(_TRIM):
             negated[index] = False
             starts[index] = match.start("key")
-    pairs = []
+    pairs: list[tuple[int, str, bool, str]] = []
     for index, match in enumerate(matches):
         end = starts[index + 1] if index + 1 < len(matches) else len(segment)
         raw = segment[match.end() : end].strip(_TRIM)
+        if pairs and _is_value_of_previous(segment, matches[index - 1], match, raw, locale):
+            # "geschlecht=w": w is weiblich, the value typed after "=", not the weight key.
+            start, key, negation, _ = pairs.pop()
+            raw = segment[match.start() : end].strip(_TRIM)
+            pairs.append((start, key, negation, raw))
+            continue
         pairs.append((starts[index], match["key"].lower(), negated[index], raw))
     return pairs
+
+
+def _is_value_of_previous(
+    segment: str, previous: re.Match[str], match: re.Match[str], raw: str, locale: str
+) -> bool:
+    """A key word right after a key left without a value is that key's value when typed after
+    its `=` or `:` ("sexe=h", "geschlecht: w"), or when it is a sex word of the chat's
+    language with no value of its own ("sexo h"): never a key left without one."""
+    if previous.end() != match.start() or match["neg"]:
+        return False
+    typed = segment[previous.end("key") : previous.end()]
+    if "=" in typed or ":" in typed:
+        return True
+    word = match["key"]
+    return not raw and KEYS[previous["key"].lower()][0] == "sex" and bool(parse_sex(word, locale))
 
 
 def _with_field(value: object, field_name: str) -> object:

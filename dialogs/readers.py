@@ -24,7 +24,7 @@ from dialogs.quantities import (
     parse_quantity,
 )
 from dialogs.units import site_ulns
-from dialogs.words import parse_response, parse_sex, parse_yes_no
+from dialogs.words import parse_response, parse_sex, parse_yes_no, sex_problem
 from rules.thresholds import DOSE_DAYS
 from rules.units import Uln
 
@@ -94,11 +94,12 @@ def response(text: str, field: str, context: Context) -> object:
 
 
 def sex(text: str, field: str, context: Context) -> object:
-    """Female or male, read by the chat's language (`dialogs/words.SEX_WORDS_BY_LANG`)."""
-    value = parse_sex(text, context.locale)
-    if value is not None:
-        return value
-    return Problem(NOT_AN_OPTION, {"text": text[:40], "options": "female, male"}, field or None)
+    """Female or male, read by the chat's language (`dialogs/words.SEX_WORDS_BY_LANG`); an
+    ambiguous letter is asked about, and a refusal names the options in the chat's words."""
+    problem = sex_problem(text, context.locale)
+    if problem is not None:
+        return problem
+    return parse_sex(text, context.locale)
 
 
 def date(text: str, field: str, context: Context) -> object:

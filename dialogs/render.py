@@ -16,10 +16,14 @@ from dialogs import card_today as today
 from dialogs import messages as m
 from dialogs import protocol_lines
 from dialogs.raw import Raw
+from dialogs.citations import PROFILE_NAMES, localized_reference
+from dialogs.counts import COUNT_NOUNS, UNIT_WORDS
+from dialogs.problems import ABSOLUTE_ULN, WRONG_UNIT
 from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
 from locales import (
     RTL,
+    closest_language,
     format_date,
     format_date_interval,
     format_day,
@@ -28,6 +32,7 @@ from locales import (
     label_separator,
     translation,
 )
+from locales.glossary import units as glossary_units
 from rules.labels import LABEL_OF
 from rules.models import Plan, PlanWarning, WarningSource
 from rules.thresholds import DOSES_AT_LEVEL_TWO, MIN_DAYS_BETWEEN_DOSES
@@ -58,7 +63,7 @@ DOSE_WINDOW = N_("Day {day} · {date} (window {window}): {dose}")
 # volume to draw up; {vials} is the translated vial count.
 DOSE_AMOUNTS = N_("{mg_per_m2} mg/m² = {mg} mg · {ml} mL · {vials}")
 # TRANSLATORS: shown under dose rows with their windows; the previous dose = the one actually given.
-WINDOW_NOTE = N_("Each window: at least {min_days} days after the previous dose as given.")
+WINDOW_NOTE = N_("Each window: at least {min_days:days} after the previous dose as given.")
 # TRANSLATORS: Day 1 = the first dose day of a cycle.
 NEXT_CYCLE = N_("Next cycle: Day 1 on {date} at the earliest")
 # TRANSLATORS: extended = cycle 1 lengthened to allow recovery or after CR/CRi.
@@ -76,7 +81,7 @@ REDUCED_TOTAL = N_(
 # TRANSLATORS: Dose level = the step of dose reduction (0 full dose); pharmacist = the hospital
 # pharmacist who prepares the dose; no dose and no total = no amounts are printed.
 LEVEL_TWO_LINE = N_(
-    "Dose level 2: {level_two_doses} doses per cycle. The label gives neither the amounts nor "
+    "Dose level 2: {level_two_doses:doses} per cycle. The label gives neither the amounts nor "
     "the days, so no dose and no total are shown: the clinician and the pharmacist decide."
 )
 # TRANSLATORS: Omitted = this dose is not given at all (not postponed); label Table 4 = the label's
@@ -179,40 +184,60 @@ RESPONSE_WORDS = {"CR": "CR", "CRi": "CRi", "none": m.NONE_RESPONSE}
 COUNT_FIELDS = ("anc", "anc_baseline", "platelets", "platelets_baseline")
 #: Between the values of one group ("ANC 1.5, Platelets 120 ×10⁹/L").
 GROUP_SEPARATORS = {"zh": "，", "ar": "، "}
+#: Between two sentences or phrases joined by the card: Chinese writes no space.
+WORD_SPACE = {"zh": ""}
+#: Between the citations of one warning: Chinese and Arabic write their own semicolon.
+CITATION_SEPARATORS = {"zh": "；", "ar": "؛ "}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Values that are units, shown in the chat's spelling (`Renderer._unit`), except a unit quoted
+#: as the clinician typed it.
+_UNIT_VALUES = frozenset({"unit", "units", "uln_unit"})
+_TYPED_UNIT_TEMPLATES: dict[str, set[str]] = {WRONG_UNIT: {"unit"}, ABSOLUTE_ULN: {"unit"}}
 
 
-#: Units that follow a number in our messages; in right-to-left text the isolate around the
-#: number is widened over its unit so that "0.9 mg" keeps its order (Unicode UAX #9, isolates).
-_UNITS = r"(?:mg/m²|mg|mL/min|mL|m²|×10⁹/L|/mm³|/µL|cm|kg|×ULN|%)"
-_UNIT_AFTER_ISOLATE = re.compile("\u2069( " + _UNITS + ")(?![\\w/])")
+#: A unit after a number, with or without a space ("0.9 mg", "10,000/mm³", "34 µmol/L",
+#: "120 U/L", "1.62 ×ULN", "5 %"): any Latin unit, not only the ones the plan prints.
+_UNITS = r"(?:×10⁹/L|×ULN|%|/?[A-Za-zµ][A-Za-zµ0-9²³⁹/]*)"
 _FSI, _LRI, _PDI, _RLM = "\u2068", "\u2066", "\u2069", "\u200f"
-#: Pieces of right-to-left text left as they are: isolates already made (numbers formatted by
+#: A number the locale formatted, in its own isolate (`locales.isolate`): unwrapped before the
+#: islands are found, so that it joins its unit, its ULN ("34/21") or its key ("bsa=1.8").
+_FORMATTED_NUMBER = re.compile(_FSI + r"([+−-]?\d[\d.,٫٬\u00a0\u202f]*)" + _PDI)
+#: Pieces of right-to-left text left as they are: isolates already made (dates formatted by
 #: the locale), HTML tags and entities (Telegram's markup), and line breaks.
 _KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n")
-#: A number typed in the text (a threshold in an old translation), with its unit.
-_NUMBER = r"[+−-]?\d(?:[\d.,٫٬]*\d)?(?: ?" + _UNITS + r"(?![\w/]))?"
+#: A number as typed or formatted ("1.8", "10,000", "-1.5"), and a value with its ULN ("34/21").
+_PLAIN_NUMBER = r"[+−-]?\d(?:[\d.,٫٬\u00a0\u202f]*\d)?"
+#: A number with its unit, joined with or without a space ("34/21", "0.9 mg", "10,000/mm³").
+_NUMBER = _PLAIN_NUMBER + r"(?:/" + _PLAIN_NUMBER + r")?(?: ?" + _UNITS + r"(?![\w/]))?"
 #: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8", a receipt "2D8W-YUFB").
-_LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.+'’=-]*[A-Za-z0-9_²³⁹])?"
+_LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.,+'’=-]*[A-Za-z0-9_²³⁹])?"
+#: Between two pieces of one island: a space, or " = " inside a formula ("34/21 = 1.62 ×ULN").
+_JOIN = r"(?: [=/] | )"
 #: The islands that keep their own left-to-right order inside right-to-left text: a run of
-#: Latin words and the numbers that follow them ("USPI Table 2", "CTCAE v5", "inotuzumab
-#: ozogamicin"), a number with its unit, and signs such as ℹ️ and 🆕, which the bidi
-#: algorithm counts as left-to-right letters.
+#: Latin words and numbers with their units ("USPI 2.3", "bsa=1.8 cycle=2", "ALT 1 ×ULN",
+#: "34/21 = 1.62 ×ULN"), and signs such as ℹ️ and 🆕, which the bidi algorithm counts as
+#: left-to-right letters.
 _ISLAND = re.compile(
     r"(?<![A-Za-z0-9.,_])(?:"
-    + _LATIN_WORD
-    + r"(?: (?:"
+    + r"(?:"
     + _LATIN_WORD
     + r"|"
     + _NUMBER
-    + r"))*|"
+    + r")"
+    + r"(?:"
+    + _JOIN
+    + r"(?:"
+    + _LATIN_WORD
+    + r"|"
     + _NUMBER
+    + r"))*"
     + r")(?![A-Za-z0-9_])|[\u2100-\u214f\U0001f100-\U0001f1ff]\ufe0f?"
 )
 
 
 def keep_units_with_numbers(text: str) -> str:
-    return _UNIT_AFTER_ISOLATE.sub(lambda match: match.group(1) + _PDI, text)
+    """Numbers the locale isolated, unwrapped, so that each joins its unit, ULN or key."""
+    return _FORMATTED_NUMBER.sub(lambda match: match.group(1), text)
 
 
 def _isolate_islands(plain: str) -> str:
@@ -226,8 +251,10 @@ def right_to_left(text: str) -> str:
     A client takes each paragraph's direction from its first strong character (Unicode bidi
     rule P2, isolates skipped): a line starting with "ANC" or a number would be laid out left to
     right and the Arabic around a threshold would swap places (Unicode UAX #9). So every
-    line starts with a right-to-left mark, and every number with its unit and every Latin term
-    is isolated. HTML tags and entities are left intact; applying it twice changes nothing.
+    line starts with a right-to-left mark, and every number with its unit, every value with its
+    ULN ("34/21") and every run of Latin terms and numbers ("bsa=1.8 cycle=2") is one
+    left-to-right isolate, shown in the order it was typed. HTML tags and entities are left
+    intact; applying it twice changes nothing.
     """
     text = keep_units_with_numbers(text)
     out: list[str] = []
@@ -245,11 +272,31 @@ def right_to_left(text: str) -> str:
 _Raw = Raw
 
 
+class _Counted(str):
+    """A formatted whole number that `{name:months}` shows with its noun (`COUNT_NOUNS`)."""
+
+    def __new__(cls, shown: str, count: int, renderer: Renderer) -> _Counted:
+        made = super().__new__(cls, shown)
+        made.number, made.renderer = count, renderer
+        return made
+
+    number: int
+    renderer: Renderer
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if spec not in COUNT_NOUNS:
+            raise ValueError(f"no count noun {spec!r}")
+        return self.renderer.plural(COUNT_NOUNS[spec], self.number, str(self))
+
+
 class Renderer:
     """Formats replies for one language; `html=True` escapes values and marks up for Telegram."""
 
     def __init__(self, lang: str, html: bool = False) -> None:
-        self.lang = lang
+        # A chat stored before Portuguese had two catalogs says "pt": read as its tag (pt_PT).
+        self.lang = closest_language(lang)
         self.html = html
         self._catalog = translation(lang)
 
@@ -263,9 +310,15 @@ class Renderer:
             return self._catalog.pgettext(context, message)
         return self._catalog.gettext(key)
 
-    def plural(self, forms: tuple[str, str], count: int) -> str:
-        text = self._catalog.ngettext(forms[0], forms[1], count)
-        return text.format(count=self.value(count))
+    def plural(self, forms: tuple[str, str], count: int, shown: str | None = None) -> str:
+        """The pair's form for `count` (npgettext for a pair with a context), with the count
+        shown as `shown` when given (a number already formatted)."""
+        context, separator, singular = forms[0].rpartition(m.CONTEXT_SEPARATOR)
+        if separator:
+            text = self._catalog.npgettext(context, singular, forms[1], count)
+        else:
+            text = self._catalog.ngettext(singular, forms[1], count)
+        return text.format(count=self.value(count) if shown is None else shown)
 
     def value(self, value: Any) -> str:
         if isinstance(value, _Raw):
@@ -305,12 +358,35 @@ class Renderer:
     def _format(self, template: str, source: str, values: dict[str, Any]) -> str:
         if not values:
             return self._escape(template)
-        formatted = {name: self.value(value) for name, value in values.items()}
+        formatted = {name: self._counted(value) for name, value in values.items()}
+        for name in _UNIT_VALUES & formatted.keys() - _TYPED_UNIT_TEMPLATES.get(source, set()):
+            if isinstance(values[name], str):
+                formatted[name] = self._escape(self._unit(values[name]))
         try:
             return self._escape(template).format(**formatted)
         except (KeyError, IndexError, ValueError):
             # A faulty translation must never hide the message: fall back to the English text.
             return self._escape(source).format(**formatted)
+
+    def _unit(self, units: str) -> str:
+        """A unit, or a list of them ("cm, m, in"), as the chat's language writes it in a reply
+        (`units` in locales/glossary.toml: Russian "см, м"); a word unit ("years") translated."""
+        table = glossary_units(self.lang)
+        return ", ".join(
+            table.get(unit, self.gettext(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit)
+            for unit in units.split(", ")
+        )
+
+    def _counted(self, value: Any) -> str:
+        """A value formatted; a whole number also shows with its noun as `{name:months}` asks
+        (`dialogs/counts.py`), in the plural form of the chat's language."""
+        shown = self.value(value)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return shown
+        if isinstance(value, Decimal) and not value.is_finite():
+            return shown
+        # A fraction takes the form of a many (CLDR "other"), its digits as formatted.
+        return _Counted(shown, int(value) if value == int(value) else 100, self)
 
     def choice(self, choice: Choice) -> str:
         return self.text(choice.label, choice.values)
@@ -477,7 +553,9 @@ class Renderer:
         length = self.plural(DAYS, plan.cycle_length_days)
         if plan.cycle_length_max_days > plan.cycle_length_days:
             extended = self.plural(DAYS, plan.cycle_length_max_days)
-            length += " " + self.text(CYCLE_EXTENDABLE, {"days": _Raw(extended)})
+            length += WORD_SPACE.get(self.lang, " ") + self.text(
+                CYCLE_EXTENDABLE, {"days": _Raw(extended)}
+            )
         if plan.total_mg is None:
             lines.append(self.text(CYCLE_LENGTH_LINE, {"length": _Raw(length)}))
         else:
@@ -621,7 +699,10 @@ class Renderer:
         document = LABEL_OF[plan.label]
         return self.text(
             m.LABEL_NAME,
-            {"profile": plan.label, "document": f"{document.short_name} {document.revision}"},
+            {
+                "profile": Text(PROFILE_NAMES[plan.label]),
+                "document": f"{document.short_name} {document.revision}",
+            },
         )
 
     def vial_line(self, plan: Plan) -> str:
@@ -632,11 +713,12 @@ class Renderer:
 
     def citation(self, source: WarningSource) -> str:
         """One citation: the reference as printed, in the words of its kind."""
+        reference = localized_reference(source.reference, self.gettext)
         template = SOURCE_KIND.get(source.kind)
         if template is None:
-            return self._escape(source.reference)
+            return self._escape(reference)
         return self._format(
-            self.gettext(template), template, {"reference": _Raw(self._escape(source.reference))}
+            self.gettext(template), template, {"reference": _Raw(self._escape(reference))}
         )
 
     def warning(self, warning: PlanWarning) -> str:
@@ -646,14 +728,16 @@ class Renderer:
             for name, value in warning.params.items()
         }
         message = self.text(warning.key, params) if warning.key else warning.message
-        cited = "; ".join(dict.fromkeys(self.citation(source) for source in warning.sources))
+        separator = CITATION_SEPARATORS.get(self.lang, "; ")
+        cited = separator.join(dict.fromkeys(self.citation(source) for source in warning.sources))
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
         unconfirmed = protocol_lines.unconfirmed_note(self, warning)
         if unconfirmed is not None:
             source = f"{source} {unconfirmed}"
         if self.html:
             source = f"<i>{source}</i>"
-        return f"{ICON.get(warning.severity, '•')} {message} {source}"
+        space = WORD_SPACE.get(self.lang, " ")
+        return f"{ICON.get(warning.severity, '•')} {message}{space}{source}"
 
 
 def render(reply: Reply, lang: str, html: bool = False) -> str:

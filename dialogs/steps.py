@@ -22,7 +22,7 @@ from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice, clearance_or_creatinine
 from dialogs.replies import Choice, Text
-from dialogs.words import parse_sex
+from dialogs.words import ambiguous_sex, parse_sex
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -212,7 +212,10 @@ SEX = Options(
 
 def _read_sex(text: str, context: Context) -> Answer:
     """A sex word of the chat's language ("M" is mujer in es, male in en) or one of the
-    options; the summary then shows the option in full."""
+    options; the summary then shows the option in full. An ambiguous letter (es "M") is asked
+    about (`dialogs/words.sex_problem`)."""
+    if (asked := ambiguous_sex(text, context.locale)) is not None:
+        return asked
     word = parse_sex(text, context.locale)
     if word is not None:
         return next(dict(row.values) for row in SEX.rows if row.word == word)

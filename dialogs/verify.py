@@ -50,7 +50,7 @@ VERIFY_ASK_CODE = N_(
 )
 VERIFY_UNKNOWN = N_(
     "No plan with the receipt code {code} is stored: check the code with the colleague who "
-    "made the plan. Plans are kept for {hours} hours after they were made."
+    "made the plan. Plans are kept for {hours:hours} after they were made."
 )
 VERIFY_STALE = N_(
     "Receipt {code} was planned under other rules than this bot now uses. Ask the colleague "

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from dialogs import messages as m
 from dialogs.normalise import folded
-from dialogs.problems import NOT_A_RESPONSE, NOT_YES_NO, Problem
+from dialogs.problems import AMBIGUOUS_SEX as AMBIGUOUS_SEX_KEY
+from dialogs.problems import NOT_A_RESPONSE, NOT_A_SEX, NOT_YES_NO, Problem
+from dialogs.replies import Choice, Text
 
 _YES = frozenset(
     (
@@ -75,7 +78,7 @@ _RESPONSES_BY_LANG: dict[str, dict[str, Literal["CR", "CRi", "none"]]] = {
     "it": {"rc": "CR", "rci": "CRi", "remissione completa": "CR"},
     "pt": {"rc": "CR", "rci": "CRi", "remissão completa": "CR", "remissao completa": "CR"},
     "de": {"komplette remission": "CR", "vollständige remission": "CR"},
-    "ru": {"пр": "CR", "полная ремиссия": "CR"},
+    "ru": {"пр": "CR", "при": "CRi", "полная ремиссия": "CR"},
     "zh": {"完全缓解": "CR"},
     "ar": {"هدأة كاملة": "CR"},
 }
@@ -91,17 +94,19 @@ def parse_response(text: str, locale: str = "en") -> Literal["CR", "CRi", "none"
 
 
 #: Sex words by language; single letters only here, since they mean different things in
-#: different languages. Read by the chat's language; full English words are read everywhere.
+#: different languages (m, w, v, f, h, ж, м). Read by the chat's language; full English words
+#: are read everywhere. A letter with two meanings within one language is in `AMBIGUOUS_SEX`.
 SEX_WORDS_BY_LANG: dict[str, dict[str, Literal["female", "male"]]] = {
     "en": {"f": "female", "woman": "female", "m": "male", "man": "male"},
     "es": {
-        "m": "female",
         "mujer": "female",
         "f": "female",
         "femenino": "female",
         "h": "male",
         "hombre": "male",
+        "v": "male",
         "varón": "male",
+        "varon": "male",
         "masculino": "male",
     },
     "fr": {
@@ -150,6 +155,31 @@ SEX_WORDS_BY_LANG: dict[str, dict[str, Literal["female", "male"]]] = {
     "ar": {"أنثى": "female", "انثى": "female", "امرأة": "female", "ذكر": "male", "رجل": "male"},
 }
 _SEX_EVERYWHERE: dict[str, Literal["female", "male"]] = {"female": "female", "male": "male"}
+#: Letters that one language's clinicians read both ways: a Spanish "M" is mujer in some
+#: hospitals and masculino in others, so the bot asks rather than picks.
+AMBIGUOUS_SEX: dict[str, frozenset[str]] = {"es": frozenset({"m"})}
+#: The two sexes in the chat's words, for a refusal or a question; a button types the
+#: English word, which every chat reads.
+_SEX_NAMES = {"female": Text(m.FEMALE), "male": Text(m.MALE)}
+SEX_CHOICES = (Choice(m.FEMALE, "sex female"), Choice(m.MALE, "sex male"))
+
+
+def ambiguous_sex(text: str, locale: str = "en") -> Problem | None:
+    """The question back for a letter read both ways in the chat's language, with both words
+    in full as buttons; None for any other text."""
+    if folded(text) not in AMBIGUOUS_SEX.get(_language(locale), ()):
+        return None
+    values = {"text": text[:40], **_SEX_NAMES}
+    return Problem(AMBIGUOUS_SEX_KEY, values, "sex", None, SEX_CHOICES)
+
+
+def sex_problem(text: str, locale: str = "en") -> Problem | None:
+    """Why `text` is not a sex in the chat's language, in its words; None when it is one."""
+    if (asked := ambiguous_sex(text, locale)) is not None:
+        return asked
+    if parse_sex(text, locale) is not None:
+        return None
+    return Problem(NOT_A_SEX, {"text": text[:40], **_SEX_NAMES}, "sex")
 
 
 def parse_sex(text: str, locale: str = "en") -> Literal["female", "male"] | None:

@@ -30,7 +30,8 @@ NAMES: dict[str, str] = {
     "fr": "Français",
     "de": "Deutsch",
     "it": "Italiano",
-    "pt": "Português",
+    "pt_BR": "Português (Brasil)",
+    "pt_PT": "Português (Portugal)",
     "ru": "Русский",
     "zh": "简体中文",
     "ar": "العربية",
@@ -47,12 +48,37 @@ _ISOLATE_START = "\u2068"
 _ISOLATE_END = "\u2069"
 
 
-def closest_language(code: str | None) -> str:
-    """The supported language closest to a Telegram/IETF code ("pt-br" → "pt"), else English."""
+#: Language tags that name a catalog other than their first part: Telegram gives "pt-br" for
+#: Brazilian Portuguese and "pt" (or "pt-pt") for European Portuguese. One variant per
+#: catalog, never the other's words (tests/test_translations_quality.py).
+TAGS: dict[str, str] = {"pt-br": "pt_BR", "pt": "pt_PT", "pt-pt": "pt_PT"}
+#: The catalog of each two-letter code in Telegram's command menu (`setMyCommands` takes no
+#: region): Brazilian, the variant most Portuguese-speaking users of Telegram have.
+MENU_LANGUAGES: dict[str, str] = {"pt": "pt_BR"}
+
+
+def language_code(code: str | None) -> str | None:
+    """The catalog a language tag names ("pt-BR", "pt_br" → "pt_BR"; "de-CH" → "de"), or None."""
     if not code:
-        return DEFAULT
-    base = code.replace("_", "-").split("-")[0].lower()
-    return base if base in LANGUAGES else DEFAULT
+        return None
+    tag = code.strip().replace("_", "-").lower()
+    for candidate in (tag, tag.split("-")[0]):
+        if candidate in TAGS:
+            return TAGS[candidate]
+        if candidate in LANGUAGES:
+            return candidate
+    return None
+
+
+def closest_language(code: str | None) -> str:
+    """The supported language closest to a Telegram/IETF code ("pt-br" → "pt_BR", "pt" →
+    "pt_PT", "de-AT" → "de"), else English."""
+    return language_code(code) or DEFAULT
+
+
+def menu_code(lang: str) -> str:
+    """The two-letter code Telegram's command menu is registered under for `lang`."""
+    return lang.split("_")[0]
 
 
 def catalog_paths(lang: str) -> tuple[Path, Path]:

@@ -12,11 +12,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 FOLDER = Path(__file__).resolve().parent
 DATA = FOLDER / "glossary.toml"
 VIEW = FOLDER / "glossary.md"
-LANGS = ("es", "fr", "de", "it", "pt", "ru", "zh", "ar")
+LANGS = ("es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Concept:
     usage: dict[str, Usage]
 
 
+def _usage(row: dict[str, Any]) -> Usage:
+    return Usage(
+        term=row["term"],
+        match=re.compile(row.get("match", re.escape(row["term"])), re.I),
+        reject=tuple(row.get("reject", ())),
+    )
+
+
 @cache
 def concepts() -> tuple[Concept, ...]:
     with DATA.open("rb") as file:
@@ -43,17 +52,27 @@ def concepts() -> tuple[Concept, ...]:
         Concept(
             name=row["name"],
             english=re.compile(row["english"]),
-            usage={
-                lang: Usage(
-                    term=row[lang]["term"],
-                    match=re.compile(row[lang].get("match", re.escape(row[lang]["term"])), re.I),
-                    reject=tuple(row[lang].get("reject", ())),
-                )
-                for lang in LANGS
-            },
+            usage={lang: _usage(row.get(lang) or row[lang.split("_")[0]]) for lang in LANGS},
         )
         for row in data["concept"]
     )
+
+
+@cache
+def variant_words() -> dict[str, tuple[str, ...]]:
+    """Per catalog, the words of the language's other variant it must never use (pt_BR and
+    pt_PT: one variant per catalog)."""
+    with DATA.open("rb") as file:
+        table = tomllib.load(file).get("variant_words", {})
+    return {lang: tuple(words) for lang, words in table.items()}
+
+
+@cache
+def units(lang: str) -> dict[str, str]:
+    """How `lang` writes each Latin unit in a reply ({} where the Latin units stay)."""
+    with DATA.open("rb") as file:
+        table = tomllib.load(file).get("units", {})
+    return dict(table.get(lang, {}))
 
 
 def never_translated() -> str:

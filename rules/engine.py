@@ -188,7 +188,7 @@ def _english(template: str, params: dict[str, Any]) -> str:
         name: format_decimal_plain(value) if isinstance(value, Decimal | int) else value
         for name, value in params.items()
     }
-    return template.format(**shown)
+    return msg.english(template, shown)
 
 
 def make_plan(request: PlanRequest, protocol: Protocol = DEFAULT_PROTOCOL) -> Plan:

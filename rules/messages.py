@@ -77,6 +77,23 @@ CONSTANTS: dict[str, Decimal | int] = {
 
 
 @cache
+class _EnglishCounts(string.Formatter):
+    """English text of a template whose counts carry their noun (`{days:days}`, the plural
+    forms in `dialogs/counts.py`): "1 day", "2 days"; other fields as given."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if not format_spec:
+            return super().format_field(value, format_spec)
+        noun = format_spec.split("/")[0]
+        count = str(value)
+        return f"{count} {noun if count != '1' else noun[:-1]}"
+
+
+def english(template: str, shown: dict[str, object]) -> str:
+    """The English text of a warning template, numbers already formatted."""
+    return _EnglishCounts().format(template, **shown)
+
+
 def constants_for(template: str) -> dict[str, Decimal | int]:
     """The constants a template names, to be merged into its warning's params."""
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
@@ -104,7 +121,7 @@ PREMEDICATION = N_(
 # TRANSLATORS: Blood count = complete blood count; liver tests = bilirubin, AST, ALT.
 MONITORING = N_(
     "Check the blood count and liver tests before each dose; observe the patient during and "
-    "for at least {observation_hours} hour after the infusion."
+    "for at least {observation_hours:hours} after the infusion."
 )
 # TRANSLATORS: QT = the ECG interval; ECG = electrocardiogram (de EKG, ru ЭКГ).
 QT = N_(
@@ -114,14 +131,14 @@ QT = N_(
 # TRANSLATORS: CR/CRi = complete remission / complete remission with incomplete haematological
 # recovery (keep as is).
 CYCLE1_EXTENSION = N_(
-    "Cycle 1 may be extended to {extended_cycle_days} days (treatment-free from day "
+    "Cycle 1 may be extended to {extended_cycle_days:days} (treatment-free from day "
     "{cycle1_days}) for CR/CRi or to recover from toxicity."
 )
 # TRANSLATORS: Label = the official product information (USPI, SmPC); site protocol = the
 # hospital's own treatment protocol.
 SCHEDULE_WINDOW = N_(
-    "The second and third doses of a cycle may each move by up to {window_days} days; keep at "
-    "least {min_days_between} days between doses. The label says so; the site protocol does not "
+    "The second and third doses of a cycle may each move by up to {window_days:days}; keep at "
+    "least {min_days_between:days} between doses. The label says so; the site protocol does not "
     "say."
 )
 # TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); half-up = 0.005 rounds up.
@@ -150,41 +167,41 @@ CYTOREDUCTION_CHECK = N_(
 MAX_CYCLES_LAST = N_("This is the last planned cycle (at most {max_cycles}).")
 # TRANSLATORS: "do not give" is an instruction, keep its force.
 MAX_CYCLES_EXCEEDED = N_(
-    "Cycle {cycle} exceeds the maximum of {max_cycles} cycles: do not give further cycles."
+    "Cycle {cycle} exceeds the maximum of {max_cycles:cycles}: do not give further cycles."
 )
 # TRANSLATORS: MRD = measurable (minimal) residual disease. The third cycle is allowed when CR/CRi
 # WITH MRD negativity was NOT reached: keep this logic exact.
 MAX_CYCLES_HSCT_LIMIT = N_(
-    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "HSCT planned: the site protocol recommends {max_cycles_hsct:cycles}; the label says a "
     "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
-    "{max_cycles_hsct} cycles. Cycle {cycle} is beyond that."
+    "{max_cycles_hsct:cycles}. Cycle {cycle} is beyond that."
 )
 # TRANSLATORS: A third cycle may be considered only if CR/CRi with MRD negativity was NOT reached
 # after the cycles named: keep this logic exact.
 HSCT_THIRD_CYCLE = N_(
-    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "HSCT planned: the site protocol recommends {max_cycles_hsct:cycles}; the label says a "
     "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
-    "{max_cycles_hsct} cycles. Clinician decision."
+    "{max_cycles_hsct:cycles}. Clinician decision."
 )
 # TRANSLATORS: MRD status = whether MRD negativity was reached; it is not known here.
 HSCT_THIRD_CYCLE_MRD_UNKNOWN = N_(
-    "HSCT planned: the site protocol recommends {max_cycles_hsct} cycles; the label says a "
+    "HSCT planned: the site protocol recommends {max_cycles_hsct:cycles}; the label says a "
     "third cycle may be considered if CR/CRi with MRD negativity was not reached after "
-    "{max_cycles_hsct} cycles; the MRD status decides and is not known. Clinician decision."
+    "{max_cycles_hsct:cycles}; the MRD status decides and is not known. Clinician decision."
 )
 # TRANSLATORS: Proceed to HSCT = go on to the transplant without a further cycle.
 HSCT_PROCEED = N_(
-    "CR/CRi with MRD negativity after {max_cycles_hsct} cycles and HSCT planned: the label "
+    "CR/CRi with MRD negativity after {max_cycles_hsct:cycles} and HSCT planned: the label "
     "gives no third cycle; proceed to HSCT."
 )
 # TRANSLATORS: Response = response to treatment (CR/CRi), not an answer (ru «ответ на терапию»).
 NO_RESPONSE_WATCH = N_(
     "No CR/CRi yet: the label says to discontinue if there is none within "
-    "{response_within_cycles} cycles; the site protocol does not say."
+    "{response_within_cycles:cycles}; the site protocol does not say."
 )
 # TRANSLATORS: Discontinue = stop the drug permanently (an instruction, keep its force).
 NO_RESPONSE_STOP = N_(
-    "No CR/CRi within {response_within_cycles} cycles: the label says discontinue; the site "
+    "No CR/CRi within {response_within_cycles:cycles}: the label says discontinue; the site "
     "protocol does not say."
 )
 # TRANSLATORS: ANC = absolute neutrophil count; hold = do not give now, give later when the
@@ -216,7 +233,7 @@ COUNTS_WITHIN_CYCLE = N_(
 # TRANSLATORS: Cytopenia = low blood counts; discontinue permanently = an instruction, keep its
 # force.
 DISCONTINUE_CYTOPENIA = N_(
-    "Drug-related severe cytopenia for {days} days (more than {cytopenia_max_days}): the site "
+    "Drug-related severe cytopenia for {days:days} (more than {cytopenia_max_days}): the site "
     "protocol and the US label say discontinue permanently; the EU label only says to consider "
     "stopping (Table 4, wording unconfirmed). Clinician decision."
 )
@@ -263,40 +280,40 @@ HOLD_NONHEME = N_(
 # TRANSLATORS: Interruption = a dosing interruption for toxicity, in days; label Table 4 = the
 # label's table of dose changes by the length of an interruption.
 INTERRUPTION_SHORT = N_(
-    "Interruption of {days} days (under {omit_days}): give this dose late, keeping at least "
-    "{min_days_between} days between doses (label Table 4)."
+    "Interruption of {days:days} (under {omit_days}): give this dose late, keeping at least "
+    "{min_days_between:days} between doses (label Table 4)."
 )
 # TRANSLATORS: Interruption = a dosing interruption for toxicity; omitted = not given at all
 # (not postponed); label Table 4 = the label's table of dose changes by interruption length.
 INTERRUPTION_OMIT = N_(
-    "Interruption of {days} days ({omit_days} or more): the dose of Day {day} is omitted, "
+    "Interruption of {days:days} ({omit_days} or more): the dose of Day {day} is omitted, "
     "not given late (label Table 4)."
 )
 # TRANSLATORS: Interruption = a dosing interruption for toxicity; total dose = the dose of the whole
 # cycle; discontinue permanently = an instruction, keep its force.
 INTERRUPTION_REDUCE = N_(
-    "Interruption of {days} days ({reduce_days} or more): once recovered, the total dose is "
+    "Interruption of {days:days} ({reduce_days} or more): once recovered, the total dose is "
     "reduced by {reduction_percent} % for the subsequent cycle; if a further change is "
-    "needed, {level_two_doses} doses per cycle; if that is not tolerated, discontinue "
+    "needed, {level_two_doses:doses} per cycle; if that is not tolerated, discontinue "
     "permanently (label Table 4)."
 )
 # TRANSLATORS: Interruption = a dosing interruption for toxicity; permanent discontinuation = stop
 # the drug for good; holding = not giving now.
 INTERRUPTION_STOP = N_(
-    "Interruption of {days} days (more than {consider_stop_days}): consider permanent "
+    "Interruption of {days:days} (more than {consider_stop_days}): consider permanent "
     "discontinuation (label Table 4). Holding; clinician decision."
 )
 # TRANSLATORS: Dose level = the step of dose reduction (0 full dose); total = the dose of the whole
 # cycle; never re-escalate = do not go back to a higher dose (an instruction, keep its force).
 NEXT_CYCLE_REDUCED = N_(
-    "After an interruption of {reduce_days} days or more the next cycle is at dose level "
+    "After an interruption of {reduce_days:days} or more the next cycle is at dose level "
     "{reduced_level} (total −{reduction_percent} %). Never re-escalate."
 )
 # TRANSLATORS: Dose level = the step of dose reduction; never re-escalate = do not go back to a
 # higher dose (an instruction, keep its force).
 NEXT_CYCLE_LEVEL_TWO = N_(
-    "Toxicity again at dose level {reduced_level} with an interruption of {reduce_days} days or "
-    "more: the next cycle is at dose level {last_level} ({level_two_doses} doses per cycle). "
+    "Toxicity again at dose level {reduced_level} with an interruption of {reduce_days:days} or "
+    "more: the next cycle is at dose level {last_level} ({level_two_doses:doses} per cycle). "
     "Never re-escalate."
 )
 # TRANSLATORS: Dose level = the step of dose reduction; mg/m² = dose per body surface area (ru
@@ -308,7 +325,7 @@ DOSE_REDUCED = N_(
 # TRANSLATORS: Dose level = the step of dose reduction; pharmacist = the hospital pharmacist who
 # prepares the dose; never re-escalate = an instruction, keep its force.
 DOSE_REDUCED_TWO = N_(
-    "Dose level {last_level}: {level_two_doses} doses per cycle. The label gives neither the "
+    "Dose level {last_level}: {level_two_doses:doses} per cycle. The label gives neither the "
     "days nor the amounts, and so no total: the clinician and the pharmacist decide. Never "
     "re-escalate."
 )
@@ -328,7 +345,7 @@ DOSE_REDUCED_TWO_SITE = N_(
 # TRANSLATORS: Reduction = the dose reduction of the total; discontinue permanently = an
 # instruction, keep its force.
 DISCONTINUE_AFTER_REDUCTION = N_(
-    "Toxicity again after the {reduction_percent} % reduction and {level_two_doses} doses "
+    "Toxicity again after the {reduction_percent} % reduction and {level_two_doses:doses} "
     "per cycle: discontinue permanently (label Table 4)."
 )
 # TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; the
@@ -364,14 +381,14 @@ COUNTS_CYCLE1 = N_(
 # TRANSLATORS: Interruption = a dosing interruption for toxicity; omit = not give at all (not
 # postpone); start of a cycle = its Day 1.
 INTERRUPTION_DAY1 = N_(
-    "Interruption of {days} days ({omit_days} or more) at Day {first_dose_day}: the label's row "
+    "Interruption of {days:days} ({omit_days} or more) at Day {first_dose_day}: the label's row "
     "to omit the next dose is for doses within a cycle and does not say what applies at the "
     "start of one. Start the cycle once recovered; clinician decision."
 )
 # TRANSLATORS: Interruption = a dosing interruption for toxicity; dose level = the step of dose
 # reduction; never re-escalate = do not go back to a higher dose (an instruction).
 DOSE_LEVEL_APPLIED = N_(
-    "Interruption of {days} days ({reduce_days} or more) before Day {first_dose_day}: dose "
+    "Interruption of {days:days} ({reduce_days} or more) before Day {first_dose_day}: dose "
     "level {level} is applied to this cycle automatically (label Table 4). Never re-escalate."
 )
 # TRANSLATORS: Table 4 = the label's table of dose changes by the length of an interruption;
@@ -417,42 +434,42 @@ PREGNANCY_CAUTION = N_(
 # TRANSLATORS: Must use = an obligation, not advice; keep its force.
 CONTRACEPTION_FEMALE = N_(
     "Women who can become pregnant must use effective contraception during treatment and for "
-    "at least {contraception_female_months} months after the last dose."
+    "at least {contraception_female_months:months} after the last dose."
 )
 # TRANSLATORS: Must use = an obligation, not advice; {until} is a date.
 CONTRACEPTION_FEMALE_UNTIL = N_(
     "Women who can become pregnant must use effective contraception during treatment and for "
-    "at least {contraception_female_months} months after the last dose (until {until})."
+    "at least {contraception_female_months:months} after the last dose (until {until})."
 )
 # TRANSLATORS: Must use = an obligation, not advice; keep its force.
 CONTRACEPTION_MALE = N_(
     "Men with female partners who can become pregnant must use effective contraception during "
-    "treatment and for at least {contraception_male_months} months after the last dose."
+    "treatment and for at least {contraception_male_months:months} after the last dose."
 )
 # TRANSLATORS: Must use = an obligation, not advice; {until} is a date.
 CONTRACEPTION_MALE_UNTIL = N_(
     "Men with female partners who can become pregnant must use effective contraception during "
-    "treatment and for at least {contraception_male_months} months after the last dose (until "
+    "treatment and for at least {contraception_male_months:months} after the last dose (until "
     "{until})."
 )
 # TRANSLATORS: Do not breastfeed = a prohibition, never a description (not 'no breastfeeding').
 LACTATION = N_(
-    "Do not breastfeed during treatment and for at least {lactation_months} months after the "
+    "Do not breastfeed during treatment and for at least {lactation_months:months} after the "
     "last dose."
 )
 # TRANSLATORS: Do not breastfeed = a prohibition, never a description; {until} is a date.
 LACTATION_UNTIL = N_(
-    "Do not breastfeed during treatment and for at least {lactation_months} months after the "
+    "Do not breastfeed during treatment and for at least {lactation_months:months} after the "
     "last dose (until {until})."
 )
 # TRANSLATORS: US label, EU label = the official product information of each region.
 INFANT = N_(
-    "Age under {min_age_us} year: outside the US label ({min_age_us} year and older) and the EU "
+    "Age under {min_age_us:years}: outside the US label ({min_age_us:years} and older) and the EU "
     "label (adults). Holding; clinician decision."
 )
 # TRANSLATORS: mg/m² regimen = the dose per body surface area.
 PEDIATRIC = N_(
-    "Age under {adult_age}: the US label covers patients from {min_age_us} year with the same "
+    "Age under {adult_age}: the US label covers patients from {min_age_us:years} with the same "
     "mg/m² regimen; the EU label covers adults only."
 )
 
@@ -460,14 +477,14 @@ PEDIATRIC = N_(
 # TRANSLATORS: EU label = the EU Summary of Product Characteristics; under 18 = a minor.
 ADULTS_ONLY = N_(
     "Age under {adult_age}: the EU label covers adults only (the US label covers patients from "
-    "{min_age_us} year). Not given under the EU label; clinician decision."
+    "{min_age_us:years}). Not given under the EU label; clinician decision."
 )
 # TRANSLATORS: cytopenia = low blood counts; Table 4 = the EU label's table of dosing
 # interruptions; consider permanent discontinuation = the label's own words, an option.
 CYTOPENIA_EU = N_(
-    "Low counts for {days} days (more than {cytopenia_max_days}): the EU label has no row to "
+    "Low counts for {days:days} (more than {cytopenia_max_days}): the EU label has no row to "
     "discontinue for cytopenia. Its Table 4 applies instead: after an interruption of more than "
-    "{consider_stop_days} days, consider permanent discontinuation. Holding; clinician decision."
+    "{consider_stop_days:days}, consider permanent discontinuation. Holding; clinician decision."
 )
 # TRANSLATORS: risk factor = raises the risk, not a contraindication; VOD/SOS = veno-occlusive
 # disease (keep the abbreviation); serious ongoing liver disease = the label's words.

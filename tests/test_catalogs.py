@@ -19,7 +19,7 @@ from locales import LANGUAGES, LOCALE_DIR, catalog_paths, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
-_FIELD = re.compile(r"{(\w+)}")
+_FIELD = re.compile(r"{(\w+)(?::[\w/]+)?}")
 
 
 def read(path: Path, locale: str | None = None) -> Catalog:

@@ -141,7 +141,8 @@ def test_a_later_times_uln_value_replaces_the_lab_value_typed_before() -> None:
 @pytest.mark.parametrize(
     ("text", "locale", "expected"),
     [
-        ("M", "es", "female"),  # mujer
+        ("M", "es", None),  # mujer or masculino: asked, not read (tests/test_language_words.py)
+        ("v", "es", "male"),  # varón
         ("m", "en", "male"),
         ("H", "es", "male"),  # hombre
         ("h", "fr", "male"),  # homme
@@ -161,9 +162,9 @@ def test_a_single_letter_is_read_by_the_chats_language(
 
 def test_the_sex_step_reads_the_chats_letter_and_shows_it_in_full() -> None:
     step = STEP_BY_NAME["opt_sex"]
-    spanish = step.read("M", Context(TODAY, "es"))
+    spanish = step.read("V", Context(TODAY, "es"))
     english = step.read("M", Context(TODAY, "en"))
-    assert isinstance(spanish, dict) and spanish["sex"] == "female"
+    assert isinstance(spanish, dict) and spanish["sex"] == "male"
     assert isinstance(english, dict) and english["sex"] == "male"
 
 

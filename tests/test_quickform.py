@@ -276,7 +276,7 @@ def test_values_may_hold_units_and_spaces() -> None:
         ("c 1 irr moderate", "infusion_reaction", p.NOT_AN_OPTION),
         ("plt 40 no vod yes", "platelets", p.WRONG_UNIT),
         ("plt 40 nicht vod", "platelets", p.WRONG_UNIT),
-        ("sex x", "sex", p.NOT_AN_OPTION),
+        ("sex x", "sex", p.NOT_A_SEX),
         ("formula haycock", "bsa_formula", p.NOT_AN_OPTION),
         ("bsa 1.8 foo 3", "bsa_m2", p.NOT_A_NUMBER),
         ("bsa 1.8 foo", "bsa_m2", p.WRONG_UNIT),

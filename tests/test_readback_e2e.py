@@ -98,7 +98,10 @@ async def test_every_language_reads_back_the_lab_values_against_the_site_uln(
 ) -> None:
     messages = await answer_in(emulator, lang, QUICK_FORM)
     line = expected_read_back(lang)
-    assert "34 µmol/L" in plain(line) and "21 µmol/L" in plain(line) and "120 U/L" in plain(line)
+    # Units as the chat's language writes them (locales/glossary.toml: Russian мкмоль/л).
+    umol, units_per_litre = ("мкмоль/л", "Ед/л") if lang == "ru" else ("µmol/L", "U/L")
+    shown = plain(line)
+    assert f"34 {umol}" in shown and f"21 {umol}" in shown and f"120 {units_per_litre}" in shown
     # 34 / 21, in the chat's number format
     assert plain(format_decimal(Decimal("1.62"), lang)) in plain(line)
     assert plain(format_decimal(Decimal("1.8"), lang)) in plain(line)

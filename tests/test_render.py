@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dialogs.render import FOLD_OPEN, Renderer, keep_units_with_numbers
+from dialogs.render import FOLD_OPEN, Renderer, right_to_left
 from dialogs.replies import Reply
 from rules import PlanRequest, make_plan
 
@@ -58,9 +58,15 @@ def test_german_writes_decimal_commas() -> None:
     assert renderer.value(Decimal("80000")) == "80.000"
 
 
+LRI = "\u2066"
+
+
 def test_arabic_keeps_each_number_with_its_unit() -> None:
-    text = keep_units_with_numbers(f"{ISOLATE}0.9{POP} mg و {ISOLATE}1.5{POP} ×10⁹/L")
-    assert f"{ISOLATE}0.9 mg{POP}" in text and f"{ISOLATE}1.5 ×10⁹/L{POP}" in text
+    text = right_to_left(
+        f"{ISOLATE}0.9{POP} mg و {ISOLATE}1.5{POP}×10⁹/L و {ISOLATE}34{POP}/{ISOLATE}21{POP}"
+    )
+    assert f"{LRI}0.9 mg{POP}" in text and f"{LRI}1.5×10⁹/L{POP}" in text
+    assert f"{LRI}34/21{POP}" in text
     assert Renderer("ar").value(Decimal("0.9")) == f"{ISOLATE}0.9{POP}"
 
 

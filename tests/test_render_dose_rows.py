@@ -58,7 +58,7 @@ def test_level_applied_after_a_long_interruption_shows_the_reduced_total_only() 
     assert "Reduced total for this cycle: 1.35 mg/m² = 2.43 mg" in text
 
 
-@pytest.mark.parametrize("lang", ["de", "es", "fr", "it", "pt", "ru", "zh", "ar"])
+@pytest.mark.parametrize("lang", ["de", "es", "fr", "it", "pt_BR", "pt_PT", "ru", "zh", "ar"])
 def test_new_rows_are_translated(lang: str) -> None:
     omitted = plan_text(lang, cycle=2, response="CR", day=8, interruption_days=9)
     level_two = plan_text(lang, cycle=3, response="CR", dose_level=2)

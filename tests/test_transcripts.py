@@ -40,3 +40,20 @@ def test_the_transcript_shows_a_give_a_hold_and_a_stop(lang: str) -> None:
         first_words = renderer.gettext(DECISION[decision]).split("{")[0].strip()[:8]
         assert first_words in text, (lang, decision)
     assert "- [ ]" in text
+
+
+@pytest.mark.parametrize("lang", TRANSCRIPTS.LANGS)
+def test_each_case_is_what_the_bot_sends_to_telegram(lang: str) -> None:
+    """Byte for byte: the HTML Telegram is sent, Arabic with its right-to-left pass."""
+    from dialogs.render import Renderer
+    from dialogs.replies import Reply
+    from rules import PlanRequest, make_plan
+
+    text = (TRANSCRIPTS.FOLDER / f"{lang}.md").read_text(encoding="utf-8")
+    blocks = text.split("```text\n")[1:]
+    for block, fields in zip(blocks, TRANSCRIPTS.CASES.values(), strict=False):
+        plan = make_plan(PlanRequest.model_validate(fields))
+        sent = Renderer(lang, html=True).reply(Reply("plan", "", plan=plan))
+        assert block.split("\n```")[0] == sent
+    if lang == "ar":
+        assert "\u200f" in text and "\u2066" in text
