@@ -24,7 +24,8 @@ from bot import receipts
 from bot.config import ConfigError, load_settings
 from bot.handlers import unavailable_text
 from bot.sources import sources_text
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from dialogs import verify
 from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
@@ -50,7 +51,7 @@ class ConsoleChat:
         lang: str,
         today: Callable[[], dt.date] = dt.date.today,
         label: Profile = DEFAULT_PROFILE,
-        store: SessionStore | None = None,
+        store: StateStore | None = None,
         ttl_hours: int = 12,
     ):
         self.out = out
@@ -137,7 +138,7 @@ def run_console(
     stdout: TextIO,
     lang: str | None = None,
     label: Profile = DEFAULT_PROFILE,
-    store: SessionStore | None = None,
+    store: StateStore | None = None,
     ttl_hours: int = 12,
 ) -> int:
     logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -173,13 +174,27 @@ def run_console(
     return 0
 
 
-def open_console_store(path: str | None) -> tuple[SessionStore | None, int]:
-    """The bot's state database when one is named (`--db`, else BOT_DB_PATH), with the bot's
-    TTL; None otherwise, so that a plain console chat writes no file."""
+def open_console_store(
+    path: str | None, db_url: str | None = None
+) -> tuple[StateStore | None, int]:
+    """The bot's state database when one is named (`--db-url`, else BOT_DB_URL: PostgreSQL;
+    `--db`, else BOT_DB_PATH: SQLite), with the bot's TTL; None otherwise, so that a plain
+    console chat writes no file."""
     from bot.config import load_settings
 
     settings = load_settings()
     hours = settings.bot_state_ttl_hours
+    url = db_url or (settings.bot_db_url.get_secret_value() if settings.bot_db_url else None)
+    if db_url is not None or (url is not None and path is None):
+        from bot.storage import is_postgresql
+
+        if url is None or not is_postgresql(url):
+            raise SystemExit("configuration error: --db-url: a postgresql:// URL expected")
+        from bot.pg_store import PgSessionStore
+
+        return PgSessionStore(url, ttl=settings.ttl, open_later=True), hours
     if path is None and not os.environ.get("BOT_DB_PATH"):
         return None, hours
+    from bot.store import SessionStore
+
     return SessionStore(path or settings.bot_db_path, ttl=settings.ttl, open_later=True), hours

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.store import SessionStore
+from bot.storage import StateStore
 from dialogs import verify
 from dialogs.replies import Reply
 from dialogs.verify import compare, from_document, outcome_replies, stored_document
@@ -27,7 +27,7 @@ class Notice:
     replies: list[Reply]
 
 
-def begin(store: SessionStore, chat_id: int, argument: str, ttl_hours: int) -> str | Reply:
+def begin(store: StateStore, chat_id: int, argument: str, ttl_hours: int) -> str | Reply:
     """The receipt code to check (stored and not this chat's own), or the reply saying why not."""
     code = normalise_code(argument)
     if code is None:
@@ -41,7 +41,7 @@ def begin(store: SessionStore, chat_id: int, argument: str, ttl_hours: int) -> s
 
 
 def settle(
-    store: SessionStore, chat_id: int, replies: list[Reply], ttl_hours: int, verifier: str
+    store: StateStore, chat_id: int, replies: list[Reply], ttl_hours: int, verifier: str
 ) -> tuple[list[Reply], Notice | None]:
     """Keep every plan shown under its receipt; mark a requested check; compare a completed
     second entry. Returns the replies to send and, for a check, what its requester is told."""
@@ -65,7 +65,7 @@ def settle(
 
 
 def _compare(
-    store: SessionStore, chat_id: int, reply: Reply, ttl_hours: int, verifier: str
+    store: StateStore, chat_id: int, reply: Reply, ttl_hours: int, verifier: str
 ) -> tuple[list[Reply], Notice | None]:
     code = str(reply.values.get("code", ""))
     receipt = store.receipt(code)

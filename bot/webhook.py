@@ -35,6 +35,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.inbox import Inbox, InboxUnavailable, attach, replay
+from bot.storage import UpdateInbox
 from bot.update_types import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ logger = logging.getLogger(__name__)
 #: entities and the message it replies to); anything far larger is not from Telegram.
 MAX_UPDATE_BYTES = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: Telegram's simultaneous connections to the webhook (its default is 40). Each request is
+#: one inbox commit and then queued, so a few connections keep up with Telegram's send limit
+#: of about 30 messages/s, and fewer parallel requests keep arrivals close to Telegram's order.
+MAX_CONNECTIONS = 10
 
 
 class WebhookServer:
@@ -54,7 +59,7 @@ class WebhookServer:
         path: str,
         secret: str,
         max_body: int = MAX_UPDATE_BYTES,
-        inbox: Inbox | None = None,
+        inbox: UpdateInbox | None = None,
     ) -> None:
         """`inbox` None: one in memory (what is received is answered, but a crash loses what
         is queued, as with PTB's own webhook server)."""
@@ -116,6 +121,16 @@ class WebhookServer:
         return web.Response(status=200)
 
 
+async def _lead(leader: Any, stop: asyncio.Event) -> None:
+    """Until this process holds the lock (or is stopped as a standby)."""
+    acquired = asyncio.create_task(leader.acquire())
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({acquired, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (acquired, stopped):
+        task.cancel()
+    await asyncio.gather(acquired, stopped, return_exceptions=True)
+
+
 def _refuse(status: int, reason: str) -> web.Response:
     logger.warning("webhook request refused with %d: %s", status, reason)
     return web.Response(status=status)
@@ -129,27 +144,36 @@ async def start_webhook(
     path: str,
     url: str,
     secret: str,
-    inbox: Inbox | None = None,
+    inbox: UpdateInbox | None = None,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to deliver (as PTB's Updater does)."""
     server = WebhookServer(application, path, secret, inbox=inbox)
     await server.start(listen, port)
     try:
-        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        await application.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=max_connections,
+        )
     except BaseException:
         await server.stop()
         raise
     return server
 
 
-def run_webhook(application: Any, inbox: Inbox, **where: Any) -> None:
+def run_webhook(application: Any, inbox: UpdateInbox, leader: Any = None, **where: Any) -> None:
     """The Application in webhook mode until SIGINT or SIGTERM, with its post_init/post_stop
     hooks, as `Application.run_webhook` runs them; `where`: start_webhook's listen, port,
-    path, url and secret."""
-    asyncio.run(_serve(application, inbox, **where))
+    path, url and secret. `leader` (bot/failover.py): with several processes on one
+    PostgreSQL database, this one listens and sets the webhook once it holds the lock; until
+    then it is a standby, started, whose readiness check (role "standby") keeps a load
+    balancer from sending it requests."""
+    asyncio.run(_serve(application, inbox, leader, **where))
 
 
-async def _serve(application: Any, inbox: Inbox, **where: Any) -> None:
+async def _serve(application: Any, inbox: UpdateInbox, leader: Any, **where: Any) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -161,6 +185,10 @@ async def _serve(application: Any, inbox: Inbox, **where: Any) -> None:
             await application.post_init(application)
         await application.start()
         try:
+            if leader is not None:
+                await _lead(leader, stop)
+                if stop.is_set():
+                    return
             server = await start_webhook(application, inbox=inbox, **where)
             try:
                 await stop.wait()

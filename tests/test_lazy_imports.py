@@ -27,6 +27,9 @@ LATE: dict[str, str] = {
     "bot.console": "the terminal chat only (bot/__main__.py)",
     "babel.messages": "compiles a stale .po only (locales.compile_catalog)",
     "icalendar": "the Calendar button only (bot/cards.py, calendar_file)",
+    "psycopg": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
+    "bot.pg_store": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
+    "bot.failover": "several processes on PostgreSQL only (bot/app.py, run_telegram)",
     # Imported in a thread while the bot starts and connects (bot/app.py):
     "bot.handlers": "the handlers: imported while the bot connects",
     "bot.overflow": "the backlog notice renders a message: imported while the bot connects",
@@ -42,7 +45,7 @@ _PROBE = """
 import json, sys
 import bot.app
 
-def report(application, inbox):
+def report(application, inbox, leader=None):
     print(json.dumps(sorted(sys.modules)))
 
 bot.app._import_handlers = lambda: None
