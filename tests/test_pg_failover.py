@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from botapi_emulator.emulator import BotApiEmulator
+from tests.pg_server import free_port
 from tests.test_bot_process import COMMAND, GUIDED
 
 ACTIVE, STANDBY = "active: this process polls", "standing by for the lock"
@@ -212,3 +214,76 @@ async def test_what_the_inbox_committed_survives_a_crash_of_the_database_server(
     finally:
         pg_cluster.stop()
         pg_cluster.restart()
+
+
+def _message(update_id: int, chat: int, text: str) -> bytes:
+    person = {"id": chat, "is_bot": False, "first_name": "Dr", "language_code": "en"}
+    message = {
+        "message_id": update_id,
+        "date": 0,
+        "text": text,
+        "chat": {"id": chat, "type": "private", "first_name": "Dr"},
+        "from": person,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    return json.dumps({"update_id": update_id, "message": message}).encode()
+
+
+async def test_webhook_replicas_all_receive_and_the_active_one_handles_in_order(
+    emulator: BotApiEmulator, pg_url: str, tmp_path: Path
+) -> None:
+    """Two replicas behind one address: each update goes to either (round robin), one at a time
+    as Telegram sends with max_connections=1; the active replica is killed half-way and the
+    other takes over. Every chat gets the transcript of a chat that saw no kill."""
+    from tests.test_webhook import post, start_webhook_process, webhook_env
+
+    ports = [free_port(), free_port()]
+    chats = list(range(9301, 9311))
+    reference = 9300
+    for chat in [reference, *chats]:
+        emulator.add_chat(chat)
+    processes, logs = [], [tmp_path / "hook0.log", tmp_path / "hook1.log"]
+    for number, port in enumerate(ports):
+        env = {**webhook_env(emulator, tmp_path, port), "BOT_DB_URL": pg_url}
+        processes.append(await start_webhook_process(emulator, env, logs[number]))
+        role = ACTIVE if number == 0 else STANDBY
+        await until(lambda n=number, role=role: role in logs[n].read_text(encoding="utf-8"))
+    assert emulator.webhook is not None and emulator.webhook.get("max_connections") == 1
+    update_id = 50_000
+    alive = [0, 1]
+
+    async def deliver(chat: int, text: str) -> None:
+        nonlocal update_id
+        update_id += 1
+        port = ports[alive[update_id % len(alive)]]
+        status = await post(f"http://127.0.0.1:{port}/hook", _message(update_id, chat, text))
+        assert status == 200
+
+    try:
+        for text in GUIDED:
+            await deliver(reference, text)
+        await emulator.wait_for_messages(reference, len(GUIDED), timeout=60)
+        await emulator.wait_idle(0.5, timeout=60)
+        expected = transcript(emulator, reference)
+        script = [(chat, text) for text in GUIDED for chat in chats]
+        for number, (chat, text) in enumerate(script):
+            if number == len(script) // 2:
+                processes[0].send_signal(signal.SIGKILL)  # the active one
+                await processes[0].wait()
+                alive = [1]
+            await deliver(chat, text)
+        await until(lambda: ACTIVE in logs[1].read_text(encoding="utf-8"))
+
+        def done() -> bool:
+            return all(transcript(emulator, chat)[-1:] == expected[-1:] for chat in chats)
+
+        await until(done, timeout=120)
+        await emulator.wait_idle(0.5, timeout=60)
+        for chat in chats:
+            assert transcript(emulator, chat) == expected, chat
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.wait(), 20)
