@@ -14,6 +14,14 @@ What PostgreSQL gives that SQLite does not, used here:
 - the schema is created under a transaction-scoped advisory lock, so replicas starting together
   do not race.
 
+Durability, as bot/store.py and bot/inbox.py: the inbox's insert is committed with
+synchronous_commit on (on disk before Telegram is told it may forget the update); the state, the
+processed ids and the inbox's deletions with synchronous_commit off, about 4 times cheaper in
+latency (BENCHMARKS.md). A standby sees every commit at once (one server); only a crash of the
+database server itself can lose the last few hundred milliseconds of them, and then in WAL
+order: an update's deletion is never kept without its state, so the update is replayed and
+handled again from the state before it (at worst answered twice, never applied twice).
+
 Driver: psycopg 3, synchronous, one connection per process guarded by a lock, as bot/store.py
 holds one SQLite connection: the handlers call the store one statement at a time from the event
 loop, so a pool would add no concurrency, and psycopg_pool's maintenance threads would be new
@@ -118,6 +126,9 @@ class PgSessionStore:
                 autocommit=True,
                 connect_timeout=self.connect_timeout,
                 application_name="besponsa-bot",
+                # As bot/store.py's synchronous=NORMAL: a commit of the state does not wait for
+                # the WAL to reach the disk (PgInbox.put does); the module docstring says why.
+                options="-c synchronous_commit=off",
             )
         except psycopg.Error as error:
             # The class only: the text may quote the URL, and with it the password.
@@ -410,6 +421,7 @@ class PgInbox:
         rows = [(u["update_id"], now, Jsonb(u), u["update_id"]) for u in updates]
 
         def work(conn: psycopg.Connection[Any]) -> None:
+            conn.execute("SET LOCAL synchronous_commit = on")  # on disk before confirmed
             with conn.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO inbox(update_id, received, body) SELECT %s, %s, %s "
