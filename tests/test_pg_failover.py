@@ -289,3 +289,34 @@ async def test_webhook_replicas_all_receive_and_the_active_one_handles_in_order(
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), 20)
+
+
+async def test_one_leadership_at_a_time_and_a_lost_lock_is_noticed(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from bot import failover
+
+    monkeypatch.setattr(failover, "_ROLE", ["single"])  # this process's role, restored after
+    first, second = failover.Leadership(pg_url, "42"), failover.Leadership(pg_url, "42")
+    other_bot = failover.Leadership(pg_url, "43")
+    await first.acquire()
+    assert failover.role() == "active"
+    assert second._try() is False, "the same bot: one process at a time"
+    assert other_bot._try() is True, "another bot's lock is its own"
+    idle = first._conn.execute("SHOW tcp_keepalives_idle").fetchone()
+    assert idle == ("10",), "a vanished host's lock is freed within seconds, not hours"
+    first.release()
+    await asyncio.wait_for(second.acquire(), 5)
+    monkeypatch.setattr(failover, "CHECK_SECONDS", 0.0)
+    second.check()  # still held
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'besponsa-bot lock' AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(failover.LeadershipLost):
+        second.check()
+    assert failover.role() == "standby"
+    other_bot.release()
