@@ -162,10 +162,18 @@ class PgSessionStore:
                 f"database cannot be prepared ({type(error).__name__})"
             ) from None
 
-    def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
-        """`work` in one transaction. A connection found broken when the transaction begins
-        (nothing done yet) is opened again once; any other failure is reported, never retried,
-        since a commit may have happened before the connection broke."""
+    def _run(
+        self,
+        work: Callable[[psycopg.Connection[Any]], T],
+        *,
+        single: bool = False,
+        retry: bool = False,
+    ) -> T:
+        """`work` in one transaction, or, `single`, as one statement of its own (a statement is
+        atomic: no BEGIN and COMMIT, two round trips fewer). A connection found broken (a
+        server restart) is opened again once: before a transaction began, or for a `single`
+        statement that may safely run twice (`retry`: a read, an upsert). Any other failure is
+        reported, never retried, since a commit may have happened before the connection broke."""
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("store is closed")
@@ -174,6 +182,9 @@ class PgSessionStore:
                     self._conn = self._open()
                 conn, begun = self._conn, False
                 try:
+                    if single:
+                        begun = not retry
+                        return work(conn)
                     with conn.transaction():
                         begun = True
                         return work(conn)
@@ -220,34 +231,39 @@ class PgSessionStore:
                 return None
             return None if row is None else tuple(row)
 
-        row = self._run(work)
+        # No transaction: the delete is guarded by its own condition on the time.
+        row = self._run(work, single=True, retry=True)
         if row is None or not isinstance(row[-2], dict):
             return None
         return tuple(row[:-2]), row[-2]
 
     def save(self, chat_id: int, session: dict[str, Any]) -> None:
         """The session document and its time, and the update it answers marked processed, in
-        one transaction."""
+        one statement (so one transaction)."""
         updated_at = self.clock()
         applied = session.get(APPLIED_KEY)
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(
-                "INSERT INTO sessions(chat_id, document, updated_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (chat_id) DO UPDATE SET document = excluded.document, "
-                "updated_at = excluded.updated_at",
-                (chat_id, Jsonb(session), updated_at),
-            )
-            if isinstance(applied, int) and not isinstance(applied, bool):
-                _mark(conn, applied)
-
-        self._run(work)
+        if not isinstance(applied, int) or isinstance(applied, bool):
+            applied = None
+        self._run(
+            lambda conn: conn.execute(
+                "WITH saved AS (INSERT INTO sessions(chat_id, document, updated_at) "
+                "VALUES (%s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET "
+                "document = excluded.document, updated_at = excluded.updated_at) "
+                "INSERT INTO processed_updates(update_id) SELECT %s::bigint "
+                "WHERE %s::bigint IS NOT NULL ON CONFLICT (update_id) DO NOTHING",
+                (chat_id, Jsonb(session), updated_at, applied, applied),
+            ),
+            single=True,
+            retry=True,
+        )
 
     def language(self, chat_id: int) -> str | None:
         row = self._run(
             lambda conn: conn.execute(
                 "SELECT language FROM preferences WHERE chat_id = %s", (chat_id,)
-            ).fetchone()
+            ).fetchone(),
+            single=True,
+            retry=True,
         )
         return None if row is None else str(row[0])
 
@@ -257,7 +273,9 @@ class PgSessionStore:
                 "INSERT INTO preferences(chat_id, language) VALUES (%s, %s) "
                 "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
                 (chat_id, lang),
-            )
+            ),
+            single=True,
+            retry=True,
         )
 
     def forget(self, chat_id: int) -> None:
@@ -297,7 +315,9 @@ class PgSessionStore:
                 "document = excluded.document, updated_at = excluded.updated_at "
                 "WHERE receipts.chat_id = excluded.chat_id",
                 (code, chat_id, Jsonb(document), updated_at),
-            )
+            ),
+            single=True,
+            retry=True,
         )
 
     def receipt(self, code: str) -> Receipt | None:
@@ -316,7 +336,9 @@ class PgSessionStore:
                     "AND updated_at >= %s",
                     (code, chat_id, cutoff),
                 ).rowcount
-            )
+            ),
+            single=True,
+            retry=True,
         )
         return bool(changed)
 
@@ -327,7 +349,8 @@ class PgSessionStore:
             lambda conn: conn.execute(
                 "UPDATE receipts SET checks = checks + 1 WHERE code = %s RETURNING checks - 1",
                 (code,),
-            ).fetchone()
+            ).fetchone(),
+            single=True,
         )
         return 0 if row is None else int(row[0])
 
@@ -341,7 +364,9 @@ class PgSessionStore:
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id) DO UPDATE SET "
                 "document = excluded.document, updated_at = excluded.updated_at",
                 (card_id, chat_id, owner, Jsonb(document), updated_at),
-            )
+            ),
+            single=True,
+            retry=True,
         )
 
     def card(self, card_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -355,7 +380,7 @@ class PgSessionStore:
 
     def mark_update_seen(self, update_id: int) -> bool:
         """False when this update was already handled, by this process or another one."""
-        return self._run(lambda conn: _mark(conn, update_id))
+        return self._run(lambda conn: _mark(conn, update_id), single=True)
 
     def stats(self) -> dict[str, int]:
         """Row counts only (never content)."""
@@ -388,21 +413,17 @@ class PgSessionStore:
 
 
 def _mark(conn: psycopg.Connection[Any], update_id: int) -> bool:
-    """Mark `update_id` processed; False if it already was. The last bot/store.py
-    SEEN_UPDATES_KEPT ids, in arrival order, are kept (ids are not monotonic after a long idle
-    period)."""
+    """Mark `update_id` processed, in one statement; False if it already was. The last
+    bot/store.py SEEN_UPDATES_KEPT ids, in arrival order, are kept (ids are not monotonic after
+    a long idle period)."""
     row = conn.execute(
-        "INSERT INTO processed_updates(update_id) VALUES (%s) "
-        "ON CONFLICT (update_id) DO NOTHING RETURNING seq",
-        (update_id,),
+        "WITH new AS (INSERT INTO processed_updates(update_id) VALUES (%s) "
+        "ON CONFLICT (update_id) DO NOTHING RETURNING seq), "
+        "trimmed AS (DELETE FROM processed_updates WHERE seq <= (SELECT seq FROM new) - %s) "
+        "SELECT count(*) FROM new",
+        (update_id, sqlite_store.SEEN_UPDATES_KEPT),
     ).fetchone()
-    if row is None:
-        return False
-    conn.execute(
-        "DELETE FROM processed_updates WHERE seq <= %s",
-        (int(row[0]) - sqlite_store.SEEN_UPDATES_KEPT,),
-    )
-    return True
+    return bool(row and row[0])
 
 
 class PgInbox:
@@ -439,7 +460,9 @@ class PgInbox:
         """Handled. A failure only means it is replayed, which the processed ids make harmless."""
         with contextlib.suppress(StoreUnavailable):
             self.store._run(
-                lambda conn: conn.execute("DELETE FROM inbox WHERE update_id = %s", (update_id,))
+                lambda conn: conn.execute("DELETE FROM inbox WHERE update_id = %s", (update_id,)),
+                single=True,
+                retry=True,
             )
 
     def waiting(self) -> list[dict[str, Any]]:

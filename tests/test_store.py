@@ -699,3 +699,26 @@ def test_an_unreachable_postgresql_is_reported_not_raised_at_start(clock: Clock)
     with pytest.raises(StoreUnavailable) as raised:
         store.load(1)
     assert "127.0.0.1" not in str(raised.value), "the URL (and a password) is never shown"
+
+
+def test_a_restart_of_postgresql_is_reported_meanwhile_and_then_survived(
+    pg_cluster: object, pg_url: str, clock: Clock
+) -> None:
+    from bot.pg_store import PgSessionStore
+    from tests.pg_server import PgCluster
+
+    assert isinstance(pg_cluster, PgCluster)
+    store = PgSessionStore(pg_url, ttl=TTL, clock=clock, connect_timeout=2)
+    store.save(1, {"kept": True})
+    pg_cluster.stop()
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.load(1)
+    finally:
+        pg_cluster.restart()
+    assert store.load(1) == {"kept": True}, "opened again at the next use"
+    assert store.mark_update_seen(5) is True
+    pg_cluster.stop()
+    pg_cluster.restart()
+    assert store.load(1) == {"kept": True}, "a broken connection is opened again for a read"
+    store.close()
