@@ -36,6 +36,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.failover import Leadership, LeadershipLost
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.polling import run_polling
@@ -245,8 +246,6 @@ def run_telegram() -> int:
     store, inbox = open_storage(db_url, settings.bot_db_path, settings.ttl)
     leader = None
     if db_url is not None:  # several processes may share it: one of them active
-        from bot.failover import Leadership
-
         bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]
         leader = Leadership(db_url, bot_id)
     application = build_application(settings, store)
@@ -271,9 +270,7 @@ def run_telegram() -> int:
             )
         else:
             run_polling(application, inbox, leader)
-    except Exception as error:
-        if type(error).__name__ != "LeadershipLost":
-            raise
+    except LeadershipLost as error:
         logger.error("stopped: %s", error)  # its supervisor starts it again, as a standby
         return 1
     finally:

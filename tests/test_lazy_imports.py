@@ -29,7 +29,6 @@ LATE: dict[str, str] = {
     "icalendar": "the Calendar button only (bot/cards.py, calendar_file)",
     "psycopg": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
     "bot.pg_store": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
-    "bot.failover": "several processes on PostgreSQL only (bot/app.py, run_telegram)",
     # Imported in a thread while the bot starts and connects (bot/app.py):
     "bot.handlers": "the handlers: imported while the bot connects",
     "bot.overflow": "the backlog notice renders a message: imported while the bot connects",
