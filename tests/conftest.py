@@ -43,7 +43,7 @@ def _plan_headers() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def assert_every_plan_reads_back(emulator: BotApiEmulator) -> None:
-    """Issue 13: the read-back appears in every plan of the e2e tests, in each language: the
+    """The read-back appears in every plan of the e2e tests, in each language: the
     line after a card's decision says what the plan used."""
     decisions, read_backs = _plan_headers()
     for chat, messages in emulator._bot_messages.items():
