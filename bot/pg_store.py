@@ -145,17 +145,17 @@ class PgSessionStore:
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, _SCHEMA_LOCK))
-                for statement in _SCHEMA.split(";"):
-                    conn.execute(statement)
-                row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                if row is None:
+                version = _schema_version(conn)
+                if version is None:  # a new database: the only time CREATE is needed
+                    for statement in _SCHEMA.split(";"):
+                        conn.execute(statement)
                     conn.execute(
                         "INSERT INTO meta(key, value) VALUES ('schema_version', %s)",
                         (str(SCHEMA_VERSION),),
                     )
-                elif not str(row[0]).isdigit() or int(row[0]) > SCHEMA_VERSION:
+                elif version > SCHEMA_VERSION:
                     raise StoreUnavailable(
-                        f"database schema {row[0]} is newer than this program ({SCHEMA_VERSION})"
+                        f"database schema {version} is newer than this program ({SCHEMA_VERSION})"
                     )
         except psycopg.Error as error:
             raise StoreUnavailable(
@@ -410,6 +410,18 @@ class PgSessionStore:
 
     def _cutoff(self) -> dt.datetime:
         return self.clock() - self.ttl
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> int | None:
+    """The schema's version; None in a database without our tables. A version that is not a
+    number counts as newer than this program: left alone."""
+    row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return None
+    found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if found is None:
+        return None
+    return int(found[0]) if str(found[0]).isdigit() else SCHEMA_VERSION + 1
 
 
 def _mark(conn: psycopg.Connection[Any], update_id: int) -> bool:

@@ -722,3 +722,28 @@ def test_a_restart_of_postgresql_is_reported_meanwhile_and_then_survived(
     pg_cluster.restart()
     assert store.load(1) == {"kept": True}, "a broken connection is opened again for a read"
     store.close()
+
+
+def test_postgresql_needs_create_only_once_and_leaves_a_newer_schema_alone(
+    pg_url: str, clock: Clock
+) -> None:
+    import psycopg
+
+    from bot.pg_store import PgSessionStore
+
+    PgSessionStore(pg_url, ttl=TTL, clock=clock).close()  # the first start creates the tables
+    role = "bot_" + pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        admin.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+    store = PgSessionStore(pg_url.replace("postgres@", f"{role}@"), ttl=TTL, clock=clock)
+    store.save(1, {"update_id": 2})
+    assert store.mark_update_seen(3) is True and store.mark_update_seen(2) is False
+    store.close()
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreUnavailable, match="newer"):
+        PgSessionStore(pg_url, ttl=TTL, clock=clock)
