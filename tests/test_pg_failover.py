@@ -179,12 +179,18 @@ async def test_a_receipt_made_through_one_process_is_checked_through_another(
     await made_by.kill()
     await until(lambda: len(active(processes)) == 1)
     assert active(processes)[0] is not made_by
-    await emulator.send_text(second, f"/verify {found.group(0)}")
-    await emulator.wait_for_messages(second, 1, timeout=60)
-    await emulator.wait_idle(0.5, timeout=60)
-    assert any(found.group(0) in m["text"] for m in emulator.sent(second)), (
-        "the receipt is found by the other process"
-    )
+    code = found.group(0)
+    for text in (f"/verify {code}", "bsa=1.73 cycle=2 response=CR hsct=no anc=1.6 plt=87", "/plan"):
+        before = len(emulator.sent(second))
+        await emulator.send_text(second, text)
+        await emulator.wait_for_messages(second, before + 1, timeout=60)
+        await emulator.wait_idle(0.5, timeout=60)
+    texts = [m["text"] for m in emulator.sent(second)]
+    assert not any("No plan with the receipt code" in text for text in texts), texts
+    assert any(
+        text.startswith(f"✅ Match: your entry gives the same plan as receipt {code}")
+        for text in texts
+    ), texts
 
 
 async def test_what_the_inbox_committed_survives_a_crash_of_the_database_server(
