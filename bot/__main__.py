@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--db", default=None, help="the bot's state database, for /verify (default: BOT_DB_PATH)"
     )
+    chat.add_argument(
+        "--db-url",
+        default=None,
+        help="the bot's PostgreSQL database, postgresql://… (default: BOT_DB_URL; wins over it)",
+    )
     sources = commands.add_parser(
         "sources",
         help="the documents the rules cite per label profile, ruleset version and status (JSON)",
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         from bot.console import open_console_store, run_console
 
         label = getattr(args, "label", None) or _site_label(protocol.site.label)
-        store, hours = open_console_store(getattr(args, "db", None))
+        store, hours = open_console_store(getattr(args, "db", None), getattr(args, "db_url", None))
         lang = getattr(args, "lang", None)
         raise SystemExit(
             run_console(

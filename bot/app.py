@@ -29,7 +29,6 @@ import sys
 import threading
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from telegram import LinkPreviewOptions
@@ -37,11 +36,11 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.inbox import Inbox, InboxUnavailable
+from bot.failover import Leadership, LeadershipLost
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.polling import run_polling
-from bot.store import SessionStore
+from bot.storage import StateStore, open_storage
 from bot.transport import HandOverRequest, HttpxRequest
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ def app_version() -> str:
 
 def build_application(
     settings: Settings,
-    store: SessionStore,
+    store: StateStore,
     *,
     purge_interval: float = PURGE_INTERVAL_SECONDS,
     retry_delay: float = 0.5,
@@ -158,7 +157,7 @@ def _read_protocol(settings: Settings) -> Any:
 
 
 def _service(
-    settings: Settings, store: SessionStore, retry_delay: float, protocol: Any
+    settings: Settings, store: StateStore, retry_delay: float, protocol: Any
 ) -> BotService:
     """The handlers' shared state, set up for this site. Imported by `_import_handlers`."""
     from bot.handlers import BotService
@@ -184,7 +183,7 @@ def _service(
     )
 
 
-async def _tell_too_many(store: SessionStore, update: object) -> None:
+async def _tell_too_many(store: StateStore, update: object) -> None:
     # Only ever called while an update is handled, so after post_init imported it.
     from bot.overflow import tell_too_many
 
@@ -234,14 +233,14 @@ async def _register_menu(bot: Any) -> None:
         logger.warning("command menu not registered in %d languages (%s)", len(errors), kinds)
 
 
-async def _purge_periodically(store: SessionStore, interval: float) -> None:
+async def _purge_periodically(store: StateStore, interval: float) -> None:
     """Erase clinical values older than the TTL, also while the chat is silent."""
     while True:
         await asyncio.sleep(interval)
         _purge(store)
 
 
-def _purge(store: SessionStore) -> None:
+def _purge(store: StateStore) -> None:
     """One purge; a failure is logged, never raised (at start it would stop the bot)."""
     try:
         purged = store.purge_expired()
@@ -264,20 +263,20 @@ def run_telegram() -> int:
     configure_logging(settings.log_level)
     # open_later: a database that cannot be opened now is tried again at each message, and
     # the clinician is told meanwhile; exiting would only have systemd restart us in a loop.
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl, open_later=True)
+    db_url = settings.bot_db_url.get_secret_value() if settings.bot_db_url else None
+    store, inbox = open_storage(db_url, settings.bot_db_path, settings.ttl)
+    leader = None
+    if db_url is not None:  # several processes may share it: one of them active
+        bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]
+        leader = Leadership(db_url, bot_id)
     application = build_application(settings, store)
     logger.info("starting in %s mode", settings.bot_mode)
-    try:
-        inbox = Inbox(Path(f"{settings.bot_db_path}.inbox"))
-    except InboxUnavailable as error:
-        # Like the state database, an unwritable inbox never stops the bot.
-        logger.warning("update inbox unavailable (%s): kept in memory", error)
-        inbox = Inbox(None)
     try:
         # Either way an update is confirmed to Telegram only once it is saved in the inbox.
         if settings.bot_mode == "webhook":
             # Late: the webhook server (aiohttp.web, about 30 ms) is not needed in polling mode,
-            # and every start pays for what is imported before the first getUpdates.
+            # and every start pays for what is imported before the first getUpdates
+            # (tests/test_lazy_imports.py).
             from bot.webhook import run_webhook
 
             assert settings.webhook_url is not None and settings.webhook_secret is not None
@@ -289,12 +288,16 @@ def run_telegram() -> int:
                 path=settings.webhook_path,
                 url=settings.webhook_url,
                 secret=settings.webhook_secret.get_secret_value(),
+                leader=leader,
             )
         else:
-            run_polling(application, inbox)
+            run_polling(application, inbox, leader)
     except ConfigError as error:  # the protocol file, read while the bot connected
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    except LeadershipLost as error:
+        logger.error("stopped: %s", error)  # its supervisor starts it again, as a standby
+        return 1
     finally:
         inbox.close()
         store.close()

@@ -25,7 +25,8 @@ from telegram import (
     SwitchInlineQueryChosenChat,
 )
 
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from dialogs.messages import N_
 from dialogs.protocol_lines import protocol_text
 from dialogs.render import Renderer
@@ -88,7 +89,7 @@ class Card:
 class CardShelf:
     """The cards of the last hours, by opaque id, in the bot's store (same TTL as sessions)."""
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, store: StateStore) -> None:
         self.store = store
 
     def add(self, card: Card, chat_id: int) -> str:

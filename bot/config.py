@@ -86,6 +86,10 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     bot_allowed_users: frozenset[int] = frozenset()
     bot_db_path: Path = field(default_factory=default_db_path)
+    #: postgresql://… : the state and the inbox in PostgreSQL, shared by several processes of
+    #: this bot, one of them active (bot/storage.py, bot/failover.py); unset: the SQLite file.
+    #: A secret: the URL may hold a password.
+    bot_db_url: Secret | None = None
     bot_mode: Mode = "polling"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
@@ -218,12 +222,19 @@ def _text(value: str) -> str:
     return value
 
 
+def _db_url(value: str) -> Secret:
+    if not value.strip().startswith(("postgresql://", "postgres://")):
+        raise ValueError("a postgresql:// URL expected")
+    return Secret(value.strip())
+
+
 #: Setting → how its text is read, in the order of Settings' fields (the first problem is told).
 _READERS: dict[str, Callable[[str], object]] = {
     "telegram_bot_token": _token,
     "telegram_api_base_url": _base_url,
     "bot_allowed_users": _user_ids,
     "bot_db_path": lambda value: Path(value).expanduser(),
+    "bot_db_url": _db_url,
     "bot_mode": _one_of(get_args(Mode), str.lower),
     "webhook_url": _text,
     "webhook_listen": _text,

@@ -6,7 +6,7 @@ input is answered line by line and the program ends with the input, so
 
 With the bot's state database (`--db PATH`, or BOT_DB_PATH as for the bot) the console keeps
 its plans' receipts and makes double checks: `/verify K7QM-2XPA` at a pharmacy workstation
-checks a plan made in Telegram (issue 16). The console is chat 0 of that database.
+checks a plan made in Telegram. The console is chat 0 of that database.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from bot.config import ConfigError, load_settings
 from bot.handlers import unavailable_text
 from bot.protocol_file import site_ulns
 from bot.sources import sources_text
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from dialogs import verify
 from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
@@ -53,7 +54,7 @@ class ConsoleChat:
         lang: str,
         today: Callable[[], dt.date] = dt.date.today,
         label: Profile = DEFAULT_PROFILE,
-        store: SessionStore | None = None,
+        store: StateStore | None = None,
         ttl_hours: int = 12,
     ):
         self.out = out
@@ -140,7 +141,7 @@ def run_console(
     stdout: TextIO,
     lang: str | None = None,
     label: Profile = DEFAULT_PROFILE,
-    store: SessionStore | None = None,
+    store: StateStore | None = None,
     ttl_hours: int = 12,
     protocol: Protocol = DEFAULT_PROTOCOL,
 ) -> int:
@@ -179,13 +180,27 @@ def run_console(
     return 0
 
 
-def open_console_store(path: str | None) -> tuple[SessionStore | None, int]:
-    """The bot's state database when one is named (`--db`, else BOT_DB_PATH), with the bot's
-    TTL; None otherwise, so that a plain console chat writes no file."""
+def open_console_store(
+    path: str | None, db_url: str | None = None
+) -> tuple[StateStore | None, int]:
+    """The bot's state database when one is named (`--db-url`, else BOT_DB_URL: PostgreSQL;
+    `--db`, else BOT_DB_PATH: SQLite), with the bot's TTL; None otherwise, so that a plain
+    console chat writes no file."""
     from bot.config import load_settings
 
     settings = load_settings()
     hours = settings.bot_state_ttl_hours
+    url = db_url or (settings.bot_db_url.get_secret_value() if settings.bot_db_url else None)
+    if db_url is not None or (url is not None and path is None):
+        from bot.storage import is_postgresql
+
+        if url is None or not is_postgresql(url):
+            raise SystemExit("configuration error: --db-url: a postgresql:// URL expected")
+        from bot.pg_store import PgSessionStore
+
+        return PgSessionStore(url, ttl=settings.ttl, open_later=True), hours
     if path is None and not os.environ.get("BOT_DB_PATH"):
         return None, hours
+    from bot.store import SessionStore
+
     return SessionStore(path or settings.bot_db_path, ttl=settings.ttl, open_later=True), hours

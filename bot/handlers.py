@@ -46,7 +46,8 @@ from bot.cards import CardShelf
 from bot.inbox import REPLAYED
 from bot.logsetup import log_update
 from bot.sources import sources_text
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from bot.transport import retry_after_seconds
 from dialogs import verify
 from dialogs.dialog import (
@@ -107,7 +108,7 @@ class BotService:
 
     def __init__(
         self,
-        store: SessionStore,
+        store: StateStore,
         allowed_users: frozenset[int] = frozenset(),
         ttl_hours: int = 12,
         label: Profile = DEFAULT_PROFILE,

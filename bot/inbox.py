@@ -37,6 +37,7 @@ from typing import Any
 from telegram import Update
 
 from bot.ordering import ChatOrderedProcessor
+from bot.storage import UpdateInbox
 
 MAX_AGE_SECONDS = 24 * 3600  # Telegram keeps an unconfirmed update for 24 hours
 CHECKPOINT_EVERY = 1.0
@@ -153,7 +154,7 @@ def _is_full(error: sqlite3.Error) -> bool:
     return (isinstance(code, int) and code & 0xFF == _FULL) or "disk is full" in str(error)
 
 
-def attach(application: Any, inbox: Inbox) -> None:
+def attach(application: Any, inbox: UpdateInbox) -> None:
     """Each update the application's processor reports handled (its state saved, its answer
     sent) leaves the inbox."""
     processor = application.update_processor
@@ -168,7 +169,7 @@ def attach(application: Any, inbox: Inbox) -> None:
     processor.on_handled = handled
 
 
-async def replay(application: Any, inbox: Inbox) -> int:
+async def replay(application: Any, inbox: UpdateInbox) -> int:
     """What a crash left in the inbox onto the application's queue, in order, each id in
     bot_data `REPLAYED` for the gate of bot/handlers.py (maybe seen, maybe not answered).
     Returns one more than the highest id replayed (0: none), the offset that confirms them."""

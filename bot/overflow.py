@@ -15,14 +15,15 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.logsetup import log_update
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from dialogs.render import Renderer
 from locales import closest_language
 
 logger = logging.getLogger(__name__)
 
 
-async def tell_too_many(store: SessionStore, update: object) -> None:
+async def tell_too_many(store: StateStore, update: object) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user, chat = update.effective_user, update.effective_chat

@@ -30,7 +30,8 @@ from typing import Any
 
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
-from bot.inbox import Inbox, InboxUnavailable, attach, replay
+from bot.inbox import InboxUnavailable, attach, replay
+from bot.storage import UpdateInbox
 from bot.transport import retry_after_seconds
 from bot.update_types import ALLOWED_UPDATES
 
@@ -41,15 +42,25 @@ BATCH = 100  # the Bot API's maximum
 ERROR_PAUSE_MAX = 30.0
 
 App = Any  # telegram.ext.Application, generic in six types
+Leader = Any  # bot/failover.py Leadership: imported only with PostgreSQL
 
 
 class ConfirmingPoller:
     """getUpdates in a loop: each batch into the inbox, then to `application.update_queue`;
     the next getUpdates confirms it; the update processor's report takes it out of the inbox."""
 
-    def __init__(self, application: App, inbox: Inbox, timeout: int = LONG_POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        application: App,
+        inbox: UpdateInbox,
+        timeout: int = LONG_POLL_SECONDS,
+        leader: Leader | None = None,
+    ) -> None:
+        """`leader`: with several processes on one database (bot/failover.py), polling begins
+        once this process holds its lock, and stops with an error if the lock is lost."""
         attach(application, inbox)
         self.application, self.inbox, self.timeout = application, inbox, timeout
+        self.leader = leader
         self._next = 0  # one more than the highest id saved (0: none yet): the offset to send
         self._stopping = asyncio.Event()
         #: run(), once confirming_polling started it.
@@ -57,10 +68,14 @@ class ConfirmingPoller:
 
     async def run(self) -> None:
         bot, pause = self.application.bot, 1.0
+        if self.leader is not None:
+            await self.leader.acquire()  # a standby waits here, everything else started
         # Left by a crash: handled first, in order; the first getUpdates confirms them.
         self._next = max(self._next, await replay(self.application, self.inbox))
         await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         while not self._stopping.is_set():
+            if self.leader is not None:
+                self.leader.check()
             try:
                 updates = await bot.get_updates(
                     offset=self._next or None,
@@ -112,13 +127,13 @@ class ConfirmingPoller:
                 )
 
 
-def run_polling(application: App, inbox: Inbox) -> None:
+def run_polling(application: App, inbox: UpdateInbox, leader: Leader | None = None) -> None:
     """`Application.run_polling`, with ConfirmingPoller in place of PTB's Updater."""
-    asyncio.run(_run(application, inbox))
+    asyncio.run(_run(application, inbox, leader))
 
 
-async def _run(application: App, inbox: Inbox) -> None:
-    async with confirming_polling(application, inbox) as poller:
+async def _run(application: App, inbox: UpdateInbox, leader: Leader | None) -> None:
+    async with confirming_polling(application, inbox, leader=leader) as poller:
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, poller.stop)
@@ -127,13 +142,17 @@ async def _run(application: App, inbox: Inbox) -> None:
 
 @contextlib.asynccontextmanager
 async def confirming_polling(
-    application: App, inbox: Inbox, timeout: int = LONG_POLL_SECONDS
+    application: App,
+    inbox: UpdateInbox,
+    timeout: int = LONG_POLL_SECONDS,
+    *,
+    leader: Leader | None = None,
 ) -> AsyncIterator[ConfirmingPoller]:
     """The application started and polling for as long as the block runs; on the way out (or
     when the loop fails) it stops polling, handles what is queued, confirms the last batch and
     shuts down, in that order, and raises the loop's failure, if any. The one start-and-stop
     sequence: the bot (`run_polling`), the tests and bench/ all use it."""
-    poller = ConfirmingPoller(application, inbox, timeout)
+    poller = ConfirmingPoller(application, inbox, timeout, leader)
     await application.initialize()
     try:
         # Polling before post_init, which waits for the handlers' imports (bot/app.py): what
@@ -153,6 +172,8 @@ async def confirming_polling(
             if application.running:
                 await application.stop()  # handles what is queued
             await poller.confirm()
+            if leader is not None:
+                leader.release()  # a standby takes over at once
             if application.post_stop:
                 await application.post_stop(application)
     finally:

@@ -22,7 +22,8 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.store import SessionStore, StoreUnavailable
+from bot.storage import StateStore
+from bot.store import StoreUnavailable
 from dialogs import verify
 from dialogs.machine import Conversation
 from dialogs.replies import Reply, Text
@@ -103,7 +104,7 @@ class Notice:
 
 
 def begin(
-    store: SessionStore,
+    store: StateStore,
     chat_id: int,
     argument: str,
     ttl_hours: int,
@@ -133,7 +134,7 @@ def begin(
 
 
 def settle(
-    store: SessionStore,
+    store: StateStore,
     chat_id: int,
     replies: list[Reply],
     ttl_hours: int,
@@ -163,7 +164,7 @@ def settle(
 
 
 def keep(
-    store: SessionStore,
+    store: StateStore,
     chat_id: int,
     request: PlanRequest,
     plan: Plan,
@@ -186,7 +187,7 @@ def keep(
 
 
 def _compare(
-    store: SessionStore, chat_id: int, reply: Reply, ttl_hours: int, verifier: str
+    store: StateStore, chat_id: int, reply: Reply, ttl_hours: int, verifier: str
 ) -> tuple[list[Reply], Notice | None]:
     code = str(reply.values.get("code", ""))
     receipt = store.receipt(code)

@@ -21,6 +21,13 @@ left there is handled first at the next start: a 200 means the update is saved, 
 
 A refused update is not retried by Telegram with another answer, so refusing is final: only
 requests that cannot be a Bot API update are refused.
+
+Several replicas on one PostgreSQL database (bot/failover.py), behind one address: every replica
+receives, saving each update to the shared inbox (bot/pg_store.py) before its 200, and only the
+active one handles, taking the inbox in update order (`_drain`): a chat's updates are handled in
+order whichever replica received them. The webhook is set with `max_connections=1`, so Telegram
+sends the next update only once the last one is saved: the inbox then fills in Telegram's order
+(a commit takes about a millisecond, far below Telegram's send limit of about 30 messages/s).
 """
 
 from __future__ import annotations
@@ -31,12 +38,15 @@ import hmac
 import json
 import logging
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from telegram import Update
 
-from bot.inbox import Inbox, InboxUnavailable, attach, replay
+from bot.failover import LeadershipLost
+from bot.inbox import REPLAYED, Inbox, InboxUnavailable, attach, replay
+from bot.storage import UpdateInbox
 from bot.update_types import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -47,6 +57,12 @@ MAX_UPDATE_BYTES = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 #: The largest id SQLite stores as an integer (the inbox and the de-duplication key on it).
 MAX_UPDATE_ID = 2**63 - 1
+#: Telegram's simultaneous connections to the webhook of replicas sharing one inbox: one, so
+#: that the shared inbox fills in Telegram's order (the module docstring). None: Telegram's
+#: default (40), for one process.
+SHARED_MAX_CONNECTIONS = 1
+#: How often the active replica looks in the shared inbox for what the others received.
+DRAIN_SECONDS = 0.05
 
 
 class WebhookServer:
@@ -58,11 +74,16 @@ class WebhookServer:
         path: str,
         secret: str,
         max_body: int = MAX_UPDATE_BYTES,
-        inbox: Inbox | None = None,
+        inbox: UpdateInbox | None = None,
+        shared: bool = False,
     ) -> None:
         """`inbox` None: one in memory (what is received is answered, but a crash loses what
-        is queued, as with PTB's own webhook server)."""
+        is queued, as with PTB's own webhook server). `shared`: the inbox is shared with other
+        replicas; what is received is only saved, and handled by `activate`'s drain."""
         self.application = application
+        self.shared = shared
+        self._received = asyncio.Event()
+        self._drainer: asyncio.Task[None] | None = None
         self.inbox = inbox if inbox is not None else Inbox(None)
         attach(application, self.inbox)
         self.path = "/" + path.lstrip("/")
@@ -72,7 +93,8 @@ class WebhookServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self, listen: str, port: int) -> None:
-        await replay(self.application, self.inbox)  # what a crash left: handled first
+        if not self.shared:
+            await replay(self.application, self.inbox)  # what a crash left: handled first
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
         # No access log: the request line is enough to correlate, and it is logged below.
@@ -80,7 +102,48 @@ class WebhookServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, listen, port).start()
 
+    def activate(self, leader: Any = None, lost: Callable[[], None] = lambda: None) -> None:
+        """This replica is the active one: it handles the shared inbox from now on; `lost` is
+        called if it stops being the active one (its lock lost: bot/failover.py)."""
+        self._drainer = asyncio.create_task(self._drain(leader, lost))
+
+    async def _drain(self, leader: Any, lost: Callable[[], None]) -> None:
+        """The shared inbox onto the update queue, in update order, each update once: what a
+        dead replica left (maybe handled, maybe answered: the gate of bot/handlers.py sees its
+        id in bot_data `REPLAYED`, as after a restart) and what any replica receives."""
+        replayed: set[int] = self.application.bot_data.setdefault(REPLAYED, set())
+        queued: set[int] = set()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._received.wait(), DRAIN_SECONDS)
+            self._received.clear()
+            try:
+                if leader is not None:
+                    leader.check()
+            except LeadershipLost as error:
+                logger.error("stopping: %s", error)  # its supervisor starts it again
+                lost()
+                return
+            try:
+                waiting = self.inbox.waiting()
+            except InboxUnavailable:
+                continue
+            ids = set()
+            for data in waiting:
+                update_id = data["update_id"]
+                ids.add(update_id)
+                if update_id in queued:
+                    continue
+                queued.add(update_id)
+                replayed.add(update_id)
+                await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+            queued &= ids  # handled ones have left the inbox
+
     async def stop(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+            await asyncio.gather(self._drainer, return_exceptions=True)
+            self._drainer = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -122,9 +185,22 @@ class WebhookServer:
                 "webhook update %d not saved (%s): 500, Telegram retries", update_id, error
             )
             return web.Response(status=500)
-        await self.application.update_queue.put(update)
+        if self.shared:
+            self._received.set()  # handled by the active replica's drain
+        else:
+            await self.application.update_queue.put(update)
         self.processed += 1
         return web.Response(status=200)
+
+
+async def _lead(leader: Any, stop: asyncio.Event) -> None:
+    """Until this process holds the lock (or is stopped as a standby)."""
+    acquired = asyncio.create_task(leader.acquire())
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({acquired, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (acquired, stopped):
+        task.cancel()
+    await asyncio.gather(acquired, stopped, return_exceptions=True)
 
 
 def _refuse(status: int, reason: str) -> web.Response:
@@ -140,27 +216,35 @@ async def start_webhook(
     path: str,
     url: str,
     secret: str,
-    inbox: Inbox | None = None,
+    inbox: UpdateInbox | None = None,
+    shared: bool = False,
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to deliver (as PTB's Updater does)."""
-    server = WebhookServer(application, path, secret, inbox=inbox)
+    server = WebhookServer(application, path, secret, inbox=inbox, shared=shared)
     await server.start(listen, port)
     try:
-        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        await application.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=SHARED_MAX_CONNECTIONS if shared else None,
+        )
     except BaseException:
         await server.stop()
         raise
     return server
 
 
-def run_webhook(application: Any, inbox: Inbox, **where: Any) -> None:
+def run_webhook(application: Any, inbox: UpdateInbox, leader: Any = None, **where: Any) -> None:
     """The Application in webhook mode until SIGINT or SIGTERM, with its post_init/post_stop
     hooks, as `Application.run_webhook` runs them; `where`: start_webhook's listen, port,
-    path, url and secret."""
-    asyncio.run(_serve(application, inbox, **where))
+    path, url and secret. `leader` (bot/failover.py): with several replicas on one PostgreSQL
+    database, this one receives at once and handles once it holds the lock (the module
+    docstring)."""
+    asyncio.run(_serve(application, inbox, leader, **where))
 
 
-async def _serve(application: Any, inbox: Inbox, **where: Any) -> None:
+async def _serve(application: Any, inbox: UpdateInbox, leader: Any, **where: Any) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -172,8 +256,14 @@ async def _serve(application: Any, inbox: Inbox, **where: Any) -> None:
             await application.post_init(application)
         await application.start()
         try:
-            server = await start_webhook(application, inbox=inbox, **where)
+            server = await start_webhook(
+                application, inbox=inbox, shared=leader is not None, **where
+            )
             try:
+                if leader is not None:
+                    await _lead(leader, stop)
+                    if not stop.is_set():
+                        server.activate(leader, stop.set)
                 await stop.wait()
             finally:
                 await server.stop()  # no new updates while the queue drains

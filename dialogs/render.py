@@ -15,10 +15,10 @@ from typing import Any
 from dialogs import card_today as today
 from dialogs import messages as m
 from dialogs import protocol_lines
-from dialogs.raw import Raw
 from dialogs.citations import PROFILE_NAMES, localized_reference
 from dialogs.counts import COUNT_NOUNS, UNIT_WORDS
 from dialogs.problems import ABSOLUTE_ULN, WRONG_UNIT
+from dialogs.raw import Raw
 from dialogs.replies import Choice, Reply, Text
 from dialogs.verify import RECEIPT_LINE
 from locales import (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -42,7 +43,7 @@ def _plan_headers() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def assert_every_plan_reads_back(emulator: BotApiEmulator) -> None:
-    """Issue 13: the read-back appears in every plan of the e2e tests, in each language: the
+    """The read-back appears in every plan of the e2e tests, in each language: the
     line after a card's decision says what the plan used."""
     decisions, read_backs = _plan_headers()
     for chat, messages in emulator._bot_messages.items():
@@ -52,3 +53,34 @@ def assert_every_plan_reads_back(emulator: BotApiEmulator) -> None:
                 continue
             second = lines[1].strip() if len(lines) > 1 else ""
             assert second.startswith(read_backs), (chat, lines[:3])
+
+
+# PostgreSQL (tests/pg_server.py): one cluster per session, started at the first test that asks.
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """The session's throwaway PostgreSQL; skipped with one reason if it cannot be started,
+    failed under CI=true, where .ci/run installs it."""
+    try:
+        import psycopg  # noqa: F401
+
+        from tests.pg_server import start_cluster
+
+        cluster = start_cluster()
+    except (ImportError, RuntimeError, OSError) as error:
+        reason = f"PostgreSQL cannot be started here: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object) -> str:
+    """A fresh database of the session's cluster, for one test."""
+    from tests.pg_server import PgCluster
+
+    assert isinstance(pg_cluster, PgCluster)
+    return pg_cluster.database()

@@ -1,4 +1,5 @@
-"""The real Application, dialog, rules and SQLite store against the local Bot API emulator."""
+"""The real Application, dialog, rules and store against the local Bot API emulator: SQLite, and
+PostgreSQL for the tests parametrised with `BOTH_BACKENDS` (tests/pg_server.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from bot.app import build_application
 from bot.config import load_settings
 from bot.handlers import split_message
+from bot.storage import StateStore
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator, parse_html, utf16_len
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
@@ -22,7 +24,9 @@ from locales import LANGUAGES, menu_code
 from rules import PlanRequest, make_plan
 from rules.protocol import DEFAULT_PROTOCOL
 
-Started = tuple[Any, SessionStore]
+Started = tuple[Any, StateStore]
+#: `@BOTH_BACKENDS` on a test that takes the `bot` fixture: run once on each backend.
+BOTH_BACKENDS = pytest.mark.parametrize("bot", ["sqlite", "postgresql"], indirect=True)
 #: Set to a protocol file: every bot of these tests follows it (BOT_PROTOCOL).
 E2E_PROTOCOL = "BESPONSA_E2E_PROTOCOL"
 CHAT = 4242
@@ -35,8 +39,10 @@ async def start_bot(
     allowed: str = "",
     webhook_port: int | None = None,
     site: dict[str, str] | None = None,
+    db_url: str | None = None,
 ) -> Started:
-    """The production Application on the emulator; `site`: more settings (e.g. BOT_ULN_*)."""
+    """The production Application on the emulator; `site`: more settings (e.g. BOT_ULN_*);
+    `db_url`: a PostgreSQL database instead of the SQLite file `db`."""
     env = {
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
@@ -47,7 +53,13 @@ async def start_bot(
         **(site or {}),
     }
     settings = load_settings(env)
-    store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    store: StateStore
+    if db_url is None:
+        store = SessionStore(settings.bot_db_path, ttl=settings.ttl)
+    else:
+        from bot.pg_store import PgSessionStore
+
+        store = PgSessionStore(db_url, ttl=settings.ttl)
     application = build_application(settings, store, retry_delay=0.01)
     await application.initialize()
     if application.post_init:
@@ -84,12 +96,14 @@ async def stop_bot(started: Started) -> None:
 
 @pytest.fixture
 async def bot(
-    emulator: BotApiEmulator, tmp_path: Path
+    emulator: BotApiEmulator, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[Callable[..., Awaitable[Started]]]:
     running: list[Started] = []
+    backend = getattr(request, "param", "sqlite")
+    db_url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
 
     async def launch(**options: Any) -> Started:
-        started = await start_bot(emulator, tmp_path / "state.sqlite3", **options)
+        started = await start_bot(emulator, tmp_path / "state.sqlite3", db_url=db_url, **options)
         running.append(started)
         return started
 
@@ -136,6 +150,7 @@ def last_with_buttons(emulator: BotApiEmulator, chat: int = CHAT) -> dict:
     return next(m for m in reversed(emulator.sent(chat)) if m.get("reply_markup"))
 
 
+@BOTH_BACKENDS
 async def test_guided_dialog_with_buttons_reaches_the_plan(emulator: BotApiEmulator, bot) -> None:
     await bot()
     await say(emulator, "/start")
@@ -259,6 +274,7 @@ async def test_a_failed_command_menu_does_not_stop_the_bot(
     assert "command menu not registered in 10 languages (NetworkError)" in caplog.text
 
 
+@BOTH_BACKENDS
 async def test_forget_erases_the_chat(emulator: BotApiEmulator, bot) -> None:
     _, store = await bot()
     await say(emulator, "1.8")
@@ -273,6 +289,7 @@ async def test_about_states_the_disclaimer(emulator: BotApiEmulator, bot) -> Non
     assert "does not replace" in reply["text"]
 
 
+@BOTH_BACKENDS
 async def test_language_button_changes_the_stored_language(emulator: BotApiEmulator, bot) -> None:
     _, store = await bot()
     menu = await say(emulator, "/language")
@@ -330,6 +347,7 @@ async def test_a_slow_answer_to_one_chat_does_not_hold_up_another(
     await emulator.wait_for_messages(CHAT, before + 1)
 
 
+@BOTH_BACKENDS
 async def test_quick_messages_of_one_chat_are_answered_in_order(
     emulator: BotApiEmulator, bot
 ) -> None:
@@ -358,6 +376,7 @@ async def test_an_answer_lost_after_delivery_repeats_the_message_never_loses_it(
     assert len(texts) == 2 and texts[0] == texts[1] and "cycle" in texts[0].lower()
 
 
+@BOTH_BACKENDS
 async def test_many_chats_at_once_through_faults_get_one_plan_each(
     emulator: BotApiEmulator, bot
 ) -> None:

@@ -61,3 +61,21 @@ def test_language_option_formats_numbers_for_the_locale() -> None:
     result = chat("bsa=1,8 cycle=2 response=CR\n", "chat", "--lang", "de")
     assert result.returncode == 0, result.stderr
     assert "0,9 mg" in result.stdout
+
+
+def test_db_url_keeps_the_consoles_receipts_in_postgresql(pg_url: str) -> None:
+    """`chat --db-url`: the workstation path to the bot's shared database; a plan's receipt is
+    kept there, for a check through the bot."""
+    import datetime as dt
+
+    from bot.pg_store import PgSessionStore
+
+    result = chat(
+        "bsa=1.73 cycle=2 response=CR hsct=no anc=1.6 plt=87\n", "chat", "--db-url", pg_url
+    )
+    assert result.returncode == 0, result.stderr
+    store = PgSessionStore(pg_url, ttl=dt.timedelta(hours=12))
+    assert store.stats()["receipts"] == 1
+    store.close()
+    refused = chat("", "chat", "--db-url", "sqlite:///x")
+    assert refused.returncode != 0 and "postgresql://" in refused.stderr

@@ -1,5 +1,5 @@
 """What `besponsa-bot telegram` (polling) has imported when it starts polling: nothing that only
-another mode, another command or a later button needs (issue 17, cold start).
+another mode, another command or a later button needs (BENCHMARKS.md, cold start).
 
 Every start pays for what is imported before its first getUpdates, so these modules are
 imported late, where they are used. The check is on `sys.modules` in a fresh process, not on a
@@ -27,6 +27,8 @@ LATE: dict[str, str] = {
     "bot.console": "the terminal chat only (bot/__main__.py)",
     "babel.messages": "compiles a stale .po only (locales.compile_catalog)",
     "icalendar": "the Calendar button only (bot/cards.py, calendar_file)",
+    "psycopg": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
+    "bot.pg_store": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
     # Imported in a thread while the bot starts and connects (bot/app.py):
     "bot.handlers": "the handlers: imported while the bot connects",
     "bot.overflow": "the backlog notice renders a message: imported while the bot connects",
@@ -42,7 +44,7 @@ _PROBE = """
 import json, sys
 import bot.app
 
-def report(application, inbox):
+def report(application, inbox, leader=None):
     print(json.dumps(sorted(sys.modules)))
 
 bot.app._import_handlers = lambda: None

@@ -1,4 +1,7 @@
-"""The SQLite store: atomic, expiring, erasable, and resilient to a corrupt or locked file."""
+"""The store: atomic, expiring, erasable; the SQLite file resilient to corruption and locks.
+
+The tests that take `any_store` run against both backends of bot/storage.py, SQLite and
+PostgreSQL (a throwaway server, tests/pg_server.py); the others are about the SQLite file."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import bot.store
+from bot.storage import StateStore
 from bot.store import SCHEMA_VERSION, SEEN_UPDATES_KEPT, SessionStore, StoreUnavailable
 
 START = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
@@ -35,6 +39,18 @@ def clock() -> Clock:
 @pytest.fixture
 def store(tmp_path: Path, clock: Clock) -> SessionStore:
     return SessionStore(tmp_path / "state.sqlite3", ttl=TTL, clock=clock)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> StateStore:
+    """The same tests against each backend: the SQLite file, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return SessionStore(tmp_path / "state.sqlite3", ttl=TTL, clock=clock)
+    from bot.pg_store import PgSessionStore
+
+    store = PgSessionStore(request.getfixturevalue("pg_url"), ttl=TTL, clock=clock)
+    request.addfinalizer(store.close)
+    return store
 
 
 def raw_bytes(path: Path) -> bytes:
@@ -60,11 +76,11 @@ def test_round_trip_and_file_mode(store: SessionStore) -> None:
         assert Path(f"{store.path}{suffix}").stat().st_mode & 0o777 == 0o600, suffix
 
 
-def test_save_replaces_the_whole_document(store: SessionStore) -> None:
-    store.save(1, {"a": 1, "b": 2})
-    store.save(1, {"c": 3})
-    assert store.load(1) == {"c": 3}
-    assert store.stats()["sessions"] == 1
+def test_save_replaces_the_whole_document(any_store: StateStore) -> None:
+    any_store.save(1, {"a": 1, "b": 2})
+    any_store.save(1, {"c": 3})
+    assert any_store.load(1) == {"c": 3}
+    assert any_store.stats()["sessions"] == 1
 
 
 def test_missing_parent_directory_is_created_private(tmp_path: Path, clock: Clock) -> None:
@@ -106,19 +122,19 @@ def test_survives_reopening(tmp_path: Path, clock: Clock) -> None:
     assert second.mark_update_seen(41) is False
 
 
-def test_closed_store_reports_unavailable(store: SessionStore) -> None:
-    store.close()
+def test_closed_store_reports_unavailable(any_store: StateStore) -> None:
+    any_store.close()
     with pytest.raises(StoreUnavailable):
-        store.save(1, {})
+        any_store.save(1, {})
     with pytest.raises(StoreUnavailable):
-        store.load(1)
+        any_store.load(1)
 
 
-def test_stats_are_counts_only(store: SessionStore) -> None:
-    store.save(1, {"draft": {"anc": "0.5"}})
-    store.set_language(1, "de")
-    store.mark_update_seen(1)
-    stats = store.stats()
+def test_stats_are_counts_only(any_store: StateStore) -> None:
+    any_store.save(1, {"draft": {"anc": "0.5"}})
+    any_store.set_language(1, "de")
+    any_store.mark_update_seen(1)
+    stats = any_store.stats()
     assert stats["sessions"] == 1 and stats["preferences"] == 1 and stats["seen_updates"] == 1
     assert all(isinstance(value, int) for value in stats.values())
     assert "0.5" not in repr(stats)
@@ -147,13 +163,13 @@ def test_ttl_erases_clinical_values_but_keeps_the_language(
 
 
 def test_exactly_at_the_ttl_is_still_valid_and_a_moment_later_is_not(
-    store: SessionStore, clock: Clock
+    any_store: StateStore, clock: Clock
 ) -> None:
-    store.save(1, {"x": 1})
+    any_store.save(1, {"x": 1})
     clock.now += TTL
-    assert store.load(1) == {"x": 1}
+    assert any_store.load(1) == {"x": 1}
     clock.now += dt.timedelta(seconds=1)
-    assert store.load(1) is None
+    assert any_store.load(1) is None
 
 
 def test_expired_session_is_not_returned_even_without_a_purge(tmp_path: Path, clock: Clock) -> None:
@@ -199,9 +215,9 @@ def test_forget_leaves_no_trace_in_the_files(store: SessionStore, padding: int) 
     assert store.language(6) == "es"
 
 
-def test_forget_of_an_unknown_chat_is_harmless(store: SessionStore) -> None:
-    store.forget(404)
-    assert store.stats()["sessions"] == 0
+def test_forget_of_an_unknown_chat_is_harmless(any_store: StateStore) -> None:
+    any_store.forget(404)
+    assert any_store.stats()["sessions"] == 0
 
 
 # Corruption ----------------------------------------------------------------------------------
@@ -414,51 +430,51 @@ def test_opening_a_locked_database_reports_unavailable(tmp_path: Path, clock: Cl
 # Seen updates --------------------------------------------------------------------------------
 
 
-def test_seen_updates_deduplicate_without_assuming_order(store: SessionStore) -> None:
-    assert store.mark_update_seen(10) is True
-    assert store.mark_update_seen(10) is False
-    assert store.mark_update_seen(9) is True, "ids are not assumed to be monotonic"
-    assert store.mark_update_seen(9) is False
+def test_seen_updates_deduplicate_without_assuming_order(any_store: StateStore) -> None:
+    assert any_store.mark_update_seen(10) is True
+    assert any_store.mark_update_seen(10) is False
+    assert any_store.mark_update_seen(9) is True, "ids are not assumed to be monotonic"
+    assert any_store.mark_update_seen(9) is False
 
 
 def test_seen_updates_stay_bounded_and_keep_the_latest_arrivals(
-    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+    any_store: StateStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bot.store, "SEEN_UPDATES_KEPT", 50)
     for update_id in range(900_000_000, 900_000_100):
-        store.mark_update_seen(update_id)
+        any_store.mark_update_seen(update_id)
     # After a week without updates Telegram restarts the numbering at a random, lower id.
     for update_id in range(1000, 1040):
-        assert store.mark_update_seen(update_id) is True
-    assert store.stats()["seen_updates"] == 50
-    assert all(store.mark_update_seen(update_id) is False for update_id in range(1000, 1040))
-    assert store.mark_update_seen(900_000_000) is True, "the oldest arrivals were dropped"
+        assert any_store.mark_update_seen(update_id) is True
+    assert any_store.stats()["seen_updates"] == 50
+    assert all(any_store.mark_update_seen(update_id) is False for update_id in range(1000, 1040))
+    assert any_store.mark_update_seen(900_000_000) is True, "the oldest arrivals were dropped"
 
 
-def test_seen_updates_default_bound(store: SessionStore) -> None:
+def test_seen_updates_default_bound(any_store: StateStore) -> None:
     for update_id in range(1000, 1000 + SEEN_UPDATES_KEPT + 30):
-        store.mark_update_seen(update_id)
-    assert store.stats()["seen_updates"] == SEEN_UPDATES_KEPT
-    assert store.mark_update_seen(1000 + SEEN_UPDATES_KEPT + 29) is False
+        any_store.mark_update_seen(update_id)
+    assert any_store.stats()["seen_updates"] == SEEN_UPDATES_KEPT
+    assert any_store.mark_update_seen(1000 + SEEN_UPDATES_KEPT + 29) is False
 
 
 # Concurrency ---------------------------------------------------------------------------------
 
 
-def test_concurrent_saves_from_a_thread_pool_keep_the_latest(store: SessionStore) -> None:
+def test_concurrent_saves_from_a_thread_pool_keep_the_latest(any_store: StateStore) -> None:
     chats, rounds = 8, 40
 
     def client(chat: int) -> None:
         for n in range(rounds):
-            store.save(chat, {"n": n})
-            assert store.load(chat) == {"n": n}
-            store.mark_update_seen(chat * 1000 + n)
+            any_store.save(chat, {"n": n})
+            assert any_store.load(chat) == {"n": n}
+            any_store.mark_update_seen(chat * 1000 + n)
 
     with ThreadPoolExecutor(max_workers=chats) as pool:
         for future in [pool.submit(client, chat) for chat in range(chats)]:
             future.result()
-    assert all(store.load(chat) == {"n": rounds - 1} for chat in range(chats))
-    assert store.stats()["seen_updates"] == chats * rounds
+    assert all(any_store.load(chat) == {"n": rounds - 1} for chat in range(chats))
+    assert any_store.stats()["seen_updates"] == chats * rounds
 
 
 def test_two_stores_on_one_file_see_each_others_commits(tmp_path: Path, clock: Clock) -> None:
@@ -583,3 +599,151 @@ def test_a_lock_is_busy_and_a_write_refusal_is_not(tmp_path: Path, clock: Clock)
     with pytest.raises(StoreUnavailable, match="SQLITE_READONLY") as refused:
         store.save(1, {"x": 1})
     assert not refused.value.busy
+
+
+# Both backends: receipts, checks, cards, erasure ----------------------------------------------
+
+
+def test_a_receipt_stays_with_the_chat_that_made_it_and_counts_its_checks(
+    any_store: StateStore,
+) -> None:
+    any_store.save_receipt("K7Q2", 11, {"plan": "a"})
+    any_store.save_receipt("K7Q2", 22, {"plan": "other chat"})  # never takes the row over
+    assert any_store.request_check("K7Q2", 22) is False
+    assert any_store.request_check("K7Q2", 11) is True
+    assert [any_store.count_check("K7Q2") for _ in range(3)] == [0, 1, 2]
+    receipt = any_store.receipt("K7Q2")
+    assert receipt is not None
+    assert (receipt.chat_id, receipt.document, receipt.notify, receipt.checks) == (
+        11,
+        {"plan": "a"},
+        True,
+        3,
+    )
+    assert any_store.count_check("NONE") == 0 and any_store.receipt("NONE") is None
+
+
+def test_cards_expire_and_forget_erases_every_row_of_the_chat(
+    any_store: StateStore, clock: Clock
+) -> None:
+    any_store.save(5, {"draft": {"plt": "1"}})
+    any_store.set_language(5, "fr")
+    any_store.save_receipt("R5", 5, {"plan": 5})
+    any_store.save_card("c5", 5, 5, {"plan": 5})
+    any_store.save_card("c6", 6, 6, {"plan": 6})
+    assert any_store.card("c5") == (5, {"plan": 5})
+    any_store.forget(5)
+    assert any_store.load(5) is None and any_store.language(5) is None
+    assert any_store.receipt("R5") is None and any_store.card("c5") is None
+    assert any_store.card("c6") == (6, {"plan": 6}), "other chats are untouched"
+    clock.now += TTL + dt.timedelta(seconds=1)
+    assert any_store.purge_expired() == 1
+    assert any_store.card("c6") is None
+    assert any_store.stats()["receipts"] == 0
+
+
+def test_two_processes_share_one_postgresql_database(pg_url: str, clock: Clock) -> None:
+    """What a standby takes over with: the other store's commits, its processed ids (an update
+    handled by one is never applied by the other) and its receipts (a code made through one
+    process is checked through the other)."""
+    from bot.pg_store import PgSessionStore
+
+    first = PgSessionStore(pg_url, ttl=TTL, clock=clock)
+    second = PgSessionStore(pg_url, ttl=TTL, clock=clock)
+    first.save(1, {"update_id": 41, "last_answer": {"text": "plan"}})
+    assert second.load(1) == {"update_id": 41, "last_answer": {"text": "plan"}}
+    assert second.mark_update_seen(41) is False, "marked in the transaction of its state"
+    first.save_receipt("CODE", 1, {"plan": 1})
+    assert second.count_check("CODE") == 0 and first.count_check("CODE") == 1
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counted = list(pool.map(lambda n: (first, second)[n % 2].count_check("CODE"), range(20)))
+    assert sorted(counted) == list(range(2, 22)), "concurrent checks counted once each"
+    first.close()
+    second.close()
+
+
+def test_postgresql_keeps_documents_as_jsonb_and_times_as_timestamptz(
+    pg_url: str, clock: Clock
+) -> None:
+    import psycopg
+
+    from bot.pg_store import PgSessionStore
+
+    store = PgSessionStore(pg_url, ttl=TTL, clock=clock)
+    store.save(1, {"x": 1})
+    with psycopg.connect(pg_url) as conn:
+        kinds = dict(
+            conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'sessions'"
+            ).fetchall()
+        )
+    assert kinds == {
+        "chat_id": "bigint",
+        "document": "jsonb",
+        "updated_at": "timestamp with time zone",
+    }
+    store.close()
+
+
+def test_an_unreachable_postgresql_is_reported_not_raised_at_start(clock: Clock) -> None:
+    from tests.pg_server import free_port
+
+    pytest.importorskip("psycopg")
+    from bot.pg_store import PgSessionStore
+
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/none"
+    with pytest.raises(StoreUnavailable):
+        PgSessionStore(url, ttl=TTL, clock=clock, connect_timeout=1)
+    store = PgSessionStore(url, ttl=TTL, clock=clock, open_later=True, connect_timeout=1)
+    with pytest.raises(StoreUnavailable) as raised:
+        store.load(1)
+    assert "127.0.0.1" not in str(raised.value), "the URL (and a password) is never shown"
+
+
+def test_a_restart_of_postgresql_is_reported_meanwhile_and_then_survived(
+    pg_cluster: object, pg_url: str, clock: Clock
+) -> None:
+    from bot.pg_store import PgSessionStore
+    from tests.pg_server import PgCluster
+
+    assert isinstance(pg_cluster, PgCluster)
+    store = PgSessionStore(pg_url, ttl=TTL, clock=clock, connect_timeout=2)
+    store.save(1, {"kept": True})
+    pg_cluster.stop()
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.load(1)
+    finally:
+        pg_cluster.restart()
+    assert store.load(1) == {"kept": True}, "opened again at the next use"
+    assert store.mark_update_seen(5) is True
+    pg_cluster.stop()
+    pg_cluster.restart()
+    assert store.load(1) == {"kept": True}, "a broken connection is opened again for a read"
+    store.close()
+
+
+def test_postgresql_needs_create_only_once_and_leaves_a_newer_schema_alone(
+    pg_url: str, clock: Clock
+) -> None:
+    import psycopg
+
+    from bot.pg_store import PgSessionStore
+
+    PgSessionStore(pg_url, ttl=TTL, clock=clock).close()  # the first start creates the tables
+    role = "bot_" + pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        admin.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+    store = PgSessionStore(pg_url.replace("postgres@", f"{role}@"), ttl=TTL, clock=clock)
+    store.save(1, {"update_id": 2})
+    assert store.mark_update_seen(3) is True and store.mark_update_seen(2) is False
+    store.close()
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreUnavailable, match="newer"):
+        PgSessionStore(pg_url, ttl=TTL, clock=clock)
