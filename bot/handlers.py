@@ -41,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cards, keyboards, receipts, texts
+from bot import cards, health, keyboards, receipts, texts
 from bot.cards import CardShelf
 from bot.inbox import REPLAYED
 from bot.logsetup import log_update
@@ -358,6 +358,7 @@ class BotService:
         # The exception text may quote an update; log only its type.
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
+        health.error("handler_failed")
         logger.error("update %s failed: %s", update_id, type(error).__name__)
 
     # Dialog ----------------------------------------------------------------------------
@@ -487,6 +488,7 @@ class BotService:
         read), and log the reason (never a value)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
+        health.error("store_unavailable")
         logger.warning("update %s not saved: %s", update.update_id, error)
         text = Renderer(closest_language(user.language_code), html=True).text(
             unavailable_text(error)
@@ -562,8 +564,11 @@ class BotService:
         for attempt in range(SEND_ATTEMPTS):
             try:
                 # HTML and no link previews: the application's Defaults (bot/app.py).
-                return await bot.send_message(chat_id, text, reply_markup=markup)
+                sent: Message = await bot.send_message(chat_id, text, reply_markup=markup)
+                health.replied()
+                return sent
             except (BadRequest, Forbidden):
+                health.error("send_refused")
                 logger.warning("message to a chat refused by Telegram")
                 return None
             except RetryAfter as error:
@@ -571,6 +576,7 @@ class BotService:
             except NetworkError as error:
                 logger.warning("send failed (%s), attempt %d", type(error).__name__, attempt + 1)
                 await asyncio.sleep(self.retry_delay * 2**attempt)
+        health.error("send_abandoned")
         logger.error("send abandoned after %d attempts", SEND_ATTEMPTS)
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot import health
 from bot.store import SessionStore
 from dialogs import verify
 from dialogs.replies import Reply
@@ -48,6 +49,8 @@ def settle(
     out: list[Reply] = []
     notice: Notice | None = None
     for reply in replies:
+        if reply.kind == "plan" and reply.plan is not None:
+            health.plan(reply.plan.decision)  # counted for /metrics
         if reply.kind in ("plan", "check") and reply.plan is not None and reply.request:
             store.save_receipt(
                 reply.plan.receipt, chat_id, stored_document(reply.request, reply.plan)
@@ -74,6 +77,7 @@ def _compare(
         return [Reply("problem", verify.VERIFY_UNKNOWN, {"code": code, "hours": ttl_hours})], None
     first, first_plan = stored
     comparison = compare(first, first_plan, reply.request)
+    health.check("match" if comparison.match else "mismatch")  # counted for /metrics
     before = store.count_check(code)
     replies = outcome_replies(code, comparison, first_plan, before)
     if not receipt.notify or receipt.chat_id == chat_id:

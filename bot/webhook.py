@@ -34,6 +34,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot import health
+from bot.health_server import add_routes
 from bot.inbox import Inbox, InboxUnavailable, attach, replay
 from bot.update_types import ALLOWED_UPDATES
 
@@ -61,6 +63,8 @@ class WebhookServer:
         self.application = application
         self.inbox = inbox if inbox is not None else Inbox(None)
         attach(application, self.inbox)
+        self.readiness = health.readiness_of(application)
+        self.readiness.mode = "webhook"
         self.path = "/" + path.lstrip("/")
         self.secret = secret.encode()
         self.max_body = max_body
@@ -71,6 +75,7 @@ class WebhookServer:
         await replay(self.application, self.inbox)  # what a crash left: handled first
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
+        add_routes(app, self.readiness)  # GET /healthz, /readyz, /metrics (bot/health_server.py)
         # No access log: the request line is enough to correlate, and it is logged below.
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -85,6 +90,7 @@ class WebhookServer:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.secret):
             return _refuse(403, "missing secret token" if not given else "wrong secret token")
+        self.readiness.heard()
         if request.content_length is not None and request.content_length > self.max_body:
             return _refuse(413, f"body of {request.content_length} bytes")
         try:
@@ -107,16 +113,19 @@ class WebhookServer:
         try:
             self.inbox.put([data])
         except InboxUnavailable as error:
+            health.error("inbox_unavailable")
             logger.warning(
                 "webhook update %d not saved (%s): 500, Telegram retries", update_id, error
             )
             return web.Response(status=500)
+        health.received()
         await self.application.update_queue.put(update)
         self.processed += 1
         return web.Response(status=200)
 
 
 def _refuse(status: int, reason: str) -> web.Response:
+    health.error("webhook_refused")
     logger.warning("webhook request refused with %d: %s", status, reason)
     return web.Response(status=status)
 
