@@ -1,4 +1,4 @@
-"""Receipts and double checks between the dialog and the store, for every transport (issue 16).
+"""Receipts and double checks between the dialog and the store, for every transport.
 
 The dialog never sees the store: it says "a plan" (kept here under its receipt code), "a check
 is asked for" (this chat is told the outcome) and "a second entry is complete" (compared here

@@ -1,5 +1,5 @@
 """What `besponsa-bot telegram` (polling) has imported when it starts polling: nothing that only
-another mode, another command or a later button needs (issue 17, cold start).
+another mode, another command or a later button needs (BENCHMARKS.md, cold start).
 
 Every start pays for what is imported before its first getUpdates, so these modules are
 imported late, where they are used. The check is on `sys.modules` in a fresh process, not on a
