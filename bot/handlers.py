@@ -179,6 +179,7 @@ class BotService:
             seen = not self.store.mark_update_seen(update.update_id)
             applied = self._applied(chat.id, update.update_id) if seen and replayed else None
         except StoreUnavailable as error:
+            health.error("store_unavailable")
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
