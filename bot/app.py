@@ -35,6 +35,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot import health
 from bot.config import ConfigError, Settings, load_settings
 from bot.failover import Leadership, LeadershipLost
 from bot.logsetup import configure_logging
@@ -91,7 +92,13 @@ def build_application(
         protocol = await asyncio.wrap_future(loading)
         await hand_over_sending(application)
         _service(settings, store, retry_delay, protocol).register(application)
+        health.readiness_of(application).handlers_loaded = True
         _purge(store)
+        if settings.bot_health_port is not None:
+            health_server = _serve_health(
+                application, settings.bot_health_host, settings.bot_health_port
+            )
+            background.append(asyncio.create_task(health_server))
         # The command menu is a convenience: the bot answers before it is registered (ten
         # round trips to Telegram), and a failure to register it is logged, not fatal.
         background.append(asyncio.create_task(_register_menu(application.bot)))
@@ -119,7 +126,9 @@ def build_application(
         overflowed=functools.partial(_tell_too_many, store),
     )
     builder = with_bot_api_stack(builder, processor)
-    return builder.post_init(post_init).post_stop(post_stop).build()
+    application = builder.post_init(post_init).post_stop(post_stop).build()
+    health.readiness_of(application).store_check = functools.partial(_store_answers, store)
+    return application
 
 
 def _import_handlers() -> None:
@@ -222,6 +231,24 @@ async def hand_over_sending(application: Any) -> None:
     await request.hand_over(AiohttpRequest(**SENDING))
 
 
+def _store_answers(store: SessionStore) -> None:
+    """Readiness asks the store one read by key: the cheapest question it answers or refuses
+    (StoreUnavailable) like any other."""
+    store.language(0)
+
+
+async def _serve_health(application: Any, host: str, port: int) -> None:
+    """/healthz, /readyz and /metrics on BOT_HEALTH_PORT until the bot stops. aiohttp's server
+    is imported in a thread, beside the first updates, not before them."""
+    module = await asyncio.to_thread(importlib.import_module, "bot.health_server")
+    server = await module.serve_health(health.readiness_of(application), host, port)
+    try:
+        await asyncio.Event().wait()  # until post_stop cancels it
+    finally:
+        if server is not None:
+            await server.stop()
+
+
 async def _register_menu(bot: Any) -> None:
     # Building the menus loads every language's catalog: not before the bot is listening.
     from bot.handlers import register_commands  # imported before post_init started this task
@@ -260,7 +287,7 @@ def run_telegram() -> int:
     if settings.telegram_bot_token is None:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     # open_later: a database that cannot be opened now is tried again at each message, and
     # the clinician is told meanwhile; exiting would only have systemd restart us in a loop.
     db_url = settings.bot_db_url.get_secret_value() if settings.bot_db_url else None

@@ -55,6 +55,7 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
 
 Mode = Literal["polling", "webhook"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 Label = Literal["US", "EU"]
 MAX_TTL_HOURS = 24 * 365
 
@@ -97,6 +98,12 @@ class Settings:
     webhook_secret: Secret | None = None
     bot_state_ttl_hours: int = 12
     log_level: LogLevel = "INFO"
+    #: "json": one JSON object per line, for a log collector (bot/logsetup.py).
+    log_format: LogFormat = "text"
+    #: GET /healthz, /readyz and /metrics on this port (bot/health_server.py); unset: none
+    #: besides the webhook server's own.
+    bot_health_port: int | None = None
+    bot_health_host: str = "127.0.0.1"
     #: The label profile of this deployment (rules/labels.py); a chat may choose another one
     #: with /settings.
     bot_label: Label = "US"
@@ -242,6 +249,9 @@ _READERS: dict[str, Callable[[str], object]] = {
     "webhook_secret": _secret,
     "bot_state_ttl_hours": _whole_number(1, MAX_TTL_HOURS),
     "log_level": _one_of(get_args(LogLevel), str.upper),
+    "log_format": _one_of(get_args(LogFormat), str.lower),
+    "bot_health_port": _whole_number(1, 65535),
+    "bot_health_host": _text,
     "bot_label": _one_of(get_args(Label), str.upper),
     "bot_team_language": _team_language,
     **{f"bot_uln_{analyte}": _uln(analyte) for analyte in LIVER_ANALYTES},

@@ -41,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cards, keyboards, receipts, texts
+from bot import cards, health, keyboards, receipts, texts
 from bot.cards import CardShelf
 from bot.inbox import REPLAYED
 from bot.logsetup import log_update
@@ -190,6 +190,7 @@ class BotService:
             seen = not self.store.mark_update_seen(update.update_id)
             applied = self._applied(chat.id, update.update_id) if seen and replayed else None
         except StoreUnavailable as error:
+            health.error("store_unavailable")
             logger.warning("update %s not processed: %s", update.update_id, error)
             await self._refuse(update, unavailable_text(error), lang)
             raise ApplicationHandlerStop from None
@@ -383,6 +384,7 @@ class BotService:
         # The exception text may quote an update; log only its type.
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
+        health.error("handler_failed")
         logger.error("update %s failed: %s", update_id, type(error).__name__)
 
     # Dialog ----------------------------------------------------------------------------
@@ -512,6 +514,7 @@ class BotService:
         read), and log the reason (never a value)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
+        health.error("store_unavailable")
         logger.warning("update %s not saved: %s", update.update_id, error)
         text = Renderer(closest_language(user.language_code), html=True).text(
             unavailable_text(error)
@@ -586,8 +589,11 @@ class BotService:
         for attempt in range(SEND_ATTEMPTS):
             try:
                 # HTML and no link previews: the application's Defaults (bot/app.py).
-                return await bot.send_message(chat_id, text, reply_markup=markup)
+                sent: Message = await bot.send_message(chat_id, text, reply_markup=markup)
+                health.replied()
+                return sent
             except (BadRequest, Forbidden):
+                health.error("send_refused")
                 logger.warning("message to a chat refused by Telegram")
                 return None
             except RetryAfter as error:
@@ -595,6 +601,7 @@ class BotService:
             except NetworkError as error:
                 logger.warning("send failed (%s), attempt %d", type(error).__name__, attempt + 1)
                 await asyncio.sleep(self.retry_delay * 2**attempt)
+        health.error("send_abandoned")
         logger.error("send abandoned after %d attempts", SEND_ATTEMPTS)
         return None
 

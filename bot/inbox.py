@@ -36,6 +36,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot import health
 from bot.ordering import ChatOrderedProcessor
 from bot.storage import UpdateInbox
 
@@ -131,6 +132,13 @@ class Inbox:
             raise InboxUnavailable(type(error).__name__) from None
         return [json.loads(body) for (body,) in rows]
 
+    def depth(self) -> int | None:
+        """How many updates wait (GET /metrics); None when the inbox cannot be read."""
+        try:
+            return int(self._conn.execute("SELECT count(*) FROM inbox").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -167,6 +175,7 @@ def attach(application: Any, inbox: UpdateInbox) -> None:
             inbox.remove(update_id)
 
     processor.on_handled = handled
+    health.readiness_of(application).inbox_depth = inbox.depth
 
 
 async def replay(application: Any, inbox: UpdateInbox) -> int:

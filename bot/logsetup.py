@@ -7,13 +7,19 @@ records below WARNING whatever the levels (a library or a later call may lower t
 withholds the arguments of the rest, since PTB's errors quote the updates they failed on. The
 filter also redacts anything shaped like a bot token from every record, tracebacks included.
 Our own logs name only update ids, kinds, commands and timings (log_update).
+
+LOG_FORMAT=json writes the same records, after the same filter, as one JSON object per line
+(`JsonFormatter`), for a log collector that would otherwise split a traceback into many events.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
+
+from bot import health
 
 TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "<token>"
@@ -81,11 +87,41 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """One stderr handler, UTC ISO timestamps, the privacy filter; libraries at WARNING."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and the
+    traceback as one string ("exception"), all as the privacy filter left them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.converter = time.gmtime
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = self.formatTime(record, DATE_FORMAT)
+        entry = {
+            "time": f"{stamp}.{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
+    """One stderr handler, UTC ISO timestamps (or JSON lines), the privacy filter; libraries at
+    WARNING."""
     handler = logging.StreamHandler()
-    formatter = logging.Formatter(FORMAT, datefmt=DATE_FORMAT)
-    formatter.converter = time.gmtime
+    formatter: logging.Formatter
+    if log_format == "json":
+        formatter = JsonFormatter()
+    else:
+        formatter = logging.Formatter(FORMAT, datefmt=DATE_FORMAT)
+        formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
@@ -109,6 +145,7 @@ def log_update(
     name = command.split("@", 1)[0] if command else None
     shown = name if name and _COMMAND.fullmatch(name) else ("other" if command else "-")
     kind_shown = kind if _KIND.fullmatch(kind) else "other"
+    health.kind(kind_shown)  # counted for /metrics too
     logger.info(
         "update=%d kind=%s command=%s ms=%.1f", int(update_id), kind_shown, shown, elapsed_ms
     )

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot import health
 
 MAX_CONCURRENT_UPDATES = 64
 #: A guided dialog is eight messages and the quick form one; twenty unanswered messages of one
@@ -90,7 +93,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
+        key, started = _chat_key(update), time.perf_counter()
         try:
             if key is None:
                 await self._in_slot(coroutine)
@@ -99,6 +102,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             else:
                 await self._in_turn(key, update, coroutine)
         finally:
+            health.handled(time.perf_counter() - started)
             if self.on_handled is not None:
                 self.on_handled(update)
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
+from bot import health
 from bot.inbox import InboxUnavailable, attach, replay
 from bot.storage import UpdateInbox
 from bot.transport import retry_after_seconds
@@ -61,6 +62,7 @@ class ConfirmingPoller:
         attach(application, inbox)
         self.application, self.inbox, self.timeout = application, inbox, timeout
         self.leader = leader
+        self.readiness = health.readiness_of(application)
         self._next = 0  # one more than the highest id saved (0: none yet): the offset to send
         self._stopping = asyncio.Event()
         #: run(), once confirming_polling started it.
@@ -85,6 +87,8 @@ class ConfirmingPoller:
                 )
                 fresh = [update for update in updates if update.update_id >= self._next]
                 self.inbox.put([update.to_dict() for update in fresh])
+                health.received(len(fresh))
+                self.readiness.heard()
             except InvalidToken:
                 raise
             except RetryAfter as error:
@@ -94,6 +98,7 @@ class ConfirmingPoller:
                 # Not saved, so not confirmed: Telegram sends these again. The class name only:
                 # the text may quote the request, and with it the token.
                 name = type(error).__name__
+                health.error("get_updates_failed")
                 logger.warning("getUpdates failed (%s); retrying in %.0f s", name, pause)
                 await self._pause(pause)
                 pause = min(pause * 2, ERROR_PAUSE_MAX)

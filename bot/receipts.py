@@ -22,6 +22,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot import health
 from bot.storage import StateStore
 from bot.store import StoreUnavailable
 from dialogs import verify
@@ -147,6 +148,8 @@ def settle(
     out: list[Reply] = []
     notice: Notice | None = None
     for reply in replies:
+        if reply.kind == "plan" and reply.plan is not None:
+            health.plan(reply.plan.decision)  # counted for /metrics
         if reply.kind in ("plan", "check") and reply.plan is not None and reply.request:
             code = keep(store, chat_id, reply.request, reply.plan, conversation)
             plan = reply.plan.model_copy(update={"receipt": code})
@@ -198,6 +201,7 @@ def _compare(
         return [Reply("problem", verify.VERIFY_UNKNOWN, {"code": code, "hours": ttl_hours})], None
     first, first_plan = stored
     comparison = compare(first, first_plan, reply.request)
+    health.check("match" if comparison.match else "mismatch")  # counted for /metrics
     before = store.count_check(code)
     replies = verifier_replies(code, comparison, before, reply.request)
     if not receipt.notify or receipt.chat_id == chat_id:

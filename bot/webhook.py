@@ -44,7 +44,9 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot import health
 from bot.failover import LeadershipLost
+from bot.health_server import add_routes
 from bot.inbox import REPLAYED, Inbox, InboxUnavailable, attach, replay
 from bot.storage import UpdateInbox
 from bot.update_types import ALLOWED_UPDATES
@@ -86,6 +88,8 @@ class WebhookServer:
         self._drainer: asyncio.Task[None] | None = None
         self.inbox = inbox if inbox is not None else Inbox(None)
         attach(application, self.inbox)
+        self.readiness = health.readiness_of(application)
+        self.readiness.mode = "webhook"
         self.path = "/" + path.lstrip("/")
         self.secret = secret.encode()
         self.max_body = max_body
@@ -97,6 +101,7 @@ class WebhookServer:
             await replay(self.application, self.inbox)  # what a crash left: handled first
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
+        add_routes(app, self.readiness)  # GET /healthz, /readyz, /metrics (bot/health_server.py)
         # No access log: the request line is enough to correlate, and it is logged below.
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -155,6 +160,7 @@ class WebhookServer:
             return _refuse(403, "secret token is not text")
         if not hmac.compare_digest(given, self.secret):
             return _refuse(403, "missing secret token" if not given else "wrong secret token")
+        self.readiness.heard()
         if request.content_length is not None and request.content_length > self.max_body:
             return _refuse(413, f"body of {request.content_length} bytes")
         try:
@@ -181,10 +187,12 @@ class WebhookServer:
         try:
             self.inbox.put([data])
         except InboxUnavailable as error:
+            health.error("inbox_unavailable")
             logger.warning(
                 "webhook update %d not saved (%s): 500, Telegram retries", update_id, error
             )
             return web.Response(status=500)
+        health.received()
         if self.shared:
             self._received.set()  # handled by the active replica's drain
         else:
@@ -204,6 +212,7 @@ async def _lead(leader: Any, stop: asyncio.Event) -> None:
 
 
 def _refuse(status: int, reason: str) -> web.Response:
+    health.error("webhook_refused")
     logger.warning("webhook request refused with %d: %s", status, reason)
     return web.Response(status=status)
 

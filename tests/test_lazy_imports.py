@@ -36,6 +36,9 @@ LATE: dict[str, str] = {
     "rules.engine": "the rules: imported with the handlers, while the bot connects",
     "rules.models": "the rules' models: imported with the handlers, while the bot connects",
     "transitions": "the dialog's state machine: imported with the handlers",
+    "bot.health_server": "the health server: imported in a thread once the bot connects",
+    "bot.metrics": "GET /metrics only: imported at the first scrape",
+    "prometheus_client": "GET /metrics only: imported at the first scrape (bot/metrics.py)",
 }
 #: Runs the real entry point up to the moment polling would start, then prints the modules. The
 #: handlers' thread (bot/app.py) is given nothing to import: what it imports is imported while
