@@ -160,6 +160,7 @@ def _service(settings: Settings, store: SessionStore, retry_delay: float) -> Bot
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,
         team_language=settings.bot_team_language,
+        webapp_url=settings.bot_webapp_url,
     )
 
 
@@ -268,6 +269,7 @@ def run_telegram() -> int:
                 path=settings.webhook_path,
                 url=settings.webhook_url,
                 secret=settings.webhook_secret.get_secret_value(),
+                form_page=settings.bot_webapp_url is not None,
             )
         else:
             run_polling(application, inbox)

@@ -55,15 +55,18 @@ class WebhookServer:
         secret: str,
         max_body: int = MAX_UPDATE_BYTES,
         inbox: Inbox | None = None,
+        form_page: bool = False,
     ) -> None:
         """`inbox` None: one in memory (what is received is answered, but a crash loses what
-        is queued, as with PTB's own webhook server)."""
+        is queued, as with PTB's own webhook server). `form_page`: also serve the Mini App
+        form at /app/ (BOT_WEBAPP_URL set; bot/webapp.py)."""
         self.application = application
         self.inbox = inbox if inbox is not None else Inbox(None)
         attach(application, self.inbox)
         self.path = "/" + path.lstrip("/")
         self.secret = secret.encode()
         self.max_body = max_body
+        self.form_page = form_page
         self.processed = 0
         self._runner: web.AppRunner | None = None
 
@@ -71,6 +74,10 @@ class WebhookServer:
         await replay(self.application, self.inbox)  # what a crash left: handled first
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
+        if self.form_page:
+            from bot.webapp import add_form_routes
+
+            add_form_routes(app)
         # No access log: the request line is enough to correlate, and it is logged below.
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -130,9 +137,10 @@ async def start_webhook(
     url: str,
     secret: str,
     inbox: Inbox | None = None,
+    form_page: bool = False,
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to deliver (as PTB's Updater does)."""
-    server = WebhookServer(application, path, secret, inbox=inbox)
+    server = WebhookServer(application, path, secret, inbox=inbox, form_page=form_page)
     await server.start(listen, port)
     try:
         await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -145,7 +153,7 @@ async def start_webhook(
 def run_webhook(application: Any, inbox: Inbox, **where: Any) -> None:
     """The Application in webhook mode until SIGINT or SIGTERM, with its post_init/post_stop
     hooks, as `Application.run_webhook` runs them; `where`: start_webhook's listen, port,
-    path, url and secret."""
+    path, url, secret and form_page."""
     asyncio.run(_serve(application, inbox, **where))
 
 
