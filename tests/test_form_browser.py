@@ -331,6 +331,9 @@ def test_arabic_page_is_right_to_left(driver: Any, page_server: PageServer) -> N
     )
     assert direction == "rtl"
     assert "الدورة" in driver.find_element(By.TAG_NAME, "form").text
+    fill(driver, {"height_cm": "180", "weight_kg": "75"})
+    preview = driver.execute_script("return document.getElementById('bsa_preview').textContent")
+    assert "\u2068Mosteller\u2069" in preview and "\u20681.94 m²\u2069" in preview
     # The first field sits on the right: its box starts right of the page's middle.
     label = driver.find_element(By.CSS_SELECTOR, "label")
     assert label.rect["x"] + label.rect["width"] > WIDTH / 2

@@ -214,3 +214,15 @@ def test_webapp_url_setting(given: str, ok: bool) -> None:
     else:
         with pytest.raises(ConfigError, match=r"^BOT_WEBAPP_URL: "):
             load_settings(env)
+
+
+def test_emulator_refuses_a_form_button_without_https() -> None:
+    """As Telegram: a Mini App opens over https only (botapi_emulator/emulator.py)."""
+    from botapi_emulator.emulator import ApiError, check_reply_markup
+
+    def keyboard(url: str) -> dict[str, Any]:
+        return {"keyboard": [[{"text": "📝 Form", "web_app": {"url": url}}]]}
+
+    assert check_reply_markup(keyboard("https://h.example/app/?lang=en"))
+    with pytest.raises(ApiError, match="BUTTON_URL_INVALID"):
+        check_reply_markup(keyboard("http://h.example/app/"))

@@ -22,8 +22,14 @@
 
   const $ = (id) => document.getElementById(id);
   const text = (name) => strings.texts[name] || name;
+  // Right to left (Arabic): each value, and a number with its unit, in an isolate (U+2068 …
+  // U+2069), so that "1.94 m²" or "Mosteller" keep their order inside the Arabic sentence.
+  const isolate = (value) => (strings.dir === "rtl" ? "\u2068" + value + "\u2069" : String(value));
   const fill = (template, values) =>
-    template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+    template
+      .replace(/\{(\w+)\} m²/g, (whole, name) =>
+        name in values ? isolate(values[name] + " m²") : whole)
+      .replace(/\{(\w+)\}/g, (whole, name) => (name in values ? isolate(values[name]) : whole));
 
   class Problem extends Error {}
 
