@@ -9,7 +9,7 @@ ms for the rest of this package (BENCHMARKS.md). None of it is needed to connect
 So `build_application` starts a thread that imports them while the process builds the
 Application and connects: getMe, deleteWebhook and the first getUpdates are round trips it
 would otherwise spend waiting, and part of the import (certificates, pydantic's core) runs
-beside it on a second core (issue 17, cold start). Until then httpx sends (bot/transport.py).
+beside it on a second core (BENCHMARKS.md, cold start). Until then httpx sends (bot/transport.py).
 `post_init` waits for the thread, hands the sending to aiohttp and registers the handlers.
 What arrives meanwhile is saved in the inbox and waits in the Application's update queue,
 which is handled from `Application.start()` on; a failed import stops the bot at post_init,
@@ -257,7 +257,7 @@ def run_telegram() -> int:
         # Either way an update is confirmed to Telegram only once it is saved in the inbox.
         if settings.bot_mode == "webhook":
             # Late: the webhook server (aiohttp.web, about 30 ms) is not needed in polling mode,
-            # and every start pays for what is imported before the first getUpdates (issue 17).
+            # and every start pays for what is imported before the first getUpdates (BENCHMARKS.md).
             from bot.webhook import run_webhook
 
             assert settings.webhook_url is not None and settings.webhook_secret is not None

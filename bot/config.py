@@ -8,7 +8,7 @@ are ignored. There is no `.env` file and no secrets directory: the environment i
 Each setting is one row of `_READERS`: the function that reads its text, or says in a few words
 what was expected. Plain functions, not a pydantic model: pydantic costs about 0.15 s to import,
 and this check runs before the bot connects, where every start pays for what it imports
-(issue 17, BENCHMARKS.md); pydantic is loaded with the rules while the bot connects (bot/app.py).
+(BENCHMARKS.md); pydantic is loaded with the rules while the bot connects (bot/app.py).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class Settings:
     #: with /settings.
     bot_label: Label = "US"
     #: The ward team's shared language (e.g. "en"): a card in another language offers to be
-    #: shown in it too (issue 15). Unset: no such button.
+    #: shown in it too. Unset: no such button.
     bot_team_language: str | None = None
     #: The site laboratory's upper limits of normal, with their unit ("21 umol/L", "40 U/L"):
     #: an absolute value typed without its ULN is divided by these; unset, the bot asks.

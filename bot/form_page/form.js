@@ -175,7 +175,7 @@
       problem.textContent = error.message;
       return;
     }
-    if (new TextEncoder().encode(payload).length > MAX_BYTES) return;
+    if (new TextEncoder().encode(payload).length > MAX_BYTES || !webApp) return;
     webApp.sendData(payload); // Telegram closes the page and posts the data to the chat
   }
 
