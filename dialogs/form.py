@@ -47,8 +47,10 @@ def form_answers(request: PlanRequest) -> dict[str, Any]:
 
 
 def handle_form(conversation: Conversation, request: PlanRequest) -> list[Reply]:
-    """A new patient from one form: the plan, or the essential question still open."""
-    fire(conversation, "restart")
+    """A new patient from one form: the plan, or the essential question still open. In a
+    double check (`dialogs/verify.py`) the form is the blind second entry: the check goes on
+    and, as after a quick form, the summary comes before the comparison."""
+    fire(conversation, "restart", code=conversation.verifying)
     conversation.quick = True  # as a quick form: only what the plan cannot do without is asked
     for name, value in form_answers(request).items():
         setattr(conversation.draft, name, value)

@@ -22,9 +22,9 @@ from bot import form_data, webapp
 from bot.config import ConfigError, load_settings
 from bot.form_data import MAX_FORM_BYTES, form_url, read_form
 from bot.form_texts import PAGE_TEXTS, page_strings
-from dialogs.dialog import handle_text
+from dialogs.dialog import handle_text, start_verify
 from dialogs.form import FORM_REFUSED, FORM_REFUSED_FIELD, form_answers, form_refused, handle_form
-from dialogs.machine import PLAN, Conversation
+from dialogs.machine import PLAN, SUMMARY, Conversation
 from dialogs.replies import Reply, Text
 from dialogs.units import set_site_ulns, site_ulns
 from locales import LANGUAGES
@@ -102,6 +102,19 @@ def test_form_is_a_new_patient_and_keeps_the_chats_label() -> None:
     assert plan is not None and plan.label == "EU"
     after = handle_text(conversation, "anc 1.5", TODAY)
     assert after[-1].plan is not None and conversation.phase is PLAN
+
+
+def test_form_in_a_double_check_is_the_second_entry() -> None:
+    conversation = Conversation("en")
+    start_verify(conversation, "K7QM-2XPA")
+    request = read_form(json.dumps(CASE), TODAY)
+    assert isinstance(request, PlanRequest)
+    replies = handle_form(conversation, request)
+    assert conversation.verifying == "K7QM-2XPA" and conversation.phase is SUMMARY
+    assert replies[-1].kind == "summary"
+    compared = handle_text(conversation, "/plan", TODAY)
+    assert compared[-1].kind == "verify" and compared[-1].request is not None
+    assert compared[-1].request.cycle == 2
 
 
 def test_form_with_an_essential_answer_missing_asks_for_it() -> None:
