@@ -239,3 +239,28 @@ def test_emulator_refuses_a_form_button_without_https() -> None:
     assert check_reply_markup(keyboard("https://h.example/app/?lang=en"))
     with pytest.raises(ApiError, match="BUTTON_URL_INVALID"):
         check_reply_markup(keyboard("http://h.example/app/"))
+
+
+def test_export_command_for_a_static_host(tmp_path: Path) -> None:
+    """`python -m bot.webapp DIR`, as README says a site runs it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.webapp", str(tmp_path / "form")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "form" / "index.html").exists()
+    assert json.loads((tmp_path / "form" / "strings" / "de.json").read_text())["decimal"] == ","
+    usage = subprocess.run(
+        [sys.executable, "-m", "bot.webapp"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert usage.returncode != 0 and "usage" in usage.stderr
