@@ -373,7 +373,8 @@ class BotService:
             await self._send_replies(update, self._language(update), [read])
         else:
             await self._dialog(update, lambda conversation: handle_form(conversation, read))
-        log_update(logger, update.update_id, "form", None, 0.0)
+        refused = isinstance(read, Reply)
+        log_update(logger, update.update_id, "form-refused" if refused else "form", None, 0.0)
 
     async def on_form_offer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The "📝 Form" button under the message field, in the chat's language."""
