@@ -1,7 +1,9 @@
-"""Compile the gettext catalogs at build time so that .mo files are never committed."""
+"""Compile the gettext catalogs at build time so that .mo files are never committed, and export
+the Mini App form's words from them (`bot/form_page/strings/<lang>.json`, bot/form_texts.py)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +24,24 @@ class CatalogBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 write_mo(mo_file, catalog)
             relative = mo_path.relative_to(self.root).as_posix()
             build_data.setdefault("force_include", {})[str(mo_path)] = relative
+        for path in self._export_form_strings():
+            relative = path.relative_to(self.root).as_posix()
+            build_data.setdefault("force_include", {})[str(path)] = relative
+
+    def _export_form_strings(self) -> list[Path]:
+        """Each language's strings for the form page, made by the package's own code from the
+        catalogs (which needs only Babel, a build requirement), as the server makes them."""
+        sys.path.insert(0, self.root)
+        try:
+            from bot.form_texts import page_strings_json
+            from locales import LANGUAGES
+        finally:
+            sys.path.remove(self.root)
+        folder = Path(self.root) / "bot" / "form_page" / "strings"
+        folder.mkdir(exist_ok=True)
+        written = []
+        for lang in LANGUAGES:
+            path = folder / f"{lang}.json"
+            path.write_bytes(page_strings_json(lang))
+            written.append(path)
+        return written

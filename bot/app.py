@@ -38,6 +38,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot import health
 from bot.config import ConfigError, Settings, load_settings
 from bot.failover import Leadership, LeadershipLost
+from bot.failover import role as failover_role
 from bot.logsetup import configure_logging
 from bot.ordering import ChatOrderedProcessor, not_allowed
 from bot.polling import run_polling
@@ -96,7 +97,10 @@ def build_application(
         _purge(store)
         if settings.bot_health_port is not None:
             health_server = _serve_health(
-                application, settings.bot_health_host, settings.bot_health_port
+                application,
+                settings.bot_health_host,
+                settings.bot_health_port,
+                form_page=settings.bot_webapp_url is not None,
             )
             background.append(asyncio.create_task(health_server))
         # The command menu is a convenience: the bot answers before it is registered (ten
@@ -189,6 +193,7 @@ def _service(
         ruleset=RULESET_VERSION,
         retry_delay=retry_delay,
         team_language=settings.bot_team_language,
+        webapp_url=settings.bot_webapp_url,
     )
 
 
@@ -231,17 +236,17 @@ async def hand_over_sending(application: Any) -> None:
     await request.hand_over(AiohttpRequest(**SENDING))
 
 
-def _store_answers(store: SessionStore) -> None:
+def _store_answers(store: StateStore) -> None:
     """Readiness asks the store one read by key: the cheapest question it answers or refuses
     (StoreUnavailable) like any other."""
     store.language(0)
 
 
-async def _serve_health(application: Any, host: str, port: int) -> None:
+async def _serve_health(application: Any, host: str, port: int, form_page: bool) -> None:
     """/healthz, /readyz and /metrics on BOT_HEALTH_PORT until the bot stops. aiohttp's server
     is imported in a thread, beside the first updates, not before them."""
     module = await asyncio.to_thread(importlib.import_module, "bot.health_server")
-    server = await module.serve_health(health.readiness_of(application), host, port)
+    server = await module.serve_health(health.readiness_of(application), host, port, form_page)
     try:
         await asyncio.Event().wait()  # until post_stop cancels it
     finally:
@@ -297,6 +302,7 @@ def run_telegram() -> int:
         bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]
         leader = Leadership(db_url, bot_id)
     application = build_application(settings, store)
+    health.readiness_of(application).role = failover_role  # active, standby or single
     logger.info("starting in %s mode", settings.bot_mode)
     try:
         # Either way an update is confirmed to Telegram only once it is saved in the inbox.
@@ -316,6 +322,7 @@ def run_telegram() -> int:
                 url=settings.webhook_url,
                 secret=settings.webhook_secret.get_secret_value(),
                 leader=leader,
+                form_page=settings.bot_webapp_url is not None,
             )
         else:
             run_polling(application, inbox, leader)

@@ -119,6 +119,9 @@ class Settings:
     bot_protocol: Path | None = None
     #: The settings given in the environment: those win over the protocol file (README).
     given: frozenset[str] = frozenset()
+    #: Where Telegram opens the Mini App form (bot/webapp.py): https, the webhook's host at
+    #: /app/ or a static host. Set: the chat offers a "📝 Form" button. Unset: no button.
+    bot_webapp_url: str | None = None
 
     @property
     def base_file_url(self) -> str:
@@ -225,6 +228,15 @@ def _protocol_path(value: str) -> Path:
     return path
 
 
+def _webapp_url(value: str) -> str:
+    """Telegram opens a Mini App only over https (http here only for a test on this machine)."""
+    url = urlparse(value.strip())
+    local = url.scheme == "http" and url.hostname in _LOCAL_HOSTS
+    if not url.hostname or not (url.scheme == "https" or local) or url.fragment:
+        raise ValueError("an https URL of the form page expected, such as https://host/app/")
+    return value.strip()
+
+
 def _text(value: str) -> str:
     return value
 
@@ -256,6 +268,7 @@ _READERS: dict[str, Callable[[str], object]] = {
     "bot_team_language": _team_language,
     **{f"bot_uln_{analyte}": _uln(analyte) for analyte in LIVER_ANALYTES},
     "bot_protocol": _protocol_path,
+    "bot_webapp_url": _webapp_url,
 }
 
 

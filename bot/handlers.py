@@ -41,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cards, health, keyboards, receipts, texts
+from bot import cards, form_data, health, keyboards, receipts, texts
 from bot.cards import CardShelf
 from bot.inbox import REPLAYED
 from bot.logsetup import log_update
@@ -58,6 +58,7 @@ from dialogs.dialog import (
     split_command,
     start_verify,
 )
+from dialogs.form import handle_form
 from dialogs.machine import Conversation
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
@@ -117,6 +118,7 @@ class BotService:
         today: Callable[[], dt.date] = dt.date.today,
         retry_delay: float = 0.5,
         team_language: str | None = None,
+        webapp_url: str | None = None,
     ) -> None:
         self.store = store
         self.allowed_users = allowed_users
@@ -133,6 +135,8 @@ class BotService:
         self.guesses = receipts.GuessLimiter()
         #: Groups already told, once, that the bot works in private chats only.
         self.pointed_groups: set[int] = set()
+        #: BOT_WEBAPP_URL: the Mini App form's page, offered by a "📝 Form" button.
+        self.webapp_url = webapp_url
         #: Ids of the updates bot/polling.py replays from its inbox after a restart; only these
         #: are handled again once seen. Any other repeat is dropped: it was answered.
         self.replayed: set[int] = set()
@@ -158,8 +162,19 @@ class BotService:
         application.add_handler(CallbackQueryHandler(self.on_button), group=0)
         application.add_handler(InlineQueryHandler(self.on_inline), group=0)
         application.add_handler(
+            MessageHandler(filters.StatusUpdate.WEB_APP_DATA, self.on_form_data), group=0
+        )
+        application.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self.on_other), group=0
         )
+        if self.webapp_url is not None:  # after the answer to /start or a new language
+            application.add_handler(
+                CommandHandler("start", self.on_form_offer, filters.UpdateType.MESSAGE), group=1
+            )
+            language = f"^{keyboards.LANGUAGE_PREFIX}\\{keyboards.SEPARATOR}"
+            application.add_handler(
+                CallbackQueryHandler(self.on_form_offer, pattern=language), group=1
+            )
         application.add_error_handler(self.on_error)
 
     # Gate ------------------------------------------------------------------------------
@@ -371,6 +386,29 @@ class BotService:
             inline=inline,
             team_language=self.team_language if team else None,
         )
+
+    # The Mini App form (bot/form_data.py) -----------------------------------------------
+
+    async def on_form_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The form's data: a new request read with the `plan` contract's checks; refused, it
+        is answered and nothing is stored."""
+        message = update.effective_message
+        assert message is not None and message.web_app_data is not None
+        read = form_data.read_form(message.web_app_data.data, self.today())
+        if isinstance(read, Reply):
+            await self._send_replies(update, self._language(update), [read])
+        else:
+            await self._dialog(update, lambda conversation: handle_form(conversation, read))
+        refused = isinstance(read, Reply)
+        log_update(logger, update.update_id, "form-refused" if refused else "form", None, 0.0)
+
+    async def on_form_offer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The "📝 Form" button under the message field, in the chat's language."""
+        chat = update.effective_chat
+        if self.webapp_url is None or chat is None or context.args:  # not a /start deep link
+            return
+        text, markup = form_data.form_offer(self.webapp_url, self._language(update))
+        await self._send(chat.id, text, markup, context_bot(update))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._notice(update, texts.TEXT_ONLY)

@@ -49,13 +49,20 @@ def add_routes(app: web.Application, readiness: Readiness) -> None:
 class HealthServer:
     """The three routes alone on `host`:`port`."""
 
-    def __init__(self, readiness: Readiness) -> None:
+    def __init__(self, readiness: Readiness, form_page: bool = False) -> None:
+        """`form_page`: also serve the Mini App form at /app/ (BOT_WEBAPP_URL set and polling:
+        the site may publish the page through this port's proxy; bot/webapp.py)."""
         self.readiness = readiness
+        self.form_page = form_page
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:
         app = web.Application()
         add_routes(app, self.readiness)
+        if self.form_page:
+            from bot.webapp import add_form_routes
+
+            add_form_routes(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         try:
@@ -70,10 +77,12 @@ class HealthServer:
             self._runner = None
 
 
-async def serve_health(readiness: Readiness, host: str, port: int) -> HealthServer | None:
+async def serve_health(
+    readiness: Readiness, host: str, port: int, form_page: bool = False
+) -> HealthServer | None:
     """The health server started, or None (logged) when its port cannot be had: health checks
     failing is the operator's signal, and a bot that stopped for it would answer no one."""
-    server = HealthServer(readiness)
+    server = HealthServer(readiness, form_page)
     try:
         await server.start(host, port)
     except OSError as error:

@@ -503,5 +503,15 @@ class PgInbox:
             raise InboxUnavailable(str(error)) from None
         return [body for (body,) in rows]
 
+    def depth(self) -> int | None:
+        """How many updates wait, for every process (GET /metrics); None when unreadable."""
+        try:
+            count = self.store._run(
+                lambda conn: conn.execute("SELECT count(*) FROM inbox").fetchone(), single=True
+            )
+        except StoreUnavailable:
+            return None
+        return int(count[0]) if count else 0
+
     def close(self) -> None:
         """The store owns the connection (bot/app.py closes it)."""

@@ -170,6 +170,16 @@ def _read(text: str, today: dt.date) -> PlanRequest:
         raise _InvalidInput(field or "request", message) from None
 
 
+def read_request(text: str, today: dt.date) -> PlanRequest | tuple[str, str]:
+    """The request of one JSON text with every check of the `plan` command, or the (field,
+    message) of the first problem: the contract for any frontend that sends a whole request
+    (the Mini App form, `bot/form_data.py`)."""
+    try:
+        return _read(text, today)
+    except _InvalidInput as error:
+        return error.field, error.message
+
+
 def plan_json(
     text: str, today: dt.date | None = None, protocol: Protocol = DEFAULT_PROTOCOL
 ) -> tuple[int, dict[str, Any]]:

@@ -78,10 +78,12 @@ class WebhookServer:
         max_body: int = MAX_UPDATE_BYTES,
         inbox: UpdateInbox | None = None,
         shared: bool = False,
+        form_page: bool = False,
     ) -> None:
         """`inbox` None: one in memory (what is received is answered, but a crash loses what
         is queued, as with PTB's own webhook server). `shared`: the inbox is shared with other
-        replicas; what is received is only saved, and handled by `activate`'s drain."""
+        replicas; what is received is only saved, and handled by `activate`'s drain.
+        `form_page`: also serve the Mini App form at /app/ (BOT_WEBAPP_URL set; bot/webapp.py)."""
         self.application = application
         self.shared = shared
         self._received = asyncio.Event()
@@ -93,6 +95,7 @@ class WebhookServer:
         self.path = "/" + path.lstrip("/")
         self.secret = secret.encode()
         self.max_body = max_body
+        self.form_page = form_page
         self.processed = 0
         self._runner: web.AppRunner | None = None
 
@@ -102,6 +105,10 @@ class WebhookServer:
         app = web.Application(client_max_size=self.max_body)
         app.router.add_post(self.path, self._receive)
         add_routes(app, self.readiness)  # GET /healthz, /readyz, /metrics (bot/health_server.py)
+        if self.form_page:
+            from bot.webapp import add_form_routes
+
+            add_form_routes(app)
         # No access log: the request line is enough to correlate, and it is logged below.
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -227,9 +234,12 @@ async def start_webhook(
     secret: str,
     inbox: UpdateInbox | None = None,
     shared: bool = False,
+    form_page: bool = False,
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to deliver (as PTB's Updater does)."""
-    server = WebhookServer(application, path, secret, inbox=inbox, shared=shared)
+    server = WebhookServer(
+        application, path, secret, inbox=inbox, shared=shared, form_page=form_page
+    )
     await server.start(listen, port)
     try:
         await application.bot.set_webhook(
@@ -247,9 +257,9 @@ async def start_webhook(
 def run_webhook(application: Any, inbox: UpdateInbox, leader: Any = None, **where: Any) -> None:
     """The Application in webhook mode until SIGINT or SIGTERM, with its post_init/post_stop
     hooks, as `Application.run_webhook` runs them; `where`: start_webhook's listen, port,
-    path, url and secret. `leader` (bot/failover.py): with several replicas on one PostgreSQL
-    database, this one receives at once and handles once it holds the lock (the module
-    docstring)."""
+    path, url, secret and form_page. `leader` (bot/failover.py): with several replicas on one
+    PostgreSQL database, this one receives at once and handles once it holds the lock (the
+    module docstring)."""
     asyncio.run(_serve(application, inbox, leader, **where))
 
 

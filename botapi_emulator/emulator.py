@@ -436,6 +436,12 @@ def check_reply_markup(markup: Any) -> JSON | None:
                 text = button.get("text") if isinstance(button, dict) else button
                 if not isinstance(text, str) or not text:
                     raise _bad('can\'t parse keyboard button: Field "text" must be of type String')
+                web_app = button.get("web_app") if isinstance(button, dict) else None
+                if web_app is not None and not str(
+                    web_app.get("url", "") if isinstance(web_app, dict) else ""
+                ).startswith("https://"):
+                    # Telegram opens a Mini App over https only.
+                    raise _bad("BUTTON_URL_INVALID")
         return markup
     if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
         return markup
@@ -780,6 +786,21 @@ class BotApiEmulator:
         )
         key = "channel_post" if chat_type == "channel" else "message"
         return await self.inject_update({key: message})
+
+    async def send_web_app_data(
+        self,
+        chat_id: int,
+        data: str,
+        button_text: str = "📝 Form",
+        user_id: int | None = None,
+        **options: Any,
+    ) -> int:
+        """The user sent a Mini App's data (`Telegram.WebApp.sendData`, opened from a
+        reply-keyboard button): a service message with `web_app_data` and no text. `data` is
+        passed as given (a lone surrogate stands for bytes that are not UTF-8)."""
+        web_app_data = {"data": data, "button_text": button_text}
+        message = self.make_message(chat_id, user_id, web_app_data=web_app_data, **options)
+        return await self.inject_update({"message": message})
 
     async def send_sticker(self, chat_id: int, user_id: int | None = None, **options: Any) -> int:
         """The user sends a sticker."""

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs import messages as m
+from dialogs.citations import localized_reference
 from rules.models import Dose, Plan, PlanWarning
 from rules.preparation import PreparationLine
 from rules.protocol import ProtocolStamp
@@ -81,7 +82,9 @@ def unconfirmed_note(renderer: Any, warning: PlanWarning) -> str | None:
     """ "USPI 2.3 Table 4: not yet confirmed by the site" after a warning, or None."""
     if not warning.site_unconfirmed:
         return None
-    sections = renderer.raw(renderer.escape(", ".join(warning.site_unconfirmed)))
+    # Each section's words in the chat's language ("Tabelle 4"), as a citation's (citations.py).
+    shown = (localized_reference(section, renderer.gettext) for section in warning.site_unconfirmed)
+    sections = renderer.raw(renderer.escape(", ".join(shown)))
     return renderer.text(NOT_CONFIRMED, {"sections": sections})
 
 

@@ -64,6 +64,15 @@ HELP: dict[str, str] = {
     "(`40 U/L`, `0.67 ukat/L`). Unset: the bot asks.",
     "bot_uln_alt": "The site laboratory's upper limit of normal for ALT, with its unit "
     "(`41 U/L`). Unset: the bot asks.",
+    "bot_db_url": "A PostgreSQL database, `postgresql://user:password@host:5432/db`, instead "
+    "of the SQLite file: several processes of one token share it, one active (Failover "
+    "below). Never logged.",
+    "bot_protocol": "The site's protocol file (TOML, `docs/protocol.md`), checked at start: a "
+    "file that cannot be used stops the bot with one line naming the key and its line. "
+    "`BOT_LABEL` and each `BOT_ULN_*` that is set win over the file. Unset: the product's "
+    "defaults, shown as a draft.",
+    "bot_webapp_url": "Where Telegram opens the Mini App form, an https URL: the bot's own "
+    "`/app/` or a static host (The Mini App form below). Unset: no form button.",
 }
 
 

@@ -127,5 +127,4 @@ def test_compose_sets_only_settings_the_bot_knows() -> None:
         if name == "postgres":
             continue
         for variable in service["environment"]:
-            # BOT_DB_URL: the PostgreSQL backend's setting, read with the storage (bot/config.py).
-            assert variable.lower() in _READERS or variable == "BOT_DB_URL", variable
+            assert variable.lower() in _READERS, variable
