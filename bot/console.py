@@ -1,6 +1,7 @@
 """The dialog in a terminal: what a new user sees with no Telegram token.
 
-Buttons become numbered options (lettered where a typed number is itself an answer). Piped
+Buttons become options marked by letters, the same at every step (a typed number is always an
+answer, never an option). Piped
 input is answered line by line and the program ends with the input, so
 `echo "bsa=1.8 cycle=2 response=CR" | besponsa-bot chat` prints a plan and exits.
 
@@ -35,6 +36,15 @@ from locales import closest_language
 from rules.labels import DEFAULT_PROFILE, Profile
 
 PROMPT = "> "
+#: Typed to leave, as Ctrl-D does (said at the start and in /help).
+QUIT_COMMANDS = frozenset(("/quit", "/exit"))
+#: Letters that are answers when typed alone (yes/no: y j s n; sex in some language: f m h v
+#: w; "n" also normal), so never an option's mark.
+ANSWER_LETTERS = frozenset("fhjmnsvwy")
+_LETTERS = [letter for letter in string.ascii_lowercase if letter not in ANSWER_LETTERS]
+#: Options are marked the same way at every step: by letters, which no step reads as a number
+#: (a typed "2" is always the answer 2), then by pairs of letters for a long list.
+OPTION_MARKS = _LETTERS + [first + second for first in _LETTERS for second in _LETTERS]
 SOURCES_COMMAND = "/sources"
 CONSOLE_CHAT = 0
 #: The verifier's name told to the chat that asked for the check.
@@ -120,7 +130,7 @@ class ConsoleChat:
         self.out.flush()
 
     def _options(self, reply: Reply) -> str:
-        marks = string.ascii_lowercase if reply.numeric else [str(i) for i in range(1, 100)]
+        marks = OPTION_MARKS
         # Marks go on across the replies of one turn (an ambiguous value's readings, then the
         # question's options), so that no mark means two things.
         marks = [mark for mark in marks if mark not in self.options]

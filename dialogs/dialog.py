@@ -19,7 +19,7 @@ from dialogs import verify
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
-from dialogs.quickform import parse_quick_form
+from dialogs.quickform import QuickForm, parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply, Text
 from dialogs.steps import (
@@ -83,6 +83,11 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
     asked = conversation.question
     form = parse_quick_form(text, today, conversation.lang, bool(asked and asked.asks_multiples))
     if form.is_quick_form:
+        if asked is not None and _answers_only(asked, form):
+            # "C2 D8" at the cycle question, "CR no hsct" at the response: that question's
+            # answer, so the guided dialog goes on asking (not the quick form's few questions).
+            _apply(conversation, asked, _with_defaults(asked, form.values))
+            return _advance(conversation)
         return _quick_form(conversation, form.values, form.problems, form.unknown, form.notes)
     if conversation.question is not None:
         return _answer(conversation, conversation.question, text, today)
@@ -249,8 +254,19 @@ def _answer(conversation: Conversation, step: Step, text: str, today: dt.date) -
     answer = step.read(text, context)
     if isinstance(answer, Problem):
         return _problem(conversation, answer)
-    _apply(conversation, step, answer)
+    _apply(conversation, step, _with_defaults(step, answer))
     return _advance(conversation)
+
+
+def _answers_only(step: Step, form: QuickForm) -> bool:
+    """A form that fills only what the question on screen asks for, and reads cleanly."""
+    fills = {*step.fields, *step.also_fills}
+    return not (form.problems or form.unknown or form.notes) and set(form.values) <= fills
+
+
+def _with_defaults(step: Step, values: dict[str, Any]) -> dict[str, Any]:
+    """The answer, and the step's defaults for what it does not say (a tapped cycle: Day 1)."""
+    return {**{k: v for k, v in step.defaults.items() if k not in values}, **values}
 
 
 def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]) -> None:

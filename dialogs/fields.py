@@ -180,6 +180,7 @@ FIELDS: tuple[Field, ...] = (
         quantity,
         with_unit(m.VALUE_YEARS),
     ),
+    Field("adult", ("adult",), yes_no, yes_or_no),
     Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),

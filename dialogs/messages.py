@@ -51,10 +51,16 @@ HELP = N_(
 # TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); the examples are numbers filled in the
 # locale's format.
 ASK_BODY = N_("Body surface area in m² (e.g. {bsa}), or height and weight (e.g. 180 cm 75 kg).")
-ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
+# TRANSLATORS: "2 d8" is typed as it is (cycle 2, Day 8).
+ASK_CYCLE = N_(
+    "Which cycle is this? A button means Day 1 of that cycle; for Day 8 or 15 type the cycle "
+    "and the day, e.g. 2 d8."
+)
 # TRANSLATORS: Response = response to treatment (ru «ответ на терапию»); CR/CRi = complete
 # remission (with incomplete haematological recovery).
-ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
+ASK_RESPONSE = N_(
+    "Response so far (CR, CRi or none), and is a stem cell transplant (HSCT) planned?"
+)
 # TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК).
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
 # TRANSLATORS: MRD = measurable (minimal) residual disease; negativity = no detectable MRD.
@@ -66,6 +72,11 @@ ASK_ANC_BASELINE = N_(
     "ANC is below {anc_min} ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
 )
 # TRANSLATORS: Transfusion-independent = a count not raised by a recent platelet transfusion.
+# TRANSLATORS: ANC = absolute neutrophil count; both counts in one answer, ANC first.
+ASK_COUNTS = N_(
+    "Current ANC and platelets (transfusion-independent), ×10⁹/L, in one message, e.g. "
+    "{anc} 120 (1500/µL is understood too)."
+)
 ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
 # TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_PLATELETS_BASELINE = N_(
@@ -140,6 +151,13 @@ NORMAL = N_("Normal")
 TODAY = N_("Today")
 TOMORROW = N_("Tomorrow")
 NONE = N_("None")
+# TRANSLATORS: the answer to "Days of the current dosing interruption?": the dose is not late.
+ON_TIME = N_("On time, no interruption")
+# TRANSLATORS: the answer to "Age in years?" when the exact age does not matter.
+ADULT = N_("18 or older")
+# TRANSLATORS: {response} is CR or CRi, kept as it is; HSCT = stem cell transplant.
+RESPONSE_HSCT = N_("{response}, HSCT planned")
+RESPONSE_NO_HSCT = N_("{response}, no HSCT")
 # TRANSLATORS: the answer to "Response so far?": neither CR nor CRi (ru «нет ответа», es "Sin
 # respuesta"), not "no toxicity" or "no days" as the plain "None" is.
 NONE_RESPONSE = PC_("treatment response", "None")
@@ -216,6 +234,7 @@ PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     HELP: {"anc": Decimal("2.1")},
     ASK_BODY: {"bsa": Decimal("1.8")},
     ASK_ANC: {"anc": Decimal("1.5")},
+    ASK_COUNTS: {"anc": Decimal("1.8")},
     ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
     ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
     ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},
