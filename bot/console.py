@@ -13,6 +13,7 @@ checks a plan made in Telegram (issue 16). The console is chat 0 of that databas
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -26,6 +27,7 @@ from bot.config import ConfigError, load_settings
 from bot.handlers import unavailable_text
 from bot.sources import sources_text
 from bot.store import SessionStore, StoreUnavailable
+from dialogs import messages as m
 from dialogs import verify
 from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
@@ -36,6 +38,16 @@ from locales import closest_language
 from rules.labels import DEFAULT_PROFILE, Profile
 
 PROMPT = "> "
+#: What only the console says (gettext msgids): its help names no button, and how to leave.
+CONSOLE_HELP = m.N_(
+    "Answer each question, or type the letter of an option. Commands: /back (previous "
+    "question), /new (new patient), /cancel (stop), /help; /quit or Ctrl-D leaves. After a "
+    "plan, send one change such as plt 40 to get the new plan.\n"
+    "Quick form: everything in one message, in any order, e.g. {example}\n"
+    "Its keys, each with an example:\n"
+    "{keys}"
+)
+CONSOLE_LEAVE = m.N_("Type /quit or press Ctrl-D to leave.")
 #: Typed to leave, as Ctrl-D does (said at the start and in /help).
 QUIT_COMMANDS = frozenset(("/quit", "/exit"))
 #: Letters that are answers when typed alone (yes/no: y j s n; sex in some language: f m h v
@@ -73,6 +85,8 @@ class ConsoleChat:
 
     def greet(self) -> None:
         self.show(start(self.conversation))
+        self.out.write(self.renderer.text(CONSOLE_LEAVE) + "\n\n")
+        self.out.flush()
 
     def answer(self, line: str) -> None:
         text = line.strip()
@@ -123,6 +137,8 @@ class ConsoleChat:
     def show(self, replies: list[Reply]) -> None:
         self.options = {}
         for reply in replies:
+            if reply.key == m.HELP:
+                reply = dataclasses.replace(reply, key=CONSOLE_HELP)
             self.out.write(self.renderer.reply(reply) + "\n")
             if reply.choices:
                 self.out.write(self._options(reply) + "\n")
@@ -171,6 +187,8 @@ def run_console(
                 stdout.flush()
             line = stdin.readline()
             if not line:
+                break
+            if line.strip().lower() in QUIT_COMMANDS:
                 break
             if line.strip():
                 chat.answer(line)

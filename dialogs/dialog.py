@@ -19,7 +19,7 @@ from dialogs import verify
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
-from dialogs.quickform import QuickForm, parse_quick_form
+from dialogs.quickform import QuickForm, has_key, parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply, Text
 from dialogs.steps import (
@@ -81,6 +81,14 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
         return _accept(conversation)
     conversation.pending = None
     asked = conversation.question
+    if asked is not None and not has_key(text):
+        # A plain answer is the question's first ("C2 D8", "170 cm 70 kg"); the shorthand of a
+        # quick form is looked for only where the question cannot read it.
+        context = Context(today, conversation.lang, asks_multiples=asked.asks_multiples)
+        answer = asked.read(text, context)
+        if not isinstance(answer, Problem):
+            _apply(conversation, asked, _with_defaults(asked, answer))
+            return _advance(conversation)
     form = parse_quick_form(text, today, conversation.lang, bool(asked and asked.asks_multiples))
     if form.is_quick_form:
         if asked is not None and _answers_only(asked, form):
@@ -144,7 +152,9 @@ def _cancel(conversation: Conversation, argument: str, today: dt.date) -> list[R
 
 
 def _help(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
-    return [Reply("notice", m.HELP), *current(conversation)]
+    from dialogs.quickform_help import help_values  # only when asked: not on the start path
+
+    return [Reply("notice", m.HELP, help_values()), *current(conversation)]
 
 
 def _back(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:

@@ -41,12 +41,15 @@ WELCOME = N_(
 )
 HELP = N_(
     "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
-    "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
-    "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
-    "bili, ast, alt, crcl, start, day (1, 8 or 15). Example: h=180 w=75 cycle=1 hsct=no "
-    "anc={anc} plt=150\n"
-    "After a plan, send one change such as plt 40 to get the new plan."
+    "patient), /cancel (stop), /help. After a plan, send one change such as plt 40 to get the "
+    "new plan.\n"
+    "Quick form: everything in one message, in any order, e.g. {example}\n"
+    "Its keys, each with an example:\n"
+    "{keys}"
 )
+# TRANSLATORS: one line of /help: {keys} are the quick-form keys as typed (not translated),
+# {label} the item's name, {example} a key with a value.
+HELP_KEY_LINE = N_("{keys} ({label}), e.g. {example}")
 
 # TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); the examples are numbers filled in the
 # locale's format.
@@ -207,6 +210,9 @@ LABEL_SEX = N_("Sex")
 LABEL_LAST_DOSE = N_("Last dose")
 LABEL_AGE = N_("Age")
 LABEL_FORMULA = N_("BSA formula")
+# TRANSLATORS: VOD/SOS = veno-occlusive disease / sinusoidal obstruction syndrome, before now.
+LABEL_PRIOR_VOD = N_("Prior VOD/SOS")
+LABEL_LIVER_DISEASE = N_("Serious ongoing liver disease")
 NOT_GIVEN = N_("not given")
 SKIPPED = N_("skipped")
 NOT_CHECKED = N_("Not entered, so not checked: {items}.")
@@ -214,6 +220,8 @@ NOT_CHECKED = N_("Not entered, so not checked: {items}.")
 # Values shown in the summary
 VALUE_BSA = N_("{bsa} m²")
 VALUE_HEIGHT_WEIGHT = N_("{height} cm, {weight} kg")
+# TRANSLATORS: {formula} is Mosteller or DuBois, {expression} the formula itself.
+VALUE_BODY_BSA = N_("{height} cm, {weight} kg → BSA {bsa} m² ({formula}: {expression})")
 VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
@@ -231,7 +239,6 @@ VALUE_YEARS = NP_("{value} year", "{value} years")
 #: threshold typed there could disagree with `rules/thresholds.py`.
 PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     WELCOME: {"bsa": Decimal("1.8"), "anc": Decimal("1.5")},
-    HELP: {"anc": Decimal("2.1")},
     ASK_BODY: {"bsa": Decimal("1.8")},
     ASK_ANC: {"anc": Decimal("1.5")},
     ASK_COUNTS: {"anc": Decimal("1.8")},

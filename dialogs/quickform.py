@@ -47,6 +47,7 @@ from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 from dialogs.replies import Text
+from dialogs.shorthand import HARD_SEPARATOR, NEGATIONS, WORD_VALUED, rewrite, stray_token
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ KEYS: dict[str, tuple[str, Reader]] = {
 
 #: Keys that a negation word before them sets to no: "plt 40 no vod", "not pregnant".
 NEGATABLE = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.negatable)
-_NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
+_NEGATIONS = NEGATIONS
 
 
 def _key_pattern(key: str) -> str:
@@ -95,8 +96,7 @@ _KEY = re.compile(
     + r")(?!\w)\s*(?:[=:]\s*)?",
     re.IGNORECASE,
 )
-#: `;`, a newline, or a comma that is not a decimal or group separator between digits.
-_HARD_SEPARATOR = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
+_HARD_SEPARATOR = HARD_SEPARATOR
 #: A word written like a key (`foo=3`, `foo: 3`) inside a value.
 _KEY_LIKE = re.compile(r"(?<!\S)([^\W\d][\w-]*)\s*[=:]")
 _TRIM = " \t,;="
@@ -120,12 +120,13 @@ def parse_quick_form(
     Never raises: each value is read by a total function of `dialogs.readers`.
     """
     context = Context(today, locale, asks_multiples=asks_multiples)
+    shorthand = rewrite(normalise(text), context)
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     notes: dict[str, Problem] = {}
-    for segment in _HARD_SEPARATOR.split(normalise(text)):
+    for segment in _HARD_SEPARATOR.split(shorthand.text):
         pairs = _pairs(segment)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
@@ -143,6 +144,8 @@ def parse_quick_form(
                 value = False
             elif raw:
                 value = _with_field(reader(raw, field_name, context), field_name)
+                if isinstance(value, Problem) and not (value.choices or value.suggestion):
+                    value = stray_token(raw, key, field_name, reader, context) or value
                 strong = strong or field_name not in _STEP_ANSWERS
             elif key in BARE_FLAGS and clean_before:
                 value = True
@@ -159,14 +162,14 @@ def parse_quick_form(
             for name, part in filled.items():
                 read.pop(name, None)  # keep the order of the last occurrence
                 read[name] = part
-    if not (strong or len(read) >= 2):
+    if not (strong or len(read) >= 2 or shorthand.problems):
         return QuickForm()
     if typed >= TWO_SOURCES:  # "crcl 80 creat 90 umol/L": which one is meant is not ours to pick
         for name in TWO_SOURCES:
             read.pop(name, None)
         read["creatinine"] = Problem(CLEARANCE_TWICE, {}, "creatinine")
     values: dict[str, object] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(shorthand.problems)
     for field_name, value in read.items():
         if value is None:  # a liver test given as ×ULN clears its lab value as typed
             values[field_name] = None
@@ -180,6 +183,11 @@ def parse_quick_form(
     elif "height_cm" in values or "weight_kg" in values:
         values["bsa_m2"] = None
     return QuickForm(values, problems, unknown, True, _one_note(list(notes.values())))
+
+
+def has_key(text: str) -> bool:
+    """Whether a message names any quick-form key (`plt`, `cycle`...)."""
+    return _KEY.search(normalise(text)) is not None
 
 
 def _one_note(notes: list[Problem]) -> list[Problem]:
@@ -197,7 +205,7 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
     A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
     value it belongs to the previous pair ("pregnant no breastfeeding no").
     """
-    matches = list(_KEY.finditer(segment))
+    matches = _keys_not_values(segment)
     starts = [match.start() for match in matches]
     negated = [bool(match["neg"]) for match in matches]
     for index, match in enumerate(matches):
@@ -211,6 +219,21 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
         raw = segment[match.end() : end].strip(_TRIM)
         pairs.append((starts[index], match["key"].lower(), negated[index], raw))
     return pairs
+
+
+def _keys_not_values(segment: str) -> list[re.Match[str]]:
+    """The key matches of a segment, without those that are the value of the key before."""
+    kept: list[re.Match[str]] = []
+    for match in _KEY.finditer(segment):
+        before = kept[-1] if kept else None
+        if (
+            before is not None
+            and before["key"].lower() in WORD_VALUED
+            and not segment[before.end() : match.start()].strip()
+        ):
+            continue
+        kept.append(match)
+    return kept
 
 
 def _with_field(value: object, field_name: str) -> object:

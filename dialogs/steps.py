@@ -16,13 +16,14 @@ from typing import Any, Protocol, TypeVar, cast
 from dialogs import messages as m
 from dialogs.draft import Draft
 from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
+from dialogs.normalise import folded
 from dialogs.problems import CLEARANCE_NEEDS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice, clearance_or_creatinine
 from dialogs.replies import Choice, Text
-from dialogs.normalise import folded
 from dialogs.words import parse_sex
+from rules.labels import Profile
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -31,7 +32,6 @@ from rules.thresholds import (
     HSCT_THIRD_CYCLE,
     PLATELETS_MIN,
 )
-from rules.labels import Profile
 
 SKIP_COMMAND = "/skip"
 #: Whether a question matters for this patient; its docstring says when (docs/dialog.md).

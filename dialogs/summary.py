@@ -11,6 +11,7 @@ from dialogs.fields import FIELD_BY_NAME
 from dialogs.machine import Conversation
 from dialogs.replies import Line, Text
 from dialogs.steps import LIVER_FIELDS, OPTIONAL_STEPS, REQUIRED_STEPS, Step
+from rules.bsa import FORMULA_CONSTANTS, body_surface_area
 
 Show = Callable[[Draft], Text | None]
 
@@ -26,12 +27,36 @@ def _field(name: str) -> Show:
     return shown
 
 
+# TRANSLATORS: the BSA formulas beside the BSA they gave; cm and kg are the height and weight.
+BSA_EXPRESSIONS = {
+    "mosteller": m.N_("√(cm × kg / {divisor})"),
+    "dubois": m.N_("{factor} × cm^{height_exp} × kg^{weight_exp}"),
+}
+FORMULA_LABELS = {"mosteller": m.FORMULA_MOSTELLER, "dubois": m.FORMULA_DUBOIS}
+
+
 def _body(draft: Draft) -> Text | None:
+    """The BSA typed, or height and weight with the BSA they give and its formula: the value
+    dosed is seen before the plan (`rules/bsa.py`, rounded as the engine rounds it)."""
     if draft.bsa_m2 is not None:
         return Text(m.VALUE_BSA, {"bsa": draft.bsa_m2})
     if draft.height_cm is not None and draft.weight_kg is not None:
-        return Text(m.VALUE_HEIGHT_WEIGHT, {"height": draft.height_cm, "weight": draft.weight_kg})
+        formula = draft.bsa_formula or "mosteller"
+        values = {
+            "height": draft.height_cm,
+            "weight": draft.weight_kg,
+            "bsa": body_surface_area(draft.height_cm, draft.weight_kg, formula),
+            "formula": Text(FORMULA_LABELS[formula]),
+            "expression": Text(BSA_EXPRESSIONS[formula], dict(FORMULA_CONSTANTS[formula])),
+        }
+        return Text(m.VALUE_BODY_BSA, values)
     return None
+
+
+def _age(draft: Draft) -> Text | None:
+    if draft.age_years is not None:
+        return FIELD_BY_NAME["age_years"].show(draft.age_years)
+    return Text(m.ADULT) if draft.adult else None
 
 
 def _liver(draft: Draft) -> Text | None:
@@ -82,6 +107,7 @@ SHOW_SEVERAL: dict[str, Show] = {
     "opt_liver": _liver,
     "opt_toxicity": _toxicity,
     "opt_sex": _sex,
+    "opt_age": _age,
 }
 
 
@@ -100,7 +126,8 @@ SHOW: dict[str, Show] = {
     for step in (*REQUIRED_STEPS, *OPTIONAL_STEPS)
 }
 
-#: Optional answers whose absence means a safety check did not run: named under the plan.
+#: Optional answers whose absence means a safety check did not run: named under the plan (and
+#: the age, the population the label covers, unless the site treats adults only).
 SAFETY_RELEVANT = ("opt_liver", "opt_toxicity", "opt_crcl", "opt_sex")
 
 
@@ -141,8 +168,9 @@ def unchecked_items(conversation: Conversation) -> tuple[str, ...]:
     skipped_questions = tuple(
         step.label for step in REQUIRED_STEPS if conversation.unanswered(step)
     )
+    relevant = SAFETY_RELEVANT if conversation.adult_only_service else (*SAFETY_RELEVANT, "opt_age")
     return skipped_questions + tuple(
         step.label
         for step in OPTIONAL_STEPS
-        if step.name in SAFETY_RELEVANT and SHOW[step.name](conversation.draft) is None
+        if step.name in relevant and SHOW[step.name](conversation.draft) is None
     )

@@ -4,7 +4,7 @@ high blast count in cycle 1, and an interruption); the plan then follows it."""
 from __future__ import annotations
 
 from dialogs.dialog import start
-from dialogs.machine import PLAN, SUMMARY, Conversation
+from dialogs.machine import PLAN, Conversation
 from tests.test_dialog import say
 
 
