@@ -47,10 +47,18 @@ def _body(draft: Draft) -> Text | None:
             "weight": draft.weight_kg,
             "bsa": body_surface_area(draft.height_cm, draft.weight_kg, formula),
             "formula": Text(FORMULA_LABELS[formula]),
-            "expression": Text(BSA_EXPRESSIONS[formula], dict(FORMULA_CONSTANTS[formula])),
+            "expression": Text(BSA_EXPRESSIONS[formula], _constants(formula)),
         }
         return Text(m.VALUE_BODY_BSA, values)
     return None
+
+
+def _constants(formula: str) -> dict[str, object]:
+    """A formula's constants; a whole number as typed ("3600", not "3.600" in German)."""
+    return {
+        name: str(value) if value == value.to_integral_value() else value
+        for name, value in FORMULA_CONSTANTS[formula].items()
+    }
 
 
 def _age(draft: Draft) -> Text | None:
