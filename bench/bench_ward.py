@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import load_settings  # noqa: E402
-from bot.console import ConsoleChat  # noqa: E402
-from dialogs.units import set_site_ulns  # noqa: E402
-from tests.ward_cases import CASES, SITE, WardCase  # noqa: E402
+from bot.config import load_settings
+from bot.console import ConsoleChat
+from dialogs.units import set_site_ulns
+from tests.ward_cases import CASES, SITE, WardCase
 
 DECISION_WORDS = {"give": "GIVE", "hold": "HOLD"}
 
