@@ -19,6 +19,7 @@ from typing import Any
 from telegram import (
     BotCommand,
     CallbackQuery,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -82,10 +83,10 @@ class Outgoing:
     (`ANSWER_KEY`) as the Bot API's JSON."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ForceReply | None = None
 
     @classmethod
-    def parts(cls, text: str, markup: InlineKeyboardMarkup | None) -> list[Outgoing]:
+    def parts(cls, text: str, markup: InlineKeyboardMarkup | ForceReply | None) -> list[Outgoing]:
         """`text` split at line ends to fit one message each (`split_message`), the keyboard
         under the last part."""
         parts = split_message(text)
@@ -97,7 +98,11 @@ class Outgoing:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Outgoing:
         markup = data.get("markup")
-        return cls(data["text"], None if markup is None else InlineKeyboardMarkup.de_json(markup))
+        if markup is None:
+            return cls(data["text"])
+        if markup.get("force_reply"):  # a typed question's placeholder (`keyboards.reply_markup`)
+            return cls(data["text"], ForceReply.de_json(markup))
+        return cls(data["text"], InlineKeyboardMarkup.de_json(markup))
 
 
 class BotService:
@@ -541,7 +546,7 @@ class BotService:
         bot = context_bot(update)
         messages: list[Outgoing] = []
         for reply in replies:
-            markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            markup: Any = keyboards.reply_markup(reply, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
                 card = cards.Card(update.effective_user.id, reply.plan, reply.unchecked)
                 card_id = self.cards.add(card, chat_id)

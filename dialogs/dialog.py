@@ -118,7 +118,12 @@ def current(conversation: Conversation) -> list[Reply]:
     choices = step.choices + ((BACK,) if conversation.history else ())
     return [
         Reply(
-            "prompt", step.prompt, choices=choices, token=conversation.token, numeric=step.numeric
+            "prompt",
+            step.prompt,
+            choices=choices,
+            token=conversation.token,
+            numeric=step.numeric,
+            placeholder=step.placeholder,
         )
     ]
 

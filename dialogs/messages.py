@@ -120,6 +120,11 @@ ASK_SEX = N_("Sex, for the contraception and pregnancy advice?")
 ASK_LAST_DOSE = N_("Date of the last dose (for the end of contraception and of no breastfeeding)?")
 ASK_AGE = N_("Age in years?")
 ASK_FORMULA = N_("BSA formula for height and weight?")
+# Telegram's hint in the text field under a typed question (at most 64 characters).
+PLACEHOLDER_BODY = N_("{bsa} m² or 170 cm 70 kg")
+# TRANSLATORS: ANC = absolute neutrophil count; ANC first, then the platelets.
+PLACEHOLDER_COUNTS = N_("ANC platelets, e.g. {anc} 120")
+PLACEHOLDER_PLATELETS = N_("platelets, e.g. 120")
 
 SUMMARY = N_("Check the answers, then tap Plan. Tap an item to change or add it.")
 SUMMARY_INCOMPLETE = N_("Some answers are missing; I will ask for them.")
@@ -242,6 +247,8 @@ PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     ASK_BODY: {"bsa": Decimal("1.8")},
     ASK_ANC: {"anc": Decimal("1.5")},
     ASK_COUNTS: {"anc": Decimal("1.8")},
+    PLACEHOLDER_BODY: {"bsa": Decimal("1.8")},
+    PLACEHOLDER_COUNTS: {"anc": Decimal("1.8")},
     ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
     ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
     ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},

@@ -257,6 +257,6 @@ def stray_token(raw: str, key: str, field: str, reader: Reader, context: Context
             continue  # a unit that does not fit is the reader's to explain
         head = " ".join(tokens[:cut])
         if not isinstance(reader(head, field, context), Problem):
-            values = {"token": tokens[cut], "key": key, "value": head}
+            values: dict[str, object] = {"token": tokens[cut], "key": key, "value": head}
             return Problem(NOT_UNDERSTOOD_AFTER, values, field)
     return None

@@ -89,6 +89,8 @@ class Step:
     also_fills: tuple[str, ...] = ()
     #: Values an answer sets where it does not say (a cycle tapped is Day 1 of that cycle).
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: The expected format, shown in the text field of a typed question (Telegram).
+    placeholder: str = ""
 
     def read(self, text: str, context: Context) -> Answer:
         if self.reader is not None:
@@ -429,6 +431,7 @@ STEPS: tuple[Step, ...] = (
         reader=_read_body,
         answered=_body_answered,
         essential=True,
+        placeholder=m.PLACEHOLDER_BODY,
     ),
     Step(
         "ask_cycle",
@@ -472,6 +475,7 @@ STEPS: tuple[Step, ...] = (
         ("anc",),
         reader=_read_counts,
         also_fills=("platelets",),
+        placeholder=m.PLACEHOLDER_COUNTS,
     ),
     Step(
         "ask_anc_baseline",
@@ -483,7 +487,13 @@ STEPS: tuple[Step, ...] = (
         skippable=True,
         essential=True,
     ),
-    Step("ask_platelets", m.ASK_PLATELETS, m.LABEL_PLATELETS, ("platelets",)),
+    Step(
+        "ask_platelets",
+        m.ASK_PLATELETS,
+        m.LABEL_PLATELETS,
+        ("platelets",),
+        placeholder=m.PLACEHOLDER_PLATELETS,
+    ),
     Step(
         "ask_platelets_baseline",
         m.ASK_PLATELETS_BASELINE,

@@ -109,3 +109,46 @@ async def test_each_case_in_telegram_within_its_target(
     finally:
         await stop_bot(started)
         set_site_ulns({})
+
+
+async def test_descriptions_menu_button_and_placeholders(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Telegram's own affordances: a description and a short description in every language,
+    the commands menu button, and the expected format in the text field of a typed question."""
+    from bot.profile import descriptions
+    from locales import LANGUAGES
+
+    started = await start_bot(emulator, tmp_path / "state.sqlite3")
+    try:
+        expected = {
+            (kind, lang)
+            for kind in ("description", "short_description")
+            for lang in (None, *LANGUAGES)
+        }
+        await emulator.wait_for(lambda: set(emulator.descriptions) >= expected, timeout=5)
+        await emulator.wait_for(lambda: None in emulator.menu_buttons, timeout=5)
+        assert emulator.menu_buttons[None] == {"type": "commands"}
+        for lang in LANGUAGES:
+            assert emulator.descriptions[("description", lang)] == descriptions(lang)[0]
+        assert emulator.descriptions[("short_description", "de")] != descriptions("en")[1]
+        first = await say(emulator, "/start")
+        assert first["reply_markup"]["input_field_placeholder"] == "1.8 m² or 170 cm 70 kg"
+        await say(emulator, "1.8")
+        await settle(emulator)
+        message = next(m for m in reversed(emulator.sent(CHAT)) if m.get("reply_markup"))
+        await emulator.press_button(CHAT, message["message_id"], _data(message, "2"))
+        await settle(emulator)
+        message = next(m for m in reversed(emulator.sent(CHAT)) if m.get("reply_markup"))
+        await emulator.press_button(CHAT, message["message_id"], _data(message, "CR no hsct"))
+        counts = (await settle(emulator))[-1]
+        assert counts["reply_markup"] == {
+            "force_reply": True,
+            "input_field_placeholder": "ANC platelets, e.g. 1.8 120",
+        }
+    finally:
+        await stop_bot(started)
+
+
+def _data(message: dict, value: str) -> str:
+    return next(data for _, data in buttons(message) if data.split("|", 1)[1] == value)
