@@ -87,11 +87,9 @@ def test_a_word_after_its_key_is_its_value_never_another_key(
     text: str, lang: str, sex: str
 ) -> None:
     form = parse_quick_form(text, TODAY, lang)
-    assert (
-        form.values["sex"] == sex
-        and "weight_kg" not in form.values
-        or form.values["weight_kg"] is None
-    )
+    assert (form.values["sex"] == sex and "weight_kg" not in form.values) or form.values[
+        "weight_kg"
+    ] is None
 
 
 def test_the_refusal_names_the_word_it_could_not_read() -> None:
