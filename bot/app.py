@@ -209,10 +209,13 @@ async def _register_menu(bot: Any) -> None:
 
     await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)
-    errors += await register_profile(bot)
     if errors:
         kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
         logger.warning("command menu not registered in %d languages (%s)", len(errors), kinds)
+    errors = await register_profile(bot)
+    if errors:
+        kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
+        logger.warning("bot description or menu button not set: %d calls (%s)", len(errors), kinds)
 
 
 async def _purge_periodically(store: SessionStore, interval: float) -> None:
