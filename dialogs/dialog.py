@@ -405,7 +405,7 @@ def _plan(conversation: Conversation) -> Reply:
     )
 
 
-# Double check (issue 16) ---------------------------------------------------------------
+# Double check ---------------------------------------------------------------------------
 
 
 def _verifying(conversation: Conversation) -> list[Reply]:

@@ -1,4 +1,4 @@
-"""Scripted dialogs through the real machine, rules core included: every path of issue 3."""
+"""Scripted dialogs through the real machine, rules core included: every guided path."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def plan_of(replies: list[Reply]):  # type: ignore[no-untyped-def]
 def test_start_greets_and_asks_body() -> None:
     conversation = Conversation()
     replies = start(conversation)
-    # One message: the welcome leads the first question (issue 15, one send instead of two).
+    # One message: the welcome leads the first question (one send instead of two).
     assert len(replies) == 1 and replies[0].lead == m.WELCOME
     assert replies[0].kind == "prompt" and conversation.state == "ask_body"
 
