@@ -52,7 +52,7 @@ from dialogs.render import Renderer
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WORKLOADS = {
-    "guided dialog": ["/start", "1.8", "2", "CR", "no", "1.5", "80", "/plan"],
+    "guided dialog": ["/start", "1.8", "2", "CR", "no", "1.5", "80", "/normal"],
     "quick form": ["bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80"],
 }
 

@@ -1,4 +1,5 @@
-"""Turns to a plan (targets: guided common cases ≤ 7, quick form 1) and the memory an idle
+"""Turns to a plan (targets: guided common cases ≤ 6, quick form 1; the six ward-round cases
+are in `bench/bench_ward.py`) and the memory an idle
 conversation costs (target ≤ 10 KB each with 10,000 conversations).
 
 Run: .venv/bin/python bench/bench_dialog.py
@@ -16,18 +17,16 @@ from dialogs.machine import PLAN, Conversation
 
 TODAY = dt.date(2026, 11, 25)
 CASES = {
-    "cycle 1, guided": ["1.8", "1", "no", "2.1", "150", "0", "/plan"],
-    "cycle 2 after CR, guided": ["180 cm 75 kg", "2", "CR", "no", "1.5", "80", "/plan"],
-    "cycle 3 no response, low ANC (asks baseline and dose day)": [
+    "cycle 1, guided": ["1.8", "1", "adult", "no", "2.1 150", "0"],
+    "cycle 2 after CR, guided": ["180 cm 75 kg", "2", "CR no hsct", "1.5 80", "/normal"],
+    "cycle 3 no response, low ANC (asks the baseline)": [
         "1.8",
         "3",
         "none",
         "no",
-        "0.6",
+        "0.6 80",
         "1.5",
-        "80",
-        "1",
-        "/plan",
+        "/normal",
     ],
     "quick form": ["bsa=1.8 cycle=2 response=CR hsct=no anc=1.5 plt=80"],
 }
@@ -50,7 +49,7 @@ def idle_conversation_bytes(count: int = 10_000) -> tuple[float, float]:
     conversations = []
     for _ in range(count):
         conversation = Conversation()
-        for text in ("1.8", "2", "CR", "no", "1.5"):
+        for text in ("1.8", "2", "CR", "no", "1.5 80"):
             handle_text(conversation, text, TODAY)
         conversations.append(conversation)
     gc.collect()

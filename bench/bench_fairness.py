@@ -39,7 +39,7 @@ ROUND_TRIP = 0.05
 FLOOD = 100
 SLOW_SEND = 2.0  # seconds each sendMessage to the slow chat takes
 FLOOD_CHAT, SLOW_CHAT, FIRST_CHAT = 9_001, 9_002, 10_000
-SCRIPT = ["/start", "1.8", "2", "CR", "no", "1.5", "80", "/plan"]
+SCRIPT = ["/start", "1.8", "2", "CR", "no", "1.5", "80", "/normal"]
 SCENARIOS = ("alone", "flood", "slow chat")
 
 

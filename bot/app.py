@@ -257,12 +257,17 @@ async def _serve_health(application: Any, host: str, port: int, form_page: bool)
 async def _register_menu(bot: Any) -> None:
     # Building the menus loads every language's catalog: not before the bot is listening.
     from bot.handlers import register_commands  # imported before post_init started this task
+    from bot.profile import register_profile
 
     await asyncio.sleep(MENU_DELAY_SECONDS)
     errors = await register_commands(bot)
     if errors:
         kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
         logger.warning("command menu not registered in %d languages (%s)", len(errors), kinds)
+    errors = await register_profile(bot)
+    if errors:
+        kinds = ", ".join(sorted({type(error).__name__ for error in errors}))
+        logger.warning("bot description or menu button not set: %d calls (%s)", len(errors), kinds)
 
 
 async def _purge_periodically(store: StateStore, interval: float) -> None:

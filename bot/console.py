@@ -1,6 +1,7 @@
 """The dialog in a terminal: what a new user sees with no Telegram token.
 
-Buttons become numbered options (lettered where a typed number is itself an answer). Piped
+Buttons become options marked by letters, the same at every step (a typed number is always an
+answer, never an option). Piped
 input is answered line by line and the program ends with the input, so
 `echo "bsa=1.8 cycle=2 response=CR" | besponsa-bot chat` prints a plan and exits.
 
@@ -12,6 +13,7 @@ checks a plan made in Telegram. The console is chat 0 of that database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -27,6 +29,7 @@ from bot.protocol_file import site_ulns
 from bot.sources import sources_text
 from bot.storage import StateStore
 from bot.store import StoreUnavailable
+from dialogs import messages as m
 from dialogs import verify
 from dialogs.dialog import handle_text, split_command, start, start_verify
 from dialogs.machine import Conversation
@@ -39,6 +42,25 @@ from rules.labels import DEFAULT_PROFILE, Profile
 from rules.protocol import DEFAULT_PROTOCOL, Protocol
 
 PROMPT = "> "
+#: What only the console says (gettext msgids): its help names no button, and how to leave.
+CONSOLE_HELP = m.N_(
+    "Answer each question, or type the letter of an option. Commands: /back (previous "
+    "question), /new (new patient), /cancel (stop), /help; /quit or Ctrl-D leaves. After a "
+    "plan, send one change such as plt 40 to get the new plan.\n"
+    "Quick form: everything in one message, in any order, e.g. {example}\n"
+    "Its keys, each with an example:\n"
+    "{keys}"
+)
+CONSOLE_LEAVE = m.N_("Type /quit or press Ctrl-D to leave.")
+#: Typed to leave, as Ctrl-D does (said at the start and in /help).
+QUIT_COMMANDS = frozenset(("/quit", "/exit"))
+#: Letters that are answers when typed alone (yes/no: y j s n; sex in some language: f m h v
+#: w; "n" also normal), so never an option's mark.
+ANSWER_LETTERS = frozenset("fhjmnsvwy")
+_LETTERS = [letter for letter in string.ascii_lowercase if letter not in ANSWER_LETTERS]
+#: Options are marked the same way at every step: by letters, which no step reads as a number
+#: (a typed "2" is always the answer 2), then by pairs of letters for a long list.
+OPTION_MARKS = _LETTERS + [first + second for first in _LETTERS for second in _LETTERS]
 SOURCES_COMMAND = "/sources"
 CONSOLE_CHAT = 0
 #: The verifier's name told to the chat that asked for the check.
@@ -67,6 +89,8 @@ class ConsoleChat:
 
     def greet(self) -> None:
         self.show(start(self.conversation))
+        self.out.write(self.renderer.text(CONSOLE_LEAVE) + "\n\n")
+        self.out.flush()
 
     def answer(self, line: str) -> None:
         text = line.strip()
@@ -117,6 +141,8 @@ class ConsoleChat:
     def show(self, replies: list[Reply]) -> None:
         self.options = {}
         for reply in replies:
+            if reply.key == m.HELP:
+                reply = dataclasses.replace(reply, key=CONSOLE_HELP)
             self.out.write(self.renderer.reply(reply) + "\n")
             if reply.choices:
                 self.out.write(self._options(reply) + "\n")
@@ -124,7 +150,7 @@ class ConsoleChat:
         self.out.flush()
 
     def _options(self, reply: Reply) -> str:
-        marks = string.ascii_lowercase if reply.numeric else [str(i) for i in range(1, 100)]
+        marks = OPTION_MARKS
         # Marks go on across the replies of one turn (an ambiguous value's readings, then the
         # question's options), so that no mark means two things.
         marks = [mark for mark in marks if mark not in self.options]
@@ -168,6 +194,8 @@ def run_console(
                 stdout.flush()
             line = stdin.readline()
             if not line:
+                break
+            if line.strip().lower() in QUIT_COMMANDS:
                 break
             if line.strip():
                 chat.answer(line)

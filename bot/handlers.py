@@ -19,6 +19,7 @@ from typing import Any
 from telegram import (
     BotCommand,
     CallbackQuery,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -86,10 +87,10 @@ class Outgoing:
     (`ANSWER_KEY`) as the Bot API's JSON."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ForceReply | None = None
 
     @classmethod
-    def parts(cls, text: str, markup: InlineKeyboardMarkup | None) -> list[Outgoing]:
+    def parts(cls, text: str, markup: InlineKeyboardMarkup | ForceReply | None) -> list[Outgoing]:
         """`text` split at line ends to fit one message each (`split_message`), the keyboard
         under the last part."""
         parts = split_message(text)
@@ -101,7 +102,11 @@ class Outgoing:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Outgoing:
         markup = data.get("markup")
-        return cls(data["text"], None if markup is None else InlineKeyboardMarkup.de_json(markup))
+        if markup is None:
+            return cls(data["text"])
+        if markup.get("force_reply"):  # a typed question's placeholder (`keyboards.reply_markup`)
+            return cls(data["text"], ForceReply.de_json(markup))
+        return cls(data["text"], InlineKeyboardMarkup.de_json(markup))
 
 
 class BotService:
@@ -607,7 +612,7 @@ class BotService:
         renderer = Renderer(lang, html=True)
         messages: list[Outgoing] = []
         for reply in replies:
-            markup = keyboards.choices_keyboard(reply.choices, reply.token, renderer)
+            markup: Any = keyboards.reply_markup(reply, renderer)
             if reply.kind == "plan" and reply.plan is not None and update.effective_user:
                 user = update.effective_user.id
                 card = cards.Card(user, reply.plan, reply.unchecked, reply.request)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.render import Renderer
-from dialogs.replies import Choice
+from dialogs.replies import Choice, Reply
 from locales import LANGUAGES
 
 MAX_CALLBACK_BYTES = 64
@@ -59,6 +59,22 @@ def _keyboard(labelled: tuple[tuple[str, str], ...], per_row: int) -> InlineKeyb
     width = 1 if longest > 24 else 2 if longest > 12 else per_row
     buttons = [InlineKeyboardButton(label, callback_data=data) for label, data in labelled]
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+#: Telegram's limit for `input_field_placeholder`.
+MAX_PLACEHOLDER = 64
+#: The one button a typed question may give up for the placeholder: "back" is also typed, and
+#: in the command menu.
+BACK_VALUE = "/back"
+
+
+def reply_markup(reply: Reply, renderer: Renderer) -> InlineKeyboardMarkup | ForceReply | None:
+    """A question's buttons; for a typed question (no button but Back) the expected format in
+    the text field instead: a message has one markup, and a placeholder needs ForceReply."""
+    if reply.placeholder and all(choice.value == BACK_VALUE for choice in reply.choices):
+        hint = renderer.text(reply.placeholder)[:MAX_PLACEHOLDER]
+        return ForceReply(input_field_placeholder=hint)
+    return choices_keyboard(reply.choices, reply.token, renderer)
 
 
 def plan_keyboard(

@@ -70,3 +70,15 @@ BASIS_STATUS = {
     "reviewed": N_("reviewed by the site's pharmacy, not yet approved"),
     "approved": N_("approved by the site"),
 }
+
+# The bot's profile (`bot/profile.py`): at most 512 and 120 characters.
+DESCRIPTION = N_(
+    "Besponsa (inotuzumab ozogamicin) dosing assistant for clinicians and pharmacists. Answer a "
+    "few questions, or send everything in one message, and get the dosing plan with the label's "
+    "safety warnings and their sources. It supports, and does not replace, clinical judgement. "
+    "Do not enter names, record numbers or birth dates."
+)
+SHORT_DESCRIPTION = N_(
+    "Besponsa dosing plans by the label, with safety warnings and sources. Supports, does not "
+    "replace, clinical judgement."
+)

@@ -22,7 +22,8 @@ JSON bodies (form values are JSON-encoded when they are not strings, as PTB send
 are ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``.
 
 Implemented methods: getMe, getUpdates (long polling), setWebhook, deleteWebhook, getWebhookInfo,
-setMyCommands, getMyCommands, deleteMyCommands, sendMessage, sendDocument (the uploaded file is
+setMyCommands, getMyCommands, deleteMyCommands, setMyDescription, setMyShortDescription,
+setChatMenuButton, sendMessage, sendDocument (the uploaded file is
 kept in ``documents``), editMessageText, editMessageReplyMarkup, answerCallbackQuery,
 answerInlineQuery (kept in ``inline_answers``; see ``send_inline_query``), sendChatAction,
 deleteMessage, close, logOut. Any
@@ -569,6 +570,10 @@ class BotApiEmulator:
         self.callback_answers: list[JSON] = []
         #: chat actions sent, as (chat_id, action)
         self.chat_actions: list[tuple[int, str]] = []
+        #: setMyDescription / setMyShortDescription by (method, language_code or None)
+        self.descriptions: dict[tuple[str, str | None], str] = {}
+        #: setChatMenuButton by chat_id (None: the default of every private chat)
+        self.menu_buttons: dict[int | None, JSON] = {}
         #: setMyCommands by (scope as sorted JSON, language_code or None)
         self.scoped_commands: dict[tuple[str, str | None], list[JSON]] = {}
         #: webhook deliveries: (update_id, HTTP status or None when the connection failed)
@@ -1442,6 +1447,30 @@ class BotApiEmulator:
             self.scoped_commands[key] = copy.deepcopy(commands)
         else:
             self.scoped_commands.pop(key, None)
+        return True
+
+    async def _describe(self, params: JSON, field: str, limit: int) -> bool:
+        text = params.get(field) or ""
+        if not isinstance(text, str) or len(text) > limit:
+            raise _bad(f"{field} is too long")
+        language = params.get("language_code") or None
+        if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+            raise _bad("invalid language code specified")
+        self.descriptions[(field, language)] = text
+        return True
+
+    async def _api_setmydescription(self, params: JSON) -> bool:
+        return await self._describe(params, "description", 512)
+
+    async def _api_setmyshortdescription(self, params: JSON) -> bool:
+        return await self._describe(params, "short_description", 120)
+
+    async def _api_setchatmenubutton(self, params: JSON) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in ("commands", "default"):
+            raise _bad("can't parse menu button JSON object")
+        chat_id = params.get("chat_id")
+        self.menu_buttons[int(chat_id) if chat_id is not None else None] = button
         return True
 
     async def _api_getmycommands(self, params: JSON) -> list[JSON]:

@@ -20,7 +20,7 @@ from dialogs.citations import PROFILE_NAMES
 from dialogs.draft import to_request
 from dialogs.machine import IDLE, PLAN, SUMMARY, VERIFYING, Conversation, fire
 from dialogs.problems import Problem
-from dialogs.quickform import parse_quick_form
+from dialogs.quickform import QuickForm, has_key, parse_quick_form
 from dialogs.readers import Context
 from dialogs.replies import Choice, Reply, Text
 from dialogs.site_protocol import site_protocol
@@ -83,8 +83,21 @@ def handle_text(conversation: Conversation, text: str, today: dt.date) -> list[R
         return _accept(conversation)
     conversation.pending = None
     asked = conversation.question
+    if asked is not None and not has_key(text):
+        # A plain answer is the question's first ("C2 D8", "170 cm 70 kg"); the shorthand of a
+        # quick form is looked for only where the question cannot read it.
+        context = Context(today, conversation.lang, asks_multiples=asked.asks_multiples)
+        answer = asked.read(text, context)
+        if not isinstance(answer, Problem):
+            _apply(conversation, asked, _with_defaults(asked, answer))
+            return _advance(conversation)
     form = parse_quick_form(text, today, conversation.lang, bool(asked and asked.asks_multiples))
     if form.is_quick_form:
+        if asked is not None and _answers_only(asked, form):
+            # "C2 D8" at the cycle question, "CR no hsct" at the response: that question's
+            # answer, so the guided dialog goes on asking (not the quick form's few questions).
+            _apply(conversation, asked, _with_defaults(asked, form.values))
+            return _advance(conversation)
         return _quick_form(conversation, form.values, form.problems, form.unknown, form.notes)
     if conversation.question is not None:
         return _answer(conversation, conversation.question, text, today)
@@ -107,7 +120,12 @@ def current(conversation: Conversation) -> list[Reply]:
     choices = step.choices + ((BACK,) if conversation.history else ())
     return [
         Reply(
-            "prompt", step.prompt, choices=choices, token=conversation.token, numeric=step.numeric
+            "prompt",
+            step.prompt,
+            choices=choices,
+            token=conversation.token,
+            numeric=step.numeric,
+            placeholder=step.placeholder,
         )
     ]
 
@@ -141,7 +159,9 @@ def _cancel(conversation: Conversation, argument: str, today: dt.date) -> list[R
 
 
 def _help(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
-    return [Reply("notice", m.HELP), *current(conversation)]
+    from dialogs.quickform_help import help_values  # only when asked: not on the start path
+
+    return [Reply("notice", m.HELP, help_values()), *current(conversation)]
 
 
 def _back(conversation: Conversation, argument: str, today: dt.date) -> list[Reply]:
@@ -255,8 +275,19 @@ def _answer(conversation: Conversation, step: Step, text: str, today: dt.date) -
     answer = step.read(text, context)
     if isinstance(answer, Problem):
         return _problem(conversation, answer)
-    _apply(conversation, step, answer)
+    _apply(conversation, step, _with_defaults(step, answer))
     return _advance(conversation)
+
+
+def _answers_only(step: Step, form: QuickForm) -> bool:
+    """A form that fills only what the question on screen asks for, and reads cleanly."""
+    fills = {*step.fields, *step.also_fills}
+    return not (form.problems or form.unknown or form.notes) and set(form.values) <= fills
+
+
+def _with_defaults(step: Step, values: dict[str, Any]) -> dict[str, Any]:
+    """The answer, and the step's defaults for what it does not say (a tapped cycle: Day 1)."""
+    return {**{k: v for k, v in step.defaults.items() if k not in values}, **values}
 
 
 def _apply(conversation: Conversation, step: Step | None, values: dict[str, Any]) -> None:
@@ -380,7 +411,7 @@ def _plan(conversation: Conversation) -> Reply:
     )
 
 
-# Double check (issue 16) ---------------------------------------------------------------
+# Double check ---------------------------------------------------------------------------
 
 
 def _verifying(conversation: Conversation) -> list[Reply]:

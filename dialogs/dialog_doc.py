@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogs.machine import FIRST, TRANSITIONS, Phase
-from dialogs.steps import STEPS, Step
+from dialogs.steps import MAIN_PATH, STEPS, Step
 
 PATH = Path(__file__).resolve().parent.parent / "docs" / "dialog.md"
 
@@ -42,6 +42,8 @@ def diagram() -> list[str]:
 
 
 def _asked_when(step: Step) -> str:
+    if step.main_path is not None:
+        return f"{step.main_path.__doc__}; otherwise from the summary (optional)"
     if not step.required:
         return "from the summary (optional)"
     return step.applies.__doc__ or "always"
@@ -52,7 +54,7 @@ def steps_table() -> list[str]:
         "| step | fills | asked when | in the quick form |",
         "| --- | --- | --- | --- |",
     ]
-    for step in STEPS:
+    for step in (*MAIN_PATH, *(step for step in STEPS if step not in MAIN_PATH)):
         quick = "asked" if step.essential else "not asked" if step.required else "-"
         fields = ", ".join(f"`{name}`" for name in step.fields)
         lines.append(f"| `{step.name}` | {fields} | {_asked_when(step)} | {quick} |")
@@ -73,6 +75,8 @@ def document() -> str:
             "Which question it asks is data: after an answer or a skip, the first step below that",
             "applies and is unanswered (in the quick form, only the steps it asks); after an edit,",
             f"the step named; after `back`, the previous place. A new dialog asks `{FIRST}`.",
+            "When no question is left the plan follows at once, as after a quick form; only a",
+            "double check's second entry shows the summary first.",
             "",
             "```mermaid",
             *diagram(),
@@ -80,7 +84,8 @@ def document() -> str:
             "",
             "## Steps",
             "",
-            "In this order. Every answer keeps the dialog where it was when it cannot be read.",
+            "In this order (the guided main path first). Every answer keeps the dialog where it",
+            "was when it cannot be read.",
             "",
             *steps_table(),
             "",

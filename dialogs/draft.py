@@ -51,6 +51,7 @@ class Draft(BaseModel):
     pregnant: bool | None = None
     breastfeeding: bool | None = None
     age_years: Decimal | None = None
+    adult: bool | None = None
     label: Label | None = None
     prior_vod: bool | None = None
     serious_liver_disease: bool | None = None

@@ -142,7 +142,8 @@ FIELDS: tuple[Field, ...] = (
         ("response", "resp", "respuesta", "réponse", "ansprechen", "risposta", "resposta", "ответ"),
         response,
     ),
-    Field("hsct_planned", ("hsct",), yes_no, yes_or_no, negatable=True),
+    # "hsct" alone means planned (ward shorthand): it adds the post-HSCT cautions to a plan.
+    Field("hsct_planned", ("hsct",), yes_no, yes_or_no, negatable=True, bare_yes=True),
     Field("anc", ("anc",), quantity, _COUNT),
     Field(
         "platelets",
@@ -180,6 +181,7 @@ FIELDS: tuple[Field, ...] = (
         quantity,
         with_unit(m.VALUE_YEARS),
     ),
+    Field("adult", ("adult",), yes_no, yes_or_no),
     Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
@@ -201,3 +203,54 @@ FIELDS: tuple[Field, ...] = (
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
 #: Every quick-form key → its field.
 FIELD_BY_KEY: dict[str, Field] = {key: field for field in FIELDS for key in field.keys}
+
+#: An example value for each field a clinician can type by key, shown by /help after the
+#: field's first key ("plt 120"); `tests/test_quickform_help.py` checks that none is missing.
+EXAMPLES: dict[str, str] = {
+    "bsa_m2": "1.8",
+    "height_cm": "170 cm",
+    "weight_kg": "70 kg",
+    "cycle": "2",
+    "response": "CR",
+    "hsct_planned": "no",
+    "anc": "1.8",
+    "platelets": "120",
+    "anc_baseline": "1.5",
+    "platelets_baseline": "100",
+    "blasts_per_mm3": "0",
+    "bilirubin_uln": "34/21",
+    "ast_uln": "120 uln 40",
+    "alt_uln": "1.2",
+    "crcl_ml_min": "80",
+    "start_date": "2026-11-25",
+    "last_dose_date": "2026-11-18",
+    "nonheme_grade": "2",
+    "vod": "no",
+    "infusion_reaction": "mild",
+    "interruption_days": "9",
+    "cytopenia_days": "0",
+    "dose_level": "1",
+    "day": "8",
+    "sex": "female",
+    "pregnant": "no",
+    "breastfeeding": "no",
+    "age_years": "45",
+    "adult": "yes",
+    "mrd_negative": "yes",
+    "gilbert_or_hemolysis": "no",
+    "bsa_formula": "dubois",
+    "label": "EU",
+    "prior_vod": "no",
+    "serious_liver_disease": "no",
+    "creatinine": "80 µmol/L",
+}
+#: How /help names a field that no question of its own names (`dialogs/steps.py` labels the
+#: rest).
+HELP_LABELS: dict[str, str] = {
+    "adult": m.ADULT,
+    "pregnant": m.FEMALE_PREGNANT,
+    "breastfeeding": m.FEMALE_BREASTFEEDING,
+    "label": m.MENU_SETTINGS,
+    "prior_vod": m.LABEL_PRIOR_VOD,
+    "serious_liver_disease": m.LABEL_LIVER_DISEASE,
+}

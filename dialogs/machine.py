@@ -2,9 +2,10 @@
 
 Five phases: idle, asking a question, showing the summary, showing the plan, and verifying:
 the moment a double check's second entry is complete and is compared with the first
-(`dialogs/verify.py`, issue 16). Which question is
-asked is data, not a state: after an answer it is the first step of `dialogs/steps.py` that
-applies to this patient and is still unanswered; an edit or a step back names it. Going back,
+(`dialogs/verify.py`). Which question is asked is data, not a state: after an answer it is the
+first step of the main path (`dialogs/steps.MAIN_PATH`) that applies to this patient and is
+still unanswered; when none is left the plan follows (a double check shows the summary first);
+an edit or a step back names a step. Going back,
 the history and the step token (which ties a button to its question) are machine callbacks.
 `docs/dialog.md` draws this table (`dialogs/dialog_doc.py`).
 
@@ -25,7 +26,8 @@ from pydantic import ValidationError
 from transitions import EventData, Machine
 
 from dialogs.draft import Draft, draft_values
-from dialogs.steps import REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
+from dialogs.site_protocol import site_protocol
+from dialogs.steps import MAIN_PATH, REQUIRED_STEPS, STEP_BY_NAME, STEPS, Step
 from locales import closest_language
 from rules.labels import PROFILES, Profile
 
@@ -73,6 +75,9 @@ class Conversation:
         #: stored it (`bot/receipts.py`): shown again (/check, another language) the plan keeps
         #: its code; another plan, or the same values for a new patient, gets a new one.
         self.check_code: tuple[str, str] | None = None
+        #: The site treats adults only: the age is never asked (`dialogs.steps.ask_age`). From
+        #: the site's protocol the transport set (`dialogs/site_protocol.py`), never stored.
+        self.adult_only_service = site_protocol().adult_only_service
 
     @property
     def label(self) -> Profile:
@@ -159,9 +164,15 @@ class Conversation:
         """Whether to ask now: in the quick form only what the plan cannot do without."""
         return self.unanswered(step) and (step.essential or not self.quick)
 
+    def on_main_path(self, step: Step) -> bool:
+        """A required question, or an optional one the guided dialog asks for this patient."""
+        return step.required or (step.main_path is not None and step.main_path(self))
+
     def next_question(self) -> Step | None:
-        """The first required step that applies, is unanswered and is needed now."""
-        return next((step for step in REQUIRED_STEPS if self.needs(step)), None)
+        """The first question of the main path that applies, is unanswered and is needed now."""
+        return next(
+            (step for step in MAIN_PATH if self.on_main_path(step) and self.needs(step)), None
+        )
 
     def complete(self) -> bool:
         return self.next_question() is None
@@ -185,10 +196,9 @@ def question_left(event: EventData) -> bool:
     return _conversation(event).next_question() is not None
 
 
-def quick(event: EventData) -> bool:
-    """quick form, or a plan was already shown (not in a double check: the summary first)"""
-    conversation = _conversation(event)
-    return conversation.quick and conversation.verifying is None
+def plan_next(event: EventData) -> bool:
+    """not a double check's second entry (that one shows the summary first)"""
+    return _conversation(event).verifying is None
 
 
 def complete(event: EventData) -> bool:
@@ -297,10 +307,10 @@ _AFRESH: list[Callback] = [_clear, _start_check, _ask_next]
 ROWS: tuple[tuple[str, Any, Phase, list[Callback], list[Callback], list[Callback]], ...] = (
     # trigger   from             to       only if                     first    then
     ("answer",  ON_SCREEN,       ASKING,  [question_left],            [],      _MOVE_ON),
-    ("answer",  ON_SCREEN,       PLAN,    [quick],                    [],      [_remember]),
+    ("answer",  ON_SCREEN,       PLAN,    [plan_next],                [],      [_remember]),
     ("answer",  ON_SCREEN,       SUMMARY, [],                         [],      [_remember]),
     ("skip",    ASKING,          ASKING,  [skippable, question_left], [_skip], _MOVE_ON),
-    ("skip",    ASKING,          PLAN,    [skippable, quick],         [_skip], [_remember]),
+    ("skip",    ASKING,          PLAN,    [skippable, plan_next],     [_skip], [_remember]),
     ("skip",    ASKING,          SUMMARY, [skippable],                [_skip], [_remember]),
     ("back",    ON_SCREEN,       SUMMARY, [back_to_summary],          [],      [_go_back]),
     ("back",    ON_SCREEN,       ASKING,  [back_to_question],         [],      [_go_back]),

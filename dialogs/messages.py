@@ -46,20 +46,29 @@ WELCOME = N_(
 )
 HELP = N_(
     "Answer each question, or tap a button. Commands: /back (previous question), /new (new "
-    "patient), /cancel (stop), /help. From the summary you can change any answer.\n"
-    "Quick form, one message: bsa (or h and w), cycle, resp, hsct, anc, plt, and optionally "
-    "bili, ast, alt, crcl, start, day (1, 8 or 15). Example: h=180 w=75 cycle=1 hsct=no "
-    "anc={anc} plt=150\n"
-    "After a plan, send one change such as plt 40 to get the new plan."
+    "patient), /cancel (stop), /help. After a plan, send one change such as plt 40 to get the "
+    "new plan.\n"
+    "Quick form: everything in one message, in any order, e.g. {example}\n"
+    "Its keys, each with an example:\n"
+    "{keys}"
 )
+# TRANSLATORS: one line of /help: {keys} are the quick-form keys as typed (not translated),
+# {label} the item's name, {example} a key with a value.
+HELP_KEY_LINE = N_("{keys} ({label}), e.g. {example}")
 
 # TRANSLATORS: BSA = body surface area (ru ППТ, de KOF); the examples are numbers filled in the
 # locale's format.
 ASK_BODY = N_("Body surface area in m² (e.g. {bsa}), or height and weight (e.g. 180 cm 75 kg).")
-ASK_CYCLE = N_("Which cycle is this? (1 to 6; a higher number can be typed)")
+# TRANSLATORS: "2 d8" is typed as it is (cycle 2, Day 8).
+ASK_CYCLE = N_(
+    "Which cycle is this? A button means Day 1 of that cycle; for Day 8 or 15 type the cycle "
+    "and the day, e.g. 2 d8."
+)
 # TRANSLATORS: Response = response to treatment (ru «ответ на терапию»); CR/CRi = complete
 # remission (with incomplete haematological recovery).
-ASK_RESPONSE = N_("Response so far: CR, CRi or none?")
+ASK_RESPONSE = N_(
+    "Response so far (CR, CRi or none), and is a stem cell transplant (HSCT) planned?"
+)
 # TRANSLATORS: HSCT = haematopoietic stem cell transplant (ru ТГСК).
 ASK_HSCT = N_("Is a stem cell transplant (HSCT) planned?")
 # TRANSLATORS: MRD = measurable (minimal) residual disease; negativity = no detectable MRD.
@@ -71,6 +80,11 @@ ASK_ANC_BASELINE = N_(
     "ANC is below {anc_min} ×10⁹/L. What was the ANC before the previous cycle (baseline, ×10⁹/L)?"
 )
 # TRANSLATORS: Transfusion-independent = a count not raised by a recent platelet transfusion.
+# TRANSLATORS: ANC = absolute neutrophil count; both counts in one answer, ANC first.
+ASK_COUNTS = N_(
+    "Current ANC and platelets (transfusion-independent), ×10⁹/L, in one message, e.g. "
+    "{anc} 120 (1500/µL is understood too)."
+)
 ASK_PLATELETS = N_("Current platelets, ×10⁹/L, transfusion-independent, e.g. 80.")
 # TRANSLATORS: Baseline = the value before the previous cycle (pre-treatment value).
 ASK_PLATELETS_BASELINE = N_(
@@ -111,6 +125,11 @@ ASK_SEX = N_("Sex, for the contraception and pregnancy advice?")
 ASK_LAST_DOSE = N_("Date of the last dose (for the end of contraception and of no breastfeeding)?")
 ASK_AGE = N_("Age in years?")
 ASK_FORMULA = N_("BSA formula for height and weight?")
+# Telegram's hint in the text field under a typed question (at most 64 characters).
+PLACEHOLDER_BODY = N_("{bsa} m² or 170 cm 70 kg")
+# TRANSLATORS: ANC = absolute neutrophil count; ANC first, then the platelets.
+PLACEHOLDER_COUNTS = N_("ANC platelets, e.g. {anc} 120")
+PLACEHOLDER_PLATELETS = N_("platelets, e.g. 120")
 
 SUMMARY = N_("Check the answers, then tap Plan. Tap an item to change or add it.")
 SUMMARY_INCOMPLETE = N_("Some answers are missing; I will ask for them.")
@@ -145,6 +164,13 @@ NORMAL = N_("Normal")
 TODAY = N_("Today")
 TOMORROW = N_("Tomorrow")
 NONE = N_("None")
+# TRANSLATORS: the answer to "Days of the current dosing interruption?": the dose is not late.
+ON_TIME = N_("On time, no interruption")
+# TRANSLATORS: the answer to "Age in years?" when the exact age does not matter.
+ADULT = N_("18 or older")
+# TRANSLATORS: {response} is CR or CRi, kept as it is; HSCT = stem cell transplant.
+RESPONSE_HSCT = N_("{response}, HSCT planned")
+RESPONSE_NO_HSCT = N_("{response}, no HSCT")
 # TRANSLATORS: the answer to "Response so far?": neither CR nor CRi (ru «нет ответа», es "Sin
 # respuesta"), not "no toxicity" or "no days" as the plain "None" is.
 NONE_RESPONSE = PC_("treatment response", "None")
@@ -194,6 +220,9 @@ LABEL_SEX = N_("Sex")
 LABEL_LAST_DOSE = N_("Last dose")
 LABEL_AGE = N_("Age")
 LABEL_FORMULA = N_("BSA formula")
+# TRANSLATORS: VOD/SOS = veno-occlusive disease / sinusoidal obstruction syndrome, before now.
+LABEL_PRIOR_VOD = N_("Prior VOD/SOS")
+LABEL_LIVER_DISEASE = N_("Serious ongoing liver disease")
 NOT_GIVEN = N_("not given")
 SKIPPED = N_("skipped")
 NOT_CHECKED = N_("Not entered, so not checked: {items}.")
@@ -201,6 +230,8 @@ NOT_CHECKED = N_("Not entered, so not checked: {items}.")
 # Values shown in the summary
 VALUE_BSA = N_("{bsa} m²")
 VALUE_HEIGHT_WEIGHT = N_("{height} cm, {weight} kg")
+# TRANSLATORS: {formula} is Mosteller or DuBois, {expression} the formula itself.
+VALUE_BODY_BSA = N_("{height} cm, {weight} kg → BSA {bsa} m² ({formula}: {expression})")
 VALUE_COUNT = N_("{value} ×10⁹/L")
 VALUE_BLASTS = N_("{value}/mm³")
 VALUE_LIVER = N_("bilirubin {bili}, AST {ast}, ALT {alt} ×ULN")
@@ -218,9 +249,11 @@ VALUE_YEARS = NP_("{value} year", "{value} years")
 #: threshold typed there could disagree with `rules/thresholds.py`.
 PROMPT_VALUES: dict[str, dict[str, Decimal | int]] = {
     WELCOME: {"bsa": Decimal("1.8"), "anc": Decimal("1.5")},
-    HELP: {"anc": Decimal("2.1")},
     ASK_BODY: {"bsa": Decimal("1.8")},
     ASK_ANC: {"anc": Decimal("1.5")},
+    ASK_COUNTS: {"anc": Decimal("1.8")},
+    PLACEHOLDER_BODY: {"bsa": Decimal("1.8")},
+    PLACEHOLDER_COUNTS: {"anc": Decimal("1.8")},
     ASK_ANC_BASELINE: {"anc_min": thresholds.ANC_MIN},
     ASK_PLATELETS_BASELINE: {"platelets_min": thresholds.PLATELETS_MIN},
     ASK_LIVER: {"bili": Decimal("1.2"), "ast": Decimal("0.8"), "alt": Decimal("0.9")},

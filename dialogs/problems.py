@@ -89,6 +89,14 @@ CONFLICTING_VALUES = N_(
     "“{key}” was given more than once with different values. Please give it once."
 )
 
+# TRANSLATORS: {token} is a number typed without a key, or with a unit that does not say which
+# test it is; the buttons below name the candidates.
+AMBIGUOUS_NUMBER = N_("“{token}” could be more than one value. Which is it?")
+# TRANSLATORS: {token} is the word that could not be read after a value ({key} {value}).
+NOT_UNDERSTOOD_AFTER = N_(
+    "“{token}” after “{key} {value}” was not understood; please send it again."
+)
+
 PROBLEM_KEYS: tuple[str, ...] = (
     NOT_A_NUMBER,
     NEGATIVE,
@@ -117,6 +125,8 @@ PROBLEM_KEYS: tuple[str, ...] = (
     NOT_A_SEX,
     AMBIGUOUS_SEX,
     CONFLICTING_VALUES,
+    AMBIGUOUS_NUMBER,
+    NOT_UNDERSTOOD_AFTER,
 )
 
 

@@ -47,7 +47,7 @@ from dialogs.problems import CLEARANCE_TWICE, Problem
 from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 from dialogs.replies import Text
-from dialogs.words import parse_sex
+from dialogs.shorthand import HARD_SEPARATOR, NEGATIONS, WORD_VALUED, rewrite, stray_token
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ KEYS: dict[str, tuple[str, Reader]] = {
 
 #: Keys that a negation word before them sets to no: "plt 40 no vod", "not pregnant".
 NEGATABLE = frozenset(key for key, spec in FIELD_BY_KEY.items() if spec.negatable)
-_NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
+_NEGATIONS = NEGATIONS
 
 
 def _key_pattern(key: str) -> str:
@@ -96,8 +96,7 @@ _KEY = re.compile(
     + r")(?!\w)\s*(?:[=:]\s*)?",
     re.IGNORECASE,
 )
-#: `;`, a newline, or a comma that is not a decimal or group separator between digits.
-_HARD_SEPARATOR = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
+_HARD_SEPARATOR = HARD_SEPARATOR
 #: A word written like a key (`foo=3`, `foo: 3`) inside a value.
 _KEY_LIKE = re.compile(r"(?<!\S)([^\W\d][\w-]*)\s*[=:]")
 _TRIM = " \t,;="
@@ -121,13 +120,14 @@ def parse_quick_form(
     Never raises: each value is read by a total function of `dialogs.readers`.
     """
     context = Context(today, locale, asks_multiples=asks_multiples)
+    shorthand = rewrite(normalise(text), context)
     read: dict[str, object] = {}  # field → value or Problem; the last pair wins
     strong = False  # a pair that is not also a plain answer of some step
     unknown: list[str] = []
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     notes: dict[str, Problem] = {}
-    for segment in _HARD_SEPARATOR.split(normalise(text)):
-        pairs = _pairs(segment, locale)
+    for segment in _HARD_SEPARATOR.split(shorthand.text):
+        pairs = _pairs(segment)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
             unknown.append(_first_word(head))
@@ -144,6 +144,8 @@ def parse_quick_form(
                 value = False
             elif raw:
                 value = _with_field(reader(raw, field_name, context), field_name)
+                if isinstance(value, Problem) and not (value.choices or value.suggestion):
+                    value = stray_token(raw, key, field_name, reader, context) or value
                 strong = strong or field_name not in _STEP_ANSWERS
             elif key in BARE_FLAGS and clean_before:
                 value = True
@@ -160,14 +162,14 @@ def parse_quick_form(
             for name, part in filled.items():
                 read.pop(name, None)  # keep the order of the last occurrence
                 read[name] = part
-    if not (strong or len(read) >= 2):
+    if not (strong or len(read) >= 2 or shorthand.problems):
         return QuickForm()
     if typed >= TWO_SOURCES:  # "crcl 80 creat 90 umol/L": which one is meant is not ours to pick
         for name in TWO_SOURCES:
             read.pop(name, None)
         read["creatinine"] = Problem(CLEARANCE_TWICE, {}, "creatinine")
     values: dict[str, object] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(shorthand.problems)
     for field_name, value in read.items():
         if value is None:  # a liver test given as ×ULN clears its lab value as typed
             values[field_name] = None
@@ -183,6 +185,11 @@ def parse_quick_form(
     return QuickForm(values, problems, unknown, True, _one_note(list(notes.values())))
 
 
+def has_key(text: str) -> bool:
+    """Whether a message names any quick-form key (`plt`, `cycle`...)."""
+    return _KEY.search(normalise(text)) is not None
+
+
 def _one_note(notes: list[Problem]) -> list[Problem]:
     """Notes of one template as one: "AST 3 ×ULN, ALT 2 ×ULN — no unit typed, read as ×ULN"."""
     if len(notes) < 2:
@@ -192,13 +199,13 @@ def _one_note(notes: list[Problem]) -> list[Problem]:
     return [Problem(notes[0].key, {"reading": joined})]
 
 
-def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]:
+def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
     """(start, key, negated, value text) of each key in one segment, in order.
 
     A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
     value it belongs to the previous pair ("pregnant no breastfeeding no").
     """
-    matches = list(_KEY.finditer(segment))
+    matches = _keys_not_values(segment)
     starts = [match.start() for match in matches]
     negated = [bool(match["neg"]) for match in matches]
     for index, match in enumerate(matches):
@@ -210,29 +217,25 @@ def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]
     for index, match in enumerate(matches):
         end = starts[index + 1] if index + 1 < len(matches) else len(segment)
         raw = segment[match.end() : end].strip(_TRIM)
-        if pairs and _is_value_of_previous(segment, matches[index - 1], match, raw, locale):
-            # "geschlecht=w": w is weiblich, the value typed after "=", not the weight key.
-            start, key, negation, _ = pairs.pop()
-            raw = segment[match.start() : end].strip(_TRIM)
-            pairs.append((start, key, negation, raw))
-            continue
         pairs.append((starts[index], match["key"].lower(), negated[index], raw))
     return pairs
 
 
-def _is_value_of_previous(
-    segment: str, previous: re.Match[str], match: re.Match[str], raw: str, locale: str
-) -> bool:
-    """A key word right after a key left without a value is that key's value when typed after
-    its `=` or `:` ("sexe=h", "geschlecht: w"), or when it is a sex word of the chat's
-    language with no value of its own ("sexo h"): never a key left without one."""
-    if previous.end() != match.start() or match["neg"]:
-        return False
-    typed = segment[previous.end("key") : previous.end()]
-    if "=" in typed or ":" in typed:
-        return True
-    word = match["key"]
-    return not raw and KEYS[previous["key"].lower()][0] == "sex" and bool(parse_sex(word, locale))
+def _keys_not_values(segment: str) -> list[re.Match[str]]:
+    """The key matches of a segment, without those that are the value of the key before: a
+    word right after a word-valued key ("geschlecht=w", "sexo h") is its value, never the
+    weight or height key."""
+    kept: list[re.Match[str]] = []
+    for match in _KEY.finditer(segment):
+        before = kept[-1] if kept else None
+        if (
+            before is not None
+            and before["key"].lower() in WORD_VALUED
+            and not segment[before.end() : match.start()].strip()
+        ):
+            continue
+        kept.append(match)
+    return kept
 
 
 def _with_field(value: object, field_name: str) -> object:

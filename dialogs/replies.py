@@ -69,3 +69,5 @@ class Reply:
     #: A notice said first in the same message (the welcome before the first question), so
     #: that a transport sends one message instead of two.
     lead: str = ""
+    #: A typed question's expected format, for the transport's text field (msgid).
+    placeholder: str = ""

@@ -7,22 +7,25 @@ current count is normal). The state machine (`dialogs/machine.py`) walks this ta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from dialogs import messages as m
 from dialogs.card_today import LABEL_LEVEL_INCLUDES
 from dialogs.draft import Draft
 from dialogs.fields import DOSE_LEVEL_LABELS, FIELD_BY_NAME, SEX_WORDS
 from dialogs.level_reading import ASK_LEVEL_INCLUDES, level_reading_asked
+from dialogs.normalise import folded
 from dialogs.problems import CLEARANCE_NEEDS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice, clearance_or_creatinine
 from dialogs.replies import Choice, Text
 from dialogs.words import ambiguous_sex, parse_sex
+from rules.labels import Profile
 from rules.thresholds import (
     ANC_MIN,
     BILIRUBIN_MAX_ULN,
@@ -39,6 +42,21 @@ Condition = Callable[[Draft], bool]
 
 def _always(draft: Draft) -> bool:
     return True
+
+
+class Asking(Protocol):
+    """What decides whether an optional question joins the guided main path: the answers, the
+    chat's label profile and the site's settings (`dialogs.machine.Conversation`)."""
+
+    draft: Draft
+    adult_only_service: bool
+
+    @property
+    def label(self) -> Profile: ...
+
+
+#: Whether an optional question is asked in the guided main path for this chat.
+AskedWhen = Callable[[Asking], bool]
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,15 @@ class Step:
     #: The question asks for liver tests as multiples of the ULN: a number typed without a
     #: unit is one here, even by key ("bili 1.2"), whatever the site's ULN.
     asks_multiples: bool = False
+    #: An optional question that the guided dialog asks in its main path when this holds
+    #: (the quick form never asks it: it is listed under the plan as not checked).
+    main_path: AskedWhen | None = None
+    #: Fields an answer to this question may fill besides its own ("C2 D8" at the cycle).
+    also_fills: tuple[str, ...] = ()
+    #: Values an answer sets where it does not say (a cycle tapped is Day 1 of that cycle).
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: The expected format, shown in the text field of a typed question (Telegram).
+    placeholder: str = ""
 
     def read(self, text: str, context: Context) -> Answer:
         if self.reader is not None:
@@ -177,6 +204,53 @@ def _read_liver(text: str, context: Context) -> Answer:
     return values
 
 
+def _read_counts(text: str, context: Context) -> Answer:
+    """ANC, or ANC and platelets in one answer ("1.8 120", "anc 1.8 plt 120"): the counts
+    belong together, so the guided dialog asks for both at once."""
+    anc = parse_quantity(text, "anc", context.locale)
+    if not isinstance(anc, Problem):
+        return {"anc": anc}
+    if len([part for part in text.split() if any(c.isdigit() for c in part)]) < 2:
+        return anc
+    return _read_from_keys(COUNT_FIELDS)(text, context)
+
+
+COUNT_FIELDS = ("anc", "platelets")
+#: A cycle typed with its dose day: "2", "C2", "2 d8", "2/8" (cycle 2, Day 8).
+_CYCLE_DAY = re.compile(r"^c?(?P<cycle>\d{1,2})(?:\s*(?:/|d|day)\s*(?P<day>\d{1,2}))?$")
+
+
+def _read_cycle(text: str, context: Context) -> Answer:
+    """The cycle, and the dose day where typed with it; a tapped cycle is its Day 1."""
+    typed = _CYCLE_DAY.match(folded(text))
+    if typed is None:
+        return answer("cycle", FIELD_BY_NAME["cycle"].read)(text, context)
+    values: dict[str, Any] = {}
+    for name, part in (("cycle", typed["cycle"]), ("day", typed["day"])):
+        if part is None:
+            continue
+        value = FIELD_BY_NAME[name].read(part, name, context)
+        if isinstance(value, Problem):
+            return value
+        values[name] = value
+    return values
+
+
+#: "18 or older" tapped or typed: an adult, without the age in years.
+ADULT_WORD = "adult"
+ADULT_WORDS = frozenset(
+    (ADULT_WORD, "18+", "≥18", ">=18", "adulto", "adulta", "adulte", "erwachsen", "взрослый")
+)
+
+
+def _read_age(text: str, context: Context) -> Answer:
+    """The age in years, or "18 or older" (an adult: the population question answered)."""
+    if folded(text) in ADULT_WORDS:
+        return {"adult": True, "age_years": None}
+    age = answer("age_years", FIELD_BY_NAME["age_years"].read)(text, context)
+    return age if isinstance(age, Problem) else {**age, "adult": None}
+
+
 def _other_words(words: dict[str, str], value: str) -> tuple[str, ...]:
     """The field's other words for `value` ("f" for female), typed instead of the option."""
     return tuple(word for word, meaning in words.items() if meaning == value and word != value)
@@ -194,6 +268,35 @@ TOXICITY = Options(
         Option(m.TOX_VOD, "vod", {"vod": True}),
     )
 )
+RESPONSE_HSCT = Options(
+    (
+        *(
+            Option(
+                template,
+                f"{word} {hsct}",
+                {"response": word, "hsct_planned": planned},
+                {"response": word},
+            )
+            for word in ("CR", "CRi")
+            for template, hsct, planned in (
+                (m.RESPONSE_NO_HSCT, "no hsct", False),
+                (m.RESPONSE_HSCT, "hsct", True),
+            )
+        ),
+        Option(m.NONE_RESPONSE, "none", {"response": "none"}),
+    )
+)
+
+
+def _read_response(text: str, context: Context) -> Answer:
+    """A button (response with or without HSCT), or the response alone in any of the chat
+    language's words ("RC"); HSCT is then asked next."""
+    table = {row.word.lower(): row.values for row in RESPONSE_HSCT.rows}
+    if (values := table.get(folded(text))) is not None:
+        return dict(values)
+    return answer("response", FIELD_BY_NAME["response"].read)(text, context)
+
+
 _FEMALE = {"sex": "female", "pregnant": False, "breastfeeding": False}
 SEX = Options(
     (
@@ -226,8 +329,11 @@ def _read_sex(text: str, context: Context) -> Answer:
 # Each says in its docstring when its question is asked; docs/dialog.md shows that text.
 
 
-def _when(description: str) -> Callable[[Condition], Condition]:
-    def describe(condition: Condition) -> Condition:
+_Described = TypeVar("_Described", bound=Callable[..., bool])
+
+
+def _when(description: str) -> Callable[[_Described], _Described]:
+    def describe(condition: _Described) -> _Described:
         condition.__doc__ = description
         return condition
 
@@ -284,6 +390,29 @@ def _first_cycle(draft: Draft) -> bool:
     return draft.cycle == 1
 
 
+# When an optional question joins the guided main path -----------------------------------
+
+
+@_when("cycle 1, or the EU label; never where the site treats adults only (adult_only_service)")
+def ask_age(asking: Asking) -> bool:
+    # The one condition for asking the age; `adult_only_service` is the site's setting, set on
+    # the conversation by the transport (`dialogs.machine.Conversation`).
+    if asking.adult_only_service:
+        return False
+    return asking.draft.cycle == 1 or asking.label == "EU"
+
+
+@_when("cycle 2 or later: the label asks for liver tests before every dose")
+def _liver_asked(asking: Asking) -> bool:
+    return _later_cycle(asking.draft)
+
+
+@_when("a dose on Day 8 or 15, which may be late")
+def _dose_within_cycle(asking: Asking) -> bool:
+    day = asking.draft.day
+    return day is not None and day != DOSE_DAYS[0]
+
+
 # Choices ---------------------------------------------------------------------------------
 
 YES_NO = (Choice(m.YES, "yes"), Choice(m.NO, "no"))
@@ -307,17 +436,30 @@ STEPS: tuple[Step, ...] = (
         reader=_read_body,
         answered=_body_answered,
         essential=True,
+        placeholder=m.PLACEHOLDER_BODY,
     ),
-    Step("ask_cycle", m.ASK_CYCLE, m.LABEL_CYCLE, ("cycle",), _numbers(1, 6), essential=True),
+    Step(
+        "ask_cycle",
+        m.ASK_CYCLE,
+        m.LABEL_CYCLE,
+        ("cycle",),
+        _numbers(1, 6),
+        _read_cycle,
+        essential=True,
+        also_fills=("day",),
+        defaults={"day": DOSE_DAYS[0]},
+    ),
     Step(
         "ask_response",
         m.ASK_RESPONSE,
         m.LABEL_RESPONSE,
         ("response",),
-        (Choice("CR", "CR"), Choice("CRi", "CRi"), Choice(m.NONE_RESPONSE, "none")),
+        RESPONSE_HSCT.choices,
+        _read_response,
         applies=_later_cycle,
         essential=True,
         numeric=False,
+        also_fills=("hsct_planned",),
     ),
     Step("ask_hsct", m.ASK_HSCT, m.LABEL_HSCT, ("hsct_planned",), YES_NO, numeric=False),
     Step(
@@ -331,7 +473,15 @@ STEPS: tuple[Step, ...] = (
         essential=True,
         numeric=False,
     ),
-    Step("ask_anc", m.ASK_ANC, m.LABEL_ANC, ("anc",)),
+    Step(
+        "ask_anc",
+        m.ASK_COUNTS,
+        m.LABEL_ANC,
+        ("anc",),
+        reader=_read_counts,
+        also_fills=("platelets",),
+        placeholder=m.PLACEHOLDER_COUNTS,
+    ),
     Step(
         "ask_anc_baseline",
         m.ASK_ANC_BASELINE,
@@ -342,7 +492,13 @@ STEPS: tuple[Step, ...] = (
         skippable=True,
         essential=True,
     ),
-    Step("ask_platelets", m.ASK_PLATELETS, m.LABEL_PLATELETS, ("platelets",)),
+    Step(
+        "ask_platelets",
+        m.ASK_PLATELETS,
+        m.LABEL_PLATELETS,
+        ("platelets",),
+        placeholder=m.PLACEHOLDER_PLATELETS,
+    ),
     Step(
         "ask_platelets_baseline",
         m.ASK_PLATELETS_BASELINE,
@@ -403,6 +559,7 @@ STEPS: tuple[Step, ...] = (
         required=False,
         skippable=True,
         asks_multiples=True,
+        main_path=_liver_asked,
     ),
     Step(
         "opt_crcl",
@@ -431,9 +588,10 @@ STEPS: tuple[Step, ...] = (
         m.ASK_INTERRUPTION,
         m.LABEL_INTERRUPTION,
         ("interruption_days",),
-        (Choice(m.NONE, "0"), SKIP),
+        (Choice(m.ON_TIME, "0"), SKIP),
         required=False,
         skippable=True,
+        main_path=_dose_within_cycle,
     ),
     Step(
         "opt_cytopenia",
@@ -485,7 +643,15 @@ STEPS: tuple[Step, ...] = (
         skippable=True,
     ),
     Step(
-        "opt_age", m.ASK_AGE, m.LABEL_AGE, ("age_years",), (SKIP,), required=False, skippable=True
+        "opt_age",
+        m.ASK_AGE,
+        m.LABEL_AGE,
+        ("age_years", "adult"),
+        (Choice(m.ADULT, ADULT_WORD), UNKNOWN),
+        _read_age,
+        required=False,
+        skippable=True,
+        main_path=ask_age,
     ),
     Step(
         "opt_formula",
@@ -530,6 +696,28 @@ def clearance_problem(draft: Draft) -> Problem | None:
 
 
 REQUIRED_STEPS: tuple[Step, ...] = tuple(step for step in STEPS if step.required)
+#: The guided dialog's questions in the order asked: the required ones, and the optional ones
+#: that join them for this patient (`Step.main_path`) where they belong.
+MAIN_PATH: tuple[Step, ...] = tuple(
+    STEP_BY_NAME[name]
+    for name in (
+        "ask_body",
+        "ask_cycle",
+        "opt_age",
+        "ask_response",
+        "ask_hsct",
+        "ask_mrd",
+        "ask_anc",
+        "ask_anc_baseline",
+        "ask_platelets",
+        "ask_platelets_baseline",
+        "ask_day",
+        "opt_interruption",
+        "ask_blasts",
+        "opt_liver",
+        "ask_gilbert",
+    )
+)
 OPTIONAL_STEPS: tuple[Step, ...] = tuple(step for step in STEPS if not step.required)
 #: Short names for /edit and the summary's buttons ("/edit cycle").
 EDIT_NAMES: dict[str, str] = {step.name.split("_", 1)[1]: step.name for step in STEPS}

@@ -11,6 +11,7 @@ from dialogs.fields import FIELD_BY_NAME
 from dialogs.machine import Conversation
 from dialogs.replies import Line, Text
 from dialogs.steps import LIVER_FIELDS, OPTIONAL_STEPS, REQUIRED_STEPS, Step
+from rules.bsa import FORMULA_CONSTANTS, body_surface_area
 from rules.thresholds import FIRST_CYCLE, FIRST_DOSE_DAY
 
 Show = Callable[[Draft], Text | None]
@@ -27,16 +28,48 @@ def _field(name: str) -> Show:
     return shown
 
 
+# TRANSLATORS: the BSA formulas beside the BSA they gave; cm and kg are the height and weight.
+BSA_EXPRESSIONS = {
+    "mosteller": m.N_("√(cm × kg / {divisor})"),
+    "dubois": m.N_("{factor} × cm^{height_exp} × kg^{weight_exp}"),
+}
+FORMULA_LABELS = {"mosteller": m.FORMULA_MOSTELLER, "dubois": m.FORMULA_DUBOIS}
+
+
 def _body(draft: Draft) -> Text | None:
+    """The BSA typed, or height and weight with the BSA they give and its formula: the value
+    dosed is seen before the plan (`rules/bsa.py`, rounded as the engine rounds it)."""
     if draft.bsa_m2 is not None:
         return Text(m.VALUE_BSA, {"bsa": draft.bsa_m2})
     if draft.height_cm is not None and draft.weight_kg is not None:
-        return Text(m.VALUE_HEIGHT_WEIGHT, {"height": draft.height_cm, "weight": draft.weight_kg})
+        formula = draft.bsa_formula or "mosteller"
+        values = {
+            "height": draft.height_cm,
+            "weight": draft.weight_kg,
+            "bsa": body_surface_area(draft.height_cm, draft.weight_kg, formula),
+            "formula": Text(FORMULA_LABELS[formula]),
+            "expression": Text(BSA_EXPRESSIONS[formula], _constants(formula)),
+        }
+        return Text(m.VALUE_BODY_BSA, values)
     return None
 
 
 #: The liver tests by name, as the read-back names them (`dialogs/render.py`).
 LIVER_NAMES = {"bilirubin_uln": m.PC_("lab test", "bilirubin"), "ast_uln": "AST", "alt_uln": "ALT"}
+
+
+def _constants(formula: str) -> dict[str, object]:
+    """A formula's constants; a whole number as typed ("3600", not "3.600" in German)."""
+    return {
+        name: str(value) if value == value.to_integral_value() else value
+        for name, value in FORMULA_CONSTANTS[formula].items()
+    }
+
+
+def _age(draft: Draft) -> Text | None:
+    if draft.age_years is not None:
+        return FIELD_BY_NAME["age_years"].show(draft.age_years)
+    return Text(m.ADULT) if draft.adult else None
 
 
 def _liver(draft: Draft) -> Text | None:
@@ -91,6 +124,7 @@ SHOW_SEVERAL: dict[str, Show] = {
     "opt_liver": _liver,
     "opt_toxicity": _toxicity,
     "opt_sex": _sex,
+    "opt_age": _age,
 }
 
 
@@ -109,8 +143,9 @@ SHOW: dict[str, Show] = {
     for step in (*REQUIRED_STEPS, *OPTIONAL_STEPS)
 }
 
-#: Optional answers whose absence means a safety check did not run: named under the plan.
-SAFETY_RELEVANT = ("opt_liver", "opt_toxicity", "opt_crcl", "opt_sex", "opt_age")
+#: Optional answers whose absence means a safety check did not run: named under the plan (and
+#: the age, the population the label covers, unless the site treats adults only).
+SAFETY_RELEVANT = ("opt_liver", "opt_toxicity", "opt_crcl", "opt_sex")
 
 
 def _table2_applies(draft: Draft) -> bool:
@@ -175,10 +210,11 @@ def unchecked_items(conversation: Conversation) -> tuple[str, ...]:
         for step in REQUIRED_STEPS
         if conversation.unanswered(step) and COULD_MATTER.get(step.name, _always)(draft)
     )
+    relevant = SAFETY_RELEVANT if conversation.adult_only_service else (*SAFETY_RELEVANT, "opt_age")
     return skipped_questions + tuple(
         step.label
         for step in OPTIONAL_STEPS
-        if step.name in SAFETY_RELEVANT
+        if step.name in relevant
         and step.applies(draft)
         and SHOW[step.name](draft) is None
         and COULD_MATTER.get(step.name, _always)(draft)

@@ -27,6 +27,15 @@ def dubois(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
 
 
 FORMULAS = {"mosteller": mosteller, "dubois": dubois}
+#: Each formula's constants, for showing the formula beside the BSA it gave.
+FORMULA_CONSTANTS: dict[str, dict[str, Decimal]] = {
+    "mosteller": {"divisor": _MOSTELLER_DIVISOR},
+    "dubois": {
+        "factor": _DUBOIS_FACTOR,
+        "height_exp": _DUBOIS_HEIGHT_EXP,
+        "weight_exp": _DUBOIS_WEIGHT_EXP,
+    },
+}
 
 
 def body_surface_area(height_cm: Decimal, weight_kg: Decimal, formula: str) -> Decimal:

@@ -664,7 +664,8 @@ def _age(evaluation: _Evaluation) -> None:
     turns both outcomes into a stop (`rules.ruleset.PROFILE_OUTCOMES`)."""
     age = evaluation.request.age_years
     if age is None:
-        if not evaluation.adult_only_service:
+        # No caution where the site treats adults only, or "18 or older" was answered.
+        if not (evaluation.adult_only_service or evaluation.request.adult):
             evaluation.conclude("age_not_entered")
         return
     if age < MIN_AGE_US_YEARS:

@@ -244,6 +244,9 @@ class PlanRequest(BaseModel):
     pregnant: bool | None = Field(default=None, strict=True)
     breastfeeding: bool | None = Field(default=None, strict=True)
     age_years: JsonDecimal | None = _quantity(*LIMITS["age_years"])
+    #: "18 or older" answered without the age in years (the population question); an age in
+    #: years, where given, is what the rules read.
+    adult: bool | None = Field(default=None, strict=True)
     #: The label profile the plan follows (`rules/labels.py`): which document each warning
     #: cites, the population, the vial, and the rows only one label has.
     label: Label = "US"

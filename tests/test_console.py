@@ -38,11 +38,11 @@ def test_no_token_and_no_command_runs_the_console_chat() -> None:
     assert "cycle" in result.stdout.lower()
 
 
-def test_guided_answers_line_by_line_with_option_numbers() -> None:
+def test_guided_answers_line_by_line_with_option_letters() -> None:
     out = io.StringIO()
-    # 1.8 m²; option 1 = cycle 1; option 2 = "No" (HSCT); ANC; platelets; option a = no blasts;
-    # option 1 = Plan.
-    script = "1.8\n1\n2\n2.1\n150\na\n1\n"
+    # 1.8 m²; cycle 1 (typed, or option a); option a = 18 or older; option b = "No" (HSCT);
+    # ANC and platelets in one line; option a = no blasts: the plan.
+    script = "1.8\n1\na\nb\n2.1 150\na\n"
     assert run_console(io.StringIO(script), out) == 0
     text = out.getvalue()
     assert "GIVE" in text and "1.44 mg" in text, text

@@ -1,4 +1,4 @@
-"""Scripted dialogs through the real machine, rules core included: every path of issue 3."""
+"""Scripted dialogs through the real machine, rules core included: every guided path."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def plan_of(replies: list[Reply]):  # type: ignore[no-untyped-def]
 def test_start_greets_and_asks_body() -> None:
     conversation = Conversation()
     replies = start(conversation)
-    # One message: the welcome leads the first question (issue 15, one send instead of two).
+    # One message: the welcome leads the first question (one send instead of two).
     assert len(replies) == 1 and replies[0].lead == m.WELCOME
     assert replies[0].kind == "prompt" and conversation.state == "ask_body"
 
@@ -42,12 +42,14 @@ def test_cycle_one_guided_path_to_plan() -> None:
     say(conversation, "1,8")
     assert conversation.state == "ask_cycle"
     say(conversation, "1")
+    assert conversation.state == "opt_age", "the age is asked in cycle 1"
+    say(conversation, "adult")
     assert conversation.state == "ask_hsct", "no response question in cycle 1"
     say(conversation, "no", "2.1", "150")
     assert conversation.state == "ask_blasts", "blasts are asked in cycle 1"
     replies = say(conversation, "0")
-    assert conversation.state == SUMMARY and replies[-1].kind == "summary"
-    plan = plan_of(say(conversation, "/plan"))
+    assert conversation.state == PLAN, "the last answer gives the plan, as the quick form does"
+    plan = plan_of(replies)
     assert plan.decision == "give"
     assert [dose.mg for dose in plan.doses] == [Decimal("1.44"), Decimal("0.9"), Decimal("0.9")]
     assert plan.cycle_length_days == 21
@@ -58,8 +60,8 @@ def test_later_cycle_after_cr_asks_response_and_gives_three_equal_doses() -> Non
     say(conversation, "180 cm 75 kg", "2")
     assert conversation.state == "ask_response"
     say(conversation, "CR", "no", "1.5", "80")
-    assert conversation.state == SUMMARY, "no blasts question after cycle 1"
-    plan = plan_of(say(conversation, "/plan"))
+    assert conversation.state == "opt_liver", "no blasts question after cycle 1; liver tests"
+    plan = plan_of(say(conversation, "/normal"))
     assert plan.bsa_method == "mosteller"
     assert {dose.mg_per_m2 for dose in plan.doses} == {Decimal("0.5")}
     assert plan.cycle_length_days == 28
@@ -67,7 +69,7 @@ def test_later_cycle_after_cr_asks_response_and_gives_three_equal_doses() -> Non
 
 def test_later_cycle_without_response_uses_the_cycle_one_split() -> None:
     conversation = Conversation()
-    plan = plan_of(say(conversation, "1.8", "2", "none", "no", "1.5", "80", "/plan"))
+    plan = plan_of(say(conversation, "1.8", "2", "none", "no", "1.5", "80", "/normal"))
     assert [dose.mg_per_m2 for dose in plan.doses] == [
         Decimal("0.8"),
         Decimal("0.5"),
@@ -80,10 +82,9 @@ def test_low_anc_asks_for_baseline_and_holds() -> None:
     say(conversation, "1.8", "2", "CR", "no", "0.6")
     assert conversation.state == "ask_anc_baseline"
     say(conversation, "1.5", "80")
-    assert conversation.state == "ask_day", "a low count asks which dose day this is"
-    say(conversation, "1")
-    assert conversation.state == SUMMARY
-    plan = plan_of(say(conversation, "/plan"))
+    assert conversation.draft.day == 1, "a cycle tapped is Day 1 of that cycle: no day question"
+    assert conversation.state == "opt_liver"
+    plan = plan_of(say(conversation, "/normal"))
     assert plan.decision == "hold"
     assert "hold_anc" in {warning.code for warning in plan.warnings}
 
@@ -92,21 +93,18 @@ def test_low_platelets_baseline_can_be_skipped_as_unknown() -> None:
     conversation = Conversation()
     say(conversation, "1.8", "2", "CR", "no", "1.5", "30")
     assert conversation.state == "ask_platelets_baseline"
-    say(conversation, "/skip", "1")
-    assert conversation.state == SUMMARY
-    assert plan_of(say(conversation, "/plan")).decision == "hold"
+    say(conversation, "/skip")
+    assert conversation.state == "opt_liver"
+    assert plan_of(say(conversation, "/normal")).decision == "hold"
 
 
 def test_liver_hold_through_the_optional_step() -> None:
     conversation = Conversation()
     say(conversation, "1.8", "2", "none", "no", "1.5", "80")
-    say(conversation, "/edit liver")
-    assert conversation.state == "opt_liver"
+    assert conversation.state == "opt_liver", "from cycle 2 the liver tests are asked"
     say(conversation, "2 3 3")
     assert conversation.state == "ask_gilbert", "raised bilirubin asks about Gilbert's"
-    say(conversation, "no")
-    assert conversation.state == SUMMARY
-    plan = plan_of(say(conversation, "/plan"))
+    plan = plan_of(say(conversation, "no"))
     assert plan.decision == "hold"
     assert "hold_liver" in {warning.code for warning in plan.warnings}
 
@@ -125,9 +123,10 @@ def test_back_returns_to_the_previous_question_and_keeps_answers() -> None:
 
 def test_low_count_on_day_8_is_not_held() -> None:
     conversation = Conversation()
-    say(conversation, "1.8", "2", "CR", "no", "0.4", "2", "80", "8")
-    assert conversation.state == SUMMARY
-    assert plan_of(say(conversation, "/plan")).decision == "give"
+    say(conversation, "1.8", "2 d8", "CR", "no", "0.4", "2", "80")
+    assert conversation.state == "opt_interruption", "a dose on Day 8 may be late"
+    say(conversation, "0")
+    assert plan_of(say(conversation, "/normal")).decision == "give"
 
 
 def test_quick_form_dose_day() -> None:
@@ -140,18 +139,19 @@ def test_quick_form_dose_day() -> None:
     assert conversation.draft.day == 1  # type: ignore[attr-defined]
 
 
-def test_edit_from_summary_returns_to_summary() -> None:
+def test_edit_from_summary_gives_the_new_plan() -> None:
     conversation = Conversation()
-    say(conversation, "1.8", "2", "CR", "no", "1.5", "80")
-    say(conversation, "/edit cycle", "3")
+    say(conversation, "1.8", "2", "CR", "no", "1.5", "80", "/normal", "/summary")
     assert conversation.state == SUMMARY
+    replies = say(conversation, "/edit cycle", "3")
+    assert conversation.state == PLAN and plan_of(replies).cycle == 3
     assert conversation.draft.cycle == 3  # type: ignore[attr-defined]
 
 
 def test_edit_that_makes_a_new_question_relevant_asks_it() -> None:
     conversation = Conversation()
-    say(conversation, "1.8", "1", "no", "1.5", "80", "0")
-    assert conversation.state == SUMMARY
+    say(conversation, "1.8", "1", "adult", "no", "1.5", "80", "0")
+    assert conversation.state == PLAN
     say(conversation, "/edit cycle", "2")
     assert conversation.state == "ask_response"
 
@@ -252,7 +252,7 @@ def test_conversation_survives_serialisation_mid_dialog() -> None:
     assert restored.answers() == conversation.answers()
     assert restored.token == conversation.token and restored.lang == "de"
     say(restored, "no", "1.5", "80")
-    assert restored.state == SUMMARY
+    assert restored.state == "opt_liver"
 
 
 def test_corrupt_stored_conversation_starts_fresh() -> None:
@@ -271,7 +271,7 @@ def test_unknown_mrd_moves_on_instead_of_asking_again() -> None:
 
 def test_one_option_reader_for_fields_and_steps() -> None:
     conversation = Conversation()
-    say(conversation, "1.8", "2", "CR", "no", "1.5", "80", "/edit formula")
+    say(conversation, "1.8", "2", "CR", "no", "1.5", "80", "/normal", "/edit formula")
     replies = say(conversation, "haycock")
     assert conversation.state == "opt_formula"
     assert replies[0].key == "“{text}” is not one of: {options}."

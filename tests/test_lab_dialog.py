@@ -542,11 +542,11 @@ def test_in_the_console_the_readings_and_the_options_never_share_a_mark(site: No
     chat = ConsoleChat(out, "en")
     chat.answer("1.8")
     chat.answer("2")
-    chat.answer("ast 120")  # the response question's options (CR, CRi, none) follow the readings
-    assert list(chat.options) == ["1", "2", "3", "4", "5", "6"]  # ... and Back
-    assert chat.options["3"].value == "CR"
-    assert chat.options["2"].value == "ast 120 U/L"
-    chat.answer("2")
+    chat.answer("ast 120")  # the response question's options follow the readings
+    assert list(chat.options) == ["a", "b", "c", "d", "e", "g", "i", "k"]  # ... and Back
+    assert chat.options["c"].value == "CR no hsct"
+    assert chat.options["b"].value == "ast 120 U/L"
+    chat.answer("b")
     assert "AST 120 U/L = 3 ×ULN" in out.getvalue()
 
 

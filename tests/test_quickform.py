@@ -274,12 +274,12 @@ def test_values_may_hold_units_and_spaces() -> None:
         ("start 2030-01-01", "start_date", p.DATE_TOO_FAR),
         ("start someday", "start_date", p.NOT_A_DATE),
         ("c 1 irr moderate", "infusion_reaction", p.NOT_AN_OPTION),
-        ("plt 40 no vod yes", "platelets", p.WRONG_UNIT),
-        ("plt 40 nicht vod", "platelets", p.WRONG_UNIT),
+        # A word after a value that reads is named, not the value before it.
+        ("plt 40 no vod yes", "platelets", p.NOT_UNDERSTOOD_AFTER),
+        ("plt 40 nicht vod", "platelets", p.NOT_UNDERSTOOD_AFTER),
         ("sex x", "sex", p.NOT_A_SEX),
         ("formula haycock", "bsa_formula", p.NOT_AN_OPTION),
-        ("bsa 1.8 foo 3", "bsa_m2", p.NOT_A_NUMBER),
-        ("bsa 1.8 foo", "bsa_m2", p.WRONG_UNIT),
+        ("bsa 1.8 foo", "bsa_m2", p.NOT_UNDERSTOOD_AFTER),
     ],
 )
 def test_quick_form_problems_name_the_field(text: str, field: str, key: str) -> None:
@@ -339,7 +339,19 @@ def test_unknown_key_inside_a_value_is_cut_off() -> None:
 def test_text_that_belongs_to_no_key_is_reported() -> None:
     form = read("hi bsa 1.8, 42")
     assert form.values["bsa_m2"] == D("1.8")
-    assert form.unknown == ["hi", "42"]
+    assert form.unknown == ["hi"]
+    # A bare number is never guessed: asked back with the fields it could be as buttons.
+    (asked,) = form.problems
+    assert asked.key == p.AMBIGUOUS_NUMBER and asked.values == {"token": "42"}
+    assert [choice.value for choice in asked.choices] == ["cycle 42", "anc 42", "plt 42", "age 42"]
+
+
+def test_a_word_after_a_value_is_named_and_a_number_after_it_asked_back() -> None:
+    form = read("bsa 1.8 foo 3")
+    assert [(problem.key, problem.values.get("token")) for problem in form.problems] == [
+        (p.AMBIGUOUS_NUMBER, "3"),
+        (p.NOT_UNDERSTOOD_AFTER, "foo"),
+    ]
 
 
 def test_keys_are_whole_tokens() -> None:
@@ -369,11 +381,17 @@ def test_key_without_value_is_reported_as_ignored() -> None:
     assert form.unknown == ["cycle"]
 
 
-@pytest.mark.parametrize("key", ["hsct", "mrd", "gilbert", "start", "sex", "grade", "irr"])
+@pytest.mark.parametrize("key", ["mrd", "gilbert", "start", "sex", "grade", "irr"])
 def test_a_bare_key_that_would_change_the_plan_is_never_assumed(key: str) -> None:
     form = read(f"plt 40 {key}")
     assert form.values == {"platelets": D(40)}
     assert form.unknown == [key]
+
+
+def test_hsct_alone_means_planned_as_on_the_ward() -> None:
+    # Ward shorthand: "hsct" planned, "no hsct" not; planned adds the post-HSCT cautions.
+    assert read("plt 40 hsct").values == {"platelets": D(40), "hsct_planned": True}
+    assert read("plt 40 no hsct").values == {"platelets": D(40), "hsct_planned": False}
 
 
 @pytest.mark.parametrize(
@@ -483,6 +501,9 @@ def test_random_text_never_raises(text: str, locale: str) -> None:
     for problem in form.problems:
         assert isinstance(problem, Problem)
         assert problem.key in PROBLEM_KEYS
+        if problem.key == p.AMBIGUOUS_NUMBER:  # a number of no field yet: its readings
+            assert problem.field is None and problem.choices
+            continue
         assert problem.field in fields
         assert form.values.get(problem.field) is None
 

@@ -128,6 +128,7 @@ CHANGES: dict[str, Any] = {
     "pregnant": False,
     "breastfeeding": False,
     "age_years": "70",
+    "adult": True,
     "label": "EU",
     "prior_vod": True,
     "serious_liver_disease": False,

@@ -75,8 +75,9 @@ def dialog_replies() -> list[Reply]:
     """Prompts, problems, notices and the summary of a real conversation."""
     conversation = Conversation()
     replies = list(start(conversation))
-    for text in ["abc", "1,8", "1", "no", "2.1", "1500", "yes", "150", "0", "/nonsense"]:
+    for text in ["abc", "1,8", "1", "adult", "no", "2.1", "1500", "yes", "150", "0", "/summary"]:
         replies.extend(handle_text(conversation, text, TODAY))
+    replies.extend(handle_text(conversation, "/nonsense", TODAY))
     replies.extend(handle_text(conversation, "/plan", TODAY))
     replies.extend(handle_text(conversation, "plt 40", TODAY))
     return replies

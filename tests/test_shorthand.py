@@ -1,0 +1,99 @@
+"""Ward shorthand in the quick form (`dialogs/shorthand.py`): each line gives the same values as
+the keyed form, in English and in a German, French and Spanish chat; a bare number is asked
+back with its readings; a word after a key is that key's value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from dialogs import problems as p
+from dialogs.dialog import handle_text
+from dialogs.machine import PLAN, Conversation
+from dialogs.quickform import parse_quick_form
+
+TODAY = dt.date(2026, 11, 25)
+KEYED = "bsa=1.8 cycle=2 response=CR hsct=no anc=1.8 plt=120"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120", "en"),
+        ("1.8 m2, C2, CR, ANC 1.8, plt 120, no hsct", "en"),
+        ("C2 CR 1,8m² anc 1.8 plt 120 no HSCT", "de"),
+        ("Zyklus 2, CR, 1,8 m², ANC 1,8, Thrombozyten 120, kein HSCT", "de"),
+        ("C2 RC 1,8 m2 anc 1,8 plaquettes 120 sans HSCT", "fr"),
+        ("cycle 2; RC; bsa 1,8; anc 1,8; plaquettes 120; sans hsct", "fr"),
+        ("ciclo 2 RC 1,8 m² anc 1,8 plaquetas 120 sin HSCT", "es"),
+        ("C2, RC, 1,8m2, ANC 1,8, plaquetas 120, sin hsct", "es"),
+    ],
+)
+def test_each_shorthand_line_gives_the_keyed_values(text: str, lang: str) -> None:
+    keyed = parse_quick_form(KEYED, TODAY, lang)
+    form = parse_quick_form(text, TODAY, lang)
+    assert form.values == keyed.values and not form.problems and not form.unknown, form
+
+
+def test_the_issues_lines_give_the_same_plan() -> None:
+    plans = []
+    for text in (KEYED, "bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120"):
+        replies = handle_text(Conversation(), text, TODAY)
+        plans.append(next(reply.plan for reply in replies if reply.kind == "plan"))
+    assert plans[0] == plans[1]
+    # The line without HSCT reads it as not planned, the request's default: the same plan.
+    replies = handle_text(Conversation(), "1.8 m2, C2, CR, ANC 1.8, plt 120", TODAY)
+    assert next(reply.plan for reply in replies if reply.kind == "plan") == plans[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "offered"),
+    [
+        ("bsa 1.8 cycle 2 CR 120", "120", ["plt 120", "age 120"]),
+        ("cycle 2 anc 1.8 1.5", "1.5", ["bsa 1.5", "anc 1.5", "plt 1.5", "age 1.5"]),
+        ("C2 CR 80,000/µL", "80,000 /µl", ["anc 80,000 /µl", "plt 80,000 /µl"]),
+    ],
+)
+def test_a_number_of_more_than_one_field_is_asked_back(
+    text: str, token: str, offered: list[str]
+) -> None:
+    form = parse_quick_form(text, TODAY)
+    (asked,) = form.problems
+    assert asked.key == p.AMBIGUOUS_NUMBER and asked.values == {"token": token}
+    assert [choice.value for choice in asked.choices] == offered
+
+
+def test_a_button_of_the_question_back_settles_the_number() -> None:
+    conversation = Conversation()
+    replies = handle_text(conversation, "bsa 1.8 cycle 2 CR no hsct anc 1.8 120", TODAY)
+    (asked,) = [reply for reply in replies if reply.key == p.AMBIGUOUS_NUMBER]
+    assert "plt 120" in [choice.value for choice in asked.choices]
+    replies = handle_text(conversation, "plt 120", TODAY)
+    assert conversation.state == PLAN and conversation.draft.platelets == Decimal(120)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "sex"),
+    [
+        ("geschlecht=w bsa 1,8", "de", "female"),
+        ("geschlecht w bsa 1,8", "de", "female"),
+        ("sexo m bsa 1,8", "es", "female"),
+        ("sex f bsa 1.8", "en", "female"),
+    ],
+)
+def test_a_word_after_its_key_is_its_value_never_another_key(
+    text: str, lang: str, sex: str
+) -> None:
+    form = parse_quick_form(text, TODAY, lang)
+    assert (form.values["sex"] == sex and "weight_kg" not in form.values) or form.values[
+        "weight_kg"
+    ] is None
+
+
+def test_the_refusal_names_the_word_it_could_not_read() -> None:
+    form = parse_quick_form("bsa 1.8 cycle 2 foo anc 1.8", TODAY)
+    (problem,) = form.problems
+    assert problem.key == p.NOT_UNDERSTOOD_AFTER and problem.values["token"] == "foo"
+    assert problem.field == "cycle" and "cycle" not in form.values
