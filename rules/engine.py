@@ -236,7 +236,7 @@ def make_plan(request: PlanRequest, *, adult_only_service: bool = False) -> Plan
     next_cycle, next_cycle_extended = _next_cycle(request, evaluation.decision)
     action = day_action(
         request.day,
-        "day" in request.model_fields_set,
+        request.day_given,
         evaluation.decision,
         evaluation.omitted_days,
         evaluation.outcomes,
