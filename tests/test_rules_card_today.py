@@ -218,6 +218,13 @@ def test_dose_reduction_reading_not_said_steps_and_says_so() -> None:
     assert codes(result)["dose_level_reading"] == "caution"
 
 
+def test_dose_reduction_reading_at_level_2_says_the_next_step_is_to_discontinue() -> None:
+    result = plan(dose_level=2, interruption_days=15, day=1)
+    assert result.decision == "discontinue" and codes(result)["dose_level_reading"] == "caution"
+    kept = plan(dose_level=2, interruption_days=15, day=1, dose_level_includes_interruption=True)
+    assert kept.decision == "give" and kept.dose_level == 2
+
+
 def test_dose_reduction_reading_included_is_not_applied_twice() -> None:
     result = plan(dose_level=1, interruption_days=14, day=1, dose_level_includes_interruption=True)
     assert result.dose_level == 1 and result.dose_level_reading == "includes_interruption"
