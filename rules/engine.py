@@ -254,7 +254,7 @@ def make_plan(request: PlanRequest, protocol: Protocol = DEFAULT_PROTOCOL) -> Pl
     next_cycle, next_cycle_extended = _next_cycle(request, evaluation.decision)
     action = day_action(
         request.day,
-        "day" in request.model_fields_set,
+        request.day_given,
         evaluation.decision,
         evaluation.omitted_days,
         evaluation.outcomes,
@@ -597,11 +597,13 @@ def _interruption(evaluation: _Evaluation) -> None:
             return
         evaluation.dose_level_reading = "before_interruption"
         if request.dose_level_includes_interruption is None:
-            next_level = min(request.dose_level + 1, LAST_DOSE_LEVEL + 1)
+            next_level = request.dose_level + 1
             if next_level <= LAST_DOSE_LEVEL:
                 evaluation.conclude(
                     "dose_level_read_before", entered=request.dose_level, level=next_level
                 )
+            else:
+                evaluation.conclude("dose_level_read_before_stop", entered=request.dose_level)
     if starts_later_cycle:
         next_level = request.dose_level + 1
         if next_level > LAST_DOSE_LEVEL:

@@ -574,6 +574,13 @@ DOSE_LEVEL_READ_BEFORE = N_(
     "cycle is at level {level}. If {entered} already includes this interruption's reduction, "
     "say so: a reduction is never applied twice."
 )
+# TRANSLATORS: dose level = the step of dose reduction; discontinue = stop the drug permanently;
+# a reduction applied twice = the dose cut again for the same interruption.
+DOSE_LEVEL_READ_BEFORE_STOP = N_(
+    "Dose level {entered} as entered is read as the level before this interruption, so the "
+    "next step is to discontinue. If {entered} already includes this interruption's reduction, "
+    "say so: a reduction is never applied twice."
+)
 # TRANSLATORS: dose level = the step of dose reduction; not reduced again = the reduction for this
 # interruption is not applied a second time.
 DOSE_LEVEL_READ_INCLUDED = N_(

@@ -18,7 +18,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -350,14 +352,31 @@ class PlanRequest(BaseModel):
             )
         return used + self._choices_used()
 
+    @property
+    def day_given(self) -> bool:
+        """Whether the request names its dose day (`day`), rather than planning from Day 1 by
+        default: the plan then says what to do on that day (`Plan.day_action`)."""
+        return "day" in self.model_fields_set
+
+    @model_serializer(mode="wrap")
+    def _day_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """`day` is written only when given, so that a stored request read back (and its receipt,
+        `rules/receipt.py`) still tells a day given from the default."""
+        data: dict[str, Any] = handler(self)
+        if not self.day_given:
+            data.pop("day", None)
+        return data
+
     def _choices_used(self) -> list[InputUsed]:
-        """`READ_BACK_CHOICES` given or away from their default, as given (dates ISO)."""
+        """`READ_BACK_CHOICES` away from their default (the dose day: when given), as given
+        (dates ISO): a field at its default plans as if it were not there."""
         used: list[InputUsed] = []
         for name in READ_BACK_CHOICES:
             value = getattr(self, name)
             if value is None:
                 continue
-            if name not in self.model_fields_set and value == type(self).model_fields[name].default:
+            given = self.day_given if name == "day" else False
+            if not given and value == type(self).model_fields[name].default:
                 continue
             shown = value.isoformat() if isinstance(value, dt.date) else value
             used.append(InputUsed(field=name, given=shown, used=shown))

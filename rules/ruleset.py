@@ -364,6 +364,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             "discontinue", msg.DISCONTINUE_AFTER_REDUCTION),
     Outcome("dose_level_read_before", "dose_reduction", "dose_level_reading", "caution", _,
             msg.DOSE_LEVEL_READ_BEFORE),
+    Outcome("dose_level_read_before_stop", "dose_reduction", "dose_level_reading", "caution", _,
+            msg.DOSE_LEVEL_READ_BEFORE_STOP),
     Outcome("dose_level_read_included", "dose_reduction", "dose_level_reading", "info", _,
             msg.DOSE_LEVEL_READ_INCLUDED),
     Outcome("dose_level_one", "dose_reduction", "dose_reduced", "caution", _, msg.DOSE_REDUCED),

@@ -138,7 +138,7 @@ def test_the_short_read_back_groups_units_and_the_full_one_is_folded() -> None:
     short = renderer.read_back_short(plan)
     assert short == (
         "Read: 170 cm, 70 kg · CRi · ANC 1.5, ANC baseline 2, Platelets 80 ×10⁹/L · "
-        "bilirubin 1.1, AST 1.2 ×ULN · Gilbert's/haemolysis No"
+        "bilirubin 1.1, AST 1.2 ×ULN"
     )
     top, _, folded = renderer.plan(plan).partition("\n─")
     assert top.split("\n")[1] == short and str(renderer.read_back(plan)) in folded

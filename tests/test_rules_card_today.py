@@ -220,6 +220,13 @@ def test_dose_reduction_reading_not_said_steps_and_says_so() -> None:
     assert codes(result)["dose_level_reading"] == "caution"
 
 
+def test_dose_reduction_reading_at_level_2_says_the_next_step_is_to_discontinue() -> None:
+    result = plan(dose_level=2, interruption_days=15, day=1)
+    assert result.decision == "discontinue" and codes(result)["dose_level_reading"] == "caution"
+    kept = plan(dose_level=2, interruption_days=15, day=1, dose_level_includes_interruption=True)
+    assert kept.decision == "give" and kept.dose_level == 2
+
+
 def test_dose_reduction_reading_included_is_not_applied_twice() -> None:
     result = plan(dose_level=1, interruption_days=14, day=1, dose_level_includes_interruption=True)
     assert result.dose_level == 1 and result.dose_level_reading == "includes_interruption"
@@ -251,7 +258,24 @@ def test_inputs_list_every_field_that_shaped_the_plan() -> None:
     assert used["hsct_planned"] is True and used["mrd_negative"] is False
     assert used["label"] == "EU" and used["age_years"] == Decimal(40) and used["sex"] == "female"
     assert used["last_dose_date"] == "2026-11-20" and used["gilbert_or_hemolysis"] is True
-    assert used["vod"] is False and used["nonheme_grade"] == 1 and used["cytopenia_days"] == 5
+    assert used["nonheme_grade"] == 1 and used["cytopenia_days"] == 5
+    assert "vod" not in used  # at its default: plans as if not given
     dumped = json.loads(result.model_dump_json())
     assert {"day", "sex", "last_dose_date"} <= {item["field"] for item in dumped["inputs"]}
-    assert "day" not in {item.field for item in plan().inputs}  # defaults not given: not shaped
+    assert "day" not in {item.field for item in plan().inputs}  # no day given: not read back
+    assert "day" in {item.field for item in plan(day=1).inputs}  # Day 1 given: read back
+
+
+def test_day_action_survives_a_stored_request_read_back() -> None:
+    """A request stored as JSON and read back plans the same: `day` is written only when
+    given, so the receipt tells a day given from the default."""
+    from rules.receipt import receipt_code
+
+    for fields in ({}, {"day": 1}):
+        request = PlanRequest.model_validate({**BASE, **fields})
+        again = PlanRequest.model_validate(request.model_dump(mode="json", round_trip=True))
+        assert make_plan(again) == make_plan(request)
+    default = PlanRequest.model_validate(BASE)
+    assert receipt_code(default, "v") != receipt_code(
+        PlanRequest.model_validate({**BASE, "day": 1}), "v"
+    )
