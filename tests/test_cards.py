@@ -44,7 +44,10 @@ def test_the_copied_line_names_drug_label_cycle_doses_decision_and_rules() -> No
 def test_the_receipt_code_and_the_label_are_copied() -> None:
     shown = plan()
     assert shown.receipt
-    assert cards.copy_line(shown, Renderer("en")).endswith(f". Receipt {shown.receipt}")
+    # The receipt, then the protocol (a long protocol name is what the length limit cuts).
+    assert cards.copy_line(shown, Renderer("en")).endswith(
+        f". Receipt {shown.receipt}. DRAFT: not signed by the site's pharmacy"
+    )
     assert "(USPI)" in cards.copy_line(shown, Renderer("en"))
     assert "(SmPC)" in cards.copy_line(plan(label="EU"), Renderer("en"))
 

@@ -207,6 +207,8 @@ def test_a_banded_dose_shows_the_dose_calculated_and_the_change() -> None:
     assert (day8.banded_from_mg, day8.band_change_percent) == (D("0.92"), D("-2.2"))
     assert "= 0.9 mg · 3.6 mL · 1 vial (banded from 0.92 mg, −2.2 %)" in card(plan)
     assert "(arrondie par paliers depuis 0,92 mg, −2,2 %)" in card(plan, "fr")
+    # Right to left: the sign stays inside the number's isolate, with its unit.
+    assert "\u2068−2.2 %\u2069" in card(plan, "ar")
 
 
 def test_banding_at_its_limit_and_beyond() -> None:
