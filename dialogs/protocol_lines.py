@@ -44,6 +44,11 @@ PREPARE_RANGE = N_(
     "Prepare Day {day}: reconstitute {vials} with {reconstitution} mL each; draw up {draw} mL; "
     "dilute in {diluent} to {low}–{high} mL; infuse over {minutes} min."
 )
+# TRANSLATORS: a reduced dose level whose doses the site protocol puts on other days than the one
+# being planned: nothing is prepared today.
+NO_SITE_DOSE_TODAY = N_(
+    "No dose on this day: the site protocol gives the doses of dose level {level} on other days."
+)
 VIALS = m.NP_("{count} vial", "{count} vials")
 #: Minus and plus as a pharmacist writes a change ("−2.2 %"), not a hyphen.
 MINUS, PLUS = "−", "+"

@@ -83,6 +83,9 @@ RESPONDED = ("CR", "CRi")
 _RANK: dict[str, int] = {"give": 0, "hold": 1, "discontinue": 2}
 _SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
 _DASH = "–"
+#: `Plan.doses_unspecified_reason` when the site protocol's doses of a reduced level fall on
+#: other days than the one planned (`rules/site_doses.py`).
+SITE_NO_DOSE_TODAY = "site_protocol_no_dose_this_day"
 
 
 class _Evaluation:
@@ -207,6 +210,9 @@ def make_plan(request: PlanRequest, protocol: Protocol = DEFAULT_PROTOCOL) -> Pl
                 if dose.day >= request.day and dose.day not in evaluation.omitted_days
             ]
             evaluation.conclude("schedule_window")
+            if not doses and by_site is not None:
+                # The site's doses of this level fall on other days: nothing to give today.
+                reason = SITE_NO_DOSE_TODAY
             if level == REDUCED_DOSE_LEVEL:
                 evaluation.conclude(
                     "dose_level_one_site", level=level, total_mg_per_m2=total_per_m2

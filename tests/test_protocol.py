@@ -423,3 +423,10 @@ def test_a_stored_card_keeps_its_protocol_and_bands() -> None:
     again = card_from_document(1, stored)
     assert again is not None and again.plan == plan
     assert again.plan.protocol.sha256 == plan.protocol.sha256 and again.plan.preparation
+
+
+def test_a_day_without_a_site_dose_says_so() -> None:
+    plan = level(2, protocol(LEVEL_TWO), day=15)
+    assert plan.decision == "give" and plan.doses == []
+    assert plan.doses_unspecified_reason == "site_protocol_no_dose_this_day"
+    assert "No dose on this day: the site protocol gives the doses of dose level 2" in card(plan)
