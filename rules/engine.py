@@ -122,21 +122,22 @@ class _Evaluation:
         self.applies(outcome.rule)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
-        warning = _warning(outcome, values, self.profile) if values else None
-        if warning is None:
-            warning = _STATIC_WARNINGS.get((name, self.profile)) or _warning(
-                outcome, {}, self.profile
-            )
-            _STATIC_WARNINGS[name, self.profile] = warning
         # A rule resting on a section not read word for word, which the site has not confirmed.
         pending = awaiting_site(outcome.rule, self.profile, self.protocol.confirmed)
-        if pending:
-            warning = warning.model_copy(update={"site_unconfirmed": pending})
+        if values:
+            warning = _warning(outcome, values, self.profile, pending)
+        else:
+            key = (name, self.profile, pending)
+            warning = _STATIC_WARNINGS.get(key) or _warning(outcome, {}, self.profile, pending)
+            _STATIC_WARNINGS[key] = warning
         self.warnings.append(warning)
 
 
-def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> PlanWarning:
-    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`)."""
+def _warning(
+    outcome: Outcome, values: dict[str, Any], profile: Profile, pending: tuple[str, ...] = ()
+) -> PlanWarning:
+    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`), with
+    the sections it rests on that the site has not confirmed (`pending`)."""
     params = {**msg.constants_for(outcome.template), **values}
     source, sources = _citations(outcome.rule, profile)
     return PlanWarning(
@@ -147,6 +148,7 @@ def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> Plan
         sources=sources,
         key=outcome.template,
         params=params,
+        site_unconfirmed=pending,
     )
 
 
@@ -159,10 +161,10 @@ def _citations(rule_id: str, profile: Profile) -> tuple[str, tuple[WarningSource
     return source_line(citations), sources
 
 
-#: Warnings without values are frozen and fixed by their outcome and profile: built once,
-#: shared between plans (bounded by the table; warnings carrying patient values are never
-#: cached).
-_STATIC_WARNINGS: dict[tuple[str, Profile], PlanWarning] = {}
+#: Warnings without values are frozen and fixed by their outcome, profile and the sections the
+#: site has not confirmed: built once, shared between plans (bounded by the table; warnings
+#: carrying patient values are never cached).
+_STATIC_WARNINGS: dict[tuple[str, Profile, tuple[str, ...]], PlanWarning] = {}
 
 
 def _english(template: str, params: dict[str, Any]) -> str:
