@@ -19,7 +19,8 @@ from bot.console import ConsoleChat
 from dialogs.units import set_site_ulns
 from tests.ward_cases import CASES, SITE, WardCase
 
-DECISION_WORDS = {"give": "GIVE", "hold": "HOLD"}
+#: The headline word of each day action (dialogs/card_today.py): a plan has arrived.
+DECISION_WORDS = {"give": "GIVE", "hold": "HOLD", "omit": "OMITTED"}
 
 
 def guided(case: WardCase) -> tuple[int, int]:

@@ -191,11 +191,11 @@ def copy_line(plan: Plan, renderer: Renderer) -> str:
         "version": plan.ruleset_version,
     }
     line = renderer.text(COPY_LINE, values)
-    line = renderer.text(
-        COPY_PROTOCOL, {"line": line, "protocol": protocol_text(renderer, plan.protocol)}
-    )
     if plan.receipt:
         line = renderer.text(COPY_RECEIPT, {"line": line, "receipt": plan.receipt})
+    # Last: a long protocol name is what the 256-character limit cuts, never the receipt.
+    protocol = protocol_text(renderer, plan.protocol)
+    line = renderer.text(COPY_PROTOCOL, {"line": line, "protocol": protocol})
     return line if len(line) <= MAX_COPY_TEXT else line[: MAX_COPY_TEXT - 1] + "…"
 
 

@@ -63,7 +63,7 @@ from dialogs.form import handle_form
 from dialogs.machine import Conversation
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer
 from dialogs.replies import Reply
-from locales import LANGUAGES, MENU_LANGUAGES, closest_language, menu_code
+from locales import closest_language, menu_catalogs, menu_code
 from rules.labels import DEFAULT_PROFILE, Profile
 
 logger = logging.getLogger(__name__)
@@ -747,8 +747,7 @@ async def register_commands(bot: Any) -> list[BaseException]:
         bot.set_my_commands(command_menu("en")),
         *(
             bot.set_my_commands(command_menu(lang), language_code=menu_code(lang))
-            for lang in LANGUAGES
-            if MENU_LANGUAGES.get(menu_code(lang), lang) == lang
+            for lang in menu_catalogs()
         ),
         return_exceptions=True,
     )

@@ -12,7 +12,7 @@ from telegram import MenuButtonCommands
 
 from bot.texts import DESCRIPTION, SHORT_DESCRIPTION
 from dialogs.render import Renderer
-from locales import LANGUAGES
+from locales import menu_catalogs, menu_code
 
 #: Telegram's limits (Bot API: setMyDescription, setMyShortDescription).
 MAX_DESCRIPTION = 512
@@ -32,10 +32,11 @@ async def register_profile(bot: Any) -> list[BaseException]:
     """Both descriptions for every language (English also as the default) and the commands
     menu button for every private chat; returns what went wrong, one error per call."""
     calls = []
-    for lang in (None, *LANGUAGES):
+    for lang in (None, *menu_catalogs()):
         description, short = descriptions(lang or "en")
-        calls.append(bot.set_my_description(description, language_code=lang))
-        calls.append(bot.set_my_short_description(short, language_code=lang))
+        code = menu_code(lang) if lang else None  # two letters: Telegram takes no region
+        calls.append(bot.set_my_description(description, language_code=code))
+        calls.append(bot.set_my_short_description(short, language_code=code))
     calls.append(bot.set_chat_menu_button(menu_button=MenuButtonCommands()))
     results = await asyncio.gather(*calls, return_exceptions=True)
     return [result for result in results if isinstance(result, BaseException)]

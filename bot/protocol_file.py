@@ -149,13 +149,6 @@ def site_ulns(settings: Settings, protocol: Protocol) -> dict[str, Uln]:
     return {**from_file, **settings.site_ulns}
 
 
-def load_site_protocol(settings: Settings) -> Protocol:
-    """BOT_PROTOCOL's protocol, or the product's defaults without one."""
-    if settings.bot_protocol is None:
-        return DEFAULT_PROTOCOL
-    return read_protocol(settings.bot_protocol)
-
-
 def changes(protocol: Protocol) -> list[str]:
     """What the protocol changes against the defaults, one "key: default → value" each."""
     return [

@@ -45,9 +45,16 @@ PREPARE_RANGE = N_(
     "Prepare Day {day}: reconstitute {vials} with {reconstitution} mL each; draw up {draw} mL; "
     "dilute in {diluent} to {low}–{high} mL; infuse over {minutes} min."
 )
+# TRANSLATORS: a reduced dose level whose doses the site protocol puts on other days than the one
+# being planned: nothing is prepared today.
+NO_SITE_DOSE_TODAY = N_(
+    "No dose on this day: the site protocol gives the doses of dose level {level} on other days."
+)
 VIALS = m.NP_("{count} vial", "{count} vials")
 #: Minus and plus as a pharmacist writes a change ("−2.2 %"), not a hyphen.
 MINUS, PLUS = "−", "+"
+#: The characters a formatted number of a right-to-left locale opens its isolate with.
+ISOLATE_OPENERS = ("\u2066", "\u2067", "\u2068")
 
 
 def protocol_line(renderer: Any, plan: Plan) -> str:
@@ -74,7 +81,10 @@ def banded_note(renderer: Any, dose: Dose) -> str | None:
         return None
     change = dose.band_change_percent
     sign = MINUS if change < 0 else PLUS
-    shown = renderer.raw(sign + renderer.value(abs(Decimal(change))))
+    number = renderer.value(abs(Decimal(change)))
+    # The sign inside the number's isolate (right-to-left text), else before it.
+    at = 1 if number[:1] in ISOLATE_OPENERS else 0
+    shown = renderer.raw(number[:at] + sign + number[at:])
     return renderer.text(BANDED, {"calculated": dose.banded_from_mg, "change": shown})
 
 

@@ -94,6 +94,7 @@ CYCLE_LENGTH_LINE = N_("Cycle length {length}")
 UNSPECIFIED_REASON = {
     "dose_level_1_split_not_in_label": REDUCED_TOTAL,
     "dose_level_2_split_not_in_label": LEVEL_TWO_LINE,
+    "site_protocol_no_dose_this_day": protocol_lines.NO_SITE_DOSE_TODAY,
 }
 MAX_CYCLES_LINE = N_("Cycles at most: {count}")
 WARNINGS_HEADER = N_("Warnings")
@@ -541,6 +542,7 @@ class Renderer:
             "total_mg_per_m2": plan.total_mg_per_m2,
             "total_mg": plan.total_mg,
             "level_two_doses": DOSES_AT_LEVEL_TWO,
+            "level": plan.dose_level,
         }
         return self.text(reason, values)
 

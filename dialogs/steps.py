@@ -713,6 +713,7 @@ MAIN_PATH: tuple[Step, ...] = tuple(
         "ask_platelets_baseline",
         "ask_day",
         "opt_interruption",
+        "ask_level_includes",
         "ask_blasts",
         "opt_liver",
         "ask_gilbert",

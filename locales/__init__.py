@@ -81,6 +81,12 @@ def menu_code(lang: str) -> str:
     return lang.split("_")[0]
 
 
+def menu_catalogs() -> list[str]:
+    """The catalogs Telegram's per-language texts (command menu, bot descriptions) are
+    registered from: one per two-letter code (`MENU_LANGUAGES` picks among variants)."""
+    return [lang for lang in LANGUAGES if MENU_LANGUAGES.get(menu_code(lang), lang) == lang]
+
+
 def catalog_paths(lang: str) -> tuple[Path, Path]:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"

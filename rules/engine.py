@@ -85,6 +85,9 @@ REGIMENS: dict[str, tuple[tuple[int, Decimal], ...]] = {
 RESPONDED = ("CR", "CRi")
 _RANK: dict[str, int] = {"give": 0, "hold": 1, "discontinue": 2}
 _SEVERITY_ORDER: dict[str, int] = {"stop": 0, "caution": 1, "info": 2}
+#: `Plan.doses_unspecified_reason` when the site protocol's doses of a reduced level fall on
+#: other days than the one planned (`rules/site_doses.py`).
+SITE_NO_DOSE_TODAY = "site_protocol_no_dose_this_day"
 
 
 class _Evaluation:
@@ -131,22 +134,23 @@ class _Evaluation:
             self.holding.append(name)
         if outcome.decision is not None and _RANK[outcome.decision] > _RANK[self.decision]:
             self.decision = outcome.decision
-        warning = _warning(outcome, values, self.profile) if values else None
-        if warning is None:
-            warning = _STATIC_WARNINGS.get((name, self.profile)) or _warning(
-                outcome, {}, self.profile
-            )
-            _STATIC_WARNINGS[name, self.profile] = warning
         # A rule resting on a section not read word for word, which the site has not confirmed.
         pending = awaiting_site(outcome.rule, self.profile, self.protocol.confirmed)
-        if pending:
-            warning = warning.model_copy(update={"site_unconfirmed": pending})
+        if values:
+            warning = _warning(outcome, values, self.profile, pending)
+        else:
+            key = (name, self.profile, pending)
+            warning = _STATIC_WARNINGS.get(key) or _warning(outcome, {}, self.profile, pending)
+            _STATIC_WARNINGS[key] = warning
         self.warnings.append(warning)
 
 
-def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> PlanWarning:
-    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`); a
-    hold with a short form (`rules/holds.py`) carries its keys and their constants too."""
+def _warning(
+    outcome: Outcome, values: dict[str, Any], profile: Profile, pending: tuple[str, ...] = ()
+) -> PlanWarning:
+    """The outcome's warning, citing its rule under the label profile (`rules/labels.py`), with
+    the sections it rests on that the site has not confirmed (`pending`); a hold with a short
+    form (`rules/holds.py`) carries its keys and their constants too."""
     summary, resume = HOLD_LINES.get(outcome.name, ("", ""))
     params = {
         **msg.constants_for(outcome.template),
@@ -165,6 +169,7 @@ def _warning(outcome: Outcome, values: dict[str, Any], profile: Profile) -> Plan
         sources=sources,
         key=outcome.template,
         params=params,
+        site_unconfirmed=pending,
     )
 
 
@@ -177,10 +182,10 @@ def _citations(rule_id: str, profile: Profile) -> tuple[str, tuple[WarningSource
     return source_line(citations), sources
 
 
-#: Warnings without values are frozen and fixed by their outcome and profile: built once,
-#: shared between plans (bounded by the table; warnings carrying patient values are never
-#: cached).
-_STATIC_WARNINGS: dict[tuple[str, Profile], PlanWarning] = {}
+#: Warnings without values are frozen and fixed by their outcome, profile and the sections the
+#: site has not confirmed: built once, shared between plans (bounded by the table; warnings
+#: carrying patient values are never cached).
+_STATIC_WARNINGS: dict[tuple[str, Profile, tuple[str, ...]], PlanWarning] = {}
 
 
 def _english(template: str, params: dict[str, Any]) -> str:
@@ -235,6 +240,9 @@ def make_plan(request: PlanRequest, protocol: Protocol = DEFAULT_PROTOCOL) -> Pl
                 if dose.day >= request.day and dose.day not in evaluation.omitted_days
             ]
             evaluation.conclude("schedule_window")
+            if not doses and by_site is not None:
+                # The site's doses of this level fall on other days: nothing to give today.
+                reason = SITE_NO_DOSE_TODAY
             if level == REDUCED_DOSE_LEVEL:
                 evaluation.conclude(
                     "dose_level_one_site", level=level, total_mg_per_m2=total_per_m2

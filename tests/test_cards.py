@@ -43,7 +43,9 @@ def test_the_copied_line_names_drug_label_cycle_doses_decision_and_rules() -> No
 
 def test_the_receipt_code_and_the_label_are_copied() -> None:
     shown = plan().model_copy(update={"receipt": "K7QM-2XPA"})  # as stored (bot/receipts.py)
-    assert cards.copy_line(shown, Renderer("en")).endswith(f". Receipt {shown.receipt}")
+    assert cards.copy_line(shown, Renderer("en")).endswith(
+        f". Receipt {shown.receipt}. DRAFT: not signed by the site's pharmacy"
+    )
     assert "(USPI)" in cards.copy_line(shown, Renderer("en"))
     assert "(SmPC)" in cards.copy_line(plan(label="EU"), Renderer("en"))
 

@@ -207,6 +207,8 @@ def test_a_banded_dose_shows_the_dose_calculated_and_the_change() -> None:
     assert (day8.banded_from_mg, day8.band_change_percent) == (D("0.92"), D("-2.2"))
     assert "= 0.9 mg · 3.6 mL · 1 vial (banded from 0.92 mg, −2.2 %)" in card(plan)
     assert "(arrondie par paliers depuis 0,92 mg, −2,2 %)" in card(plan, "fr")
+    # Right to left: the sign stays inside the number's isolate, with its unit.
+    assert "\u2066−2.2 %\u2069" in card(plan, "ar")
 
 
 def test_banding_at_its_limit_and_beyond() -> None:
@@ -421,3 +423,10 @@ def test_a_stored_card_keeps_its_protocol_and_bands() -> None:
     again = card_from_document(1, stored)
     assert again is not None and again.plan == plan
     assert again.plan.protocol.sha256 == plan.protocol.sha256 and again.plan.preparation
+
+
+def test_a_day_without_a_site_dose_says_so() -> None:
+    plan = level(2, protocol(LEVEL_TWO), day=15)
+    assert plan.decision == "give" and plan.doses == []
+    assert plan.doses_unspecified_reason == "site_protocol_no_dose_this_day"
+    assert "No dose on this day: the site protocol gives the doses of dose level 2" in card(plan)

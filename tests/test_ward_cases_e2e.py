@@ -19,7 +19,8 @@ from dialogs.units import set_site_ulns
 from tests.test_bot_e2e import CHAT, buttons, say, settle, start_bot, stop_bot
 from tests.ward_cases import CASES, SITE, WardCase
 
-DECISION_WORDS = {"give": "GIVE", "hold": "HOLD"}
+#: The headline word of each day action (dialogs/card_today.py): a plan has arrived.
+DECISION_WORDS = {"give": "GIVE", "hold": "HOLD", "omit": "OMITTED"}
 NAMES = [case.name for case in CASES]
 
 
@@ -117,20 +118,21 @@ async def test_descriptions_menu_button_and_placeholders(
     """Telegram's own affordances: a description and a short description in every language,
     the commands menu button, and the expected format in the text field of a typed question."""
     from bot.profile import descriptions
-    from locales import LANGUAGES
+    from locales import menu_catalogs, menu_code
 
     started = await start_bot(emulator, tmp_path / "state.sqlite3")
     try:
         expected = {
             (kind, lang)
             for kind in ("description", "short_description")
-            for lang in (None, *LANGUAGES)
+            for lang in (None, *(menu_code(lang) for lang in menu_catalogs()))
         }
         await emulator.wait_for(lambda: set(emulator.descriptions) >= expected, timeout=5)
         await emulator.wait_for(lambda: None in emulator.menu_buttons, timeout=5)
         assert emulator.menu_buttons[None] == {"type": "commands"}
-        for lang in LANGUAGES:
-            assert emulator.descriptions[("description", lang)] == descriptions(lang)[0]
+        for lang in menu_catalogs():
+            shown = emulator.descriptions[("description", menu_code(lang))]
+            assert shown == descriptions(lang)[0]
         assert emulator.descriptions[("short_description", "de")] != descriptions("en")[1]
         first = await say(emulator, "/start")
         assert first["reply_markup"]["input_field_placeholder"] == "1.8 m² or 170 cm 70 kg"

@@ -22,7 +22,8 @@ class WardCase:
     quick: str
     #: The most messages the guided dialog may take (the targets of the ward-round issue).
     target: int
-    #: The plan's decision and a dose row it shows, to check that the count is of a plan.
+    #: The card's headline (today's action: give, hold, omit) and a line it shows, to check
+    #: that the count is of a plan.
     decision: str
     shows: str
     #: Messages before this change (the issue's table), for BENCHMARKS.md.
@@ -91,7 +92,7 @@ CASES: tuple[WardCase, ...] = (
         (BODY, ("type", "2 d8"), CR_NO_HSCT, COUNTS, ("type", "9"), LIVER_NORMAL),
         "170 cm 70 kg C2 D8 CR no hsct anc 1.8 plt 120 interruption 9",
         8,
-        "give",
+        "omit",
         "Day 8: omitted",
         11,
         64,
