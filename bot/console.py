@@ -6,7 +6,7 @@ input is answered line by line and the program ends with the input, so
 
 With the bot's state database (`--db PATH`, or BOT_DB_PATH as for the bot) the console keeps
 its plans' receipts and makes double checks: `/verify K7QM-2XPA` at a pharmacy workstation
-checks a plan made in Telegram (issue 16). The console is chat 0 of that database.
+checks a plan made in Telegram. The console is chat 0 of that database.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Five phases: idle, asking a question, showing the summary, showing the plan, and verifying:
 the moment a double check's second entry is complete and is compared with the first
-(`dialogs/verify.py`, issue 16). Which question is
+(`dialogs/verify.py`). Which question is
 asked is data, not a state: after an answer it is the first step of `dialogs/steps.py` that
 applies to this patient and is still unanswered; an edit or a step back names it. Going back,
 the history and the step token (which ties a button to its question) are machine callbacks.

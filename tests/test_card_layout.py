@@ -1,4 +1,4 @@
-"""The dose card (issue 15): decision and doses on the first screen, info lines folded.
+"""The dose card: decision and doses on the first screen, info lines folded.
 
 The budget counts the lines of the unfolded part on a phone (`tests/phone.py`: word-wrapped at
 45 columns, wide characters as two, markup and direction marks removed), in every language,
@@ -18,7 +18,7 @@ from locales import LANGUAGES
 from rules import PlanRequest, make_plan
 from tests.phone import PHONE_COLUMNS, phone_lines, visible, wrapped
 
-#: Issue 15: a cycle-2 give case shows at most this many phone lines before the fold.
+#: A cycle-2 give case shows at most this many phone lines before the fold.
 UNFOLDED_BUDGET = 12
 #: A dose row, with its date and window, takes at most two phone lines in any language.
 MAX_ROW_LINES = 2
