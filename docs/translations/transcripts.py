@@ -19,6 +19,8 @@ from dialogs.render import Renderer  # noqa: E402
 from locales import NAMES  # noqa: E402
 from rules import PlanRequest, make_plan  # noqa: E402
 
+CODE = "K7QM-2XPA"
+
 FOLDER = Path(__file__).resolve().parent
 LANGS = ("es", "fr", "de", "it", "pt", "ru", "zh", "ar")
 #: The three cases of every transcript: what a clinician meets first at the bedside.
@@ -85,7 +87,8 @@ def transcript(lang: str) -> str:
         "",
     ]
     for title, fields in CASES.items():
-        plan = make_plan(PlanRequest.model_validate(fields))
+        # An example of the check code the bot draws when it stores a plan (bot/receipts.py).
+        plan = make_plan(PlanRequest.model_validate(fields)).model_copy(update={"receipt": CODE})
         lines += [f"## {title}", "", "```text", renderer.plan(plan), "```", ""]
     lines += ["## Prompts with examples", "", "```text"]
     lines += [renderer.text(prompt) for prompt in PROMPTS]
