@@ -175,7 +175,7 @@ def keep(
 ) -> str:
     """The plan stored under its check code: the conversation's, if this is the plan it
     showed last and the code is still this chat's; else a new one, drawn until free."""
-    printed = fingerprint(request, plan.ruleset_version)
+    printed = fingerprint(request, plan.ruleset_version, plan.protocol.sha256)
     document = stored_document(request, plan)
     held = conversation.check_code if conversation is not None else None
     if held is not None and held[0] == printed and store.save_receipt(held[1], chat_id, document):

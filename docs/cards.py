@@ -23,6 +23,8 @@ from dialogs import messages as m  # noqa: E402
 from dialogs.render import FOLD_CLOSE, FOLD_OPEN, Renderer  # noqa: E402
 from dialogs.replies import Choice  # noqa: E402
 from rules import PlanRequest, make_plan  # noqa: E402
+
+CODE = "K7QM-2XPA"
 from tests.phone import PHONE_COLUMNS, phone_lines  # noqa: E402
 from tests.test_card_layout import CYCLE_2_GIVE  # noqa: E402
 
@@ -200,7 +202,9 @@ def document() -> str:
         "",
     ]
     for title, lang, fields in CASES:
-        plan = make_plan(PlanRequest.model_validate(fields))
+        # The check code drawn when the bot stores a plan (bot/receipts.py): random, so an
+        # example here.
+        plan = make_plan(PlanRequest.model_validate(fields)).model_copy(update={"receipt": CODE})
         card = Renderer(lang, html=True).plan(plan)
         top = card.partition(FOLD_OPEN)[0].rstrip("\n")
         measured = f"Above the fold: {phone_lines(top)} lines on a phone ({PHONE_COLUMNS} columns)."

@@ -1,4 +1,4 @@
-"""The dose card (issue 15): decision and doses on the first screen, info lines folded.
+"""The dose card: decision and doses on the first screen, info lines folded.
 
 The budget counts the lines of the unfolded part on a phone (`tests/phone.py`: word-wrapped at
 45 columns, wide characters as two, markup and direction marks removed), in every language,

@@ -20,6 +20,8 @@ from dialogs.replies import Reply  # noqa: E402
 from locales import NAMES  # noqa: E402
 from rules import PlanRequest, make_plan  # noqa: E402
 
+CODE = "K7QM-2XPA"
+
 FOLDER = Path(__file__).resolve().parent
 LANGS = ("es", "fr", "de", "it", "pt_BR", "pt_PT", "ru", "zh", "ar")
 #: The three cases of every transcript: what a clinician meets first at the bedside.
@@ -92,7 +94,8 @@ def transcript(lang: str) -> str:
         "",
     ]
     for title, fields in CASES.items():
-        plan = make_plan(PlanRequest.model_validate(fields))
+        # An example of the check code the bot draws when it stores a plan (bot/receipts.py).
+        plan = make_plan(PlanRequest.model_validate(fields)).model_copy(update={"receipt": CODE})
         # The reply as sent: in Arabic with the right-to-left pass (marks and isolates).
         sent = renderer.reply(Reply("plan", "", plan=plan))
         lines += [f"## {title}", "", "```text", sent, "```", ""]
