@@ -237,8 +237,10 @@ async def hand_over_sending(application: Any) -> None:
 
 
 def _store_answers(store: StateStore) -> None:
-    """Readiness asks the store one read by key: the cheapest question it answers or refuses
-    (StoreUnavailable) like any other."""
+    """Readiness asks the store to check its files (a deleted SQLite -wal is noticed here too,
+    not only at the next write) and one read by key: the cheapest questions it answers or
+    refuses (StoreUnavailable) like any other."""
+    store.check_files()
     store.language(0)
 
 

@@ -304,6 +304,9 @@ class PgSessionStore:
 
     # Receipts and their checks -----------------------------------------------------------
 
+    def check_files(self) -> None:
+        """Nothing to check: the server owns its files (bot/store.py checks SQLite's -wal)."""
+
     def save_receipt(
         self, code: str, chat_id: int, document: dict[str, Any], *, new: bool = False
     ) -> bool:

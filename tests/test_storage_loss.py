@@ -173,3 +173,23 @@ async def test_with_the_disk_full_every_message_promptly_gets_cannot_save_and_no
     finally:
         store.close()
         inbox.close()
+
+
+def test_the_readiness_check_notices_a_deleted_wal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GET /readyz asks the store (bot/app.py `_store_answers`): a -wal deleted while the bot is
+    idle is rewritten then, before any crash, not only at the next write."""
+    from bot.app import _store_answers
+
+    path = tmp_path / "state.sqlite3"
+    store = SessionStore(path, dt.timedelta(hours=12))
+    store.save(1, {"answer": 1})
+    Path(f"{path}-wal").unlink()
+    with caplog.at_level(logging.WARNING):
+        _store_answers(store)
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+    other = SessionStore(path, dt.timedelta(hours=12))
+    assert other.load(1) == {"answer": 1}
+    other.close()
+    store.close()
