@@ -1,6 +1,6 @@
 """The bot's HTTP clients for the Bot API, behind python-telegram-bot's request interface.
 
-Two clients, each where it is cheapest (issue 17; figures in BENCHMARKS.md):
+Two clients, each where it is cheapest (figures in BENCHMARKS.md):
 - httpx (PTB's own, imported with PTB anyway) connects: getMe, deleteWebhook and every
   getUpdates, one request at a time, so its pool's cost under concurrency never shows;
 - aiohttp (bot/aiohttp_transport.py) sends the answers, many at once: about 6 ms of CPU less per
@@ -15,7 +15,7 @@ text is logged here (only a status and a kind of answer).
 An answer that is not the Bot API's JSON object (an empty body, a proxy's HTML page, a JSON
 string, a cut-off body, a success without `result`) did not come from Telegram, whatever its
 status: it is a `NetworkError` naming its kind, so the sender retries it. PTB would instead
-raise AttributeError on a JSON string (the reply was then lost, issue 18), BadRequest on a
+raise AttributeError on a JSON string (the reply was then lost), BadRequest on a
 proxy's 400 page, and log the body (message text included) with a traceback.
 """
 
@@ -48,7 +48,7 @@ def tls_context() -> ssl.SSLContext:
     """One TLS context for every client of the process, with the system's certificates (where a
     hospital installs its proxy's CA; PTB's default, certifi's bundle, would refuse that proxy).
     Loading the certificates is most of the cost of a client (about 50 ms each here), and
-    PTB's default builds one per client, two at every start (issue 17, cold start)."""
+    PTB's default builds one per client, two at every start (BENCHMARKS.md, cold start)."""
     return ssl.create_default_context()
 
 

@@ -339,7 +339,7 @@ def _two_readings(
 ) -> Problem:
     """A bare number where the site has an absolute ULN: a multiple of the ULN, or a value in
     the ULN's unit. Neither is assumed: each reading that is within the limits is offered in
-    full, as a button that types it with its unit (`AMBIGUOUS_LAB`, issue 13)."""
+    full, as a button that types it with its unit (`AMBIGUOUS_LAB`)."""
     name, key = LAB_NAME[field], LAB_KEY[field]
     readings: list[Choice] = []
     if not isinstance(multiple, Problem):

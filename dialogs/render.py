@@ -434,7 +434,7 @@ class Renderer:
     def plan(self, plan: Plan, unchecked: tuple[str, ...] = ()) -> str:
         """The dose card: what to do and what to prepare on the first screen, the rest folded.
 
-        Above the fold (issue 15's order): the decision with the label and the BSA; the short
+        Above the fold (docs/cards.md): the decision with the label and the BSA; the short
         read-back; the dose rows; the stop and caution warnings (the boxed ones in a few
         words); the receipt. Folded: the full text of each warning shortened above, the full
         read-back, the label's revision and the BSA method, the cycle's total, length, windows
@@ -444,7 +444,7 @@ class Renderer:
         full_read_back = self.read_back(plan)
         # A lab value converted (typed in a unit and divided by a ULN; a CrCl worked out from a
         # creatinine) or read as ×ULN with no unit typed is read back in full above the fold:
-        # that is where a misreading hides (issue 13).
+        # that is where a misreading hides.
         read_back = (
             full_read_back
             if any(_read_with_care(item) for item in plan.inputs)
@@ -625,7 +625,7 @@ class Renderer:
     def read_back(self, plan: Plan) -> str | None:
         """ "Read: BSA 1.8 m² · cycle 3 · … · bilirubin 34 µmol/L = 1.62 ×ULN (ULN 21 µmol/L, site
         setting)": what the plan used, as the clinician gave it, in the chat's language and number
-        format (issue 13); None for a plan without inputs (one built without a request)."""
+        format; None for a plan without inputs (one built without a request)."""
         used = {item.field: item for item in plan.inputs}
         items: list[str] = []
         if "height_cm" in used and "weight_kg" in used:
@@ -708,7 +708,7 @@ class Renderer:
         )
 
     def vial_line(self, plan: Plan) -> str:
-        """The vial as the label gives it and as vials are counted (issue 12)."""
+        """The vial as the label gives it and as vials are counted (`rules/labels.py`, Vial)."""
         return self.text(
             VIAL_LINE, {"labelled_mg": plan.vial_labelled_mg, "counted_mg": plan.vial_counted_mg}
         )

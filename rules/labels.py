@@ -417,7 +417,7 @@ RULE_SOURCES: tuple[RuleSource, ...] = (
         us=(_uspi("5.5", text_ok=False),),
         eu=(_smpc("4.4", section_ok=False), _leaflet("2")),
     ),
-    # A liver value raised on its own, graded by CTCAE (issue 10); the EU contraindications.
+    # A liver value raised on its own, graded by CTCAE v5.0; the EU contraindications.
     # Table 3's grade 2 row; the grades are CTCAE v5.0's (the footnote was not read).
     _both("liver_single_value", _us_table(3, text_ok=False), _eu_table(3, text_ok=False), _CTCAE),
     RuleSource(

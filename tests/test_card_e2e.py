@@ -1,4 +1,4 @@
-"""The dose card's buttons end to end (issue 15): the real Application against the emulator."""
+"""The dose card's buttons end to end: the real Application against the emulator."""
 
 from __future__ import annotations
 

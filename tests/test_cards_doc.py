@@ -1,4 +1,4 @@
-"""docs/cards.md shows the cards the code renders today (issue 15)."""
+"""docs/cards.md shows the cards the code renders today."""
 
 from __future__ import annotations
 

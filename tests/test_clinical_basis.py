@@ -17,7 +17,7 @@ BASIS = Path(__file__).resolve().parent.parent / "docs" / "clinical-basis.md"
 _ENTRY = re.compile(r"^### (?P<id>\S+)[ \t]*\n(?P<pending><!-- pending -->)?", re.MULTILINE)
 _HEADER = re.compile(r"^- \*\*(?P<field>[^*]+):\*\* (?P<value>.+)$", re.MULTILINE)
 
-#: The entries written for rule ids that the engine changes of issues 10 and 12 add. When one
+#: The entries written for rule ids the engine does not have yet (none now). When one
 #: of them lands in rules/ruleset.py its marker must go (test_pending_entries_are_not_rules).
 EXPECTED_PENDING: set[str] = set()
 

@@ -246,7 +246,7 @@ def test_feet_and_inches_alone_are_not_height_and_weight() -> None:
     assert isinstance(parse_height_weight("5 ft 11 in"), Problem)
 
 
-# A bare liver number against a site ULN (issue 13) ----------------------------------------
+# A bare liver number against a site ULN ----------------------------------------
 
 
 def test_a_bare_number_against_a_site_uln_is_asked_back_with_both_readings(site: None) -> None:
@@ -339,7 +339,7 @@ def test_the_liver_question_asks_for_multiples_so_its_bare_answer_is_one(site: N
     }
 
 
-# Creatinine in the quick form and the CrCl step (issue 13) --------------------------------
+# Creatinine in the quick form and the CrCl step --------------------------------
 
 
 @pytest.mark.parametrize(

@@ -220,7 +220,7 @@ BAD_QUANTITIES = [
     ("1.8 foo", "bsa_m2", p.WRONG_UNIT),
     ("180 kg", "height_cm", p.WRONG_UNIT),
     ("75 cm", "weight_kg", p.WRONG_UNIT),
-    ("5 yd", "height_cm", p.WRONG_UNIT),  # "5 ft" is read since issue 13
+    ("5 yd", "height_cm", p.WRONG_UNIT),  # "5 ft" is read (feet and inches)
     ("80 mg/dL", "platelets", p.WRONG_UNIT),
     ("1.5 x ULN", "anc", p.WRONG_UNIT),
     ("90 mL/min/1.73m²", "crcl_ml_min", p.NOT_A_NUMBER),

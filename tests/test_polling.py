@@ -114,7 +114,7 @@ async def test_a_replayed_answer_is_the_saved_one_word_for_word_with_its_buttons
 ) -> None:
     """Killed after /start was saved: the replay sends /start's own answer again (the welcome
     with the first question, one message), not a re-rendering of the present step without the
-    welcome. Re-rendering was what a SIGKILL under load showed (issue 17)."""
+    welcome. Re-rendering was what a SIGKILL under load showed."""
     emulator.add_chat(CHAT)
     store = SessionStore(tmp_path / "state.sqlite3", ttl=dt.timedelta(hours=12))
     Inbox(tmp_path / "state.inbox").put([left_by_a_crash(1, "/start")])

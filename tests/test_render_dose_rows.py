@@ -1,4 +1,4 @@
-"""The dose rows of the reply say exactly what to prepare (issue 10): omitted rows carry no
+"""The dose rows of the reply say exactly what to prepare: omitted rows carry no
 mg, mL or vials; level 2 prints no dose and no total and says why; rows start at the day."""
 
 from __future__ import annotations

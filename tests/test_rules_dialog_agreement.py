@@ -1,4 +1,4 @@
-"""The dialog asks a question exactly when the engine's answer can depend on it (issue 11).
+"""The dialog asks a question exactly when the engine's answer can depend on it.
 
 The steps that decide whether to ask for a baseline count, for Gilbert's syndrome or for the
 MRD status import their thresholds from `rules/thresholds.py`; these properties check the

@@ -1,4 +1,4 @@
-"""The summary before the plan (issue 15): what was answered and what matters for this patient;
+"""The summary before the plan: what was answered and what matters for this patient;
 every other item behind one "More…" button."""
 
 from __future__ import annotations
