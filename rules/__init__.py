@@ -3,7 +3,8 @@
 The names below are loaded from their modules when first asked for (PEP 562), not when the
 package is: a light module such as `rules.units` or `rules.thresholds` must not pull in the
 engine and its pydantic models, since the bot's settings check at start (bot/config.py) uses
-`rules.units`, and every start pays for what it imports before it connects (BENCHMARKS.md, cold start).
+`rules.units`, and every start pays for what it imports before it connects (BENCHMARKS.md,
+cold start).
 """
 
 from __future__ import annotations
