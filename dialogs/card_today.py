@@ -78,8 +78,7 @@ LABEL_LEVEL_INCLUDES = N_("Level includes this interruption")
 LABEL_PRIOR_VOD = N_("Prior VOD/SOS")
 # TRANSLATORS: in the read-back: serious ongoing liver disease (an EU contraindication).
 LABEL_LIVER_DISEASE = N_("Serious liver disease")
-# TRANSLATORS: in the read-back: hypersensitivity to the drug or an excipient.
-LABEL_HYPERSENSITIVITY = N_("Hypersensitivity")
+LABEL_HYPERSENSITIVITY = m.LABEL_HYPERSENSITIVITY
 
 #: The read-back of the fields beyond the quantities (`rules.models.READ_BACK_CHOICES`): the
 #: label shown before the value; the value as the field table shows it unless said below.

@@ -30,7 +30,12 @@ _NUMBER_WITH_UNIT = re.compile(r"\d(?:[\d.,]*\d)? ?" + _UNIT + r"(?![\w/])")
 #: A unit drawn right before a lone number ("µmol/L 34 =", "/mm³10,000").
 _UNIT_BEFORE_NUMBER = re.compile(r"(?<![\w×/])" + _UNIT + r" ?\d[\d.,]*(?! ?[A-Za-z0-9µ/×])")
 #: The examples of the quick form, as a clinician types them back.
-EXAMPLES = ("bsa=1.8 cycle=2 response=CR anc=1.5 plt=80", "h=180 w=75 cycle=1 hsct=no")
+EXAMPLES = (
+    "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80",
+    "bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120",
+    "start 2026-11-25",
+    "creat, creatinine, crea, krea, kreatinin, créatinine, creatinina, креатинин, 肌酐",
+)
 
 
 def visual(line: str) -> str:

@@ -268,14 +268,14 @@ def test_inputs_list_every_field_that_shaped_the_plan() -> None:
 
 def test_day_action_survives_a_stored_request_read_back() -> None:
     """A request stored as JSON and read back plans the same: `day` is written only when
-    given, so the receipt tells a day given from the default."""
-    from rules.receipt import receipt_code
+    given, so the fingerprint tells a day given from the default."""
+    from rules.receipt import fingerprint
 
     for fields in ({}, {"day": 1}):
         request = PlanRequest.model_validate({**BASE, **fields})
         again = PlanRequest.model_validate(request.model_dump(mode="json", round_trip=True))
         assert make_plan(again) == make_plan(request)
     default = PlanRequest.model_validate(BASE)
-    assert receipt_code(default, "v") != receipt_code(
+    assert fingerprint(default, "v") != fingerprint(
         PlanRequest.model_validate({**BASE, "day": 1}), "v"
     )

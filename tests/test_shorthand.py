@@ -79,7 +79,7 @@ def test_a_button_of_the_question_back_settles_the_number() -> None:
     [
         ("geschlecht=w bsa 1,8", "de", "female"),
         ("geschlecht w bsa 1,8", "de", "female"),
-        ("sexo m bsa 1,8", "es", "female"),
+        ("sexo h bsa 1,8", "es", "male"),
         ("sex f bsa 1.8", "en", "female"),
     ],
 )
