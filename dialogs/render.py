@@ -733,12 +733,12 @@ class Renderer:
         separator = CITATION_SEPARATORS.get(self.lang, "; ")
         cited = separator.join(dict.fromkeys(self.citation(source) for source in warning.sources))
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
+        space = WORD_SPACE.get(self.lang, " ")
         unconfirmed = protocol_lines.unconfirmed_note(self, warning)
         if unconfirmed is not None:
-            source = f"{source} {unconfirmed}"
+            source = f"{source}{space}{unconfirmed}"
         if self.html:
             source = f"<i>{source}</i>"
-        space = WORD_SPACE.get(self.lang, " ")
         return f"{ICON.get(warning.severity, '•')} {message}{space}{source}"
 
 
