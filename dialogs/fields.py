@@ -242,6 +242,8 @@ EXAMPLES: dict[str, str] = {
     "label": "EU",
     "prior_vod": "no",
     "serious_liver_disease": "no",
+    "hypersensitivity": "no",
+    "dose_level_includes_interruption": "no",
     "creatinine": "80 µmol/L",
 }
 #: How /help names a field that no question of its own names (`dialogs/steps.py` labels the
@@ -253,4 +255,5 @@ HELP_LABELS: dict[str, str] = {
     "label": m.MENU_SETTINGS,
     "prior_vod": m.LABEL_PRIOR_VOD,
     "serious_liver_disease": m.LABEL_LIVER_DISEASE,
+    "hypersensitivity": m.LABEL_HYPERSENSITIVITY,
 }

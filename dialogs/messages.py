@@ -223,6 +223,7 @@ LABEL_FORMULA = N_("BSA formula")
 # TRANSLATORS: VOD/SOS = veno-occlusive disease / sinusoidal obstruction syndrome, before now.
 LABEL_PRIOR_VOD = N_("Prior VOD/SOS")
 LABEL_LIVER_DISEASE = N_("Serious ongoing liver disease")
+LABEL_HYPERSENSITIVITY = N_("Hypersensitivity")
 NOT_GIVEN = N_("not given")
 SKIPPED = N_("skipped")
 NOT_CHECKED = N_("Not entered, so not checked: {items}.")

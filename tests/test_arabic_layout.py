@@ -16,7 +16,10 @@ import pytest
 from bidi import get_display
 
 from dialogs.dialog import handle_text, start
+from dialogs.fields import EXAMPLES as FIELD_EXAMPLES
+from dialogs.fields import FIELDS
 from dialogs.machine import Conversation
+from dialogs.quickform_help import EXAMPLE as QUICK_FORM_EXAMPLE
 from dialogs.render import Renderer
 from dialogs.replies import Reply
 from rules import PlanRequest, make_plan
@@ -30,7 +33,12 @@ _NUMBER_WITH_UNIT = re.compile(r"\d(?:[\d.,]*\d)? ?" + _UNIT + r"(?![\w/])")
 #: A unit drawn right before a lone number ("µmol/L 34 =", "/mm³10,000").
 _UNIT_BEFORE_NUMBER = re.compile(r"(?<![\w×/])" + _UNIT + r" ?\d[\d.,]*(?! ?[A-Za-z0-9µ/×])")
 #: The examples of the quick form, as a clinician types them back.
-EXAMPLES = ("bsa=1.8 cycle=2 response=CR anc=1.5 plt=80", "h=180 w=75 cycle=1 hsct=no")
+EXAMPLES = (
+    "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80",
+    QUICK_FORM_EXAMPLE,
+    # /help's line per key, each with its example ("start 2026-11-25", "bili 34/21").
+    *(f"{spec.keys[0]} {FIELD_EXAMPLES[spec.name]}" for spec in FIELDS if spec.keys),
+)
 
 
 def visual(line: str) -> str:
