@@ -39,7 +39,7 @@ HEAD_GIVE = N_("✅ GIVE Day {day}: {mg} mg (cycle {cycle})")
 # TRANSLATORS: the headline when the day's dose is given late (a short interruption, label Table
 # 4): not on its planned day; {min_days} days at least after the previous dose.
 HEAD_LATE = N_(
-    "⏱ Day {day} LATE: {mg} mg, at least {min_days} days after the previous dose (cycle {cycle})"
+    "⏱ Day {day} LATE: {mg} mg, at least {min_days:days} after the previous dose (cycle {cycle})"
 )
 # TRANSLATORS: the headline when the day's dose is omitted (not given at all, not postponed);
 # nothing to prepare = nothing for the pharmacy today.

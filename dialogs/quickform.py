@@ -48,6 +48,7 @@ from dialogs.quantities import Filled
 from dialogs.readers import Context, Reader
 from dialogs.replies import Text
 from dialogs.shorthand import HARD_SEPARATOR, NEGATIONS, WORD_VALUED, rewrite, stray_token
+from dialogs.words import parse_sex
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def parse_quick_form(
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     notes: dict[str, Problem] = {}
     for segment in _HARD_SEPARATOR.split(shorthand.text):
-        pairs = _pairs(segment)
+        pairs = _pairs(segment, locale)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
             unknown.append(_first_word(head))
@@ -199,13 +200,13 @@ def _one_note(notes: list[Problem]) -> list[Problem]:
     return [Problem(notes[0].key, {"reading": joined})]
 
 
-def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
+def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]:
     """(start, key, negated, value text) of each key in one segment, in order.
 
     A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
     value it belongs to the previous pair ("pregnant no breastfeeding no").
     """
-    matches = _keys_not_values(segment)
+    matches = _keys_not_values(segment, locale)
     starts = [match.start() for match in matches]
     negated = [bool(match["neg"]) for match in matches]
     for index, match in enumerate(matches):
@@ -221,10 +222,12 @@ def _pairs(segment: str) -> list[tuple[int, str, bool, str]]:
     return pairs
 
 
-def _keys_not_values(segment: str) -> list[re.Match[str]]:
+def _keys_not_values(segment: str, locale: str) -> list[re.Match[str]]:
     """The key matches of a segment, without those that are the value of the key before: a
     word right after a word-valued key ("geschlecht=w", "sexo h") is its value, never the
-    weight or height key."""
+    weight or height key. After the sex key without `=` or `:`, only a sex word of the chat's
+    language is ("geschlecht w"); in English "sex w" leaves both keys without a value, listed
+    as unknown, never read as a sex the chat's clinicians do not write."""
     kept: list[re.Match[str]] = []
     for match in _KEY.finditer(segment):
         before = kept[-1] if kept else None
@@ -232,10 +235,19 @@ def _keys_not_values(segment: str) -> list[re.Match[str]]:
             before is not None
             and before["key"].lower() in WORD_VALUED
             and not segment[before.end() : match.start()].strip()
+            and _is_value(segment, before, match, locale)
         ):
             continue
         kept.append(match)
     return kept
+
+
+def _is_value(segment: str, before: re.Match[str], match: re.Match[str], locale: str) -> bool:
+    """Whether the key word `match`, right after the word-valued key `before`, is its value."""
+    typed = segment[before.end("key") : before.end()]
+    if "=" in typed or ":" in typed or KEYS[before["key"].lower()][0] != "sex":
+        return True
+    return parse_sex(match["key"], locale) is not None
 
 
 def _with_field(value: object, field_name: str) -> object:

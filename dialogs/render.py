@@ -210,6 +210,8 @@ _KEPT = re.compile(r"[\u2066-\u2068][^\u2066-\u2069]*\u2069|<[^<>]*>|&#?\w+;|\n"
 _PLAIN_NUMBER = r"[+−-]?\d(?:[\d.,٫٬\u00a0\u202f]*\d)?"
 #: A number with its unit, joined with or without a space ("34/21", "0.9 mg", "10,000/mm³").
 _NUMBER = _PLAIN_NUMBER + r"(?:/" + _PLAIN_NUMBER + r")?(?: ?" + _UNITS + r"(?![\w/]))?"
+#: A date as typed or shown in ISO form ("2026-11-25"): one piece, not three numbers.
+_ISO_DATE_TYPED = r"\d{4}-\d{2}-\d{2}"
 #: A Latin word ("ANC", "CR/CRi", "VOD/SOS", "×ULN", "mg/m²", "bsa=1.8", a receipt "2D8W-YUFB").
 _LATIN_WORD = r"/?[0-9]*[A-Za-zµ×](?:[A-Za-z0-9_×µ²³⁹/.,+'’=-]*[A-Za-z0-9_²³⁹])?"
 #: Between two pieces of one island: a space, or " = " inside a formula ("34/21 = 1.62 ×ULN").
@@ -223,12 +225,16 @@ _ISLAND = re.compile(
     + r"(?:"
     + _LATIN_WORD
     + r"|"
+    + _ISO_DATE_TYPED
+    + r"|"
     + _NUMBER
     + r")"
     + r"(?:"
     + _JOIN
     + r"(?:"
     + _LATIN_WORD
+    + r"|"
+    + _ISO_DATE_TYPED
     + r"|"
     + _NUMBER
     + r"))*"
@@ -733,12 +739,12 @@ class Renderer:
         separator = CITATION_SEPARATORS.get(self.lang, "; ")
         cited = separator.join(dict.fromkeys(self.citation(source) for source in warning.sources))
         source = self.text(SOURCE, {"source": _Raw(cited or self._escape(warning.source))})
+        space = WORD_SPACE.get(self.lang, " ")
         unconfirmed = protocol_lines.unconfirmed_note(self, warning)
         if unconfirmed is not None:
-            source = f"{source} {unconfirmed}"
+            source = f"{source}{space}{unconfirmed}"
         if self.html:
             source = f"<i>{source}</i>"
-        space = WORD_SPACE.get(self.lang, " ")
         return f"{ICON.get(warning.severity, '•')} {message}{space}{source}"
 
 

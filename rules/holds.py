@@ -68,7 +68,7 @@ HOLD_CYTOREDUCTION = N_("Blasts {blasts} > {blasts_max}/mm³: cytoreduce first")
 RESUME_CYTOREDUCTION = N_("start when blasts ≤ {blasts_max}/mm³")
 
 # TRANSLATORS: a caution in a few words above the fold; USPI = the US label (keep).
-AGE_NOT_ENTERED_US = N_("Age not entered (USPI: {min_age_us} year and older)")
+AGE_NOT_ENTERED_US = N_("Age not entered (USPI: {min_age_us:years} and older)")
 # TRANSLATORS: as above; SmPC = the EU label (keep); adults = {adult_age} years and older.
 AGE_NOT_ENTERED_EU = N_("Age not entered (SmPC: adults, {adult_age}+)")
 

@@ -338,7 +338,7 @@ DOSE_REDUCED_SITE = N_(
 )
 # TRANSLATORS: as above, at the last dose level; the label gives neither days nor amounts.
 DOSE_REDUCED_TWO_SITE = N_(
-    "Dose level {last_level}: {level_two_doses} doses per cycle, total {total_mg_per_m2} mg/m². "
+    "Dose level {last_level}: {level_two_doses:doses} per cycle, total {total_mg_per_m2} mg/m². "
     "The label gives neither the days nor the amounts: the doses shown are the site protocol's. "
     "Never re-escalate."
 )
@@ -514,7 +514,7 @@ SPECIAL_HSCT = N_(
 # TRANSLATORS: USPI = the US label (keep); the age was not entered, so the population was not
 # checked.
 AGE_NOT_ENTERED_US = N_(
-    "Age not entered: the USPI covers patients {min_age_us} year and older. Enter the age to "
+    "Age not entered: the USPI covers patients {min_age_us:years} and older. Enter the age to "
     "check it."
 )
 # TRANSLATORS: SmPC = the EU label (keep); adults = {adult_age} years and older.
@@ -536,7 +536,7 @@ BSA_UNUSUAL_CHILD = N_(
 # TRANSLATORS: CR/CRi = complete remission (keep); discontinue = stop the drug permanently.
 NO_RESPONSE_LAST_CYCLE = N_(
     "No CR/CRi yet: cycle {cycle} is the last cycle to reach CR/CRi. The label says to "
-    "discontinue if there is none within {response_within_cycles} cycles; the site protocol "
+    "discontinue if there is none within {response_within_cycles:cycles}; the site protocol "
     "does not say."
 )
 # TRANSLATORS: CTCAE v5 = the toxicity grading scale (keep); ULN = upper limit of normal; Table 3's

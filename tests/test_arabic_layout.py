@@ -16,7 +16,10 @@ import pytest
 from bidi import get_display
 
 from dialogs.dialog import handle_text, start
+from dialogs.fields import EXAMPLES as FIELD_EXAMPLES
+from dialogs.fields import FIELDS
 from dialogs.machine import Conversation
+from dialogs.quickform_help import EXAMPLE as QUICK_FORM_EXAMPLE
 from dialogs.render import Renderer
 from dialogs.replies import Reply
 from rules import PlanRequest, make_plan
@@ -32,9 +35,9 @@ _UNIT_BEFORE_NUMBER = re.compile(r"(?<![\w×/])" + _UNIT + r" ?\d[\d.,]*(?! ?[A-
 #: The examples of the quick form, as a clinician types them back.
 EXAMPLES = (
     "bsa=1.8 cycle=2 response=CR anc=1.5 plt=80",
-    "bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120",
-    "start 2026-11-25",
-    "creat, creatinine, crea, krea, kreatinin, créatinine, creatinina, креатинин, 肌酐",
+    QUICK_FORM_EXAMPLE,
+    # /help's line per key, each with its example ("start 2026-11-25", "bili 34/21").
+    *(f"{spec.keys[0]} {FIELD_EXAMPLES[spec.name]}" for spec in FIELDS if spec.keys),
 )
 
 
