@@ -5,9 +5,10 @@ answer, never an option). Piped
 input is answered line by line and the program ends with the input, so
 `echo "bsa=1.8 cycle=2 response=CR" | besponsa-bot chat` prints a plan and exits.
 
-With the bot's state database (`--db PATH`, or BOT_DB_PATH as for the bot) the console keeps
-its plans' receipts and makes double checks: `/verify K7QM-2XPA` at a pharmacy workstation
-checks a plan made in Telegram. The console is chat 0 of that database.
+With the bot's state database (`--db PATH` or BOT_DB_PATH; `--db-url` or BOT_DB_URL for
+PostgreSQL, as for the bot) the console keeps its plans' receipts and makes double checks:
+`/verify K7QM-2XPA` at a pharmacy workstation checks a plan made in Telegram. The console is
+chat 0 of that database.
 """
 
 from __future__ import annotations

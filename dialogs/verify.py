@@ -67,7 +67,7 @@ VERIFY_OWN = N_(
 )
 VERIFY_NO_STORE = N_(
     "Double checks need the bot's state database: start the chat with --db and its path, or "
-    "set BOT_DB_PATH."
+    "set BOT_DB_PATH (PostgreSQL: --db-url or BOT_DB_URL)."
 )
 VERIFY_COMPARING = N_("Comparing your entry with receipt {code}.")
 # TRANSLATORS: "Match" = the second entry gives the same plan; keep the word short and plain.
