@@ -114,12 +114,15 @@ class WebhookServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, listen, port).start()
 
-    def activate(self, leader: Any = None, lost: Callable[[], None] = lambda: None) -> None:
+    def activate(
+        self, leader: Any = None, lost: Callable[[LeadershipLost], None] = lambda error: None
+    ) -> None:
         """This replica is the active one: it handles the shared inbox from now on; `lost` is
-        called if it stops being the active one (its lock lost: bot/failover.py)."""
+        called with the error if it stops being the active one (its lock lost:
+        bot/failover.py)."""
         self._drainer = asyncio.create_task(self._drain(leader, lost))
 
-    async def _drain(self, leader: Any, lost: Callable[[], None]) -> None:
+    async def _drain(self, leader: Any, lost: Callable[[LeadershipLost], None]) -> None:
         """The shared inbox onto the update queue, in update order, each update once: what a
         dead replica left (maybe handled, maybe answered: the gate of bot/handlers.py sees its
         id in bot_data `REPLAYED`, as after a restart) and what any replica receives."""
@@ -133,8 +136,7 @@ class WebhookServer:
                 if leader is not None:
                     leader.check()
             except LeadershipLost as error:
-                logger.error("stopping: %s", error)  # its supervisor starts it again
-                lost()
+                lost(error)  # logged by bot/app.py, which exits 1: its supervisor restarts it
                 return
             try:
                 waiting = self.inbox.waiting()
@@ -269,6 +271,12 @@ async def _serve(application: Any, inbox: UpdateInbox, leader: Any, **where: Any
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
+    lost: list[LeadershipLost] = []
+
+    def stop_lost(error: LeadershipLost) -> None:
+        lost.append(error)
+        stop.set()
+
     await application.initialize()
     try:
         if application.post_init:
@@ -282,7 +290,7 @@ async def _serve(application: Any, inbox: UpdateInbox, leader: Any, **where: Any
                 if leader is not None:
                     await _lead(leader, stop)
                     if not stop.is_set():
-                        server.activate(leader, stop.set)
+                        server.activate(leader, stop_lost)
                 await stop.wait()
             finally:
                 await server.stop()  # no new updates while the queue drains
@@ -292,3 +300,5 @@ async def _serve(application: Any, inbox: UpdateInbox, leader: Any, **where: Any
                 await application.post_stop(application)
     finally:
         await application.shutdown()
+    if lost:  # as in polling mode: a lost lock is an error exit, not a clean stop
+        raise lost[0]

@@ -326,3 +326,40 @@ async def test_one_leadership_at_a_time_and_a_lost_lock_is_noticed(
         second.check()
     assert failover.role() == "standby"
     other_bot.release()
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_process_that_loses_its_lock_exits_with_an_error_in_both_modes(
+    emulator: BotApiEmulator, pg_url: str, tmp_path: Path, mode: str
+) -> None:
+    """The lock's connection cut (the database restarted, a network cut): the active process
+    stops with exit status 1, so that its supervisor (Restart=on-failure, compose's
+    restart policy) starts it again as a standby; a clean exit 0 would leave it stopped."""
+    import psycopg
+
+    log = tmp_path / f"{mode}.log"
+    if mode == "polling":
+        replica = Replica(emulator, pg_url, tmp_path, "bot")
+        await replica.start()
+        log = replica.log
+        assert replica.process is not None
+        process = replica.process
+    else:
+        from tests.test_webhook import start_webhook_process, webhook_env
+
+        env = {**webhook_env(emulator, tmp_path, free_port()), "BOT_DB_URL": pg_url}
+        process = await start_webhook_process(emulator, env, log)
+    try:
+        await until(lambda: ACTIVE in log.read_text(encoding="utf-8"))
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'besponsa-bot lock'"
+            )
+        await asyncio.wait_for(process.wait(), 60)  # the lock is checked every 5 s
+        assert process.returncode == 1, log.read_text(encoding="utf-8")[-2000:]
+        assert "stopped: " in log.read_text(encoding="utf-8")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
