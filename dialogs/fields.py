@@ -168,7 +168,7 @@ FIELDS: tuple[Field, ...] = (
     Field("nonheme_grade", ("grade",), integer(0, 4)),
     Field("vod", ("vod",), yes_no, yes_or_no, negatable=True, bare_yes=True),
     _choice_field("infusion_reaction", ("irr",), REACTION_WORDS),
-    Field("interruption_days", ("interruption",), integer(0, 365), _DAYS),
+    Field("interruption_days", ("interruption", "interrupted"), integer(0, 365), _DAYS),
     Field("cytopenia_days", ("cytopenia",), integer(0, 365), _DAYS),
     Field("dose_level", ("level",), integer(0, 2), labelled(DOSE_LEVEL_LABELS)),
     Field("day", ("day",), dose_day),

@@ -146,6 +146,8 @@ def test_every_key_maps_to_a_request_field() -> None:
                 "dose_level": 1,
             },
         ),
+        # As a ward note says it: "interrupted 9 days".
+        ("day 8, interrupted 9 days", "en", {"day": 8, "interruption_days": 9}),
         ("c 1 irr none", "en", {"cycle": 1, "infusion_reaction": "none"}),
         ("irr Severe, plt 40", "en", {"infusion_reaction": "severe", "platelets": D(40)}),
         ("irr mild grade 2", "en", {"infusion_reaction": "mild", "nonheme_grade": 2}),
