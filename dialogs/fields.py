@@ -171,7 +171,7 @@ FIELDS: tuple[Field, ...] = (
     Field("interruption_days", ("interruption", "interrupted"), integer(0, 365), _DAYS),
     Field("cytopenia_days", ("cytopenia",), integer(0, 365), _DAYS),
     Field("dose_level", ("level",), integer(0, 2), labelled(DOSE_LEVEL_LABELS)),
-    Field("day", ("day",), dose_day),
+    Field("day", ("day", "tag", "jour", "día", "dia", "giorno", "день"), dose_day),
     Field("sex", ("sex", "sexo", "sexe", "geschlecht", "sesso", "пол", "性别", "الجنس"), sex),
     Field("pregnant", ("pregnant",), yes_no, yes_or_no, negatable=True, bare_yes=True),
     Field("breastfeeding", ("breastfeeding",), yes_no, yes_or_no, negatable=True, bare_yes=True),

@@ -36,7 +36,7 @@ from dialogs.units import KNOWN_UNITS, UNITS, unit_key
 from dialogs.words import parse_response
 
 #: A negation before a yes/no key ("no hsct") or before a response word ("no CR").
-NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "без", "нет")
+NEGATIONS = ("no", "not", "non", "kein", "keine", "sin", "sem", "sans", "senza", "без", "нет")
 #: `;`, a newline, or a comma that is not a decimal or group separator between digits.
 HARD_SEPARATOR = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
 _NUMBER = re.compile(r"^(?P<number>\d+(?:[.,]\d+)*)(?P<unit>\D.*)?$")

@@ -37,6 +37,23 @@ def test_each_shorthand_line_gives_the_keyed_values(text: str, lang: str) -> Non
     assert form.values == keyed.values and not form.problems and not form.unknown, form
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("C2 CR 1,8m² anc 1,8 plt 120 kein HSCT Tag 8", "de"),
+        ("C2 RC 1,8 m2 anc 1,8 plaquettes 120 sans HSCT jour 8", "fr"),
+        ("ciclo 2 RC 1,8 m² anc 1,8 piastrine 120 senza HSCT giorno 8", "it"),
+        ("ciclo 2 RC 1,8 m² anc 1,8 plaquetas 120 sin HSCT día 8", "es"),
+        ("ciclo 2 RC 1,8 m² anc 1,8 plaquetas 120 sem HSCT dia 8", "pt_BR"),
+        ("цикл 2 ПР 1,8 м² anc 1,8 тромбоциты 120 без HSCT день 8", "ru"),
+    ],
+)
+def test_the_dose_day_and_no_hsct_in_the_chats_language(text: str, lang: str) -> None:
+    keyed = parse_quick_form(KEYED + " day=8", TODAY, lang)
+    form = parse_quick_form(text, TODAY, lang)
+    assert form.values == keyed.values and not form.problems and not form.unknown, form
+
+
 def test_the_issues_lines_give_the_same_plan() -> None:
     plans = []
     for text in (KEYED, "bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120"):
