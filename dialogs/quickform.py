@@ -128,7 +128,7 @@ def parse_quick_form(
     typed: set[str] = set()  # the fields typed with a key, whatever else their reader fills
     notes: dict[str, Problem] = {}
     for segment in _HARD_SEPARATOR.split(shorthand.text):
-        pairs = _pairs(segment, locale)
+        pairs = _pairs(segment, context)
         head = segment[: pairs[0][0] if pairs else len(segment)].strip(_TRIM)
         if head:
             unknown.append(_first_word(head))
@@ -143,6 +143,8 @@ def parse_quick_form(
             value: object
             if negated:
                 value = False
+                if raw:  # "no hsct foo": the negation is hsct's, "foo" is not understood
+                    unknown.append(_first_word(raw))
             elif raw:
                 value = _with_field(reader(raw, field_name, context), field_name)
                 if isinstance(value, Problem) and not (value.choices or value.suggestion):
@@ -200,18 +202,21 @@ def _one_note(notes: list[Problem]) -> list[Problem]:
     return [Problem(notes[0].key, {"reading": joined})]
 
 
-def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]:
+def _pairs(segment: str, context: Context) -> list[tuple[int, str, bool, str]]:
     """(start, key, negated, value text) of each key in one segment, in order.
 
-    A negation word counts only before a key without a value ("plt 40 no vod"); followed by a
-    value it belongs to the previous pair ("pregnant no breastfeeding no").
+    A negation word counts only before a key without a readable value ("plt 40 no vod"); before
+    a key with one it belongs to the previous pair ("pregnant no breastfeeding no"). Text after
+    a negated key that is not its value stays with that key, to be named as not understood
+    ("no hsct Tag 8" names "Tag", never the "no" of a neighbour).
     """
-    matches = _keys_not_values(segment, locale)
+    matches = _keys_not_values(segment, context.locale)
     starts = [match.start() for match in matches]
     negated = [bool(match["neg"]) for match in matches]
     for index, match in enumerate(matches):
         end = starts[index + 1] if index + 1 < len(matches) else len(segment)
-        if negated[index] and segment[match.end() : end].strip(_TRIM):
+        after = segment[match.end() : end].strip(_TRIM)
+        if negated[index] and after and _reads(match["key"].lower(), after, context):
             negated[index] = False
             starts[index] = match.start("key")
     pairs: list[tuple[int, str, bool, str]] = []
@@ -220,6 +225,12 @@ def _pairs(segment: str, locale: str = "en") -> list[tuple[int, str, bool, str]]
         raw = segment[match.end() : end].strip(_TRIM)
         pairs.append((starts[index], match["key"].lower(), negated[index], raw))
     return pairs
+
+
+def _reads(key: str, raw: str, context: Context) -> bool:
+    """Whether `raw` is a value of the key's field ("no" after "breastfeeding")."""
+    field_name, reader = KEYS[key]
+    return not isinstance(reader(raw, field_name, context), Problem)
 
 
 def _keys_not_values(segment: str, locale: str) -> list[re.Match[str]]:

@@ -114,3 +114,15 @@ def test_the_refusal_names_the_word_it_could_not_read() -> None:
     (problem,) = form.problems
     assert problem.key == p.NOT_UNDERSTOOD_AFTER and problem.values["token"] == "foo"
     assert problem.field == "cycle" and "cycle" not in form.values
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [("plt 120 no HSCT foo", "en", "foo"), ("plt 120 kein HSCT Termin", "de", "Termin")],
+)
+def test_a_word_after_a_negated_key_is_named_never_the_negation(
+    text: str, lang: str, word: str
+) -> None:
+    form = parse_quick_form(text, TODAY, lang)
+    assert form.values == {"platelets": Decimal(120), "hsct_planned": False}
+    assert form.unknown == [word] and not form.problems
