@@ -75,8 +75,8 @@ def _error_name(error: BaseException) -> str:
 
 
 class SqliteFile:
-    """The one connection this process keeps on the file at `path`, behind a lock (it is used
-    from more than one thread). `prepare` checks or creates the tables of a newly opened
+    """The one connection this process keeps on the file at `path`; a lock makes callers on
+    several threads take turns on it. `prepare` checks or creates the tables of a newly opened
     connection (raising Unreadable for a file that is not ours); `clock` stamps the names of
     moved-aside copies."""
 
