@@ -245,10 +245,10 @@ async def test_a_database_that_turns_read_only_while_running(
     _, store = started
     try:
         await turn(emulator, BSA)
-        store._conn.execute("PRAGMA query_only=ON")
+        store._file.conn.execute("PRAGMA query_only=ON")
         assert await turn(emulator, "2", lang="ru") == [said(texts.STORAGE_FAILED, "ru")]
         assert await turn(emulator, "/forget", lang="ru") == [said(texts.STORAGE_FAILED, "ru")]
-        store._conn.execute("PRAGMA query_only=OFF")
+        store._file.conn.execute("PRAGMA query_only=OFF")
         replies = await turn(emulator, "2")
         assert any("Response so far" in text for text in replies), "the saved BSA was kept"
     finally:

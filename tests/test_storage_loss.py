@@ -149,9 +149,9 @@ async def test_with_the_disk_full_every_message_promptly_gets_cannot_save_and_no
             await emulator.send_text(chat, "1.8")  # acknowledged: the next question
             await emulator.wait_for_messages(chat, 2, timeout=15)
             await emulator.wait_idle(0.3, timeout=15)
-            assert store._conn is not None
+            assert store._file.conn is not None
             # Each message is first marked seen (bot/handlers.py): that insert finds no room.
-            fill(store._conn, pad="INSERT INTO seen_updates(update_id) VALUES (?)")
+            fill(store._file.conn, pad="INSERT INTO seen_updates(update_id) VALUES (?)")
             fill(inbox._conn)
             before = len(emulator.sent(chat))
             started = time.monotonic()
@@ -163,7 +163,7 @@ async def test_with_the_disk_full_every_message_promptly_gets_cannot_save_and_no
             assert [message["text"] for message in sent[before:]] == [failed] * 3
             await emulator.wait_idle(0.3, timeout=15)
             assert emulator.pending_updates == []
-            store._conn.execute("PRAGMA max_page_count=1073741823")  # space freed
+            store._file.conn.execute("PRAGMA max_page_count=1073741823")  # space freed
             inbox._conn.execute("PRAGMA max_page_count=1073741823")
             await emulator.send_text(chat, "2")
             reply = (await emulator.wait_for_messages(chat, before + 4, timeout=15))[-1]

@@ -17,7 +17,8 @@ import pytest
 
 import bot.store
 from bot.storage import StateStore
-from bot.store import SCHEMA_VERSION, SEEN_UPDATES_KEPT, SessionStore, StoreUnavailable
+from bot.store import SEEN_UPDATES_KEPT, SessionStore, StoreUnavailable
+from bot.store_schema import SCHEMA_VERSION
 
 START = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(hours=12)
@@ -247,7 +248,7 @@ def test_corrupt_file_is_moved_aside_and_replaced(
             path.write_bytes(data[:middle] + b"\x00" * 8192 + data[middle + 8192 :])
         else:
             path.write_bytes(data[: len(data) // 3] + b"\x00garbage" * 50)
-    with caplog.at_level(logging.WARNING, logger="bot.store"):
+    with caplog.at_level(logging.WARNING, logger="bot.sqlite_file"):
         store = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock)
     store.save(1, {"ok": True})
     assert store.load(1) == {"ok": True}
@@ -333,11 +334,11 @@ def test_corruption_after_opening_is_recovered(tmp_path: Path, clock: Clock) -> 
     path = tmp_path / "state.sqlite3"
     store = SessionStore(path, ttl=dt.timedelta(hours=1), clock=clock)
     store.save(1, {"a": 1})
-    store._conn.close()  # the file is replaced under the running process
+    store._file.conn.close()  # the file is replaced under the running process
     path.write_bytes(b"garbage" * 1000)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    store._file.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     store.save(2, {"b": 2})
     assert store.load(2) == {"b": 2}
     assert moved_aside(tmp_path)
@@ -347,8 +348,8 @@ def test_a_full_disk_is_reported_and_the_file_is_not_moved(
     store: SessionStore, tmp_path: Path
 ) -> None:
     store.save(1, {"kept": True})
-    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-    store._conn.execute(f"PRAGMA max_page_count={pages}")
+    pages = store._file.conn.execute("PRAGMA page_count").fetchone()[0]
+    store._file.conn.execute(f"PRAGMA max_page_count={pages}")
     with pytest.raises(StoreUnavailable):
         store.save(2, {"big": "z" * 100_000})
     assert not moved_aside(tmp_path), "only corruption moves the file aside"
@@ -594,8 +595,8 @@ def test_a_lock_is_busy_and_a_write_refusal_is_not(tmp_path: Path, clock: Clock)
     other.execute("ROLLBACK")
     other.close()
     assert locked.value.busy
-    assert store._conn is not None
-    store._conn.execute("PRAGMA query_only=ON")
+    assert store._file.conn is not None
+    store._file.conn.execute("PRAGMA query_only=ON")
     with pytest.raises(StoreUnavailable, match="SQLITE_READONLY") as refused:
         store.save(1, {"x": 1})
     assert not refused.value.busy
