@@ -14,7 +14,7 @@ What PostgreSQL gives that SQLite does not, used here:
 - the schema is created under a transaction-scoped advisory lock, so replicas starting together
   do not race.
 
-Durability, as bot/store.py and bot/inbox.py: the inbox's insert is committed with
+Durability, as bot/sqlite_file.py and bot/inbox.py: the inbox's insert is committed with
 synchronous_commit on (on disk before Telegram is told it may forget the update); the state, the
 processed ids and the inbox's deletions with synchronous_commit off, about 4 times cheaper in
 latency (BENCHMARKS.md). A standby sees every commit at once (one server); only a crash of the
@@ -22,7 +22,7 @@ database server itself can lose the last few hundred milliseconds of them, and t
 order: an update's deletion is never kept without its state, so the update is replayed and
 handled again from the state before it (at worst answered twice, never applied twice).
 
-Driver: psycopg 3, synchronous, one connection per process guarded by a lock, as bot/store.py
+Driver: psycopg 3, synchronous, one connection per process guarded by a lock, as bot/sqlite_file.py
 holds one SQLite connection: the handlers call the store one statement at a time from the event
 loop, so a pool would add no concurrency, and psycopg_pool's maintenance threads would be new
 threads at start-up (docs/operations.md, "Storage backends"). A connection lost (a server
@@ -126,8 +126,9 @@ class PgSessionStore:
                 autocommit=True,
                 connect_timeout=self.connect_timeout,
                 application_name="besponsa-bot",
-                # As bot/store.py's synchronous=NORMAL: a commit of the state does not wait for
-                # the WAL to reach the disk (PgInbox.put does); the module docstring says why.
+                # As bot/sqlite_file.py's synchronous=NORMAL: a commit of the state does not
+                # wait for the WAL to reach the disk (PgInbox.put does); the module docstring
+                # says why.
                 options="-c synchronous_commit=off",
             )
         except psycopg.Error as error:
@@ -305,7 +306,7 @@ class PgSessionStore:
     # Receipts and their checks -----------------------------------------------------------
 
     def check_files(self) -> None:
-        """Nothing to check: the server owns its files (bot/store.py checks SQLite's -wal)."""
+        """Nothing to check: the server owns its files (bot/sqlite_file.py checks SQLite's -wal)."""
 
     def save_receipt(
         self, code: str, chat_id: int, document: dict[str, Any], *, new: bool = False
