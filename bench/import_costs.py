@@ -30,7 +30,10 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("while connecting: aiohttp (bot/aiohttp_transport.py)", ["bot.aiohttp_transport"]),
     ("while connecting: rules/ (engine, models, labels)", ["rules.engine", "rules.labels"]),
     ("while connecting: dialogs/ (dialog, machine, steps, render)", ["dialogs.dialog"]),
-    ("while connecting: the handlers (bot/handlers.py)", ["bot.handlers", "bot.overflow"]),
+    (
+        "while connecting: the handlers (bot/handlers.py)",
+        ["bot.handlers", "bot.command_menu", "bot.overflow"],
+    ),
 ]
 
 _ROUND = """

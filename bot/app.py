@@ -62,6 +62,7 @@ MENU_DELAY_SECONDS = 1.0
 #: the dialog and the rules under them.
 LOADED_WHILE_CONNECTING = (
     "bot.aiohttp_transport",
+    "bot.command_menu",
     "bot.handlers",
     "bot.overflow",
     "dialogs.units",
@@ -258,7 +259,7 @@ async def _serve_health(application: Any, host: str, port: int, form_page: bool)
 
 async def _register_menu(bot: Any) -> None:
     # Building the menus loads every language's catalog: not before the bot is listening.
-    from bot.handlers import register_commands  # imported before post_init started this task
+    from bot.command_menu import register_commands  # imported before post_init started this task
     from bot.profile import register_profile
 
     await asyncio.sleep(MENU_DELAY_SECONDS)

@@ -25,11 +25,11 @@ from typing import TextIO
 
 from bot import receipts
 from bot.config import ConfigError, load_settings
-from bot.handlers import unavailable_text
 from bot.protocol_file import site_ulns
 from bot.sources import sources_text
 from bot.storage import StateStore
 from bot.store import StoreUnavailable
+from bot.texts import unavailable_text
 from dialogs import messages as m
 from dialogs import verify
 from dialogs.dialog import handle_text, split_command, start, start_verify

@@ -47,7 +47,7 @@ _FULL = 13
 
 logger = logging.getLogger(__name__)
 #: The key, in the Application's bot_data, of the set of update ids bot/polling.py replays from
-#: the inbox after a restart: the gate of bot/handlers.py handles only these again once seen.
+#: the inbox after a restart: the gate (bot/gate.py) handles only these again once seen.
 REPLAYED = "inbox_replayed"
 
 
@@ -180,7 +180,7 @@ def attach(application: Any, inbox: UpdateInbox) -> None:
 
 async def replay(application: Any, inbox: UpdateInbox) -> int:
     """What a crash left in the inbox onto the application's queue, in order, each id in
-    bot_data `REPLAYED` for the gate of bot/handlers.py (maybe seen, maybe not answered).
+    bot_data `REPLAYED` for the gate (bot/gate.py) (maybe seen, maybe not answered).
     Returns one more than the highest id replayed (0: none), the offset that confirms them."""
     replayed: set[int] = application.bot_data.setdefault(REPLAYED, set())
     after = 0

@@ -168,7 +168,7 @@ def _chat_key(update: object) -> int | None:
 
 def not_allowed(allowed_users: frozenset[int]) -> Callable[[object], bool]:
     """`refused` for an allowlist (BOT_ALLOWED_USERS; empty: everyone may use the bot). The
-    gate in bot/handlers.py still answers them; this only keeps them from queueing."""
+    gate (bot/gate.py) still answers them; this only keeps them from queueing."""
 
     def refused(update: object) -> bool:
         user = update.effective_user if isinstance(update, Update) else None

@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
-#: The key (in a session document) of the update whose answer it holds: bot/handlers.py
+#: The key (in a session document) of the update whose answer it holds: bot/gate.py
 #: APPLIED_KEY, a literal here since the handlers import the store, not the other way round.
 APPLIED_KEY = "update_id"
 #: First half of every advisory lock key of this program (the ASCII of "BESP").

@@ -2,8 +2,8 @@
 
 The dialog never sees the store: it says "a plan" (kept here under a check code), "a check is
 asked for" (this chat is told the outcome) and "a second entry is complete" (compared here
-with the stored first entry). Telegram (`bot/handlers.py`) and the console (`bot/console.py`)
-call the same functions, against the same store.
+with the stored first entry). Telegram (`bot/handlers.py`, `bot/double_check.py`) and the
+console (`bot/console.py`) call the same functions, against the same store.
 
 A check code is drawn from `secrets` when a plan is first stored (`new_code`), never derived
 from its values, and belongs to that plan and to the chat that made it: the same values in

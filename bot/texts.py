@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dialogs.messages import N_
 from dialogs.verify import MENU_VERIFY
+
+if TYPE_CHECKING:
+    from bot.store import StoreUnavailable
 
 GROUP_POINTER = N_("For patient safety I work only in a private chat. Please write to me directly.")
 NOT_ALLOWED = N_(
@@ -82,3 +87,9 @@ SHORT_DESCRIPTION = N_(
     "Besponsa dosing plans by the label, with safety warnings and sources. Supports, does not "
     "replace, clinical judgement."
 )
+
+
+def unavailable_text(error: StoreUnavailable) -> str:
+    """Busy: the earlier answers are kept, try again in a moment. Otherwise: nothing was saved,
+    try again later or tell the administrator."""
+    return UNAVAILABLE if error.busy else STORAGE_FAILED

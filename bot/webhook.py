@@ -12,7 +12,7 @@ update (message text included) and a traceback, and takes bodies up to tornado's
   `update_id` that SQLite can store, or is not an update: 400;
 - each refusal one short log line with the status and the reason, never the body;
 - everything else is saved to the inbox (bot/inbox.py) and only then answered 200, and goes on
-  the Application's update queue, where the gate in bot/handlers.py de-duplicates on update ids
+  the Application's update queue, where the gate (bot/gate.py) de-duplicates on update ids
   (a replayed update is answered once);
 - an inbox that cannot save it: 500, so that Telegram delivers it again (its natural retry).
 
@@ -124,7 +124,7 @@ class WebhookServer:
 
     async def _drain(self, leader: Any, lost: Callable[[LeadershipLost], None]) -> None:
         """The shared inbox onto the update queue, in update order, each update once: what a
-        dead replica left (maybe handled, maybe answered: the gate of bot/handlers.py sees its
+        dead replica left (maybe handled, maybe answered: the gate (bot/gate.py) sees its
         id in bot_data `REPLAYED`, as after a restart) and what any replica receives."""
         replayed: set[int] = self.application.bot_data.setdefault(REPLAYED, set())
         queued: set[int] = set()

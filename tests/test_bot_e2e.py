@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build_application
 from bot.config import load_settings
-from bot.handlers import split_message
+from bot.sending import split_message
 from bot.storage import StateStore
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator, parse_html, utf16_len

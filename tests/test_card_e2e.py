@@ -230,14 +230,15 @@ async def test_start_sends_the_welcome_and_the_first_question_as_one_message(
 
 
 def test_a_shared_card_too_long_for_one_message_goes_without_its_folded_part() -> None:
-    from bot.handlers import MAX_MESSAGE, BotService
+    from bot.card_actions import shared_text
+    from bot.sending import MAX_MESSAGE
     from rules import PlanRequest, make_plan
     from tests.test_card_layout import WORST
 
     plan = make_plan(PlanRequest.model_validate(WORST))
     card = cards.Card(1, plan, ("Toxicity",))
     for lang in ("en", "es", "ru"):
-        text = BotService._shared_text(card, lang)
+        text = shared_text(card, lang)
         assert text is not None and len(text) <= MAX_MESSAGE
         if FOLD_OPEN not in text:  # cut: the unfolded part is whole
             assert text.count("⛔") == sum(1 for w in plan.warnings if w.severity == "stop") + (

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from bot.handlers import MAX_MESSAGE, split_message
+from bot.sending import MAX_MESSAGE, split_message
 from dialogs.card_today import boxed_line as boxed_line_of
 from dialogs.render import BSA_LINE, CONSOLE_RULE, FOLD_CLOSE, FOLD_OPEN, Renderer
 from locales import LANGUAGES

@@ -31,6 +31,12 @@ LATE: dict[str, str] = {
     "bot.pg_store": "PostgreSQL only, when BOT_DB_URL names it (bot/storage.py, open_storage)",
     # Imported in a thread while the bot starts and connects (bot/app.py):
     "bot.handlers": "the handlers: imported while the bot connects",
+    "bot.gate": "the handlers' gate: imported with the handlers, while the bot connects",
+    "bot.sending": "the handlers' sending: imported with the handlers, while the bot connects",
+    "bot.double_check": "/verify: imported with the handlers, while the bot connects",
+    "bot.card_actions": "the card's buttons: imported with the handlers, while the bot connects",
+    "bot.transport_commands": "/about, /forget: imported with the handlers, while the bot connects",
+    "bot.command_menu": "the command menu: imported while the bot connects (bot/app.py)",
     "bot.overflow": "the backlog notice renders a message: imported while the bot connects",
     "dialogs": "the dialog: imported with the handlers, while the bot connects",
     "rules.engine": "the rules: imported with the handlers, while the bot connects",

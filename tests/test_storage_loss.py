@@ -150,7 +150,7 @@ async def test_with_the_disk_full_every_message_promptly_gets_cannot_save_and_no
             await emulator.wait_for_messages(chat, 2, timeout=15)
             await emulator.wait_idle(0.3, timeout=15)
             assert store._file.conn is not None
-            # Each message is first marked seen (bot/handlers.py): that insert finds no room.
+            # Each message is first marked seen (bot/gate.py): that insert finds no room.
             fill(store._file.conn, pad="INSERT INTO seen_updates(update_id) VALUES (?)")
             fill(inbox._conn)
             before = len(emulator.sent(chat))
