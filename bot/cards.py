@@ -25,8 +25,7 @@ from telegram import (
     SwitchInlineQueryChosenChat,
 )
 
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from dialogs.messages import N_
 from dialogs.protocol_lines import protocol_text
 from dialogs.render import Renderer

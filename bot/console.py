@@ -27,8 +27,7 @@ from bot import receipts
 from bot.config import ConfigError, load_settings
 from bot.protocol_file import site_ulns
 from bot.sources import sources_text
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from bot.texts import unavailable_text
 from dialogs import messages as m
 from dialogs import verify

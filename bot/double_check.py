@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import receipts
 from bot.logsetup import log_update
-from bot.store import StoreUnavailable
+from bot.storage import StoreUnavailable
 from dialogs import verify
 from dialogs.dialog import start_verify
 from dialogs.render import Renderer

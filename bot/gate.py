@@ -14,8 +14,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import health, texts
 from bot.logsetup import log_update
 from bot.sending import Outgoing, answer, send, send_outgoing
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from dialogs.render import Renderer
 from locales import closest_language
 

@@ -45,8 +45,7 @@ from bot.gate import ANSWER_KEY, APPLIED_KEY, gate
 from bot.inbox import REPLAYED
 from bot.logsetup import log_update
 from bot.sending import Outgoing, answer, remove_keyboard, send, send_outgoing
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from dialogs import verify
 from dialogs.dialog import handle_choice, handle_text, split_command
 from dialogs.form import handle_form

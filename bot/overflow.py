@@ -15,8 +15,7 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.logsetup import log_update
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from dialogs.render import Renderer
 from locales import closest_language
 

@@ -50,7 +50,8 @@ from psycopg.types.json import Jsonb
 
 from bot import store as sqlite_store
 from bot.inbox import MAX_AGE_SECONDS, InboxUnavailable
-from bot.store import Receipt, StoreUnavailable, utc_now
+from bot.storage import Receipt, StoreUnavailable
+from bot.store import utc_now
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import health
-from bot.storage import StateStore
-from bot.store import StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
 from dialogs import verify
 from dialogs.machine import Conversation
 from dialogs.replies import Reply, Text

@@ -15,7 +15,7 @@ writes.
 Recovery: a corrupt file is moved aside (kept only for the TTL, then deleted: it holds clinical
 values) and replaced by an empty database instead of stopping the bot. A file or -wal deleted
 while the bot runs is rewritten from the open connection, so nothing saved is lost. What cannot
-be recovered (a lock, an unwritable directory, a newer schema) raises FileUnavailable.
+be recovered (a lock, an unwritable directory, a newer schema) raises StoreUnavailable.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from bot.storage import StoreUnavailable
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -40,16 +42,6 @@ _GENERIC_ERROR = 1
 _SIDE_FILES = ("", "-wal", "-shm")
 _STAMP = "%Y%m%dT%H%M%SZ"
 _CORRUPT_NAME = re.compile(r"\.corrupt-(\d{8}T\d{6}Z)")
-
-
-class FileUnavailable(Exception):
-    """The database is locked by another writer (`busy`: try again in a moment) or cannot be
-    opened or written; nothing was changed. A class of its own so that this module does not
-    import bot/store.py, which reports it as StoreUnavailable, the error of every backend."""
-
-    def __init__(self, message: str, *, busy: bool = False) -> None:
-        super().__init__(message)
-        self.busy = busy
 
 
 class Unreadable(Exception):
@@ -102,27 +94,31 @@ class SqliteFile:
     # Opening and recovery --------------------------------------------------------------
 
     def open(self) -> None:
-        """Open the file, moving a corrupt one aside; FileUnavailable if it cannot be used."""
+        """Open the file, moving a corrupt one aside; StoreUnavailable if it cannot be used."""
         self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
-            raise FileUnavailable(f"cannot create the state directory ({error.strerror})") from None
+            raise StoreUnavailable(
+                f"cannot create the state directory ({error.strerror})"
+            ) from None
         try:
             return self._connect()
         except (sqlite3.DatabaseError, Unreadable) as error:
             kind = "corrupt" if isinstance(error, Unreadable) else _classify(error)
             if kind == "lock":
-                raise FileUnavailable("database is locked", busy=True) from None
+                raise StoreUnavailable("database is locked", busy=True) from None
             if kind == "other":
-                raise FileUnavailable(f"database cannot be opened ({_error_name(error)})") from None
+                raise StoreUnavailable(
+                    f"database cannot be opened ({_error_name(error)})"
+                ) from None
             self._move_aside(error)
         try:
             return self._connect()
         except (sqlite3.Error, Unreadable) as error:
-            raise FileUnavailable(f"database cannot be created ({_error_name(error)})") from None
+            raise StoreUnavailable(f"database cannot be created ({_error_name(error)})") from None
 
     def _connect(self) -> sqlite3.Connection:
         self._create_private()
@@ -178,7 +174,7 @@ class SqliteFile:
                 if source.exists():
                     source.rename(f"{base}{suffix}")
         except OSError as move_error:
-            raise FileUnavailable(
+            raise StoreUnavailable(
                 f"damaged database cannot be moved aside ({move_error.strerror})"
             ) from None
 
@@ -190,7 +186,7 @@ class SqliteFile:
         try:
             self.conn = self._connect()
         except (sqlite3.Error, Unreadable) as open_error:
-            raise FileUnavailable(
+            raise StoreUnavailable(
                 f"database cannot be recreated ({_error_name(open_error)})"
             ) from None
 
@@ -198,7 +194,7 @@ class SqliteFile:
         """`work` in one transaction; a corrupt file is recovered once, a lock reported."""
         with self._lock:
             if self._closed:
-                raise FileUnavailable("store is closed")
+                raise StoreUnavailable("store is closed")
             for attempt in range(2):
                 conn = self._connection()
                 try:
@@ -211,10 +207,10 @@ class SqliteFile:
                             conn.execute("ROLLBACK")
                     kind = _classify(error)
                     if kind == "lock":
-                        raise FileUnavailable("database is locked", busy=True) from None
+                        raise StoreUnavailable("database is locked", busy=True) from None
                     if kind == "other" or attempt:
                         logger.warning("state database error (%s)", _error_name(error))
-                        raise FileUnavailable(f"database error ({_error_name(error)})") from None
+                        raise StoreUnavailable(f"database error ({_error_name(error)})") from None
                     self._recover(error)
             raise AssertionError("unreachable")  # pragma: no cover
 
@@ -231,7 +227,7 @@ class SqliteFile:
 
     def check_files(self) -> None:
         """The database and its -wal are still the files the connection has open; rewritten
-        from the connection if not (FileUnavailable if that fails)."""
+        from the connection if not (StoreUnavailable if that fails)."""
         with self._lock:
             if self.conn is not None and not self._closed:
                 self._check_files(self.conn)
@@ -248,7 +244,7 @@ class SqliteFile:
             self._wal_identity = None
             try:
                 self._restore_deleted(conn)
-            except FileUnavailable:
+            except StoreUnavailable:
                 if self.conn is None:
                     raise
                 # Not readable through the connection either (the file is damaged): the
@@ -294,7 +290,7 @@ class SqliteFile:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.conn = conn
         except (OSError, sqlite3.Error, Unreadable) as error:
-            raise FileUnavailable(f"database cannot be rewritten ({_error_name(error)})") from None
+            raise StoreUnavailable(f"database cannot be rewritten ({_error_name(error)})") from None
         finally:
             memory.close()
 

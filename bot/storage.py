@@ -14,18 +14,38 @@ for PostgreSQL, so the default start imports nothing more than before (tests/tes
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from bot.store import Receipt
+
+class StoreUnavailable(Exception):
+    """The database is locked by another writer (`busy`: try again in a moment) or cannot be
+    opened or written; nothing was changed. Raised by every backend; the handlers and the
+    console turn it into a clear answer."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A stored receipt: the chat that planned it, its request and plan (`document`), whether
+    that chat asked to be told the outcome of a check, and how many checks were made."""
+
+    code: str
+    chat_id: int
+    document: dict[str, Any]
+    notify: bool
+    checks: int
 
 
 class StateStore(Protocol):
     """Sessions, languages, processed update ids, receipts and their checks, shared cards.
 
     Every method is one committed transaction; a store that cannot answer raises
-    bot.store.StoreUnavailable (the handlers turn it into a clear answer). Clinical values
+    StoreUnavailable (the handlers turn it into a clear answer). Clinical values
     (sessions, receipts, cards) expire after `ttl`: never returned once expired, erased by
     `purge_expired` and, for one chat, by `forget`."""
 

@@ -24,11 +24,11 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.sqlite_file import FileUnavailable, SqliteFile
+from bot.sqlite_file import SqliteFile
+from bot.storage import Receipt, StoreUnavailable
 from bot.store_schema import prepare_schema
 
 logger = logging.getLogger(__name__)
@@ -37,34 +37,8 @@ SEEN_UPDATES_KEPT = 10_000
 T = TypeVar("T")
 
 
-class StoreUnavailable(Exception):
-    """The database is locked by another writer (`busy`: try again in a moment) or cannot be
-    opened or written; nothing was changed."""
-
-    def __init__(self, message: str, *, busy: bool = False) -> None:
-        super().__init__(message)
-        self.busy = busy
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """A stored receipt: the chat that planned it, its request and plan (`document`), whether
-    that chat asked to be told the outcome of a check, and how many checks were made."""
-
-    code: str
-    chat_id: int
-    document: dict[str, Any]
-    notify: bool
-    checks: int
-
-
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _reported(error: FileUnavailable) -> StoreUnavailable:
-    """The file's refusal as the error every backend raises and the handlers answer."""
-    return StoreUnavailable(str(error), busy=error.busy)
 
 
 class SessionStore:
@@ -83,9 +57,9 @@ class SessionStore:
         self._file = SqliteFile(self.path, prepare_schema, clock, busy_timeout)
         try:
             self._file.open()
-        except FileUnavailable as error:
+        except StoreUnavailable as error:
             if not open_later:
-                raise _reported(error) from None
+                raise
             logger.error(
                 "state database unavailable at start (%s); trying again at each use", error
             )
@@ -94,10 +68,7 @@ class SessionStore:
         """The database and its -wal are still the files the connection has open; rewritten
         from the connection if not (StoreUnavailable if that fails). Done before every
         transaction; a health check may call it too."""
-        try:
-            self._file.check_files()
-        except FileUnavailable as error:
-            raise _reported(error) from None
+        self._file.check_files()
 
     # Sessions --------------------------------------------------------------------------
 
@@ -336,10 +307,7 @@ class SessionStore:
 
     def _run(self, work: Callable[[sqlite3.Connection], T], *, write: bool = True) -> T:
         """`work` in one transaction of the file (bot/sqlite_file.py)."""
-        try:
-            return self._file.run(work, write=write)
-        except FileUnavailable as error:
-            raise _reported(error) from None
+        return self._file.run(work, write=write)
 
     def _cutoff(self) -> float:
         return (self.clock() - self.ttl).timestamp()

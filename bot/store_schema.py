@@ -7,7 +7,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-from bot.sqlite_file import FileUnavailable, Unreadable
+from bot.sqlite_file import Unreadable
+from bot.storage import StoreUnavailable
 
 SCHEMA_VERSION = 4
 
@@ -61,7 +62,7 @@ _MIGRATIONS = {1: (_MIGRATE_1_TO_2, 2), 2: (_MIGRATE_2_TO_3, 3), 3: (_MIGRATE_3_
 
 def prepare_schema(conn: sqlite3.Connection) -> None:
     """Create the tables in an empty file, or migrate an older schema; Unreadable if the
-    tables are not ours, FileUnavailable if the schema is newer than this program."""
+    tables are not ours, StoreUnavailable if the schema is newer than this program."""
     tables = {
         str(row[0])
         for row in conn.execute(
@@ -75,7 +76,7 @@ def prepare_schema(conn: sqlite3.Connection) -> None:
         _write_schema(conn, _SCHEMA, SCHEMA_VERSION)
         version = SCHEMA_VERSION
     elif version > SCHEMA_VERSION:
-        raise FileUnavailable(
+        raise StoreUnavailable(
             f"database schema {version} is newer than this program ({SCHEMA_VERSION})"
         )
     while version in _MIGRATIONS:

@@ -8,7 +8,7 @@ from dialogs.messages import N_
 from dialogs.verify import MENU_VERIFY
 
 if TYPE_CHECKING:
-    from bot.store import StoreUnavailable
+    from bot.storage import StoreUnavailable
 
 GROUP_POINTER = N_("For patient safety I work only in a private chat. Please write to me directly.")
 NOT_ALLOWED = N_(

@@ -13,7 +13,7 @@ from bot import keyboards, texts
 from bot.logsetup import log_update
 from bot.sending import answer, remove_keyboard, send
 from bot.sources import sources_text
-from bot.store import StoreUnavailable
+from bot.storage import StoreUnavailable
 from dialogs.dialog import current
 from dialogs.machine import Conversation
 from dialogs.render import Renderer

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import bot.store
-from bot.storage import StateStore
-from bot.store import SEEN_UPDATES_KEPT, SessionStore, StoreUnavailable
+from bot.storage import StateStore, StoreUnavailable
+from bot.store import SEEN_UPDATES_KEPT, SessionStore
 from bot.store_schema import SCHEMA_VERSION
 
 START = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
