@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot import health
@@ -337,6 +338,22 @@ def run_telegram() -> int:
     except ConfigError as error:  # the protocol file, read while the bot connected
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    except InvalidToken:  # 401 or 404 to getMe: the token, or TELEGRAM_API_BASE_URL
+        print(
+            "configuration error: Telegram refused TELEGRAM_BOT_TOKEN at "
+            f"{settings.telegram_api_base_url} (check the token and TELEGRAM_API_BASE_URL)",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        # Telegram not reachable at start (a firewall, DNS, an outage): one line, then exit 1 so
+        # that the supervisor starts the bot again (docs/operations.md). The class name only:
+        # the message may quote the request, and with it the token.
+        logger.error("stopped: Telegram not reachable (%s)", type(error).__name__)
+        return 1
+    except TelegramError as error:  # Telegram's own words, such as a webhook URL it refuses
+        logger.error("stopped: Telegram refused (%s: %s)", type(error).__name__, error)
+        return 1
     except LeadershipLost as error:
         logger.error("stopped: %s", error)  # its supervisor starts it again, as a standby
         return 1

@@ -287,3 +287,46 @@ async def _wait_answered(emulator: BotApiEmulator, before: dict[int, int], last:
         )
 
     await emulator.wait_for(answered, timeout=30)
+
+
+async def _exit_of_a_start(env: dict[str, str]) -> tuple[int, str]:
+    """The exit status and the output (log and stderr) of `besponsa-bot telegram`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))}
+    process = await asyncio.create_subprocess_exec(
+        COMMAND,
+        "telegram",
+        env={**clean, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    return int(process.returncode or 0), output.decode()
+
+
+async def test_telegram_not_reachable_at_start_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    # A port nothing listens on: the supervisor is to start the bot again, so exit 1.
+    status, output = await _exit_of_a_start(
+        {
+            "TELEGRAM_BOT_TOKEN": "123:secret-token",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot",
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    assert status == 1, output
+    assert "stopped: Telegram not reachable (NetworkError)" in output
+    assert "Traceback" not in output and "secret-token" not in output
+
+
+async def test_a_token_telegram_refuses_is_a_configuration_error(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    status, output = await _exit_of_a_start(
+        {
+            "TELEGRAM_BOT_TOKEN": "999:not-the-emulators-token",
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
+        }
+    )
+    assert status == 2, output
+    assert "configuration error: Telegram refused TELEGRAM_BOT_TOKEN" in output
+    assert "Traceback" not in output and "not-the-emulators-token" not in output
