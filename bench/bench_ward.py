@@ -1,7 +1,7 @@
 """The six ward-round cases (`tests/ward_cases.py`) driven through the console as a new user
 answers them: messages to a plan in the guided dialog (typed + taps, `/start` not counted)
-and the length of the same case's quick form, beside the figures before this dialog (the
-issue's table). Prints the table of BENCHMARKS.md.
+and the length of the same case's quick form, beside the figures before this dialog (measured
+on main at 3b5eaed). Prints the table of BENCHMARKS.md.
 
 Run: .venv/bin/python bench/bench_ward.py
 """

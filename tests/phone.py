@@ -1,6 +1,6 @@
 """How many lines a text takes on a phone held upright: the measure of the card's budget.
 
-Issue 15 budgets the dose card in lines *on a phone*, not in text lines: a 150-character line
+The dose card is budgeted in lines *on a phone*, not in text lines: a 150-character line
 is four lines on a phone. The measure, stated so that a test can hold the card to it:
 
 - the text as the client shows it: HTML tags dropped, entities unescaped, and the invisible

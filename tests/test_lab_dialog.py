@@ -1,4 +1,4 @@
-"""Issue 13 in the dialog: liver tests as the lab prints them, the site's ULN, words read by
+"""Lab values in the dialog: liver tests as the lab prints them, the site's ULN, words read by
 the chat's language, bidi marks, and the read-back of a plan."""
 
 from __future__ import annotations

@@ -180,7 +180,7 @@ async def held_start(
 async def test_the_bot_polls_while_its_handlers_load_and_then_answers_in_order(
     emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 17, cold start: the first getUpdates does not wait for the dialog's imports; what
+    """Cold start: the first getUpdates does not wait for the dialog's imports; what
     it fetched meanwhile is saved, then answered in order once the handlers are registered."""
     load = bot.app._import_handlers
     async with (

@@ -1,4 +1,4 @@
-"""Issue 13 end to end: in every language, the plan's first line after the decision reads back
+"""The read-back end to end: in every language, the plan's first line after the decision reads back
 what was used, liver tests as the lab printed them against the site's ULN (BOT_ULN_*), through
 the real Application and the Bot API emulator."""
 

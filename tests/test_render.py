@@ -150,7 +150,7 @@ def test_the_short_read_back_groups_units_and_the_full_one_is_folded() -> None:
 
 
 def test_a_converted_lab_value_is_read_back_in_full_above_the_fold() -> None:
-    """Issue 13: a value typed in a lab unit and divided by a ULN is where a misreading hides,
+    """A value typed in a lab unit and divided by a ULN is where a misreading hides,
     so the card shows the full read-back, as typed, right after the decision."""
     site = {"unit": "µmol/L", "uln": 21, "uln_unit": "µmol/L", "uln_source": "site"}
     fields = {"bsa_m2": "1.8", "cycle": 2, "response": "CR", "bilirubin": {"value": 34, **site}}
@@ -163,7 +163,7 @@ def test_a_converted_lab_value_is_read_back_in_full_above_the_fold() -> None:
 
 
 def test_a_clearance_from_creatinine_and_an_untyped_liver_value_are_read_back_up_top() -> None:
-    """Issue 13: what was converted or assumed is said where the clinician reads first: the CrCl
+    """What was converted or assumed is said where the clinician reads first: the CrCl
     with the creatinine it came from, and a bare liver number with "read as ×ULN"."""
     request = PlanRequest.model_validate(
         {

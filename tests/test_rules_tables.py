@@ -220,7 +220,7 @@ def test_pregnancy_and_dose_reduction_inconsistent_requests_refused(
 def test_schedule_window_no_date_arithmetic_raises_over_the_whole_calendar(
     start: dt.date, last: dt.date, day: int, sex: str
 ) -> None:
-    """Issue 18: any date the contract accepts plans without an exception; others are
+    """Any date the contract accepts plans without an exception; others are
     refused with the field named."""
     fields = {"bsa_m2": "1.8", "cycle": 1, "day": day, "sex": sex, "breastfeeding": sex == "female"}
     for name, value in (("start_date", start), ("last_dose_date", last)):

@@ -175,7 +175,7 @@ async def test_telegram_error_objects_still_map_to_ptb_errors(
 async def test_after_a_bad_502_body_the_reply_is_delivered(
     emulator: BotApiEmulator, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Issue 18: after one 502 whose body was a JSON string, the reply never arrived."""
+    """After one 502 whose body was a JSON string, the reply used to never arrive."""
     from tests.test_bot_e2e import start_bot, stop_bot
 
     started = await start_bot(emulator, tmp_path / "state.sqlite3")

@@ -20,13 +20,13 @@ class WardCase:
     name: str
     guided: tuple[Step, ...]
     quick: str
-    #: The most messages the guided dialog may take (the targets of the ward-round issue).
+    #: The most messages the guided dialog may take (the targets BENCHMARKS.md states).
     target: int
     #: The card's headline (today's action: give, hold, omit) and a line it shows, to check
     #: that the count is of a plan.
     decision: str
     shows: str
-    #: Messages before this change (the issue's table), for BENCHMARKS.md.
+    #: Messages before this change (measured on main at 3b5eaed), for BENCHMARKS.md.
     before: int = 0
     before_chars: int = 0
 
