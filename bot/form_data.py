@@ -20,6 +20,7 @@ from dialogs.form import form_refused
 from dialogs.messages import N_
 from dialogs.render import Renderer
 from dialogs.replies import Reply
+from dialogs.site_protocol import site_protocol
 from dialogs.units import site_ulns
 from rules.models import PlanRequest
 
@@ -30,10 +31,13 @@ FORM_OFFER = N_(
     "To enter the whole request on one screen, tap 📝 Form under the message field. The answer "
     "is the same dose card."
 )
-#: Query parameters of the page's address: the chat's language, and the site laboratory's
-#: ULNs (`BOT_ULN_*`), which the page fills in beside an absolute liver test as a default.
+#: Query parameters of the page's address: the chat's language, the site laboratory's ULNs
+#: (`BOT_ULN_*`), which the page fills in beside an absolute liver test as a default, and
+#: whether the site treats adults only (the protocol's `adult_only_service`: no age field, as
+#: the dialog asks none).
 LANG_PARAMETER = "lang"
 ULN_PARAMETER = "uln_{analyte}"
+ADULT_ONLY_PARAMETER = "adult_only"
 
 
 def read_form(data: str, today: dt.date) -> PlanRequest | Reply:
@@ -52,17 +56,19 @@ def read_form(data: str, today: dt.date) -> PlanRequest | Reply:
 
 
 def form_url(base: str, lang: str) -> str:
-    """The page's address for one chat: its language and the site's ULNs as query parameters,
-    kept beside any the site put in BOT_WEBAPP_URL."""
+    """The page's address for one chat: its language, the site's ULNs and whether it treats
+    adults only, as query parameters, kept beside any the site put in BOT_WEBAPP_URL."""
     parts = urlsplit(base)
     query = [
         (name, value)
         for name, value in parse_qsl(parts.query)
-        if name != LANG_PARAMETER and not name.startswith("uln_")
+        if name not in (LANG_PARAMETER, ADULT_ONLY_PARAMETER) and not name.startswith("uln_")
     ]
     query.append((LANG_PARAMETER, lang))
     for analyte, uln in sorted(site_ulns().items()):
         query.append((ULN_PARAMETER.format(analyte=analyte), f"{uln.value} {uln.unit}"))
+    if site_protocol().adult_only_service:
+        query.append((ADULT_ONLY_PARAMETER, "1"))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -67,6 +67,7 @@ PAGE_TEXTS: dict[str, str] = {
     "level_full": m.LEVEL_FULL,
     "level_reduced": m.LEVEL_REDUCED,
     "level_two_doses": m.LEVEL_TWO_DOSES,
+    "age": m.LABEL_AGE,
     "sex": m.LABEL_SEX,
     "female": m.FEMALE,
     "female_pregnant": m.FEMALE_PREGNANT,

@@ -280,6 +280,21 @@ def test_sex_and_liver_tests_in_the_payload(driver: Any, page_server: PageServer
     assert data["last_dose_date"] == "2026-11-20"
 
 
+def test_the_age_is_sent_unless_the_site_treats_adults_only(
+    driver: Any, page_server: PageServer
+) -> None:
+    open_form(driver, page_server)
+    child = {"bsa_m2": "0.9", "cycle": "1", "hsct_planned": "no", "anc": "2", "platelets": "90"}
+    fill(driver, {**child, "age_years": "7"})
+    data = send(driver)
+    assert data is not None and data["age_years"] == 7
+    open_form(driver, page_server, "lang=en&adult_only=1")  # bot/form_data.form_url's mark
+    assert not shown(driver, "age_years")
+    fill(driver, {**child, "bsa_m2": "1.8"})
+    data = send(driver)
+    assert data is not None and "age_years" not in data
+
+
 def test_bsa_preview_uses_the_bots_formula(driver: Any, page_server: PageServer) -> None:
     from selenium.webdriver.common.by import By
 

@@ -139,6 +139,20 @@ def test_form_url_keeps_the_sites_query(site_uln: Any) -> None:
     assert url == "https://h.example/app/?v=3&lang=ar&uln_bilirubin=21+%C2%B5mol%2FL"
 
 
+def test_form_url_tells_an_adult_only_site_so_the_page_asks_no_age() -> None:
+    from bot.protocol_file import read_protocol
+    from dialogs.site_protocol import set_site_protocol, site_protocol
+
+    before = site_protocol()
+    assert "adult_only" not in form_url("https://h.example/app/", "en")
+    example = Path(__file__).resolve().parent.parent / "docs" / "protocol.example.toml"
+    set_site_protocol(read_protocol(example))  # adult_only_service = true
+    try:
+        assert form_url("https://h.example/app/?adult_only=0", "en").endswith("&adult_only=1")
+    finally:
+        set_site_protocol(before)
+
+
 def test_every_language_has_the_pages_words() -> None:
     english = page_strings("en")["texts"]
     assert set(english) == set(PAGE_TEXTS)

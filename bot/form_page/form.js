@@ -67,8 +67,10 @@
   }
 
   // Fields that apply: from cycle 2 the response, baselines, liver tests and dose level; MRD in
-  // cycle 3 with a transplant planned; the last dose (contraception) once a sex is given.
+  // cycle 3 with a transplant planned; the last dose (contraception) once a sex is given; the
+  // age unless the site treats adults only (`adult_only=1` in the address, bot/form_data.py).
   function showApplicable() {
+    $("age_row").hidden = params.get("adult_only") === "1";
     const number = cycle();
     for (const element of document.querySelectorAll("[data-from-cycle]")) {
       element.hidden = !(number !== null && number >= Number(element.dataset.fromCycle));
@@ -157,6 +159,7 @@
     if (shown($("dose_level")) && $("dose_level").value !== "") {
       put("dose_level", Number($("dose_level").value));
     }
+    if (shown($("age_years"))) put("age_years", decimal("age_years", text("age")));
     const sex = SEX[$("sex").value];
     if (sex) Object.assign(data, sex);
     if (shown($("last_dose_date"))) put("last_dose_date", $("last_dose_date").value || null);
