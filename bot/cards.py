@@ -2,11 +2,11 @@
 ↗ the card shared into a colleague's chat, and the card in the ward team's language.
 
 A card is kept under an opaque id (`CardShelf`), so that a button or an inline query carries
-the id and never a value. The cards are kept in the bot's SQLite state (`bot/store.py`), so a
-card shared with a colleague is still answered after a restart; like the sessions they expire
-after the TTL and /forget erases them. A card holds only what its plan holds: the values the
-plan used, no patient identifier. A button on a card no longer kept says so, and the clinician
-makes the plan again.
+the id and never a value. The cards are kept in the bot's state (`bot/storage.py`: SQLite or
+PostgreSQL), so a card shared with a colleague is still answered after a restart; like the
+sessions they expire after the TTL and /forget erases them. A card holds only what its plan
+holds: the values the plan used, no patient identifier. A button on a card no longer kept says
+so, and the clinician makes the plan again.
 """
 
 from __future__ import annotations
