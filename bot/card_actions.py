@@ -73,18 +73,18 @@ async def on_inline(
     belongs to."""
     query = update.inline_query
     assert query is not None
-    card = service.cards.get(query.query.strip(), query.from_user.id)
+    card_id = query.query.strip()
+    card = service.cards.get(card_id, query.from_user.id)
     results = []
-    text = None if card is None else shared_text(card, service.language(update))
+    lang = service.language(update)  # one read of the store, for every text of the answer
+    text = None if card is None else shared_text(card, lang)
     if card is not None and text is not None:
-        title = Renderer(service.language(update)).text(
-            cards.SHARE_TITLE, {"cycle": card.plan.cycle}
-        )
-        renderer = Renderer(service.language(update), html=True)
+        title = Renderer(lang).text(cards.SHARE_TITLE, {"cycle": card.plan.cycle})
+        renderer = Renderer(lang, html=True)
         link = verify_link(card.plan.receipt, renderer, update.get_bot())
         results.append(
             InlineQueryResultArticle(
-                id=query.query.strip()[:64],
+                id=card_id[:64],
                 title=title,
                 input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
                 reply_markup=link,
