@@ -49,6 +49,7 @@ from botapi_emulator.emulator import TOKEN, BotApiEmulator
 from dialogs.dialog import handle_text
 from dialogs.machine import Conversation
 from dialogs.render import Renderer
+from tests.test_bot_process import environment_without_settings
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WORKLOADS = {
@@ -232,7 +233,7 @@ async def cold_start(*command: str, cwd: str | None = None, round_trip: float = 
         async with BotApiEmulator(round_trip=round_trip) as emulator:
             await emulator.send_text(FIRST_CHAT, FIRST_TEXT, language_code=FIRST_LANGUAGE)
             env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+                **environment_without_settings(),
                 "TELEGRAM_BOT_TOKEN": emulator.token,
                 "TELEGRAM_API_BASE_URL": emulator.base_url,
                 "BOT_DB_PATH": str(Path(folder) / "cold.sqlite3"),

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/pg_serv
 
 from botapi_emulator.emulator import BotApiEmulator
 from tests.pg_server import PgCluster, start_cluster
-from tests.test_bot_process import COMMAND, GUIDED
+from tests.test_bot_process import COMMAND, GUIDED, environment_without_settings
 
 RATE = 30.0
 CHATS = 60
@@ -58,7 +58,7 @@ def server_cpu(cluster: PgCluster) -> float:
 
 async def start_bot(emulator: BotApiEmulator, log: Path, **env: str) -> asyncio.subprocess.Process:
     environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        **environment_without_settings(),
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         **env,

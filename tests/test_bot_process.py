@@ -22,6 +22,11 @@ COMMAND = shutil.which("besponsa-bot", path=str(Path(sys.executable).parent)) or
 CHAT = 5151
 
 
+def environment_without_settings() -> dict[str, str]:
+    """This process's environment without the bot's own settings, which each test sets."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))}
+
+
 class BotProcess:
     """One `besponsa-bot telegram` process; stderr (its log) goes to a file."""
 
@@ -31,7 +36,7 @@ class BotProcess:
 
     async def start(self) -> None:
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+            **environment_without_settings(),
             "TELEGRAM_BOT_TOKEN": self.emulator.token,
             "TELEGRAM_API_BASE_URL": self.emulator.base_url,
             "BOT_DB_PATH": str(self.db),
@@ -291,11 +296,10 @@ async def _wait_answered(emulator: BotApiEmulator, before: dict[int, int], last:
 
 async def _exit_of_a_start(env: dict[str, str]) -> tuple[int, str]:
     """The exit status and the output (log and stderr) of `besponsa-bot telegram`."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))}
     process = await asyncio.create_subprocess_exec(
         COMMAND,
         "telegram",
-        env={**clean, **env},
+        env={**environment_without_settings(), **env},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from bot.inbox import Inbox
 from bot.polling import confirming_polling
 from bot.store import SessionStore
 from botapi_emulator.emulator import BotApiEmulator
+from tests.test_bot_process import environment_without_settings
 from tests.test_verify_e2e import finish_typed, plan_in, verify
 from tests.test_webhook import free_port, serving
 
@@ -269,7 +269,7 @@ async def test_a_health_port_in_use_is_logged_and_the_bot_goes_on(
 
 def _probe(port: int, *path: str) -> int:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        **environment_without_settings(),
         "BOT_HEALTH_PORT": str(port),
         "BOT_HEALTH_HOST": "0.0.0.0",
     }

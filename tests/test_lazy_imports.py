@@ -9,12 +9,13 @@ timing (timings are in bench/ and BENCHMARKS.md).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.test_bot_process import environment_without_settings
 
 #: Module → why the polling bot must start without it (and where it is imported instead).
 LATE: dict[str, str] = {
@@ -67,7 +68,7 @@ main(["telegram"])
 def started_modules(tmp_path_factory: pytest.TempPathFactory) -> frozenset[str]:
     folder = tmp_path_factory.mktemp("lazy")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        **environment_without_settings(),
         "TELEGRAM_BOT_TOKEN": "123456:lazy-imports",
         "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
         "BOT_DB_PATH": str(folder / "state.sqlite3"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
 import random
 import re
 import signal
@@ -21,7 +20,7 @@ import pytest
 
 from botapi_emulator.emulator import BotApiEmulator
 from tests.pg_server import free_port
-from tests.test_bot_process import COMMAND, GUIDED
+from tests.test_bot_process import COMMAND, GUIDED, environment_without_settings
 
 ACTIVE, STANDBY = "active: this process polls", "standing by for the lock"
 CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
@@ -40,7 +39,7 @@ class Replica:
         self.starts += 1
         self.log = self.folder / f"{self.name}-{self.starts}.log"
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+            **environment_without_settings(),
             "TELEGRAM_BOT_TOKEN": self.emulator.token,
             "TELEGRAM_API_BASE_URL": self.emulator.base_url,
             "BOT_DB_URL": self.url,

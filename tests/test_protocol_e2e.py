@@ -12,7 +12,7 @@ from pathlib import Path
 
 from botapi_emulator.emulator import BotApiEmulator
 from tests.test_bot_e2e import CHAT, E2E_PROTOCOL, start_bot, stop_bot
-from tests.test_bot_process import COMMAND
+from tests.test_bot_process import COMMAND, environment_without_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "protocol.example.toml"
@@ -74,7 +74,7 @@ async def test_a_wrong_file_stops_the_installed_bot_with_one_line(
     wrong = tmp_path / "protocol.toml"
     wrong.write_text('[site]\nname = "Ward 7"\n\n[policy]\npregnancy = "never"\n', "utf-8")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        **environment_without_settings(),
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),

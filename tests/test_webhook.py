@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 import socket
 import sqlite3
@@ -28,7 +27,7 @@ from bot.store import SessionStore
 from bot.update_types import ALLOWED_UPDATES
 from bot.webhook import MAX_UPDATE_BYTES, WebhookServer, start_webhook
 from botapi_emulator.emulator import BotApiEmulator
-from tests.test_bot_process import COMMAND
+from tests.test_bot_process import COMMAND, environment_without_settings
 
 CHAT = 6161
 SECRET = "s3cret-token"
@@ -309,7 +308,7 @@ async def test_what_a_crash_left_in_the_inbox_is_answered_when_the_server_starts
 
 def webhook_env(emulator: BotApiEmulator, tmp_path: Path, port: int) -> dict[str, str]:
     return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "BOT_"))},
+        **environment_without_settings(),
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "BOT_DB_PATH": str(tmp_path / "state.sqlite3"),
