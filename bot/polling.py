@@ -5,7 +5,7 @@ next one, before the batch's updates have been handled; a SIGKILL or power cut i
 loses them (Telegram never delivers a confirmed update again). Here each batch is saved to the
 inbox (bot/inbox.py) before the next getUpdates confirms it, and an update leaves the inbox
 only once the update processor reports it handled: its state saved and its answer sent. After
-a crash the inbox is handled first, its ids handed to the gate of bot/gate.py (bot_data
+a crash the inbox is handled first, its ids handed to the gate (bot/gate.py, bot_data
 `REPLAYED`): such an update already seen (bot/store.py `mark_update_seen`) is not applied twice,
 but the last message of its answer, saved with the state, is sent again, since it may not have
 been sent; one seen but whose state was not saved is handled. Any other update seen before
