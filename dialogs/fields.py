@@ -126,8 +126,11 @@ _COUNT = with_unit(m.VALUE_COUNT)
 _DAYS = with_unit(m.VALUE_DAYS)
 
 FIELDS: tuple[Field, ...] = (
-    Field("bsa_m2", ("bsa",), quantity),
-    # Keys in each shipped language too: "ciclo 2", "Zyklus 2", "цикл 2", "peso 70".
+    # Keys in each shipped language too: "ciclo 2", "Zyklus 2", "цикл 2", "peso 70"; the
+    # abbreviations the German and Russian cards print for BSA (KOF, ППТ); and those a Russian
+    # clinician types on a Cyrillic keyboard (АЧН, АЛТ, АСТ, МОБ, ВОБ), though the replies keep
+    # ANC, ALT, AST, MRD and VOD in Latin (locales/glossary.toml).
+    Field("bsa_m2", ("bsa", "kof", "ппт"), quantity),
     Field(
         "height_cm",
         ("height", "h", "altura", "taille", "größe", "groesse", "altezza", "рост", "身高", "الطول"),
@@ -144,7 +147,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     # "hsct" alone means planned (ward shorthand): it adds the post-HSCT cautions to a plan.
     Field("hsct_planned", ("hsct",), yes_no, yes_or_no, negatable=True, bare_yes=True),
-    Field("anc", ("anc",), quantity, _COUNT),
+    Field("anc", ("anc", "ачн"), quantity, _COUNT),
     Field(
         "platelets",
         ("plt", "platelets", "plaquetas", "plaquettes", "thrombozyten", "piastrine", "тромбоциты"),
@@ -159,14 +162,14 @@ FIELDS: tuple[Field, ...] = (
         ("bili", "bilirubin", "bilirrubina", "bilirubine", "bilirubina", "билирубин", "胆红素"),
         lab,
     ),
-    Field("ast_uln", ("ast",), lab),
-    Field("alt_uln", ("alt",), lab),
+    Field("ast_uln", ("ast", "аст"), lab),
+    Field("alt_uln", ("alt", "алт"), lab),
     # One source of the CrCl at a time: a CrCl typed replaces a creatinine, and back.
     Field("crcl_ml_min", ("crcl",), clearance, with_unit(m.VALUE_CRCL)),
     Field("start_date", ("start",), date),
     Field("last_dose_date", ("last",), date),
     Field("nonheme_grade", ("grade",), integer(0, 4)),
-    Field("vod", ("vod",), yes_no, yes_or_no, negatable=True, bare_yes=True),
+    Field("vod", ("vod", "воб"), yes_no, yes_or_no, negatable=True, bare_yes=True),
     _choice_field("infusion_reaction", ("irr",), REACTION_WORDS),
     Field("interruption_days", ("interruption", "interrupted"), integer(0, 365), _DAYS),
     Field("cytopenia_days", ("cytopenia",), integer(0, 365), _DAYS),
@@ -182,7 +185,7 @@ FIELDS: tuple[Field, ...] = (
         with_unit(m.VALUE_YEARS),
     ),
     Field("adult", ("adult",), yes_no, yes_or_no),
-    Field("mrd_negative", ("mrd",), yes_no, yes_or_no),
+    Field("mrd_negative", ("mrd", "моб"), yes_no, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
     _choice_field("label", ("label",), LABEL_WORDS),

@@ -25,7 +25,8 @@ _SEPARATORS = {
 _BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069\u061c"))
 _FULLWIDTH = range(0xFF01, 0xFF5F)  # fullwidth ASCII forms: "１.８", "ｂｓａ＝１．８"
 #: Units as Russian clinicians write them (and as the Russian prompts show them, "180 см 75 кг"),
-#: in the Latin spelling the readers know; "м" alone only right after a number ("1,8 м").
+#: ВГН for ULN among them ("АЛТ 3 ×ВГН"), in the Latin spelling the readers know; "м" alone only
+#: right after a number ("1,8 м").
 _CYRILLIC_UNITS = {
     "мкмоль/л": "µmol/L",
     "мг/дл": "mg/dL",
@@ -40,6 +41,10 @@ _CYRILLIC_UNITS = {
     "мг": "mg",
     "мл": "mL",
     "ед/л": "U/L",
+    "×вгн": "×ULN",
+    "xвгн": "×ULN",  # a Latin x
+    "хвгн": "×ULN",  # a Cyrillic х
+    "вгн": "ULN",
 }
 _CYRILLIC_UNIT = re.compile(
     r"(?<![^\W\d_])(?:"

@@ -54,6 +54,30 @@ def test_the_dose_day_and_no_hsct_in_the_chats_language(text: str, lang: str) ->
     assert form.values == keyed.values and not form.problems and not form.unknown, form
 
 
+@pytest.mark.parametrize(
+    ("russian", "latin"),
+    [
+        ("цикл 2 ПР ППТ 1,8 АЧН 0,8 тромбоциты 50", "цикл 2 ПР bsa 1,8 anc 0,8 тромбоциты 50"),
+        ("АЛТ 3 ×ВГН АСТ 2 хВГН билирубин 2xВГН", "alt 3 ×ULN ast 2 xULN bili 2xULN"),
+        ("АСТ 120 ВГН 40", "ast 120 uln 40"),
+        ("МОБ да нет ВОБ", "mrd yes no vod"),
+    ],
+)
+def test_russian_abbreviations_read_as_their_latin_keys(russian: str, latin: str) -> None:
+    """ППТ as the Russian card prints it, and АЧН, АЛТ, АСТ, МОБ, ВОБ and ВГН as a Russian
+    keyboard types them (Cyrillic letters, even where they look Latin): the values of the Latin
+    keys."""
+    form = parse_quick_form(russian, TODAY, "ru")
+    assert form.values == parse_quick_form(latin, TODAY, "ru").values
+    assert not form.problems and not form.unknown, form
+
+
+def test_kof_as_the_german_card_prints_it_is_the_bsa() -> None:
+    form = parse_quick_form("KOF 1,8 Zyklus 2 CR", TODAY, "de")
+    assert form.values == parse_quick_form("bsa 1,8 Zyklus 2 CR", TODAY, "de").values
+    assert not form.problems and not form.unknown, form
+
+
 def test_the_issues_lines_give_the_same_plan() -> None:
     plans = []
     for text in (KEYED, "bsa 1.8 cycle 2 CR no hsct anc 1.8 plt 120"):
