@@ -24,6 +24,7 @@ from dialogs.quantities import parse_height_weight, parse_quantity
 from dialogs.quickform import parse_quick_form
 from dialogs.readers import Answer, Context, answer, choice, clearance_or_creatinine
 from dialogs.replies import Choice, Text
+from dialogs.units import WITHIN_NORMAL
 from dialogs.words import ambiguous_sex, parse_sex
 from rules.labels import Profile
 from rules.thresholds import (
@@ -194,8 +195,7 @@ NORMAL_COMMAND = "/normal"
 
 def _read_liver(text: str, context: Context) -> Answer:
     if text.strip().lower() in {NORMAL_COMMAND, "normal", "n"}:
-        # "Within normal limits" is ≤ 1 × ULN; every threshold in the rules is strictly above it.
-        return {**dict.fromkeys(LIVER_FIELDS, Decimal(1)), **dict.fromkeys(LAB_VALUES)}
+        return {**dict.fromkeys(LIVER_FIELDS, WITHIN_NORMAL), **dict.fromkeys(LAB_VALUES)}
     values = _read_from_keys(LIVER_FIELDS, also=LAB_VALUES)(text, context)
     if isinstance(values, dict):  # in the table's order (×ULN): no lab value as typed
         for name, lab_value in zip(LIVER_FIELDS, LAB_VALUES, strict=True):

@@ -15,7 +15,8 @@ first entry, is told the whole comparison with both values, in one message, from
 Representation does not count: both requests are read as the plan used them
 (`rules.receipt.canonical_request`: the BSA used instead of height and weight, 1.80 as 1.8),
 and a number that differs only by the precision it was written with (1.62 typed, 1.619 from a
-conversion) is the same value when, and only when, both entries give the same plan.
+conversion), or two liver tests both within normal limits (the liver step's Normal beside a
+typed 0.4 ×ULN), are the same reading when, and only when, both entries give the same plan.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dialogs.fields import FIELD_BY_NAME
 from dialogs.messages import N_, NP_
 from dialogs.replies import Line, Reply, Text
 from dialogs.site_protocol import site_protocol
+from dialogs.units import LAB_ANALYTE, WITHIN_NORMAL
 from rules import RULESET_VERSION, make_plan
 from rules.models import Dose, Plan, PlanRequest
 from rules.receipt import bsa_used, canonical_request
@@ -157,6 +159,19 @@ def _same_written(first: Any, yours: Any) -> bool:
     return first.quantize(quantum, ROUND_HALF_UP) == yours.quantize(quantum, ROUND_HALF_UP)
 
 
+def _same_reading(name: str, first: Any, yours: Any) -> bool:
+    """The same value as written, or a liver test within normal limits in both entries (the
+    liver step's Normal is stored as 1 ×ULN and a colleague may type 0.4 ×ULN)."""
+    if _same_written(first, yours):
+        return True
+    return (
+        name in LAB_ANALYTE
+        and isinstance(first, Decimal)
+        and isinstance(yours, Decimal)
+        and max(first, yours) <= WITHIN_NORMAL
+    )
+
+
 def _places(value: Decimal) -> int:
     """Decimal places as written without trailing zeros (1.620 → 2, 80 → 0)."""
     exponent = value.normalize().as_tuple().exponent
@@ -194,7 +209,7 @@ def compare(first: PlanRequest, first_plan: Plan, yours: PlanRequest) -> Compari
         if plain_a.get(name) != plain_b.get(name)
     ]
     if same_plan:
-        differing = [item for item in differing if not _same_written(item[1], item[2])]
+        differing = [item for item in differing if not _same_reading(*item)]
     first_doses = {dose.day: dose for dose in first_plan.doses}
     your_doses = {dose.day: dose for dose in your_plan.doses}
     doses = tuple(

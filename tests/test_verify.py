@@ -75,6 +75,21 @@ def test_a_value_written_more_precisely_matches_only_when_the_plan_is_the_same()
     assert [name for name, _, _ in different.fields] == ["anc"]
 
 
+def test_the_liver_steps_normal_matches_a_typed_value_within_normal_limits() -> None:
+    """Normal is stored as 1 ×ULN; a colleague who types the lab's 0.4 ×ULN read the same
+    thing. A value above normal, in either entry, is still a difference."""
+    normal = {"bilirubin_uln": "1", "ast_uln": "1", "alt_uln": "1"}
+    first = request(**normal)
+    typed = compare(
+        first, make_plan(first), request(bilirubin_uln="0.4", ast_uln="0.3", alt_uln="0.9")
+    )
+    assert typed.match
+    above = compare(first, make_plan(first), request(**{**normal, "alt_uln": "1.4"}))
+    assert not above.match and [name for name, _, _ in above.fields] == ["alt_uln"]
+    # Only the liver multiples are ranges: 0.4 against 1 in another field is two values.
+    assert not comparison(anc="0.4").match
+
+
 def test_a_mismatch_lists_fields_and_doses() -> None:
     result = comparison(bsa_m2="2.1")
     assert not result.match and [name for name, _, _ in result.fields] == ["bsa_m2"]
