@@ -7,8 +7,10 @@ that a transport can render them in any language with the locale's number and da
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
+from types import MappingProxyType
 
 from rules import thresholds as t
 from rules.numbers import CENT
@@ -91,13 +93,23 @@ class _EnglishCounts(string.Formatter):
 
 def english(template: str, shown: dict[str, object]) -> str:
     """The English text of a warning template, numbers already formatted."""
-    return _EnglishCounts().format(template, **shown)
+    if _counts_in(template):
+        return _EnglishCounts().format(template, **shown)
+    return template.format(**shown)  # the same text, without a formatter written in Python
 
 
-def constants_for(template: str) -> dict[str, Decimal | int]:
-    """The constants a template names, to be merged into its warning's params."""
+@cache
+def _counts_in(template: str) -> bool:
+    """Whether the template has a count with its noun (`{days:days}`)."""
+    return any(spec for _, name, spec, _ in string.Formatter().parse(template) if name)
+
+
+@cache
+def constants_for(template: str) -> Mapping[str, Decimal | int]:
+    """The constants a template names, to be merged into its warning's params: parsed once per
+    template (the templates are the rule table's, a fixed set)."""
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    return {name: CONSTANTS[name] for name in names if name in CONSTANTS}
+    return MappingProxyType({name: CONSTANTS[name] for name in names if name in CONSTANTS})
 
 
 # TRANSLATORS: Boxed warning = the US label's boxed warning; VOD/SOS = veno-occlusive disease /

@@ -318,13 +318,12 @@ class PlanRequest(BaseModel):
 
     def inputs(self) -> list[InputUsed]:
         """What a plan for this request uses, as given and as used, in `READ_BACK_FIELDS` order."""
-        labs = {target: name for name, target in LAB_FIELDS.items()}
         used: list[InputUsed] = []
         for name, unit in READ_BACK_FIELDS:
             value = getattr(self, name)
             if value is None:
                 continue
-            lab = getattr(self, labs[name]) if name in labs else None
+            lab = getattr(self, _LAB_OF[name]) if name in _LAB_OF else None
             if name == "crcl_ml_min" and self.creatinine is not None:
                 lab = self.creatinine
             shown = value if isinstance(value, str | int) else Decimal(value)
@@ -376,7 +375,7 @@ class PlanRequest(BaseModel):
             if value is None:
                 continue
             given = self.day_given if name == "day" else False
-            if not given and value == type(self).model_fields[name].default:
+            if not given and value == _CHOICE_DEFAULTS[name]:
                 continue
             shown = value.isoformat() if isinstance(value, dt.date) else value
             used.append(InputUsed(field=name, given=shown, used=shown))
@@ -424,6 +423,13 @@ class PlanRequest(BaseModel):
                 f"last_dose_date: the dates after the last dose would fall after "
                 f"{dt.date.max.isoformat()}"
             )
+
+
+#: Each liver multiple → the field that holds its lab value as typed.
+_LAB_OF = {target: name for name, target in LAB_FIELDS.items()}
+#: The default of each read-back choice, looked up once per process: a class's `model_fields`
+#: is a computed property in pydantic 2.11 and later, read nine times per plan otherwise.
+_CHOICE_DEFAULTS = {name: PlanRequest.model_fields[name].default for name in READ_BACK_CHOICES}
 
 
 class Dose(BaseModel):
