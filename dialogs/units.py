@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rules.models import LIMITS
+from rules.thresholds import ULN
 from rules.units import CM_PER_INCH, KG_PER_POUND, PER_MICROLITRE_PER_GIGA_PER_LITRE, Analyte, Uln
 
 
@@ -147,10 +148,10 @@ def limits(field: str) -> tuple[Decimal, Decimal]:
 #: The liver fields read as lab values: the `*_uln` field → the analyte (and its `LabValue`
 #: field of the request, which records the value as typed for the read-back).
 LAB_ANALYTE: dict[str, Analyte] = {"bilirubin_uln": "bilirubin", "ast_uln": "ast", "alt_uln": "alt"}
-#: "Within normal limits", the liver step's Normal: at most 1 × the ULN, by the ULN's own
-#: definition (every liver threshold of the rules lies above it). A range, not a value: the
-#: double check (`dialogs/verify.py`) reads any multiple up to it as the same reading.
-WITHIN_NORMAL = _ONE
+#: "Within normal limits", the liver step's Normal: at most the ULN itself
+#: (`rules.thresholds.ULN`; every liver threshold of the rules lies above it). A range, not a
+#: value: the double check (`dialogs/verify.py`) reads any multiple up to it as the same reading.
+WITHIN_NORMAL = ULN
 
 _SITE_ULNS: dict[str, Uln] = {}
 
