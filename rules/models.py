@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SerializerFunctionWrapHandler,
+    SkipValidation,
     ValidationError,
     model_serializer,
     model_validator,
@@ -141,6 +142,13 @@ class LabValue(BaseModel):
 LAB_FIELDS = {"bilirubin": "bilirubin_uln", "ast": "ast_uln", "alt": "alt_uln"}
 
 
+#: A value read back: a yes/no, a whole number, a quantity or a word. Not validated again: each
+#: comes from a request that was (`PlanRequest.inputs`), and a four-way union is checked member
+#: by member, which made the read-back a third of a plan's time (`bench/bench_rules.py`,
+#: BENCHMARKS.md). The type still chooses how it is written (a Decimal as a JSON number).
+ReadBackValue = Annotated[bool | int | JsonDecimal | str, SkipValidation]
+
+
 class InputUsed(BaseModel):
     """What the plan used for one field: as given (value, unit) and the value used, so that a
     frontend can read it back ("bilirubin 34 µmol/L = 1.62 × ULN (ULN 21, site setting)")."""
@@ -148,9 +156,9 @@ class InputUsed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     field: str
-    given: bool | int | JsonDecimal | str
+    given: ReadBackValue
     unit: str | None = None
-    used: bool | int | JsonDecimal | str
+    used: ReadBackValue
     used_unit: str | None = None
     uln: JsonDecimal | None = None
     uln_unit: str | None = None
