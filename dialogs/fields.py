@@ -26,6 +26,7 @@ from dialogs.readers import (
     dose_day,
     integer,
     lab,
+    mrd_negative,
     quantity,
     response,
     sex,
@@ -128,8 +129,9 @@ _DAYS = with_unit(m.VALUE_DAYS)
 FIELDS: tuple[Field, ...] = (
     # Keys in each shipped language too: "ciclo 2", "Zyklus 2", "цикл 2", "peso 70"; the
     # abbreviations the German and Russian cards print for BSA (KOF, ППТ); and those a Russian
-    # clinician types on a Cyrillic keyboard (АЧН, АЛТ, АСТ, МОБ, ВОБ), though the replies keep
-    # ANC, ALT, AST, MRD and VOD in Latin (locales/glossary.toml).
+    # clinician types on a Cyrillic keyboard (АЧН, АЛТ, АСТ, ВОБ), though the replies keep ANC,
+    # ALT, AST and VOD in Latin (locales/glossary.toml). Not МОБ: "МОБ нет" says no residual
+    # disease, the opposite of `mrd no` (not MRD-negative).
     Field("bsa_m2", ("bsa", "kof", "ппт"), quantity),
     Field(
         "height_cm",
@@ -185,7 +187,8 @@ FIELDS: tuple[Field, ...] = (
         with_unit(m.VALUE_YEARS),
     ),
     Field("adult", ("adult",), yes_no, yes_or_no),
-    Field("mrd_negative", ("mrd", "моб"), yes_no, yes_or_no),
+    # "mrd negative" and "mrd pos" as well as yes/no; never "mrd-" or "mrd+" (dialogs/words.py).
+    Field("mrd_negative", ("mrd",), mrd_negative, yes_or_no),
     Field("gilbert_or_hemolysis", ("gilbert",), yes_no, yes_or_no, negatable=True),
     _choice_field("bsa_formula", ("bsa_formula", "formula"), FORMULA_WORDS),
     _choice_field("label", ("label",), LABEL_WORDS),

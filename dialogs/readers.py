@@ -24,7 +24,7 @@ from dialogs.quantities import (
     parse_quantity,
 )
 from dialogs.units import site_ulns
-from dialogs.words import parse_response, parse_sex, parse_yes_no, sex_problem
+from dialogs.words import parse_mrd_negative, parse_response, parse_sex, parse_yes_no, sex_problem
 from rules.thresholds import DOSE_DAYS
 from rules.units import Uln
 
@@ -87,6 +87,10 @@ def integer(low: int, high: int) -> Reader:
 
 def yes_no(text: str, field: str, context: Context) -> object:
     return parse_yes_no(text)
+
+
+def mrd_negative(text: str, field: str, context: Context) -> object:
+    return parse_mrd_negative(text)
 
 
 def response(text: str, field: str, context: Context) -> object:

@@ -52,6 +52,40 @@ def parse_yes_no(text: str) -> bool | Problem:
     return Problem(NOT_YES_NO, {})
 
 
+#: An MRD result as a lab reports it, in the shipped languages: negative means MRD negativity
+#: was reached (`mrd_negative` true), positive that it was not.
+_MRD_RESULTS = {
+    **dict.fromkeys(
+        (
+            "negative", "neg", "negativ", "négatif", "négative", "negativo", "negativa",
+            "отрицательный", "отрицательная", "отр", "阴性", "سلبي",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "positive", "pos", "positiv", "positif", "positivo", "positiva",
+            "положительный", "положительная", "пол", "阳性", "إيجابي",
+        ),
+        False,
+    ),
+}  # fmt: skip
+#: "+" and "-" write an MRD result ("MRD-" is negative) as often as they answer yes or no ("-"
+#: for no): for MRD they are never read either way.
+_MRD_SIGNS = frozenset(("+", "-"))
+
+
+def parse_mrd_negative(text: str) -> bool | Problem:
+    """Whether MRD negativity was reached: yes/no (`parse_yes_no`), or the result's own word
+    (negative, positive, in the shipped languages). "+" and "-" are refused."""
+    word = folded(text)
+    if word in _MRD_RESULTS:
+        return _MRD_RESULTS[word]
+    if word in _MRD_SIGNS:
+        return Problem(NOT_YES_NO, {})
+    return parse_yes_no(text)
+
+
 _RESPONSES: dict[str, Literal["CR", "CRi", "none"]] = {
     "cr": "CR",
     "cri": "CRi",

@@ -60,16 +60,53 @@ def test_the_dose_day_and_no_hsct_in_the_chats_language(text: str, lang: str) ->
         ("цикл 2 ПР ППТ 1,8 АЧН 0,8 тромбоциты 50", "цикл 2 ПР bsa 1,8 anc 0,8 тромбоциты 50"),
         ("АЛТ 3 ×ВГН АСТ 2 хВГН билирубин 2xВГН", "alt 3 ×ULN ast 2 xULN bili 2xULN"),
         ("АСТ 120 ВГН 40", "ast 120 uln 40"),
-        ("МОБ да нет ВОБ", "mrd yes no vod"),
+        ("цикл 2 ПР нет ВОБ", "цикл 2 ПР no vod"),
     ],
 )
 def test_russian_abbreviations_read_as_their_latin_keys(russian: str, latin: str) -> None:
-    """ППТ as the Russian card prints it, and АЧН, АЛТ, АСТ, МОБ, ВОБ and ВГН as a Russian
-    keyboard types them (Cyrillic letters, even where they look Latin): the values of the Latin
-    keys."""
+    """ППТ as the Russian card prints it, and АЧН, АЛТ, АСТ, ВОБ and ВГН as a Russian keyboard
+    types them (Cyrillic letters, even where they look Latin): the values of the Latin keys."""
     form = parse_quick_form(russian, TODAY, "ru")
     assert form.values == parse_quick_form(latin, TODAY, "ru").values
     assert not form.problems and not form.unknown, form
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "negative"),
+    [
+        ("mrd neg", "en", True),
+        ("mrd negative", "en", True),
+        ("mrd=pos", "en", False),
+        ("mrd positive", "en", False),
+        ("mrd negativ", "de", True),
+        ("mrd négative", "fr", True),
+        ("mrd positivo", "es", False),
+        ("mrd отрицательная", "ru", True),
+        ("mrd 阳性", "zh", False),
+        ("mrd yes", "en", True),
+        ("mrd no", "en", False),
+    ],
+)
+def test_an_mrd_result_is_read_as_negativity_reached_or_not(
+    text: str, lang: str, negative: bool
+) -> None:
+    form = parse_quick_form(f"cycle 3 CR {text}", TODAY, lang)
+    assert form.values["mrd_negative"] is negative and not form.problems, form
+
+
+@pytest.mark.parametrize("text", ["mrd-", "mrd -", "mrd+", "mrd +", "mrd −"])
+def test_mrd_with_a_sign_is_asked_again_never_read(text: str) -> None:
+    """A lab writes MRD- for a negative result, while "-" answers no to "negativity reached?":
+    read as a yes/no, it gave the opposite of what was meant. Neither sign is read for MRD."""
+    form = parse_quick_form(f"cycle 3 CR {text}", TODAY)
+    assert "mrd_negative" not in form.values and form.problems, form
+
+
+def test_mob_is_not_a_key_for_mrd_negative() -> None:
+    """In Russian, МОБ нет says there is no residual disease, which `mrd no` (not MRD-negative)
+    would invert: the word is refused rather than read either way."""
+    form = parse_quick_form("цикл 3 ПР МОБ нет", TODAY, "ru")
+    assert "mrd_negative" not in form.values and (form.problems or form.unknown), form
 
 
 def test_kof_as_the_german_card_prints_it_is_the_bsa() -> None:
