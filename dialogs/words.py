@@ -58,14 +58,14 @@ _MRD_RESULTS = {
     **dict.fromkeys(
         (
             "negative", "neg", "negativ", "négatif", "négative", "negativo", "negativa",
-            "отрицательный", "отрицательная", "отр", "阴性", "سلبي",
+            "отрицательный", "отрицательная", "阴性", "سلبي",
         ),
         True,
     ),
     **dict.fromkeys(
         (
             "positive", "pos", "positiv", "positif", "positivo", "positiva",
-            "положительный", "положительная", "пол", "阳性", "إيجابي",
+            "положительный", "положительная", "阳性", "إيجابي",
         ),
         False,
     ),
