@@ -21,6 +21,13 @@ OUT_OF_RANGE = N_("{value} {unit} is outside the possible range, {low} to {high}
 DID_YOU_MEAN_COUNT = N_(
     "{value} is not possible as ×10⁹/L. Did you mean {suggestion} ×10⁹/L (= {value}/µL)?"
 )
+# TRANSLATORS: a blood count typed without its unit, 1000 or more: it may be ×10⁹/L (G/L) or a
+# count per microlitre; {giga} is the second reading in ×10⁹/L (1500/µL = 1.5 ×10⁹/L). Both
+# readings are also offered as buttons.
+AMBIGUOUS_COUNT = N_(
+    "“{text}” has no unit, and a count this high can be read two ways: {value} ×10⁹/L, or "
+    "{value}/µL (= {giga} ×10⁹/L). Which one? Tap it, or type the value with its unit."
+)
 DID_YOU_MEAN_HEIGHT = N_(
     "{value} cm is not a possible height. Did you mean {suggestion} cm (= {value} m)?"
 )
@@ -103,6 +110,7 @@ PROBLEM_KEYS: tuple[str, ...] = (
     WRONG_UNIT,
     OUT_OF_RANGE,
     DID_YOU_MEAN_COUNT,
+    AMBIGUOUS_COUNT,
     DID_YOU_MEAN_HEIGHT,
     NOT_A_COUNT,
     ABSOLUTE_ULN,

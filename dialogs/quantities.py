@@ -17,6 +17,7 @@ from dialogs.normalise import clip, normalise
 from dialogs.numbers import MAX_NUMBER_TEXT, read_number
 from dialogs.problems import (
     ABSOLUTE_ULN,
+    AMBIGUOUS_COUNT,
     AMBIGUOUS_LAB,
     CREATININE_UNIT,
     DID_YOU_MEAN_COUNT,
@@ -50,6 +51,7 @@ from rules.units import (
     ABSOLUTE_UNITS,
     CREATININE_UMOL_PER_MG_DL,
     INCHES_PER_FOOT,
+    PER_MICROLITRE_PER_GIGA_PER_LITRE,
     SHOWN_UNIT,
     TIMES_ULN,
     Uln,
@@ -109,8 +111,37 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
             value = value.quantize(CONVERTED_PLACES[field], rounding=ROUND_HALF_UP)
         value = _plain(value)
     if low <= value <= high:
+        if unit == "" and field in COUNT_FIELDS and _also_per_microlitre(value):
+            return _two_count_readings(match["num"], shown, value, field)
         return value
     return _out_of_range(value, field, spec, unit, low, high)
+
+
+# TRANSLATORS: a button of the question about a count with no unit: the count read per
+# microlitre, in ×10⁹/L too.
+COUNT_PER_MICROLITRE = m.N_("{value}/µL = {giga} ×10⁹/L")
+#: The quick-form key of each count, for the buttons that type a reading with its unit.
+COUNT_KEY = {"anc": "anc", "platelets": "plt", "anc_baseline": "anc0", "platelets_baseline": "plt0"}
+
+
+def _also_per_microlitre(value: Decimal) -> bool:
+    """Whether a bare count reads as a count per microlitre too: a whole number of at least one
+    ×10⁹/L written per µL (1,500/µL is 1.5 ×10⁹/L; a count per µL is written in thousands). Below
+    the field's limit it is a possible ×10⁹/L as well (platelets 1500), so neither is assumed."""
+    return value >= PER_MICROLITRE_PER_GIGA_PER_LITRE and value == value.to_integral_value()
+
+
+def _two_count_readings(number: str, shown: str, value: Decimal, field: str) -> Problem:
+    """A bare count of 1000 or more within the limits: ×10⁹/L or per µL, each a button that
+    types it with its unit (`AMBIGUOUS_COUNT`), as creatinine's units are asked."""
+    giga = _plain(value * PER_MICROLITRE)
+    key = COUNT_KEY[field]
+    choices = (
+        Choice(m.VALUE_COUNT, f"{key} {number} ×10⁹/L", {"value": value}),
+        Choice(COUNT_PER_MICROLITRE, f"{key} {number}/µL", {"value": value, "giga": giga}),
+    )
+    values = {"text": shown, "value": value, "giga": giga}
+    return Problem(AMBIGUOUS_COUNT, values, field, None, choices)
 
 
 #: 5 ft 11 in, 5'11", 5 ft, 5′ 11″ (the primes as typed on a phone or copied).

@@ -16,7 +16,7 @@ from dialogs.dates import parse_date
 from dialogs.numbers import decimal_separator, parse_int, read_number
 from dialogs.problems import PROBLEM_KEYS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
-from dialogs.units import UNITS, limits
+from dialogs.units import COUNT_FIELDS, UNITS, limits
 from dialogs.words import parse_response, parse_yes_no
 from rules.models import LIMITS, PlanRequest
 
@@ -151,7 +151,9 @@ QUANTITIES = [
     ("80.000/µL", "platelets", "en", D(80)),
     ("80 000/µL", "platelets", "fr", D(80)),
     ("80", "platelets", "en", D(80)),
-    ("1.800", "platelets", "de", D(1800)),
+    ("1.800 ×10⁹/L", "platelets", "de", D(1800)),
+    ("999", "platelets", "en", D(999)),
+    ("1000.5", "platelets", "en", D("1000.5")),
     ("0", "platelets", "en", D(0)),
     ("25", "anc_baseline", "en", D(25)),
     ("150 G/L", "platelets_baseline", "en", D(150)),
@@ -251,7 +253,25 @@ BAD_QUANTITIES = [
     ("101.5", "anc", p.OUT_OF_RANGE),
     ("200000", "anc", p.OUT_OF_RANGE),
     ("150000/µL", "anc", p.OUT_OF_RANGE),
+    ("1800", "platelets", p.AMBIGUOUS_COUNT),
+    ("1,500", "platelets", p.AMBIGUOUS_COUNT),
+    ("1000", "platelets_baseline", p.AMBIGUOUS_COUNT),
 ]
+
+
+@pytest.mark.parametrize(("text", "locale"), [("1500", "en"), ("1,500", "en"), ("1.500", "de")])
+def test_a_bare_count_of_a_thousand_or_more_offers_both_readings(text: str, locale: str) -> None:
+    """1,500/µL is 1.5 ×10⁹/L (a hold), 1500 ×10⁹/L a possible platelet count (a give): a bare
+    whole number of 1000 or more is neither assumed; each reading is a button with its unit."""
+    problem = parse_quantity(text, "platelets", locale)
+    assert isinstance(problem, Problem) and problem.key == p.AMBIGUOUS_COUNT
+    assert problem.values["giga"] == D("1.5")
+    readings = [choice.value for choice in problem.choices]
+    assert readings == [f"plt {text} ×10⁹/L", f"plt {text}/µL"]
+    read = [
+        parse_quantity(reading.removeprefix("plt "), "platelets", locale) for reading in readings
+    ]
+    assert read == [D(1500), D("1.5")]
 
 
 @pytest.mark.parametrize(("text", "field", "key"), BAD_QUANTITIES)
@@ -571,7 +591,12 @@ def test_any_value_in_range_parses_back_exactly(
     result = parse_quantity(text, field, locale)
     integer, _, fraction = f"{value:f}".partition(".")
     grouping = len(fraction) == 3 and integer.strip("0") and separator != decimal_separator(locale)
-    if grouping:
+    if field in COUNT_FIELDS and isinstance(result, Problem) and result.key == p.AMBIGUOUS_COUNT:
+        # A whole count of 1000 or more is asked back, as read: ×10⁹/L or per µL.
+        read = result.values["value"]
+        assert read >= 1000 and read == read.to_integral_value()
+        assert read == value or grouping
+    elif grouping:
         # "1,234" in en is 1234: the documented ambiguity rule, never a silent fraction
         assert result != value
     else:
@@ -586,7 +611,13 @@ def test_grouped_values_parse_back_exactly(case: tuple[str, Decimal], locale: st
     group, decimal = (",", ".") if locale == "en" else (".", ",")
     integer, _, fraction = f"{value:f}".partition(".")
     text = f"{int(integer):,}".replace(",", group) + (decimal + fraction if fraction else "")
-    assert parse_quantity(text, field, locale) == value
+    result = parse_quantity(text, field, locale)
+    if field in COUNT_FIELDS and value == value.to_integral_value():
+        # A bare whole count of 1000 or more: both readings offered, neither assumed.
+        assert isinstance(result, Problem) and result.key == p.AMBIGUOUS_COUNT
+        assert result.values["value"] == value
+    else:
+        assert result == value
 
 
 @given(st.integers(min_value=0, max_value=1_000_000), st.sampled_from(LOCALES))

@@ -75,7 +75,21 @@ def dialog_replies() -> list[Reply]:
     """Prompts, problems, notices and the summary of a real conversation."""
     conversation = Conversation()
     replies = list(start(conversation))
-    for text in ["abc", "1,8", "1", "adult", "no", "2.1", "1500", "yes", "150", "0", "/summary"]:
+    # "1500" alone is asked back (×10⁹/L or per µL), then typed with its unit.
+    for text in [
+        "abc",
+        "1,8",
+        "1",
+        "adult",
+        "no",
+        "2.1",
+        "1500",
+        "1500 ×10⁹/L",
+        "yes",
+        "150",
+        "0",
+        "/summary",
+    ]:
         replies.extend(handle_text(conversation, text, TODAY))
     replies.extend(handle_text(conversation, "/nonsense", TODAY))
     replies.extend(handle_text(conversation, "/plan", TODAY))
