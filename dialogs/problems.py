@@ -28,6 +28,13 @@ AMBIGUOUS_COUNT = N_(
     "“{text}” has no unit, and a count this high can be read two ways: {value} ×10⁹/L, or "
     "{value}/µL (= {giga} ×10⁹/L). Which one? Tap it, or type the value with its unit."
 )
+# TRANSLATORS: circulating blasts typed without a unit, small enough to be ×10⁹/L (G/L) too;
+# {per_mm3} is the second reading per mm³ (15 ×10⁹/L = 15000/mm³). Both readings are also
+# offered as buttons.
+AMBIGUOUS_BLASTS = N_(
+    "“{text}” has no unit and can be read two ways: {value}/mm³, or {value} ×10⁹/L "
+    "(= {per_mm3}/mm³). Which one? Tap it, or type the value with its unit."
+)
 DID_YOU_MEAN_HEIGHT = N_(
     "{value} cm is not a possible height. Did you mean {suggestion} cm (= {value} m)?"
 )
@@ -111,6 +118,7 @@ PROBLEM_KEYS: tuple[str, ...] = (
     OUT_OF_RANGE,
     DID_YOU_MEAN_COUNT,
     AMBIGUOUS_COUNT,
+    AMBIGUOUS_BLASTS,
     DID_YOU_MEAN_HEIGHT,
     NOT_A_COUNT,
     ABSOLUTE_ULN,

@@ -17,6 +17,7 @@ from dialogs.normalise import clip, normalise
 from dialogs.numbers import MAX_NUMBER_TEXT, read_number
 from dialogs.problems import (
     ABSOLUTE_ULN,
+    AMBIGUOUS_BLASTS,
     AMBIGUOUS_COUNT,
     AMBIGUOUS_LAB,
     CREATININE_UNIT,
@@ -113,6 +114,8 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
     if low <= value <= high:
         if unit == "" and field in COUNT_FIELDS and _also_per_microlitre(value):
             return _two_count_readings(match["num"], shown, value, field)
+        if unit == "" and field == "blasts_per_mm3" and 0 < value * BLASTS_PER_GIGA <= high:
+            return _two_blast_readings(match["num"], shown, value)
         return value
     return _out_of_range(value, field, spec, unit, low, high)
 
@@ -120,6 +123,11 @@ def parse_quantity(text: str, field: str, locale: str = "en") -> Decimal | Probl
 # TRANSLATORS: a button of the question about a count with no unit: the count read per
 # microlitre, in ×10⁹/L too.
 COUNT_PER_MICROLITRE = m.N_("{value}/µL = {giga} ×10⁹/L")
+# TRANSLATORS: a button of the question about blasts with no unit: the value read as ×10⁹/L,
+# and per mm³.
+BLASTS_PER_LITRE = m.N_("{value} ×10⁹/L = {per_mm3}/mm³")
+#: Blasts per mm³ in one ×10⁹/L (the factor of `dialogs/units.py` for the blasts field).
+BLASTS_PER_GIGA = UNITS["blasts_per_mm3"].units["x10^9/l"]
 #: The quick-form key of each count, for the buttons that type a reading with its unit.
 COUNT_KEY = {"anc": "anc", "platelets": "plt", "anc_baseline": "anc0", "platelets_baseline": "plt0"}
 
@@ -129,6 +137,19 @@ def _also_per_microlitre(value: Decimal) -> bool:
     ×10⁹/L written per µL (1,500/µL is 1.5 ×10⁹/L; a count per µL is written in thousands). Below
     the field's limit it is a possible ×10⁹/L as well (platelets 1500), so neither is assumed."""
     return value >= PER_MICROLITRE_PER_GIGA_PER_LITRE and value == value.to_integral_value()
+
+
+def _two_blast_readings(number: str, shown: str, value: Decimal) -> Problem:
+    """A bare blast count whose ×10⁹/L reading is possible too (15: 15/mm³, or 15 ×10⁹/L =
+    15000/mm³, beyond the cycle-1 cytoreduction limit): neither is assumed. A European lab
+    prints blasts in ×10⁹/L; the question asks per mm³."""
+    per_mm3 = _plain(value * BLASTS_PER_GIGA)
+    choices = (
+        Choice(m.VALUE_BLASTS, f"blasts {number}/mm³", {"value": value}),
+        Choice(BLASTS_PER_LITRE, f"blasts {number} ×10⁹/L", {"value": value, "per_mm3": per_mm3}),
+    )
+    values = {"text": shown, "value": value, "per_mm3": per_mm3}
+    return Problem(AMBIGUOUS_BLASTS, values, "blasts_per_mm3", None, choices)
 
 
 def _two_count_readings(number: str, shown: str, value: Decimal, field: str) -> Problem:

@@ -622,7 +622,16 @@ def test_grouped_values_parse_back_exactly(case: tuple[str, Decimal], locale: st
 
 @given(st.integers(min_value=0, max_value=1_000_000), st.sampled_from(LOCALES))
 def test_blast_counts_parse_back_exactly(value: int, locale: str) -> None:
-    assert parse_quantity(str(value), "blasts_per_mm3", locale) == value
+    bare = parse_quantity(str(value), "blasts_per_mm3", locale)
+    if 0 < value * 1000 <= 1_000_000:
+        # As bare as "15", a count is 15/mm³ or 15 ×10⁹/L: both offered, neither assumed.
+        assert isinstance(bare, Problem) and bare.key == p.AMBIGUOUS_BLASTS
+        assert [choice.value for choice in bare.choices] == [
+            f"blasts {value}/mm³",
+            f"blasts {value} ×10⁹/L",
+        ]
+    else:
+        assert bare == value
     assert parse_quantity(f"{value:,}/mm³", "blasts_per_mm3", locale) == value
 
 

@@ -75,7 +75,8 @@ def dialog_replies() -> list[Reply]:
     """Prompts, problems, notices and the summary of a real conversation."""
     conversation = Conversation()
     replies = list(start(conversation))
-    # "1500" alone is asked back (×10⁹/L or per µL), then typed with its unit.
+    # "1500" platelets and "150" blasts alone are asked back (each reads two ways), then typed
+    # with their unit.
     for text in [
         "abc",
         "1,8",
@@ -87,6 +88,7 @@ def dialog_replies() -> list[Reply]:
         "1500 ×10⁹/L",
         "yes",
         "150",
+        "150/mm³",
         "0",
         "/summary",
     ]:
