@@ -18,6 +18,13 @@ TODAY = dt.date(2026, 11, 25)
 KEYED = "bsa=1.8 cycle=2 response=CR hsct=no anc=1.8 plt=120"
 
 
+def assert_reads_as(text: str, reference: str, lang: str) -> None:
+    """`text` gives the values `reference` gives, with nothing refused or left unknown."""
+    form = parse_quick_form(text, TODAY, lang)
+    assert form.values == parse_quick_form(reference, TODAY, lang).values, form
+    assert not form.problems and not form.unknown, form
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
@@ -32,9 +39,7 @@ KEYED = "bsa=1.8 cycle=2 response=CR hsct=no anc=1.8 plt=120"
     ],
 )
 def test_each_shorthand_line_gives_the_keyed_values(text: str, lang: str) -> None:
-    keyed = parse_quick_form(KEYED, TODAY, lang)
-    form = parse_quick_form(text, TODAY, lang)
-    assert form.values == keyed.values and not form.problems and not form.unknown, form
+    assert_reads_as(text, KEYED, lang)
 
 
 @pytest.mark.parametrize(
@@ -49,9 +54,7 @@ def test_each_shorthand_line_gives_the_keyed_values(text: str, lang: str) -> Non
     ],
 )
 def test_the_dose_day_and_no_hsct_in_the_chats_language(text: str, lang: str) -> None:
-    keyed = parse_quick_form(KEYED + " day=8", TODAY, lang)
-    form = parse_quick_form(text, TODAY, lang)
-    assert form.values == keyed.values and not form.problems and not form.unknown, form
+    assert_reads_as(text, KEYED + " day=8", lang)
 
 
 @pytest.mark.parametrize(
@@ -66,9 +69,7 @@ def test_the_dose_day_and_no_hsct_in_the_chats_language(text: str, lang: str) ->
 def test_russian_abbreviations_read_as_their_latin_keys(russian: str, latin: str) -> None:
     """ППТ as the Russian card prints it, and АЧН, АЛТ, АСТ, ВОБ and ВГН as a Russian keyboard
     types them (Cyrillic letters, even where they look Latin): the values of the Latin keys."""
-    form = parse_quick_form(russian, TODAY, "ru")
-    assert form.values == parse_quick_form(latin, TODAY, "ru").values
-    assert not form.problems and not form.unknown, form
+    assert_reads_as(russian, latin, "ru")
 
 
 @pytest.mark.parametrize(
@@ -110,9 +111,7 @@ def test_mob_is_not_a_key_for_mrd_negative() -> None:
 
 
 def test_kof_as_the_german_card_prints_it_is_the_bsa() -> None:
-    form = parse_quick_form("KOF 1,8 Zyklus 2 CR", TODAY, "de")
-    assert form.values == parse_quick_form("bsa 1,8 Zyklus 2 CR", TODAY, "de").values
-    assert not form.problems and not form.unknown, form
+    assert_reads_as("KOF 1,8 Zyklus 2 CR", "bsa 1,8 Zyklus 2 CR", "de")
 
 
 def test_the_issues_lines_give_the_same_plan() -> None:
