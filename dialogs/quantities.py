@@ -128,8 +128,15 @@ COUNT_PER_MICROLITRE = m.N_("{value}/µL = {giga} ×10⁹/L")
 BLASTS_PER_LITRE = m.N_("{value} ×10⁹/L = {per_mm3}/mm³")
 #: Blasts per mm³ in one ×10⁹/L (the factor of `dialogs/units.py` for the blasts field).
 BLASTS_PER_GIGA = UNITS["blasts_per_mm3"].units["x10^9/l"]
-#: The quick-form key of each count, for the buttons that type a reading with its unit.
-COUNT_KEY = {"anc": "anc", "platelets": "plt", "anc_baseline": "anc0", "platelets_baseline": "plt0"}
+#: The quick-form key of each count (blasts too), for the buttons that type a reading with its
+#: unit (`tests/test_parsing.py` types each back through the quick form).
+COUNT_KEY = {
+    "anc": "anc",
+    "platelets": "plt",
+    "anc_baseline": "anc0",
+    "platelets_baseline": "plt0",
+    "blasts_per_mm3": "blasts",
+}
 
 
 def _also_per_microlitre(value: Decimal) -> bool:
@@ -144,9 +151,10 @@ def _two_blast_readings(number: str, shown: str, value: Decimal) -> Problem:
     15000/mm³, beyond the cycle-1 cytoreduction limit): neither is assumed. A European lab
     prints blasts in ×10⁹/L; the question asks per mm³."""
     per_mm3 = _plain(value * BLASTS_PER_GIGA)
+    key = COUNT_KEY["blasts_per_mm3"]
     choices = (
-        Choice(m.VALUE_BLASTS, f"blasts {number}/mm³", {"value": value}),
-        Choice(BLASTS_PER_LITRE, f"blasts {number} ×10⁹/L", {"value": value, "per_mm3": per_mm3}),
+        Choice(m.VALUE_BLASTS, f"{key} {number}/mm³", {"value": value}),
+        Choice(BLASTS_PER_LITRE, f"{key} {number} ×10⁹/L", {"value": value, "per_mm3": per_mm3}),
     )
     values = {"text": shown, "value": value, "per_mm3": per_mm3}
     return Problem(AMBIGUOUS_BLASTS, values, "blasts_per_mm3", None, choices)

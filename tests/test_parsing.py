@@ -16,6 +16,7 @@ from dialogs.dates import parse_date
 from dialogs.numbers import decimal_separator, parse_int, read_number
 from dialogs.problems import PROBLEM_KEYS, Problem
 from dialogs.quantities import parse_height_weight, parse_quantity
+from dialogs.quickform import parse_quick_form
 from dialogs.units import COUNT_FIELDS, UNITS, limits
 from dialogs.words import parse_response, parse_yes_no
 from rules.models import LIMITS, PlanRequest
@@ -257,6 +258,26 @@ BAD_QUANTITIES = [
     ("1,500", "platelets", p.AMBIGUOUS_COUNT),
     ("1000", "platelets_baseline", p.AMBIGUOUS_COUNT),
 ]
+
+
+@pytest.mark.parametrize(
+    ("field", "bare", "readings"),
+    [
+        ("platelets", "1500", [D(1500), D("1.5")]),
+        ("platelets_baseline", "1200", [D(1200), D("1.2")]),
+        ("blasts_per_mm3", "15", [D(15), D(15000)]),
+    ],
+)
+def test_each_reading_button_is_read_back_by_the_quick_form(
+    field: str, bare: str, readings: list[Decimal]
+) -> None:
+    """A button types its reading with the field's quick-form key and its unit: the quick form
+    reads it as that field, with nothing left over."""
+    problem = parse_quantity(bare, field, "en")
+    assert isinstance(problem, Problem) and len(problem.choices) == 2
+    for choice, expected in zip(problem.choices, readings, strict=True):
+        form = parse_quick_form(choice.value, TODAY, "en")
+        assert form.values == {field: expected} and not form.problems and not form.unknown
 
 
 @pytest.mark.parametrize(("text", "locale"), [("1500", "en"), ("1,500", "en"), ("1.500", "de")])
